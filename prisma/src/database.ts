@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   /** Apply pending migrations before returning (the server always does). */
   runMigrations?: boolean | undefined;
   logger?: Logger | undefined;
+  /** Folder of migrations to apply; tests point it elsewhere. */
+  migrationsDir?: string | undefined;
 }
 
 /** An open database: the Prisma client plus what the health query reports. */
@@ -66,7 +68,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : await startEmbedded(options.pgliteDir ?? './.data/pglite', logger);
   const connectionString = options.databaseUrl ?? embedded!.connectionString;
   try {
-    const migrations = options.runMigrations === false ? null : await migrate(connectionString, logger);
+    const migrations = options.runMigrations === false ? null : await migrate(connectionString, logger, options.migrationsDir);
     const adapter = new PrismaPg({ connectionString, max: embedded ? 1 : 10 });
     const prisma = new PrismaClient({ adapter });
     await prisma.$connect();

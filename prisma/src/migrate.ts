@@ -81,6 +81,7 @@ export async function migrate(
         continue;
       }
       const started = Date.now();
+      logger.info({ migration: migration.name }, 'applying migration');
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
