@@ -1,0 +1,48 @@
+'use client';
+
+import { useHealth } from '../queries/health';
+
+function Badge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
+  return <span className={ok ? 'badge badge-ok' : 'badge badge-bad'}>{children}</span>;
+}
+
+export default function StatusPage() {
+  const { data, error, isPending } = useHealth();
+  return (
+    <section aria-labelledby="status-title">
+      <h1 id="status-title">Service status</h1>
+      {isPending && <p role="status">Checking the server…</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+      {data && (
+        <dl className="facts" data-testid="health">
+          <dt>Overall</dt>
+          <dd>
+            <Badge ok={data.health.ok}>{data.health.ok ? 'Ready' : 'Not ready'}</Badge>
+          </dd>
+          <dt>Database</dt>
+          <dd>{data.health.database === 'PGLITE' ? 'Embedded PGlite' : 'PostgreSQL'}</dd>
+          <dt>Migrations</dt>
+          <dd>
+            {data.health.migrations.applied} of {data.health.migrations.total} applied
+            {data.health.migrations.latest ? ` (latest ${data.health.migrations.latest})` : ''}
+          </dd>
+          <dt>Recognition</dt>
+          <dd>
+            <Badge ok={data.health.recognition.state === 'READY'}>{data.health.recognition.state}</Badge>{' '}
+            {data.health.recognition.backend &&
+              `${data.health.recognition.backend}, ${data.health.recognition.workers} workers, model ${data.health.recognition.defaultModel}`}
+            {data.health.recognition.error && <span className="error"> {data.health.recognition.error}</span>}
+          </dd>
+          <dt>Version</dt>
+          <dd>
+            {data.health.version}, up {Math.round(data.health.uptimeSeconds)} s
+          </dd>
+        </dl>
+      )}
+    </section>
+  );
+}

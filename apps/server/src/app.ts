@@ -1,0 +1,59 @@
+// Builds the HTTP server: Apollo Server 5 at /graphql and the REST routes, over the given services.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { loadTypeDefs } from '@faceledger/schema';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { AppContext, Services } from './graphql/context.js';
+import { resolvers } from './graphql/resolvers.js';
+
+/** What the HTTP layer needs to run. */
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+/** A started-but-not-listening HTTP server and its shutdown. */
+export interface App {
+  httpServer: http.Server;
+  stop(): Promise<void>;
+}
+
+export async function createApp({ services, logger, maxBodyBytes }: AppOptions): Promise<App> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<AppContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    logger: logger.child({ module: 'apollo' }),
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    const health = await services.health.check();
+    res.status(health.ok ? 200 : 503).json(health);
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async () => ({ services, requestId: randomUUID() }),
+    }),
+  );
+
+  return {
+    httpServer,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

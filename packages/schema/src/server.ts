@@ -1,0 +1,3 @@
+// Resolver types for the server only (the admin never imports this entry).
+export type * from './generated/resolvers.js';
+export type { GraphQLContext } from './context.js';
