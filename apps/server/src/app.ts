@@ -8,6 +8,7 @@ import { loadTypeDefs } from '@faceledger/schema';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { AppContext, Services } from './graphql/context.js';
+import { createFormatError } from './graphql/format-error.js';
 import { resolvers } from './graphql/resolvers.js';
 
 /** What the HTTP layer needs to run. */
@@ -34,6 +35,7 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     logger: logger.child({ module: 'apollo' }),
     includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger.child({ module: 'graphql' })),
   });
   await apollo.start();
 
@@ -46,7 +48,13 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     '/graphql',
     express.json({ limit: maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async () => ({ services, requestId: randomUUID() }),
+      context: async ({ req, res }): Promise<AppContext> => ({
+        services,
+        actor: { kind: 'anonymous' },
+        requestId: randomUUID(),
+        req,
+        res,
+      }),
     }),
   );
 

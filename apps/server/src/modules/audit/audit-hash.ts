@@ -1,0 +1,29 @@
+// The ledger's chain rule, shared by the writer, the database check and the offline export check:
+// hash = sha256(prevHash || canonical JSON of {seq, at, actor, action, subject, payload}).
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+
+/** prevHash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hashed content of one ledger entry (seq as a decimal string, at as ISO-8601 with ms). */
+export interface AuditEntryContent {
+  seq: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  payload: unknown;
+}
+
+export function hashAuditEntry(prevHash: string, entry: AuditEntryContent): string {
+  const content = {
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    payload: entry.payload,
+  };
+  return createHash('sha256').update(prevHash).update(canonicalJson(content)).digest('hex');
+}

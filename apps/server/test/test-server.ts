@@ -1,0 +1,70 @@
+// Starts the real HTTP server on a throw-away database (PGlite or PostgreSQL) on a free port, for
+// integration tests over HTTP. The recognition engine is off unless a test asks for it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DatabaseMode } from '@faceledger/db';
+import { createTestDatabase, type TestDatabase } from '@faceledger/db/testing';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { FileImageStore } from '../src/infrastructure/image-store/file-image-store.js';
+import { RecognitionRepository } from '../src/infrastructure/recognition/recognition.repository.js';
+import { HealthService } from '../src/modules/health/health.service.js';
+
+export interface TestServer {
+  url: string;
+  db: TestDatabase;
+  imageStore: FileImageStore;
+  recognition: RecognitionRepository;
+  /** POSTs a GraphQL operation and returns the parsed body. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  mode: DatabaseMode,
+  options: { recognition?: boolean } = {},
+): Promise<TestServer> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const db = await createTestDatabase(mode, logger);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-server-'));
+  const imageStore = new FileImageStore(path.join(dataDir, 'images'));
+  const recognition = new RecognitionRepository(
+    { enabled: options.recognition ?? false, backend: 'wasm', workers: 1 },
+    logger,
+  );
+  const app = await createApp({
+    services: { health: new HealthService(db, recognition, 'test') },
+    logger,
+    maxBodyBytes: 15 * 1024 * 1024,
+  });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    db,
+    imageStore,
+    recognition,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json() as never;
+    },
+    async close() {
+      await app.stop();
+      await new Promise((resolve) => app.httpServer.close(resolve));
+      await recognition.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
