@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { AppContext, Services } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { resolvers } from './graphql/resolvers.js';
+import { createRestRouter } from './http/routes.js';
 
 /** What the HTTP layer needs to run. */
 export interface AppOptions {
@@ -43,6 +44,8 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     const health = await services.health.check();
     res.status(health.ok ? 200 : 503).json(health);
   });
+
+  app.use('/api', createRestRouter(services));
 
   app.use(
     '/graphql',

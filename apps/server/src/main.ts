@@ -8,7 +8,7 @@ import { loadEnv, type Env } from './env.js';
 import { FileImageStore } from './infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
 import { createLogger } from './logger.js';
-import { HealthService } from './modules/health/health.service.js';
+import { createServices } from './services.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,12 +34,10 @@ const recognition = new RecognitionRepository(
   },
   logger.child({ module: 'recognition' }),
 );
-// Created now so its folder exists; the enrollment and matching services take it from here.
 const imageStore = new FileImageStore(path.join(env.FACELEDGER_DATA_DIR, 'images'));
-void imageStore;
 
 const app = await createApp({
-  services: { health: new HealthService(db, recognition, version) },
+  services: createServices({ db, imageStore, recognition, logger, version }),
   logger,
   maxBodyBytes: env.FACELEDGER_MAX_BODY_MB * 1024 * 1024,
 });

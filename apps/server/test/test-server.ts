@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { FileImageStore } from '../src/infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from '../src/infrastructure/recognition/recognition.repository.js';
-import { HealthService } from '../src/modules/health/health.service.js';
+import { createServices } from '../src/services.js';
 
 export interface TestServer {
   url: string;
@@ -39,7 +39,7 @@ export async function startTestServer(
     logger,
   );
   const app = await createApp({
-    services: { health: new HealthService(db, recognition, 'test') },
+    services: createServices({ db, imageStore, recognition, logger, version: 'test' }),
     logger,
     maxBodyBytes: 15 * 1024 * 1024,
   });
