@@ -1,0 +1,135 @@
+import { resolveConfig, type DeepPartial, type RecognitionConfig } from './config.js';
+import { isRecognitionError, RecognitionError, RecognitionErrorCode } from './errors.js';
+import { getModelInfo, MODEL_REGISTRY, type EmbeddingModelInfo } from './models/registry.js';
+import { Pipeline } from './pipeline.js';
+import type { BackendName } from './runtime/backend.js';
+import type { AnalysisResult, AnalyzeOptions } from './types.js';
+import { WorkerPool } from './workers/pool.js';
+
+/** One entry of analyzeMany: the result, or the typed error of that image (one bad image never fails the batch). */
+export type BatchItem = { ok: true; result: AnalysisResult } | { ok: false; error: RecognitionError };
+
+/** What an engine runs on; the server shows it on its health endpoint. */
+export interface EngineInfo {
+  /** TensorFlow.js backend in use. */
+  backend: BackendName;
+  /** Worker threads (0 = in-process). */
+  workers: number;
+  /** Registry id of the default embedding model. */
+  defaultModel: string;
+  /** Dimensions of the default model's embeddings. */
+  dims: number;
+  /** Every model the engine can run. */
+  models: readonly EmbeddingModelInfo[];
+  /** Detector in use. */
+  detector: string;
+}
+
+/** Image in, faces out. Create one per process with createEngine and share it. */
+export interface Engine {
+  /** Analyses one encoded image (JPEG, PNG, WebP, ...). Rejects with RecognitionError for bad input. */
+  analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<AnalysisResult>;
+  /** Analyses a batch across the workers; results come back in input order. */
+  analyzeMany(images: readonly Uint8Array[], options?: AnalyzeOptions): Promise<BatchItem[]>;
+  /** Backend, workers and models. */
+  info(): EngineInfo;
+  /** Live tensors in the calling thread's backend (in-process engines; leak checks). */
+  numTensors(): number | null;
+  /** Finishes queued work, then frees workers and models. Further calls reject with ENGINE_CLOSED. */
+  close(): Promise<void>;
+}
+
+const CLOSED_MESSAGE = 'The recognition engine is closed; create a new engine to analyse more images.';
+
+function toRecognitionError(error: unknown): RecognitionError {
+  if (isRecognitionError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RecognitionError(RecognitionErrorCode.WORKER_FAILED, `Analysis failed unexpectedly (${message}); retry, and report the image if it keeps failing.`, {}, { cause: error });
+}
+
+class InProcessEngine implements Engine {
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private waiting = 0;
+
+  constructor(
+    private readonly config: RecognitionConfig,
+    private readonly pipeline: Pipeline,
+  ) {}
+
+  async analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    if (this.closed) throw new RecognitionError(RecognitionErrorCode.ENGINE_CLOSED, CLOSED_MESSAGE);
+    while (this.waiting >= this.config.runtime.maxQueue) await this.chain.catch(() => undefined);
+    this.waiting++;
+    const run = this.chain.then(() => this.pipeline.analyze(image, options));
+    this.chain = run.catch(() => undefined).finally(() => this.waiting--);
+    return run;
+  }
+
+  async analyzeMany(images: readonly Uint8Array[], options: AnalyzeOptions = {}): Promise<BatchItem[]> {
+    return settleAll(images.map((img) => this.analyze(img, options)));
+  }
+
+  info(): EngineInfo {
+    return engineInfo(this.config, this.pipeline.backend, 0);
+  }
+
+  numTensors(): number {
+    return this.pipeline.numTensors();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.chain.catch(() => undefined);
+    await this.pipeline.dispose();
+  }
+}
+
+class PooledEngine implements Engine {
+  constructor(
+    private readonly config: RecognitionConfig,
+    private readonly pool: WorkerPool,
+  ) {}
+
+  analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    return this.pool.analyze(image, options);
+  }
+
+  async analyzeMany(images: readonly Uint8Array[], options: AnalyzeOptions = {}): Promise<BatchItem[]> {
+    return settleAll(images.map((img) => this.pool.analyze(img, options)));
+  }
+
+  info(): EngineInfo {
+    return engineInfo(this.config, this.pool.backend, this.pool.size);
+  }
+
+  numTensors(): null {
+    return null;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+async function settleAll(runs: Promise<AnalysisResult>[]): Promise<BatchItem[]> {
+  const settled = await Promise.allSettled(runs);
+  return settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: s.value } : { ok: false, error: toRecognitionError(s.reason) }));
+}
+
+function engineInfo(config: RecognitionConfig, backend: BackendName, workers: number): EngineInfo {
+  const model = getModelInfo(config.embedding.model);
+  return { backend, workers, defaultModel: model.id, dims: model.dims, models: MODEL_REGISTRY, detector: config.detector.model };
+}
+
+/**
+ * Creates a recognition engine: validates the configuration, starts the worker pool (one backend
+ * per worker; `runtime.workers: 0` runs in the calling thread) and loads the models.
+ */
+export async function createEngine(config: DeepPartial<RecognitionConfig> = {}): Promise<Engine> {
+  const resolved = resolveConfig(config);
+  getModelInfo(resolved.embedding.model);
+  if (resolved.runtime.workers === 0) return new InProcessEngine(resolved, await Pipeline.create(resolved));
+  return new PooledEngine(resolved, await WorkerPool.start(resolved));
+}

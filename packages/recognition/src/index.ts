@@ -1,0 +1,18 @@
+/**
+ * @faceledger/recognition — image in, faces out: decode, detect, landmarks, align, segment, quality,
+ * antispoof and embeddings on TensorFlow.js, fully offline.
+ */
+export { createEngine, type Engine, type EngineInfo, type BatchItem } from './engine.js';
+export { resolveConfig, defaultConfig, DEFAULT_MODEL_ID } from './config.js';
+export type { RecognitionConfig, DeepPartial, RuntimeConfig, LimitsConfig, DetectorConfig, DetectorModel, EmbeddingConfig, SpoofConfig, AttributesConfig } from './config.js';
+export { RecognitionError, RecognitionErrorCode, isRecognitionError } from './errors.js';
+export type { AnalysisResult, AnalyzeOptions, Face, Box, Point, FiveLandmarks, SpoofScores, FaceAttributes, StageTimings } from './types.js';
+export type { FaceQuality, Pose, QualityReason } from './quality.js';
+export { DEFAULT_ENROLLMENT_POLICY, evaluateEnrollment, type EnrollmentPolicy, type EnrollmentDecision, type PolicyViolation, type PolicyViolationCode } from './policy.js';
+export { cosineSimilarity } from './models/embedder.js';
+export { MODEL_REGISTRY, getModelInfo, type EmbeddingModelInfo, type WeightsFile } from './models/registry.js';
+export { faceMask, polygonMask } from './landmarks.js';
+export { arcfaceTemplate, dlibChipTemplate, estimateSimilarity, type Affine, type Point2, type FivePoints, type AlignTemplate } from './align.js';
+export { evaluateVerification, type VerificationReport, type ScoredPair } from './metrics.js';
+export { registerRecognitionCommands, pickSubjectFace } from './cli/commands.js';
+export type { BackendName } from './runtime/backend.js';

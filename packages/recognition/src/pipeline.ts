@@ -1,0 +1,173 @@
+import { performance } from 'node:perf_hooks';
+import { type FivePoints, alignmentTransform, applyAffine, arcfaceTemplate, dlibChipPoints51, estimateSimilarity, mirrorCrop, warpAffine, type Affine, type Point2 } from './align.js';
+import type { RecognitionConfig } from './config.js';
+import { decodeImage, type DecodedImage } from './decode.js';
+import { blankOutside, dlib51FromMesh, faceOvalPolygon, fivePointsFromMesh, polygonMask } from './landmarks.js';
+import { moduleLogger } from './logger.js';
+import { l2normalize, type Embedder } from './models/embedder.js';
+import { loadFaceApiResnet } from './models/faceapi-resnet.js';
+import { loadGraphEmbedder } from './models/graph-embedder.js';
+import { HumanDetector, type DetectedFace } from './models/human-detector.js';
+import { getModelInfo, templateFor } from './models/registry.js';
+import { assessQuality, cropStatistics, eyeDistance } from './quality.js';
+import { initBackend, tf, type BackendName } from './runtime/backend.js';
+import type { AnalysisResult, AnalyzeOptions, Face, FaceAttributes, StageTimings } from './types.js';
+
+const log = moduleLogger('pipeline');
+const QUALITY_TEMPLATE = arcfaceTemplate(112);
+
+/** Per-face geometry shared by every model's alignment. */
+interface FaceGeometry {
+  five: FivePoints;
+  mesh: readonly (readonly number[])[];
+  polygon: Point2[];
+}
+
+function toPoint([x, y]: Point2): { x: number; y: number } {
+  return { x, y };
+}
+
+/**
+ * The per-thread loop decode -> detect -> landmarks -> align -> quality -> embed over one Face type.
+ * One instance per thread (worker or in-process engine); models load once and are reused.
+ */
+export class Pipeline {
+  private readonly embedders = new Map<string, Promise<Embedder>>();
+
+  private constructor(
+    readonly config: RecognitionConfig,
+    readonly backend: BackendName,
+    private readonly detector: HumanDetector,
+  ) {}
+
+  /** Starts the backend and loads the detector and the default embedding model. */
+  static async create(config: RecognitionConfig): Promise<Pipeline> {
+    const backend = await initBackend(config.runtime.backend);
+    getModelInfo(config.embedding.model);
+    const detector = await HumanDetector.create(backend, config.detector, config.spoof, config.attributes);
+    const pipeline = new Pipeline(config, backend, detector);
+    await pipeline.embedder(config.embedding.model);
+    log.info({ backend, model: config.embedding.model }, 'pipeline ready');
+    return pipeline;
+  }
+
+  /** Loads (once) and returns the embedder for a registry id. */
+  embedder(id: string): Promise<Embedder> {
+    let loading = this.embedders.get(id);
+    if (!loading) {
+      const info = getModelInfo(id);
+      loading = info.id === 'faceapi-resnet128' ? loadFaceApiResnet(info) : loadGraphEmbedder(info);
+      loading.catch(() => this.embedders.delete(id));
+      this.embedders.set(id, loading);
+    }
+    return loading;
+  }
+
+  /** Number of live tensors in this thread (leak checks). */
+  numTensors(): number {
+    return tf.memory().numTensors;
+  }
+
+  /** Analyses one encoded image. */
+  async analyze(bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    const t0 = performance.now();
+    const timings: StageTimings = { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 };
+    const image = await decodeImage(bytes, this.config.limits);
+    const t1 = performance.now();
+    timings.decode = t1 - t0;
+    let detected = await this.detector.detect(image);
+    const fallback = this.config.detector.fallbackMinConfidence;
+    if (detected.length === 0 && fallback > 0 && fallback < this.config.detector.minConfidence) detected = await this.detector.detect(image, fallback);
+    timings.detect = performance.now() - t1;
+    detected.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+    const faces: Face[] = [];
+    for (const d of detected) faces.push(await this.analyzeFace(image, d, options, timings));
+    timings.total = performance.now() - t0;
+    return { width: image.width, height: image.height, faces, timings };
+  }
+
+  private async analyzeFace(image: DecodedImage, d: DetectedFace, options: AnalyzeOptions, timings: StageTimings): Promise<Face> {
+    let t = performance.now();
+    const points = fivePointsFromMesh(d.mesh);
+    const polygon = faceOvalPolygon(d.mesh);
+    const qm = alignmentTransform(points, QUALITY_TEMPLATE);
+    const qcrop = warpAffine(image, qm, QUALITY_TEMPLATE.size);
+    let now = performance.now();
+    timings.align += now - t;
+    t = now;
+    const stats = cropStatistics(qcrop, QUALITY_TEMPLATE.size);
+    const quality = assessQuality({ ...stats, eyeDistance: eyeDistance(points), pose: d.pose, detectionScore: Math.min(d.score, d.meshScore) });
+    now = performance.now();
+    timings.quality += now - t;
+    const face: Face = {
+      box: { x: d.box[0], y: d.box[1], width: d.box[2], height: d.box[3] },
+      score: d.score,
+      landmarks: { rightEye: toPoint(points[0]), leftEye: toPoint(points[1]), nose: toPoint(points[2]), rightMouth: toPoint(points[3]), leftMouth: toPoint(points[4]) },
+      pose: d.pose,
+      quality,
+      spoof: { antispoof: d.real ?? null, liveness: d.live ?? null },
+    };
+    if (options.polygon ?? true) face.polygon = polygon.map(toPoint);
+    if (this.config.attributes.enabled) {
+      const attributes: FaceAttributes = {};
+      if (d.age !== undefined) attributes.age = d.age;
+      if (d.gender !== undefined) attributes.gender = d.gender;
+      if (d.genderScore !== undefined) attributes.genderScore = d.genderScore;
+      if (d.emotion) attributes.emotion = d.emotion;
+      face.attributes = attributes;
+    }
+    if (options.embed ?? true) {
+      const modelId = options.model ?? this.config.embedding.model;
+      const geometry: FaceGeometry = { five: points, mesh: d.mesh, polygon };
+      face.embedding = await this.embedFace(image, geometry, modelId, options, timings);
+      face.modelId = modelId;
+      for (const extra of options.extraModels ?? []) {
+        if (extra === modelId) continue;
+        face.extraEmbeddings ??= {};
+        face.extraEmbeddings[extra] = await this.embedFace(image, geometry, extra, options, timings);
+      }
+    }
+    return face;
+  }
+
+  /** Aligns one face for a model and returns its L2-normalised embedding. */
+  private async embedFace(image: DecodedImage, geometry: FaceGeometry, modelId: string, options: AnalyzeOptions, timings: StageTimings): Promise<Float32Array> {
+    const embedder = await this.embedder(modelId);
+    let t = performance.now();
+    const template = templateFor(embedder.info);
+    const polygon = geometry.polygon;
+    const useMesh = embedder.info.alignment === 'dlib-chip' && (options.chipLandmarks ?? this.config.embedding.chipLandmarks) === 'mesh-51';
+    const m: Affine = useMesh ? estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25)) : alignmentTransform(geometry.five, template);
+    let crop = warpAffine(image, m, template.size);
+    if (options.blankBackground ?? this.config.embedding.blankBackground) {
+      const mask = polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size);
+      crop = blankOutside(crop, mask, 0);
+    }
+    const mirror = options.mirror ?? this.config.embedding.mirror;
+    const crops = mirror ? [crop, mirrorCrop(crop, template.size)] : [crop];
+    let now = performance.now();
+    timings.align += now - t;
+    t = now;
+    const vectors = await embedder.embed(crops);
+    const out = new Float32Array(embedder.info.dims);
+    for (const v of vectors) {
+      l2normalize(v);
+      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (v[i] as number);
+    }
+    now = performance.now();
+    timings.embed += now - t;
+    return l2normalize(out);
+  }
+
+  /** Frees every loaded model. */
+  async dispose(): Promise<void> {
+    for (const loading of this.embedders.values()) {
+      try {
+        (await loading).dispose();
+      } catch {
+        // a model that failed to load has nothing to free
+      }
+    }
+    this.embedders.clear();
+  }
+}

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { RecognitionError, RecognitionErrorCode } from '../errors.js';
+import { moduleLogger } from '../logger.js';
+import { wasmDir } from './paths.js';
+
+/** TensorFlow.js backends the engine can run on. */
+export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
+
+const log = moduleLogger('backend');
+let routerRegistered = false;
+let active: BackendName | undefined;
+
+/** Reads model.json + its weight shards from disk; tfjs has no file:// handler without tfjs-node. */
+export function fileIoHandler(url: string): tf.io.IOHandler {
+  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+  return {
+    load: async () => {
+      const json = JSON.parse(await readFile(file, 'utf8')) as tf.io.ModelJSON;
+      const dir = file.slice(0, file.lastIndexOf('/') + 1);
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const specs: tf.io.WeightsManifestEntry[] = [];
+        const buffers: Uint8Array[] = [];
+        for (const group of manifest) {
+          specs.push(...group.weights);
+          for (const p of group.paths) buffers.push(await readFile(dir + p));
+        }
+        const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+        const all = new Uint8Array(total);
+        let offset = 0;
+        for (const b of buffers) {
+          all.set(b, offset);
+          offset += b.byteLength;
+        }
+        return [specs, all.buffer];
+      });
+    },
+  };
+}
+
+function registerFileRouter(): void {
+  if (routerRegistered) return;
+  routerRegistered = true;
+  const router = (url: string | string[]): tf.io.IOHandler | null => {
+    if (typeof url !== 'string') return null;
+    return url.startsWith('file://') ? fileIoHandler(url) : null;
+  };
+  tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
+}
+
+/**
+ * Initialises the TensorFlow.js backend once per thread. `tensorflow` needs @tensorflow/tfjs-node-gpu or
+ * @tensorflow/tfjs-node, which are optional and imported dynamically.
+ */
+export async function initBackend(name: BackendName): Promise<BackendName> {
+  registerFileRouter();
+  if (active) {
+    if (active !== name) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, `This thread already runs the ${active} backend; create the engine with backend '${active}' or in a new process.`, { active, requested: name });
+    return active;
+  }
+  if (name === 'tensorflow') {
+    let loaded = false;
+    for (const mod of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        await import(mod);
+        loaded = true;
+        break;
+      } catch (error) {
+        log.debug({ mod, err: error }, 'native backend not importable');
+      }
+    }
+    if (!loaded || !(await tf.setBackend('tensorflow'))) {
+      throw new RecognitionError(
+        RecognitionErrorCode.BACKEND_UNAVAILABLE,
+        "Backend 'tensorflow' needs @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node, and neither can be imported. Install one of them (their install downloads libtensorflow, so it needs internet access) or use backend 'wasm'.",
+        { backend: name },
+      );
+    }
+  } else if (name === 'wasm') {
+    setWasmPaths(wasmDir());
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    let ok = false;
+    try {
+      ok = await tf.setBackend('wasm');
+    } catch (error) {
+      log.warn({ err: error }, 'wasm backend failed');
+    }
+    if (!ok) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, "The wasm backend could not start; check that @tensorflow/tfjs-backend-wasm is installed, or use backend 'cpu' (20-40x slower).", { backend: name });
+  } else {
+    if (!(await tf.setBackend('cpu'))) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, 'The cpu backend could not start; reinstall @tensorflow/tfjs-backend-cpu.', { backend: name });
+  }
+  await tf.ready();
+  tf.enableProdMode();
+  active = name;
+  log.info({ backend: tf.getBackend() }, 'backend ready');
+  return name;
+}
+
+/** The backend this thread runs, once initialised. */
+export function activeBackend(): BackendName | undefined {
+  return active;
+}
+
+export { tf };

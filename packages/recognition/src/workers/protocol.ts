@@ -1,0 +1,33 @@
+import type { RecognitionConfig } from '../config.js';
+import type { RecognitionErrorCode } from '../errors.js';
+import type { BackendName } from '../runtime/backend.js';
+import type { AnalysisResult, AnalyzeOptions } from '../types.js';
+
+/** Data a worker starts with. */
+export interface WorkerInit {
+  /** Fully resolved configuration. */
+  config: RecognitionConfig;
+}
+
+/** Messages from the pool to a worker. */
+export type ToWorker =
+  | { type: 'analyze'; id: number; bytes: Uint8Array; options: AnalyzeOptions }
+  | { type: 'tensors'; id: number }
+  | { type: 'close' };
+
+/** Serialisable form of an error crossing the thread boundary. */
+export interface WireError {
+  name: string;
+  message: string;
+  code?: RecognitionErrorCode;
+  details?: Record<string, unknown>;
+}
+
+/** Messages from a worker to the pool. */
+export type FromWorker =
+  | { type: 'ready'; backend: BackendName }
+  | { type: 'init-error'; error: WireError }
+  | { type: 'result'; id: number; result: AnalysisResult }
+  | { type: 'tensors'; id: number; count: number }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'closed' };

@@ -1,0 +1,46 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { isRecognitionError } from '../errors.js';
+import { Pipeline } from '../pipeline.js';
+import type { FromWorker, ToWorker, WireError, WorkerInit } from './protocol.js';
+
+/** Worker entry: one backend + pipeline per thread, one image at a time. */
+function toWire(error: unknown): WireError {
+  if (isRecognitionError(error)) return { name: error.name, message: error.message, code: error.code, details: error.details };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run inside a worker thread');
+const send = (msg: FromWorker): void => port.postMessage(msg);
+const init = workerData as WorkerInit;
+
+let pipeline: Pipeline | undefined;
+try {
+  pipeline = await Pipeline.create(init.config);
+  send({ type: 'ready', backend: pipeline.backend });
+} catch (error) {
+  send({ type: 'init-error', error: toWire(error) });
+}
+
+port.on('message', (msg: ToWorker) => {
+  void (async () => {
+    if (msg.type === 'close') {
+      await pipeline?.dispose();
+      send({ type: 'closed' });
+      port.close();
+      return;
+    }
+    if (!pipeline) return;
+    if (msg.type === 'tensors') {
+      send({ type: 'tensors', id: msg.id, count: pipeline.numTensors() });
+      return;
+    }
+    try {
+      const result = await pipeline.analyze(msg.bytes, msg.options);
+      send({ type: 'result', id: msg.id, result });
+    } catch (error) {
+      send({ type: 'error', id: msg.id, error: toWire(error) });
+    }
+  })();
+});
