@@ -22,6 +22,10 @@ const config: CodegenConfig = {
         namespacedImportName: 'Types',
         contextType: '../context.js#GraphQLContext',
         mapperTypeSuffix: 'Model',
+        // Types whose fields are loaded on demand by field resolvers; one file per domain in src/mappers/.
+        mappers: {
+          Identity: '../mappers/identities.js#IdentityModel',
+        },
       },
     },
   },

@@ -10,7 +10,10 @@ import type { Logger } from 'pino';
 import type { AppContext, Services } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { resolvers } from './graphql/resolvers.js';
+import { createQueryLimits } from './graphql/security.js';
+import { createErrorHandler } from './http/error-handler.js';
 import { createRestRouter } from './http/routes.js';
+import { resolveGraphQLActor } from './modules/auth/request-actor.js';
 
 /** What the HTTP layer needs to run. */
 export interface AppOptions {
@@ -30,10 +33,13 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
+  const limits = createQueryLimits();
   const apollo = new ApolloServer<AppContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
     logger: logger.child({ module: 'apollo' }),
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger.child({ module: 'graphql' })),
@@ -53,13 +59,15 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<AppContext> => ({
         services,
-        actor: { kind: 'anonymous' },
+        actor: await resolveGraphQLActor(services.auth, req, res),
         requestId: randomUUID(),
         req,
         res,
       }),
     }),
   );
+
+  app.use(createErrorHandler(logger.child({ module: 'http' }), maxBodyBytes));
 
   return {
     httpServer,

@@ -35,6 +35,21 @@ const envSchema = z.object({
   FACELEDGER_RECOGNITION_ENABLED: z.stringbool().default(true),
   /** Largest accepted request body, in megabytes (images travel base64 in GraphQL). */
   FACELEDGER_MAX_BODY_MB: z.coerce.number().positive().max(200).default(15),
+  /** Hours a sign-in session lasts after its last use (the expiry slides forward while it is used). */
+  FACELEDGER_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** Secure flag of the session cookie: auto (set when the request came over https), always, or never. */
+  FACELEDGER_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Email of the first admin, created at start only while the database has no user (with the password below). */
+  FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
+  /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */
+  FACELEDGER_ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().min(12, 'must have at least 12 characters').optional()),
+}).refine((env) => (env.FACELEDGER_ADMIN_EMAIL === undefined) === (env.FACELEDGER_ADMIN_PASSWORD === undefined), {
+  message: 'set FACELEDGER_ADMIN_EMAIL and FACELEDGER_ADMIN_PASSWORD together, or neither',
+  path: ['FACELEDGER_ADMIN_PASSWORD'],
 });
 
 /** The validated settings; see README.md for the table. */

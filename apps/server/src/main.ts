@@ -8,7 +8,9 @@ import { loadEnv, type Env } from './env.js';
 import { FileImageStore } from './infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
 import { createLogger } from './logger.js';
+import { createFirstAdminFromSettings } from './modules/users/first-admin.js';
 import { createServices } from './services.js';
+import { startProbeRetentionJob } from './modules/matching/probe-retention.job.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -36,8 +38,24 @@ const recognition = new RecognitionRepository(
 );
 const imageStore = new FileImageStore(path.join(env.FACELEDGER_DATA_DIR, 'images'));
 
+const services = createServices({
+  db,
+  imageStore,
+  recognition,
+  logger,
+  version,
+  auth: { sessionTtlMs: env.FACELEDGER_SESSION_TTL_HOURS * 3_600_000, secureCookies: env.FACELEDGER_SECURE_COOKIES },
+});
+await createFirstAdminFromSettings(
+  services.users,
+  { email: env.FACELEDGER_ADMIN_EMAIL, password: env.FACELEDGER_ADMIN_PASSWORD },
+  logger.child({ module: 'users' }),
+);
+
+const stopRetentionJob = startProbeRetentionJob(services, logger.child({ module: 'retention' }));
+
 const app = await createApp({
-  services: createServices({ db, imageStore, recognition, logger, version }),
+  services,
   logger,
   maxBodyBytes: env.FACELEDGER_MAX_BODY_MB * 1024 * 1024,
 });
@@ -58,6 +76,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 15_000);
   force.unref();
+  stopRetentionJob();
   await app.stop();
   await recognition.close();
   await db.close();

@@ -5,7 +5,30 @@ import type { Logger } from 'pino';
 import type { Services } from './graphql/context.js';
 import type { ImageStore } from './infrastructure/image-store/image-store.js';
 import type { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
+import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
+import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './modules/auth/auth-settings.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { SessionsRepository } from './modules/auth/sessions.repository.js';
+import { GalleriesRepository } from './modules/galleries/galleries.repository.js';
+import { GalleriesService } from './modules/galleries/galleries.service.js';
 import { HealthService } from './modules/health/health.service.js';
+import { IdentitiesRepository } from './modules/identities/identities.repository.js';
+import { IdentitiesService } from './modules/identities/identities.service.js';
+import { IdentityErasureRepository } from './modules/identities/identity-erasure.repository.js';
+import { IdentityErasureService } from './modules/identities/identity-erasure.service.js';
+import { UsersRepository } from './modules/users/users.repository.js';
+import { UsersService } from './modules/users/users.service.js';
+import { ImageRepository } from './infrastructure/image-store/image.repository.js';
+import { EnrollmentRepository } from './modules/enrollment/enrollment.repository.js';
+import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
+import { MatchingRepository } from './modules/matching/matching.repository.js';
+import { MatchingService } from './modules/matching/matching.service.js';
+import { ReviewsRepository } from './modules/reviews/reviews.repository.js';
+import { ReviewsService } from './modules/reviews/reviews.service.js';
+import { UploadsService } from './modules/uploads/uploads.service.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -14,10 +37,47 @@ export interface Infrastructure {
   recognition: RecognitionRepository;
   logger: Logger;
   version: string;
+  /** Session lifetime and cookie flags; the defaults when absent (tests). */
+  auth?: AuthSettings;
 }
 
 export function createServices(infra: Infrastructure): Services {
+  const { prisma } = infra.db;
+  const authAudit = new AuditRepository(prisma);
+  const usersRepository = new UsersRepository(prisma);
+  const sessionsRepository = new SessionsRepository(prisma);
+  const apiKeysRepository = new ApiKeysRepository(prisma);
+  const audit = new AuditRepository(prisma);
+  const galleriesRepository = new GalleriesRepository(prisma);
+  const identitiesRepository = new IdentitiesRepository(prisma);
+  const erasureRepository = new IdentityErasureRepository(prisma, infra.imageStore);
+  const images = new ImageRepository(prisma, infra.imageStore);
+  const matchingRepository = new MatchingRepository(prisma);
+  const uploads = new UploadsService(images);
+  const recognitionDeps = { galleries: galleriesRepository, identities: identitiesRepository, recognition: infra.recognition, images, uploads, audit };
   return {
     health: new HealthService(infra.db, infra.recognition, infra.version),
+    galleries: new GalleriesService(galleriesRepository, audit, infra.recognition),
+    identities: new IdentitiesService(identitiesRepository, galleriesRepository, audit),
+    identityErasure: new IdentityErasureService(
+      identitiesRepository,
+      erasureRepository,
+      audit,
+      infra.logger.child({ module: 'identity-erasure' }),
+    ),
+    auth: new AuthService(
+      usersRepository,
+      sessionsRepository,
+      apiKeysRepository,
+      authAudit,
+      infra.auth ?? DEFAULT_AUTH_SETTINGS,
+    ),
+    users: new UsersService(usersRepository, sessionsRepository, authAudit),
+    apiKeys: new ApiKeysService(apiKeysRepository, authAudit),
+    audit: new AuditService(audit, { logger: infra.logger.child({ module: 'audit' }) }),
+    uploads,
+    enrollment: new EnrollmentService({ ...recognitionDeps, enrollment: new EnrollmentRepository(prisma), matching: matchingRepository }),
+    matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository }),
+    reviews: new ReviewsService({ reviews: new ReviewsRepository(prisma), identities: identitiesRepository, matching: matchingRepository, audit }),
   };
 }

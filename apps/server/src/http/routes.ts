@@ -2,8 +2,15 @@
 // resolves the caller with the same actor resolution as GraphQL.
 import { Router } from 'express';
 import type { Services } from '../graphql/context.js';
+import { createAuditExportRouter } from '../modules/audit/audit-export.route.js';
+import { actorMiddleware } from '../modules/auth/request-actor.js';
+import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
 
-export function createRestRouter(_services: Services): Router {
+export function createRestRouter(services: Services): Router {
   const router = Router();
+  // Every route below finds its caller with actorOf(res) (modules/auth/request-actor.ts).
+  router.use(actorMiddleware(services.auth));
+  router.use(createAuditExportRouter(services.audit));
+  router.use(createUploadsRouter(services.uploads));
   return router;
 }

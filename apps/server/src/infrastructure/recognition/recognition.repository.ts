@@ -1,7 +1,28 @@
 // The recognition engine seen as one more repository: services ask it for faces and never touch
 // TensorFlow.js. The engine loads its models in the background, so the API is up before it is.
-import type { Engine, EngineInfo } from '@faceledger/recognition';
+import type {
+  AnalysisResult,
+  EmbeddingModelInfo,
+  EnrollmentDecision,
+  EnrollmentPolicy,
+  Engine,
+  EngineInfo,
+  Face,
+} from '@faceledger/recognition';
 import type { Logger } from 'pino';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+
+/** Engine failures caused by the image itself; they reach the client as BAD_IMAGE with the engine's message. */
+const IMAGE_ERRORS: ReadonlySet<string> = new Set(['NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'IMAGE_TOO_LARGE', 'IMAGE_TOO_SMALL']);
+
+/** Engine failures that go away when the engine is back; the client should retry. */
+const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set(['ENGINE_CLOSED', 'QUEUE_FULL', 'BACKEND_UNAVAILABLE']);
+
+/** The package's pure functions the repository uses once the package is loaded. */
+interface RecognitionHelpers {
+  getModelInfo(id: string): EmbeddingModelInfo;
+  evaluateEnrollment(face: Face, policy: Partial<EnrollmentPolicy>, facesInImage: number): EnrollmentDecision;
+}
 
 /** Where the engine is in its life. */
 export type RecognitionState = 'LOADING' | 'READY' | 'FAILED';
@@ -22,6 +43,8 @@ export interface RecognitionStatus {
 
 export class RecognitionRepository {
   private engine: Engine | null = null;
+  /** The package's pure helpers, loaded with the engine (the package is imported lazily: it pulls in TensorFlow.js). */
+  private helpers: RecognitionHelpers | null = null;
   private error: string | null = null;
   private readonly ready: Promise<Engine | null>;
 
@@ -39,7 +62,8 @@ export class RecognitionRepository {
     }
     const started = Date.now();
     try {
-      const { createEngine } = await import('@faceledger/recognition');
+      const { createEngine, getModelInfo, evaluateEnrollment } = await import('@faceledger/recognition');
+      this.helpers = { getModelInfo, evaluateEnrollment };
       const engine = await createEngine({
         runtime: { backend: this.settings.backend, workers: this.settings.workers },
       });
@@ -69,8 +93,79 @@ export class RecognitionRepository {
     return this.status();
   }
 
+  /**
+   * Finds the faces in `image` with embeddings of `modelId` (the engine's default when omitted).
+   * Throws BAD_IMAGE for unusable bytes and ENGINE_UNAVAILABLE while the engine loads or after it failed.
+   */
+  async analyze(image: Uint8Array, options: { modelId?: string; embed?: boolean } = {}): Promise<AnalysisResult> {
+    const engine = this.requireEngine();
+    try {
+      return await engine.analyze(image, {
+        embed: options.embed ?? true,
+        polygon: false,
+        ...(options.modelId === undefined ? {} : { model: options.modelId }),
+      });
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  /** The registry entry (dims, threshold) of an embedding model; BAD_INPUT for an unknown id. */
+  modelInfo(modelId: string): EmbeddingModelInfo {
+    const { getModelInfo } = this.requireHelpers();
+    try {
+      return getModelInfo(modelId);
+    } catch (error) {
+      throw new AppError(ErrorCode.BAD_INPUT, error instanceof Error ? error.message : String(error), { modelId });
+    }
+  }
+
+  /** Checks a face against the enrollment policy (the package's defaults merged with `policy`). */
+  checkEnrollment(face: Face, policy: Partial<EnrollmentPolicy>, facesInImage: number): EnrollmentDecision {
+    return this.requireHelpers().evaluateEnrollment(face, policy, facesInImage);
+  }
+
+  /** Id of the model used when a call names none (compareFaces). */
+  defaultModelId(): string {
+    return this.requireEngine().info().defaultModel;
+  }
+
+  /** Name of the face detector, recorded as the model of detect-only calls. */
+  detectorName(): string {
+    return this.requireEngine().info().detector;
+  }
+
+  private requireHelpers(): RecognitionHelpers {
+    this.requireEngine();
+    if (!this.helpers) throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, 'The recognition engine is still loading; retry in a few seconds.');
+    return this.helpers;
+  }
+
+  private requireEngine(): Engine {
+    if (this.engine) return this.engine;
+    if (this.error) {
+      throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, `The recognition engine is not running: ${this.error} Check /healthz and the server log.`);
+    }
+    throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, 'The recognition engine is still loading its models; retry in a few seconds.', {
+      retryAfterSeconds: 5,
+    });
+  }
+
   async close(): Promise<void> {
     const engine = await this.ready;
     await engine?.close();
   }
+}
+
+/** Maps an engine failure to the server's error: BAD_IMAGE, ENGINE_UNAVAILABLE, or the original (a bug). */
+function toAppError(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'RecognitionError' || !('code' in error) || typeof error.code !== 'string') {
+    return error;
+  }
+  if (IMAGE_ERRORS.has(error.code)) return new AppError(ErrorCode.BAD_IMAGE, error.message, { reason: error.code }, { cause: error });
+  if (UNAVAILABLE_ERRORS.has(error.code)) return new AppError(ErrorCode.ENGINE_UNAVAILABLE, error.message, { reason: error.code }, { cause: error });
+  if (error.code === 'MODEL_UNAVAILABLE') {
+    return new AppError(ErrorCode.BAD_INPUT, error.message, { reason: error.code }, { cause: error });
+  }
+  return error;
 }

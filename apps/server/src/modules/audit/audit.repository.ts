@@ -1,6 +1,9 @@
 // Writes and reads the hash-chained audit ledger. append() runs inside the caller's transaction, so
-// an action and its ledger entry are committed together or not at all.
-import type { Prisma, PrismaClient } from '@faceledger/db';
+// an action and its ledger entry are committed together or not at all. Reads page by seq (keyset),
+// never by offset, so walking or exporting a large ledger costs one index range scan per batch.
+import type { AuditEntry, Prisma, PrismaClient } from '@faceledger/db';
+import type { ChainedAuditEntry } from './audit-chain.js';
+import { gallerySubject, type AuditFilter } from './audit-filter.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
 
 /** Serialises appends across connections and processes; any constant unique to this lock. */
@@ -19,6 +22,41 @@ export interface NewAuditEntry {
 }
 
 export type Transaction = Prisma.TransactionClient;
+
+/** Which way a page of the ledger runs. */
+export type SeqOrder = 'asc' | 'desc';
+
+/** The row as stored, for readers. */
+export type AuditEntryRow = AuditEntry;
+
+/** One row in the form it is hashed and exported in (seq as a string, at as ISO-8601). */
+export function toChainedEntry(row: AuditEntryRow): ChainedAuditEntry {
+  return {
+    seq: row.seq.toString(),
+    at: row.at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    payload: row.payload,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+function whereOf(filter: AuditFilter): Prisma.AuditEntryWhereInput {
+  const where: Prisma.AuditEntryWhereInput = {};
+  if (filter.from || filter.to) where.at = { gte: filter.from, lt: filter.to };
+  if (filter.actor !== undefined) where.actor = filter.actor;
+  if (filter.action !== undefined) where.action = filter.action;
+  if (filter.subject !== undefined) where.subject = filter.subject;
+  if (filter.galleryId !== undefined) {
+    where.OR = [
+      { subject: gallerySubject(filter.galleryId) },
+      { payload: { path: ['galleryId'], equals: filter.galleryId } },
+    ];
+  }
+  return where;
+}
 
 export class AuditRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -52,5 +90,39 @@ export class AuditRepository {
       await this.append(tx, audit);
       return result;
     });
+  }
+
+  /** Up to `limit` entries matching `filter`, strictly after `afterSeq` in `order`, at most `throughSeq`. */
+  async findBatch(options: {
+    filter?: AuditFilter;
+    afterSeq?: bigint | undefined;
+    throughSeq?: bigint | undefined;
+    order?: SeqOrder;
+    limit: number;
+  }): Promise<AuditEntryRow[]> {
+    const order = options.order ?? 'asc';
+    const seq: Prisma.BigIntFilter = {};
+    if (options.afterSeq !== undefined) seq[order === 'asc' ? 'gt' : 'lt'] = options.afterSeq;
+    if (options.throughSeq !== undefined) seq.lte = options.throughSeq;
+    return this.prisma.auditEntry.findMany({
+      where: { ...whereOf(options.filter ?? {}), seq },
+      orderBy: { seq: order },
+      take: options.limit,
+    });
+  }
+
+  /** Entries matching `filter`. */
+  async count(filter: AuditFilter): Promise<number> {
+    return this.prisma.auditEntry.count({ where: whereOf(filter) });
+  }
+
+  /** The last entry of the ledger, or null when it is empty. */
+  async findHead(): Promise<{ seq: bigint; hash: string } | null> {
+    return this.prisma.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  }
+
+  /** Appends one entry in its own transaction (for actions that change nothing else, such as an export). */
+  async appendAlone(entry: NewAuditEntry): Promise<{ seq: bigint; hash: string }> {
+    return this.prisma.$transaction((tx) => this.append(tx, entry));
   }
 }

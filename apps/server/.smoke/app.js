@@ -1,0 +1,53 @@
+// Builds the HTTP server: Apollo Server 5 at /graphql and the REST routes, over the given services.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { loadTypeDefs } from '@faceledger/schema';
+import express from 'express';
+import { createFormatError } from './graphql/format-error.js';
+import { resolvers } from './graphql/resolvers.js';
+import { createQueryLimits } from './graphql/security.js';
+import { createErrorHandler } from './http/error-handler.js';
+import { createRestRouter } from './http/routes.js';
+import { resolveGraphQLActor } from './modules/auth/request-actor.js';
+export async function createApp({ services, logger, maxBodyBytes }) {
+    const app = express();
+    app.disable('x-powered-by');
+    const httpServer = http.createServer(app);
+    const limits = createQueryLimits();
+    const apollo = new ApolloServer({
+        typeDefs: loadTypeDefs(),
+        resolvers,
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
+        validationRules: limits.validationRules,
+        allowBatchedHttpRequests: false,
+        logger: logger.child({ module: 'apollo' }),
+        includeStacktraceInErrorResponses: false,
+        formatError: createFormatError(logger.child({ module: 'graphql' })),
+    });
+    await apollo.start();
+    app.get('/healthz', async (_req, res) => {
+        const health = await services.health.check();
+        res.status(health.ok ? 200 : 503).json(health);
+    });
+    app.use('/api', createRestRouter(services));
+    app.use('/graphql', express.json({ limit: maxBodyBytes }), expressMiddleware(apollo, {
+        context: async ({ req, res }) => ({
+            services,
+            actor: await resolveGraphQLActor(services.auth, req, res),
+            requestId: randomUUID(),
+            req,
+            res,
+        }),
+    }));
+    app.use(createErrorHandler(logger.child({ module: 'http' }), maxBodyBytes));
+    return {
+        httpServer,
+        async stop() {
+            await apollo.stop();
+        },
+    };
+}
+//# sourceMappingURL=app.js.map

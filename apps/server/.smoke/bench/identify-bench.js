@@ -1,0 +1,209 @@
+// `npm run bench:identify`: how fast and how exact 1:N search is at gallery scale.
+// Fills a gallery with N realistic templates (real LFW embeddings from the recognition engine,
+// mixed and perturbed with noise), then times the pgvector HNSW query the API runs and compares its
+// top-1 with exact search. Prints a table and writes bench/results/identify-<mode>-<n>.json.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { openDatabase } from '@faceledger/db';
+import { createTestDatabaseLocation } from '@faceledger/db/testing';
+import { createEngine, pickSubjectFace } from '@faceledger/recognition';
+import pg from 'pg';
+import { pino } from 'pino';
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const out = (line) => void process.stdout.write(`${line}\n`);
+const progress = (line) => void process.stderr.write(`${line}\n`);
+/** Deterministic PRNG (mulberry32) so two runs build the same gallery. */
+function random(seed) {
+    let a = seed;
+    return () => {
+        a = (a + 0x6d2b79f5) | 0;
+        let t = Math.imul(a ^ (a >>> 15), 1 | a);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+function gaussian(rand) {
+    return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+}
+function normalise(v) {
+    let n = 0;
+    for (const x of v)
+        n += x * x;
+    const k = 1 / Math.sqrt(n || 1);
+    return v.map((x) => x * k);
+}
+function dot(a, b) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++)
+        s += a[i] * b[i];
+    return s;
+}
+function percentile(sorted, p) {
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+/** Embeds one photo each of `count` LFW people (cached in bench/results, so reruns are quick). */
+async function lfwEmbeddings(imagesDir, count, cacheDir) {
+    const cacheFile = path.join(cacheDir, `lfw-embeddings-${count}.json`);
+    const cached = await readFile(cacheFile, 'utf8').catch(() => null);
+    if (cached) {
+        const parsed = JSON.parse(cached);
+        return { model: parsed.model, vectors: parsed.vectors.map((v) => Float32Array.from(v)) };
+    }
+    const people = (await readdir(imagesDir)).sort();
+    const engine = await createEngine({ spoof: { enabled: false } });
+    const vectors = [];
+    try {
+        for (const person of people) {
+            if (vectors.length >= count)
+                break;
+            const file = path.join(imagesDir, person, `${person}_0001.jpg`);
+            const face = pickSubjectFace(await engine.analyze(await readFile(file)));
+            if (face?.embedding)
+                vectors.push(face.embedding);
+            if (vectors.length % 50 === 0)
+                progress(`embedded ${vectors.length}/${count} LFW photos`);
+        }
+        const model = engine.info().defaultModel;
+        await mkdir(cacheDir, { recursive: true });
+        await writeFile(cacheFile, JSON.stringify({ model, vectors: vectors.map((v) => Array.from(v)) }));
+        return { model, vectors };
+    }
+    finally {
+        await engine.close();
+    }
+}
+async function run(o) {
+    const size = o.size ?? (o.mode === 'postgres' ? 100_000 : 10_000);
+    const resultsDir = path.resolve(o.out);
+    const { model, vectors: bases } = await lfwEmbeddings(path.resolve(o.images), o.bases, resultsDir);
+    const dims = bases[0]?.length ?? 0;
+    if (dims === 0)
+        throw new Error('No LFW embeddings; check --images.');
+    const rand = random(42);
+    const noisy = (v, sigma) => normalise(v.map((x) => x + (sigma / Math.sqrt(dims)) * gaussian(rand)));
+    // Synthetic identities: a real embedding, a second one mixed in, plus noise, so templates spread
+    // like real faces instead of clustering on a few hundred points.
+    const templates = [];
+    for (let i = 0; i < size; i++) {
+        const a = bases[Math.floor(rand() * bases.length)];
+        const b = bases[Math.floor(rand() * bases.length)];
+        templates.push(noisy(normalise(a.map((x, k) => x + 0.6 * b[k])), 0.5));
+    }
+    const location = await createTestDatabaseLocation(o.mode);
+    const logger = pino({ level: 'warn' });
+    const db = await openDatabase({ databaseUrl: location.databaseUrl, pgliteDir: location.pgliteDir, logger });
+    const client = new pg.Client({ connectionString: db.connectionString });
+    try {
+        await db.prisma.$disconnect(); // PGlite takes one connection: the benchmark's own client.
+        await client.connect();
+        const galleryId = randomUUID();
+        await client.query(`INSERT INTO galleries (id, name, match_threshold, embedding_model_id, updated_at) VALUES ($1, 'bench', 0.5, $2, now())`, [galleryId, model]);
+        const fillStarted = performance.now();
+        const batch = 1000;
+        for (let start = 0; start < size; start += batch) {
+            const ids = [];
+            const embeddings = [];
+            for (let i = start; i < Math.min(size, start + batch); i++) {
+                ids.push(randomUUID());
+                embeddings.push(`[${Array.from(templates[i]).join(',')}]`);
+            }
+            await client.query('BEGIN');
+            await client.query(`INSERT INTO identities (id, gallery_id, external_id, display_name, updated_at)
+         SELECT id, $1, id::text, 'bench', now() FROM unnest($2::uuid[]) AS t(id)`, [galleryId, ids]);
+            await client.query(`INSERT INTO faces (id, identity_id, image_key, box, landmarks, quality, model_id, embedding)
+         SELECT gen_random_uuid(), t.id, 'bench', '{}', '[]', '{}', $1, t.e::vector
+         FROM unnest($2::uuid[], $3::text[]) AS t(id, e)`, [model, ids, embeddings]);
+            await client.query('COMMIT');
+            if ((start / batch) % 10 === 0)
+                progress(`inserted ${Math.min(size, start + batch)}/${size} templates`);
+        }
+        const fillSeconds = (performance.now() - fillStarted) / 1000;
+        await client.query('ANALYZE faces');
+        // Probes: a stored template seen again with fresh noise (a new photo of an enrolled person).
+        const probes = Array.from({ length: o.probes }, () => {
+            const target = Math.floor(rand() * size);
+            return { target, vector: noisy(templates[target], 0.35) };
+        });
+        const exactTop1 = probes.map((p) => {
+            let best = -1;
+            let bestScore = -Infinity;
+            for (let i = 0; i < templates.length; i++) {
+                const s = dot(p.vector, templates[i]);
+                if (s > bestScore)
+                    [best, bestScore] = [i, s];
+            }
+            return best;
+        });
+        const idOfTemplate = new Map();
+        const rows = await client.query(`SELECT id::text, embedding::text FROM faces`);
+        const indexOfVector = new Map(templates.map((t, i) => [Array.from(t).join(','), i]));
+        for (const row of rows.rows) {
+            const key = row.embedding
+                .slice(1, -1)
+                .split(',')
+                .map((x) => Math.fround(Number(x)))
+                .join(',');
+            const index = indexOfVector.get(key);
+            if (index !== undefined)
+                idOfTemplate.set(row.id, index);
+        }
+        const runs = [];
+        for (const ef of o.efSearch.split(',').map(Number)) {
+            await client.query(`SET hnsw.ef_search = ${Math.floor(ef)}`);
+            const latencies = [];
+            let hits = 0;
+            for (const [i, probe] of probes.entries()) {
+                const literal = `[${Array.from(probe.vector).join(',')}]`;
+                const started = performance.now();
+                const result = await client.query(`SELECT f.id::text FROM faces f JOIN identities i ON i.id = f.identity_id
+           WHERE vector_dims(f.embedding) = ${dims} AND i.gallery_id = $2 AND i.status = 'ACTIVE'
+           ORDER BY f.embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT 50`, [literal, galleryId]);
+                latencies.push(performance.now() - started);
+                const top = result.rows[0] ? idOfTemplate.get(result.rows[0].id) : undefined;
+                if (top === exactTop1[i])
+                    hits++;
+            }
+            latencies.sort((a, b) => a - b);
+            runs.push({
+                efSearch: ef,
+                p50Ms: percentile(latencies, 50),
+                p95Ms: percentile(latencies, 95),
+                recallAt1: hits / probes.length,
+            });
+        }
+        const plan = await client.query(`EXPLAIN SELECT f.id FROM faces f JOIN identities i ON i.id = f.identity_id
+       WHERE vector_dims(f.embedding) = ${dims} AND i.gallery_id = '${galleryId}'
+       ORDER BY f.embedding::vector(${dims}) <=> '${`[${Array.from(probes[0].vector).join(',')}]`}'::vector(${dims}) LIMIT 50`);
+        const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes(`faces_embedding_${dims}_hnsw`));
+        const report = { mode: o.mode, size, dims, model, probes: o.probes, fillSeconds, usesIndex, runs };
+        out(`identify benchmark: ${o.mode}, ${size} templates of ${dims}-d (${model}), ${o.probes} probes, fill ${fillSeconds.toFixed(1)} s, HNSW index used: ${usesIndex}`);
+        out('ef_search  p50 ms  p95 ms  recall@1');
+        for (const r of runs) {
+            out(`${String(r.efSearch).padStart(9)}  ${r.p50Ms.toFixed(2).padStart(6)}  ${r.p95Ms.toFixed(2).padStart(6)}  ${r.recallAt1.toFixed(3).padStart(8)}`);
+        }
+        await mkdir(resultsDir, { recursive: true });
+        const file = path.join(resultsDir, `identify-${o.mode}-${size}.json`);
+        await writeFile(file, JSON.stringify(report, null, 2));
+        out(`wrote ${file}`);
+    }
+    finally {
+        await client.end().catch(() => undefined);
+        await db.close();
+        await location.remove();
+    }
+}
+const program = new Command('bench-identify')
+    .addOption(new Option('--mode <mode>', 'database').choices(['pglite', 'postgres']).default('pglite'))
+    .option('--size <n>', 'templates in the gallery (default 10000 on pglite, 100000 on postgres)', Number)
+    .option('--probes <n>', 'search probes', Number, 200)
+    .option('--bases <n>', 'real LFW embeddings the templates are made from', Number, 300)
+    .option('--ef-search <list>', 'HNSW ef_search values to try', '40,100')
+    .option('--images <dir>', 'LFW images', path.resolve(REPO_ROOT, '../shared/data/lfw/images'))
+    .option('--out <dir>', 'results folder', path.resolve(REPO_ROOT, 'bench/results'))
+    .action((o) => run(o));
+await program.parseAsync();
+//# sourceMappingURL=identify-bench.js.map

@@ -1,0 +1,59 @@
+// The only reader of process.env: every setting, validated once at start. A bad value stops the
+// server with a list of every problem and what to set instead.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+/** The repository root, so relative defaults work whichever folder `npm start` ran in. */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const optionalString = z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+const envSchema = z.object({
+    /** PostgreSQL 15+ with pgvector; when unset the embedded PGlite in FACELEDGER_DATA_DIR is used. */
+    DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional()),
+    /** Where the embedded database and the image store keep their files. */
+    FACELEDGER_DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+    /** Port of the GraphQL API and REST routes. */
+    FACELEDGER_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+    /** Interface to listen on; 0.0.0.0 exposes the API to the network. */
+    FACELEDGER_HOST: z.string().default('127.0.0.1'),
+    /** pino level: fatal, error, warn, info, debug, trace or silent. */
+    FACELEDGER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** TensorFlow.js backend: wasm (default, offline), tensorflow (needs @tensorflow/tfjs-node[-gpu]), cpu. */
+    FACELEDGER_RECOGNITION_BACKEND: z.enum(['wasm', 'tensorflow', 'cpu']).default('wasm'),
+    /** Recognition worker threads; defaults to the number of CPU cores. */
+    FACELEDGER_RECOGNITION_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    /** Set to false to start without the recognition engine (the API then reports it as FAILED). */
+    FACELEDGER_RECOGNITION_ENABLED: z.stringbool().default(true),
+    /** Largest accepted request body, in megabytes (images travel base64 in GraphQL). */
+    FACELEDGER_MAX_BODY_MB: z.coerce.number().positive().max(200).default(15),
+    /** Hours a sign-in session lasts after its last use (the expiry slides forward while it is used). */
+    FACELEDGER_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+    /** Secure flag of the session cookie: auto (set when the request came over https), always, or never. */
+    FACELEDGER_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+    /** Email of the first admin, created at start only while the database has no user (with the password below). */
+    FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
+    /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */
+    FACELEDGER_ADMIN_PASSWORD: z
+        .string()
+        .optional()
+        .transform((v) => (v === '' ? undefined : v))
+        .pipe(z.string().min(12, 'must have at least 12 characters').optional()),
+}).refine((env) => (env.FACELEDGER_ADMIN_EMAIL === undefined) === (env.FACELEDGER_ADMIN_PASSWORD === undefined), {
+    message: 'set FACELEDGER_ADMIN_EMAIL and FACELEDGER_ADMIN_PASSWORD together, or neither',
+    path: ['FACELEDGER_ADMIN_PASSWORD'],
+});
+/** Parses `source` (process.env by default); throws one error listing every invalid setting. */
+export function loadEnv(source = process.env) {
+    const result = envSchema.safeParse(source);
+    if (!result.success) {
+        const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+        throw new Error(`Invalid settings; fix these environment variables and start again:\n${problems}`);
+    }
+    const env = result.data;
+    return { ...env, FACELEDGER_DATA_DIR: path.resolve(env.FACELEDGER_DATA_DIR) };
+}
+//# sourceMappingURL=env.js.map

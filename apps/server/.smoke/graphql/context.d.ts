@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import type { ApiKeysService } from '../modules/api-keys/api-keys.service.js';
+import type { Actor } from '../modules/auth/actor.js';
+import type { AuditService } from '../modules/audit/audit.service.js';
+import type { AuthService } from '../modules/auth/auth.service.js';
+import type { GalleriesService } from '../modules/galleries/galleries.service.js';
+import type { HealthService } from '../modules/health/health.service.js';
+import type { IdentitiesService } from '../modules/identities/identities.service.js';
+import type { IdentityErasureService } from '../modules/identities/identity-erasure.service.js';
+import type { UsersService } from '../modules/users/users.service.js';
+import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import type { MatchingService } from '../modules/matching/matching.service.js';
+import type { ReviewsService } from '../modules/reviews/reviews.service.js';
+import type { UploadsService } from '../modules/uploads/uploads.service.js';
+/** The services resolvers may call; each module adds its own here. */
+export interface Services {
+    health: HealthService;
+    galleries: GalleriesService;
+    identities: IdentitiesService;
+    identityErasure: IdentityErasureService;
+    auth: AuthService;
+    users: UsersService;
+    apiKeys: ApiKeysService;
+    audit: AuditService;
+    uploads: UploadsService;
+    enrollment: EnrollmentService;
+    matching: MatchingService;
+    reviews: ReviewsService;
+}
+/** Per-request GraphQL context. */
+export interface AppContext {
+    services: Services;
+    actor: Actor;
+    requestId: string;
+    /** The raw HTTP exchange, for services that set cookies (sign-in, sign-out). */
+    req: Request;
+    res: Response;
+}

@@ -1,0 +1,1 @@
+export declare const resolvers: import("@faceledger/schema/server").Resolvers<import("./context.js").AppContext>[];

@@ -1,0 +1,13 @@
+// Every module's resolvers, merged into the one map Apollo Server takes.
+import { apiKeysResolvers } from '../modules/api-keys/api-keys.resolvers.js';
+import { auditResolvers } from '../modules/audit/audit.resolvers.js';
+import { authResolvers } from '../modules/auth/auth.resolvers.js';
+import { galleriesResolvers } from '../modules/galleries/galleries.resolvers.js';
+import { healthResolvers } from '../modules/health/health.resolvers.js';
+import { identitiesResolvers } from '../modules/identities/identities.resolvers.js';
+import { usersResolvers } from '../modules/users/users.resolvers.js';
+import { enrollmentResolvers } from '../modules/enrollment/enrollment.resolvers.js';
+import { matchingResolvers } from '../modules/matching/matching.resolvers.js';
+import { reviewsResolvers } from '../modules/reviews/reviews.resolvers.js';
+export const resolvers = [healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers];
+//# sourceMappingURL=resolvers.js.map

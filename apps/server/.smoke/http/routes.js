@@ -1,0 +1,15 @@
+// REST routes beside GraphQL (uploads, exports). Each module adds its router here; every route
+// resolves the caller with the same actor resolution as GraphQL.
+import { Router } from 'express';
+import { createAuditExportRouter } from '../modules/audit/audit-export.route.js';
+import { actorMiddleware } from '../modules/auth/request-actor.js';
+import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
+export function createRestRouter(services) {
+    const router = Router();
+    // Every route below finds its caller with actorOf(res) (modules/auth/request-actor.ts).
+    router.use(actorMiddleware(services.auth));
+    router.use(createAuditExportRouter(services.audit));
+    router.use(createUploadsRouter(services.uploads));
+    return router;
+}
+//# sourceMappingURL=routes.js.map

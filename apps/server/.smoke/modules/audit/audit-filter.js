@@ -1,0 +1,78 @@
+// Which ledger entries a listing or an export covers. The same rule runs as a database query
+// (audit.repository.ts) and in memory (export-verifier.ts), so an offline check of a filtered
+// export can confirm that every row it holds really matches the filter it claims.
+/** The subject an entry about a gallery itself carries. */
+export function gallerySubject(galleryId) {
+    return `gallery:${galleryId}`;
+}
+/** True when `entry` concerns `galleryId`: it is the subject, or payload.galleryId names it. */
+export function isAboutGallery(entry, galleryId) {
+    if (entry.subject === gallerySubject(galleryId))
+        return true;
+    const { payload } = entry;
+    return (payload !== null &&
+        typeof payload === 'object' &&
+        !Array.isArray(payload) &&
+        payload.galleryId === galleryId);
+}
+/** True when `entry` satisfies every field of `filter`. */
+export function matchesAuditFilter(entry, filter) {
+    const time = entry.at.getTime();
+    if (filter.from && time < filter.from.getTime())
+        return false;
+    if (filter.to && time >= filter.to.getTime())
+        return false;
+    if (filter.actor !== undefined && entry.actor !== filter.actor)
+        return false;
+    if (filter.action !== undefined && entry.action !== filter.action)
+        return false;
+    if (filter.subject !== undefined && entry.subject !== filter.subject)
+        return false;
+    if (filter.galleryId !== undefined && !isAboutGallery(entry, filter.galleryId))
+        return false;
+    return true;
+}
+/** True when the filter narrows nothing, so a listing or export covers the whole ledger. */
+export function isEmptyAuditFilter(filter) {
+    return Object.values(filter).every((value) => value === undefined);
+}
+/** The filter as plain JSON (ISO-8601 times, absent fields omitted), for a manifest or a payload. */
+export function auditFilterToJson(filter) {
+    const json = {};
+    if (filter.from)
+        json.from = filter.from.toISOString();
+    if (filter.to)
+        json.to = filter.to.toISOString();
+    for (const key of ['actor', 'action', 'subject', 'galleryId']) {
+        const value = filter[key];
+        if (value !== undefined)
+            json[key] = value;
+    }
+    return json;
+}
+/** The inverse of auditFilterToJson; throws on a malformed value. */
+export function auditFilterFromJson(json) {
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+        throw new Error('filter is not an object');
+    const record = json;
+    const filter = {};
+    for (const key of ['from', 'to']) {
+        const value = record[key];
+        if (value === undefined)
+            continue;
+        const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+        if (Number.isNaN(date.getTime()))
+            throw new Error(`filter.${key} is not an ISO-8601 time`);
+        filter[key] = date;
+    }
+    for (const key of ['actor', 'action', 'subject', 'galleryId']) {
+        const value = record[key];
+        if (value === undefined)
+            continue;
+        if (typeof value !== 'string')
+            throw new Error(`filter.${key} is not a string`);
+        filter[key] = value;
+    }
+    return filter;
+}
+//# sourceMappingURL=audit-filter.js.map

@@ -1,0 +1,192 @@
+// Reads, checks and exports the audit ledger (permissions audit.read and audit.export).
+import { pino } from 'pino';
+import { z } from 'zod';
+import { actorRef } from '../auth/actor.js';
+import { authorize } from '../auth/permissions.js';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { encodeCursor, parsePageArgs } from '../../shared/relay-pagination.js';
+import { AuditChainWalker } from './audit-chain.js';
+import { AUDIT_EXPORT_CONTENT_TYPES, AUDIT_EXPORT_FORMATS, writeAuditExport, } from './audit-export-format.js';
+import { auditFilterToJson, isEmptyAuditFilter } from './audit-filter.js';
+import { toChainedEntry } from './audit.repository.js';
+/** Filter fields as they arrive from GraphQL or a query string (times as ISO-8601 strings). */
+export const auditFilterInputSchema = z.object({
+    from: z.iso.datetime({ offset: true }).nullish(),
+    to: z.iso.datetime({ offset: true }).nullish(),
+    actor: z.string().min(1).nullish(),
+    action: z.string().min(1).nullish(),
+    subject: z.string().min(1).nullish(),
+    galleryId: z.string().min(1).nullish(),
+});
+function parseSeqKey(value) {
+    if (!Array.isArray(value) || value.length !== 1)
+        return null;
+    const [seq] = value;
+    return typeof seq === 'string' && /^[0-9]{1,19}$/.test(seq) ? BigInt(seq) : null;
+}
+/** Validates filter input and converts its times; throws BAD_INPUT naming the field. */
+export function parseAuditFilter(input) {
+    const parsed = auditFilterInputSchema.safeParse(input ?? {});
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.join('.') ?? 'filter';
+        throw new AppError(ErrorCode.BAD_INPUT, `The filter field "${field}" is invalid: ${issue?.message ?? ''}. Times are ISO-8601 with a zone, such as 2026-01-31T00:00:00Z.`, { field });
+    }
+    const { from, to, actor, action, subject, galleryId } = parsed.data;
+    const filter = {
+        from: from ? new Date(from) : undefined,
+        to: to ? new Date(to) : undefined,
+        actor: actor ?? undefined,
+        action: action ?? undefined,
+        subject: subject ?? undefined,
+        galleryId: galleryId ?? undefined,
+    };
+    if (filter.from && filter.to && filter.from >= filter.to) {
+        throw new AppError(ErrorCode.BAD_INPUT, 'The filter\'s "from" must be before its "to".', { field: 'from' });
+    }
+    return filter;
+}
+export class AuditService {
+    repository;
+    batchSize;
+    now;
+    logger;
+    constructor(repository, options = {}) {
+        this.repository = repository;
+        this.batchSize = options.batchSize ?? 1000;
+        this.now = options.now ?? (() => new Date());
+        this.logger = options.logger ?? pino({ enabled: false });
+    }
+    /** One page of the ledger; totalCount costs a count query, so it is only run when asked for. */
+    async listEntries(actor, args) {
+        authorize(actor, 'audit.read');
+        const page = parsePageArgs(args, parseSeqKey);
+        const filter = args.filter ?? {};
+        const order = args.order ?? 'desc';
+        const isForward = page.direction === 'forward';
+        const [rows, totalCount] = await Promise.all([
+            this.repository.findBatch({
+                filter,
+                afterSeq: page.cursor ?? undefined,
+                // Backward pages read away from the cursor in the opposite order, then turn around.
+                order: isForward ? order : order === 'asc' ? 'desc' : 'asc',
+                limit: page.size + 1,
+            }),
+            args.withTotalCount ? this.repository.count(filter) : Promise.resolve(0),
+        ]);
+        const hasMore = rows.length > page.size;
+        const kept = rows.slice(0, page.size);
+        if (!isForward)
+            kept.reverse();
+        const edges = kept.map((row) => {
+            const node = toChainedEntry(row);
+            return { node, cursor: encodeCursor([node.seq]) };
+        });
+        return {
+            edges,
+            pageInfo: {
+                hasNextPage: isForward ? hasMore : page.cursor !== null,
+                hasPreviousPage: isForward ? page.cursor !== null : hasMore,
+                startCursor: edges[0]?.cursor ?? null,
+                endCursor: edges[edges.length - 1]?.cursor ?? null,
+            },
+            totalCount,
+        };
+    }
+    /** Walks the ledger from seq 1 to the head as it was when the walk began, in batches. */
+    async verifyChain(actor) {
+        authorize(actor, 'audit.read');
+        const head = await this.repository.findHead();
+        const walker = new AuditChainWalker('fromGenesis');
+        if (head) {
+            for await (const batch of this.batches({}, head.seq)) {
+                for (const entry of batch) {
+                    if (walker.accept(entry))
+                        break;
+                }
+                if (walker.firstBreak)
+                    break;
+            }
+            if (!walker.firstBreak && walker.head?.seq !== head.seq.toString()) {
+                // Rows vanished at the end while walking; report the first one no longer there.
+                const missing = (BigInt(walker.head?.seq ?? '0') + 1n).toString();
+                return this.report(walker.checked, { seq: missing, reason: `entry ${missing} is missing: rows were deleted` }, head);
+            }
+        }
+        return this.report(walker.checked, walker.firstBreak, head);
+    }
+    report(checked, broken, head) {
+        return {
+            ok: broken === null,
+            checked,
+            firstBrokenSeq: broken?.seq ?? null,
+            reason: broken?.reason ?? null,
+            headSeq: head?.seq.toString() ?? null,
+            headHash: head?.hash ?? null,
+        };
+    }
+    /**
+     * Records the export in the ledger, then returns the file as a stream of chunks: the rows
+     * matching `filter` up to and including that export entry, then the manifest.
+     */
+    async startExport(actor, request) {
+        authorize(actor, 'audit.export');
+        if (!AUDIT_EXPORT_FORMATS.includes(request.format)) {
+            throw new AppError(ErrorCode.BAD_INPUT, `"format" must be one of ${AUDIT_EXPORT_FORMATS.join(', ')}.`, { field: 'format' });
+        }
+        const filter = auditFilterToJson(request.filter);
+        const exportedAt = this.now();
+        const exportedBy = actorRef(actor);
+        const recorded = await this.repository.appendAlone({
+            actor: exportedBy,
+            action: 'audit.export',
+            subject: 'audit:ledger',
+            payload: { format: request.format, filter },
+        });
+        const stamp = exportedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+        const filename = `faceledger-audit-${stamp}.${request.format}`;
+        const chunks = writeAuditExport(request.format, this.batches(request.filter, recorded.seq), {
+            exportedAt: exportedAt.toISOString(),
+            exportedBy,
+            exportSeq: recorded.seq.toString(),
+            throughSeq: recorded.seq.toString(),
+            filter,
+            complete: isEmptyAuditFilter(request.filter),
+        });
+        return { contentType: AUDIT_EXPORT_CONTENT_TYPES[request.format], filename, chunks: this.logged(chunks, filename) };
+    }
+    /** Passes the chunks through, logging whether the export was sent whole or abandoned. */
+    async *logged(chunks, filename) {
+        const started = Date.now();
+        let isComplete = false;
+        try {
+            yield* chunks;
+            isComplete = true;
+        }
+        catch (error) {
+            this.logger.error({ err: error, filename }, 'audit export failed');
+            throw error;
+        }
+        finally {
+            const fields = { filename, ms: Date.now() - started };
+            if (isComplete)
+                this.logger.info(fields, 'audit export sent');
+            else
+                this.logger.warn(fields, 'audit export abandoned before its manifest');
+        }
+    }
+    /** Rows matching `filter` with seq <= throughSeq, ascending, one batch per query. */
+    async *batches(filter, throughSeq) {
+        let afterSeq;
+        for (;;) {
+            const rows = await this.repository.findBatch({ filter, afterSeq, throughSeq, order: 'asc', limit: this.batchSize });
+            if (rows.length === 0)
+                return;
+            yield rows.map(toChainedEntry);
+            if (rows.length < this.batchSize)
+                return;
+            afterSeq = rows[rows.length - 1].seq;
+        }
+    }
+}
+//# sourceMappingURL=audit.service.js.map

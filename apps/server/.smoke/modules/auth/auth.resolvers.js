@@ -1,0 +1,29 @@
+import { toApiKeyView } from '../api-keys/api-key-view.js';
+import { toUserView } from '../users/user-view.js';
+import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './session-cookie.js';
+export const authResolvers = {
+    Query: {
+        viewer: async (_parent, _args, ctx) => {
+            if (ctx.actor.kind !== 'user' && ctx.actor.kind !== 'apiKey')
+                return null;
+            const [user, apiKey] = await Promise.all([
+                ctx.services.users.findViewer(ctx.actor),
+                ctx.services.apiKeys.findViewer(ctx.actor),
+            ]);
+            return { user: user ? toUserView(user) : null, apiKey: apiKey ? toApiKeyView(apiKey) : null };
+        },
+    },
+    Mutation: {
+        signIn: async (_parent, { email, password }, ctx) => {
+            const { user, sessionToken, expiresAt } = await ctx.services.auth.signIn(email, password);
+            writeSessionCookie(ctx.req, ctx.res, ctx.services.auth.settings, sessionToken, expiresAt);
+            return toUserView(user);
+        },
+        signOut: async (_parent, _args, ctx) => {
+            const ended = await ctx.services.auth.signOut(ctx.actor, readSessionCookie(ctx.req));
+            clearSessionCookie(ctx.req, ctx.res, ctx.services.auth.settings);
+            return ended;
+        },
+    },
+};
+//# sourceMappingURL=auth.resolvers.js.map

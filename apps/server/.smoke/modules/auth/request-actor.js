@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+import { isAppError } from '../../shared/app-error.js';
+import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './session-cookie.js';
+/** Who is calling; throws AppError(UNAUTHENTICATED) for an invalid, unknown or revoked API key. */
+export async function resolveRequestActor(auth, req, res) {
+    const result = await auth.authenticate({
+        authorization: req.headers.authorization,
+        sessionToken: readSessionCookie(req),
+    });
+    if (result.renewedSession) {
+        writeSessionCookie(req, res, auth.settings, result.renewedSession.token, result.renewedSession.expiresAt);
+    }
+    else if (result.clearSession) {
+        clearSessionCookie(req, res, auth.settings);
+    }
+    return result.actor;
+}
+/**
+ * For Apollo's context function: the same, with an auth failure turned into a GraphQLError that
+ * Apollo answers as HTTP 401 with extensions.code UNAUTHENTICATED (context errors skip resolvers).
+ */
+export async function resolveGraphQLActor(auth, req, res) {
+    try {
+        return await resolveRequestActor(auth, req, res);
+    }
+    catch (error) {
+        if (!isAppError(error))
+            throw error;
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+    }
+}
+/** Express middleware for REST routes: puts the caller in `res.locals.actor`, or answers 401 JSON. */
+export function actorMiddleware(auth) {
+    return (req, res, next) => {
+        resolveRequestActor(auth, req, res).then((actor) => {
+            res.locals.actor = actor;
+            next();
+        }, (error) => {
+            if (isAppError(error))
+                res.status(401).json({ code: error.code, message: error.message });
+            else
+                next(error);
+        });
+    };
+}
+/** The caller put there by actorMiddleware (anonymous when the middleware did not run). */
+export function actorOf(res) {
+    return res.locals.actor ?? { kind: 'anonymous' };
+}
+//# sourceMappingURL=request-actor.js.map

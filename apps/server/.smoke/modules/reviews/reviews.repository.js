@@ -1,0 +1,106 @@
+// Match events as reviewers see them (newest first, keyset-paged, with the needs-review rule in SQL)
+// and the reviews written on them.
+import { Prisma } from '@faceledger/db';
+import { isUuid } from '../../shared/uuid.js';
+/** Top scores this close to the threshold (either side) need a person's review. */
+export const REVIEW_MARGIN = 0.05;
+const reviewInclude = { reviewer: { select: { email: true } } };
+function toReview(row) {
+    const { reviewer, ...fields } = row;
+    return { ...fields, reviewerEmail: reviewer.email };
+}
+export class ReviewsRepository {
+    prisma;
+    constructor(prisma) {
+        this.prisma = prisma;
+    }
+    /** One page of events newest first, after `cursor`, plus whether more follow. */
+    async findPage(filter, size, cursor) {
+        const conditions = [];
+        if (filter.galleryId !== null)
+            conditions.push(Prisma.sql `e.gallery_id = ${filter.galleryId}::uuid`);
+        if (filter.kind !== null)
+            conditions.push(Prisma.sql `e.kind = ${filter.kind}::"MatchKind"`);
+        if (filter.decision !== null)
+            conditions.push(Prisma.sql `e.decision = ${filter.decision}::"MatchDecision"`);
+        if (filter.from !== null)
+            conditions.push(Prisma.sql `e.created_at >= ${filter.from}::timestamptz`);
+        if (filter.to !== null)
+            conditions.push(Prisma.sql `e.created_at < ${filter.to}::timestamptz`);
+        if (cursor !== null)
+            conditions.push(Prisma.sql `(e.created_at, e.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
+        if (filter.needsReview !== null)
+            conditions.push(Prisma.sql `(${needsReviewSql()}) = ${filter.needsReview}`);
+        const ids = await this.prisma.$queryRaw `
+      SELECT e.id
+      FROM match_events e
+      WHERE ${conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql `TRUE`}
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT ${size + 1}`;
+        const hasMore = ids.length > size;
+        const rows = await this.findByIds(ids.slice(0, size).map((r) => r.id));
+        return { rows, hasMore };
+    }
+    async findById(id) {
+        if (!isUuid(id))
+            return null;
+        return (await this.findByIds([id]))[0] ?? null;
+    }
+    /** Writes a review inside `tx`. */
+    async createReview(tx, review) {
+        return toReview(await tx.review.create({ data: review, include: reviewInclude }));
+    }
+    /** Events by id, newest first, with candidates, reviews and the needs-review flag. */
+    async findByIds(ids) {
+        if (ids.length === 0)
+            return [];
+        const [events, flags] = await Promise.all([
+            this.prisma.matchEvent.findMany({
+                where: { id: { in: [...ids] } },
+                include: {
+                    candidates: { orderBy: { rank: 'asc' }, select: { identityId: true, faceId: true, score: true, rank: true } },
+                    reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: reviewInclude },
+                },
+                orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            }),
+            this.prisma.$queryRaw `
+        SELECT e.id, (${needsReviewSql()}) AS "needsReview"
+        FROM match_events e
+        WHERE e.id IN (${Prisma.join(ids.map((id) => Prisma.sql `${id}::uuid`))})`,
+        ]);
+        const needs = new Map(flags.map((f) => [f.id, f.needsReview]));
+        return events.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            galleryId: e.galleryId,
+            decision: e.decision,
+            threshold: e.threshold,
+            modelId: e.modelId,
+            latencyMs: e.latencyMs,
+            probeSha256: e.probeSha256,
+            probeImageKey: e.probeImageKey,
+            requesterUserId: e.requesterUserId,
+            requesterKeyId: e.requesterKeyId,
+            createdAt: e.createdAt,
+            needsReview: needs.get(e.id) ?? false,
+            candidates: e.candidates,
+            reviews: e.reviews.map(toReview),
+        }));
+    }
+}
+/**
+ * Needs review: an identify or verify event without any review whose top candidate's score lies
+ * within REVIEW_MARGIN of the threshold, or that was flagged: its top candidate reached the threshold
+ * yet the decision is not MATCH (a negative exemplar demoted it, or the identity is suspended).
+ */
+function needsReviewSql() {
+    return Prisma.sql `
+    e.kind IN ('IDENTIFY', 'VERIFY')
+    AND e.threshold IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id)
+    AND COALESCE((
+      SELECT abs(c.score - e.threshold) <= ${REVIEW_MARGIN} OR (c.score >= e.threshold AND e.decision <> 'MATCH')
+      FROM match_candidates c WHERE c.event_id = e.id ORDER BY c.rank LIMIT 1
+    ), FALSE)`;
+}
+//# sourceMappingURL=reviews.repository.js.map

@@ -1,0 +1,195 @@
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { encodeCursor, parsePageArgs } from '../../shared/relay-pagination.js';
+import { isUuid } from '../../shared/uuid.js';
+import { actorRef } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
+function parseKey(value) {
+    if (!Array.isArray(value) || value.length !== 2)
+        return null;
+    const [at, id] = value;
+    if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id))
+        return null;
+    const createdAt = new Date(at);
+    return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+}
+function parseDate(value, field) {
+    if (value == null)
+        return null;
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) {
+        throw new AppError(ErrorCode.BAD_INPUT, `${field} must be an ISO-8601 date and time, such as 2026-01-31T00:00:00Z.`, { field });
+    }
+    return date;
+}
+function eventNotFound(id) {
+    return new AppError(ErrorCode.NOT_FOUND, `No match event has id ${id}; list matchEvents to find its id.`, { id });
+}
+export class ReviewsService {
+    deps;
+    constructor(deps) {
+        this.deps = deps;
+    }
+    /** Match events newest first, a page at a time. */
+    async listMatchEvents(actor, args) {
+        authorize(actor, 'matchEvents.read');
+        const f = args.filter ?? {};
+        let galleryId = f.galleryId ?? null;
+        if (actor.kind === 'apiKey' && actor.galleryId !== null) {
+            if (galleryId !== null)
+                authorizeGallery(actor, galleryId);
+            galleryId = actor.galleryId;
+        }
+        const filter = {
+            galleryId,
+            kind: f.kind ?? null,
+            decision: f.decision ?? null,
+            needsReview: f.needsReview ?? null,
+            from: parseDate(f.from, 'filter.from'),
+            to: parseDate(f.to, 'filter.to'),
+        };
+        const page = parsePageArgs({ first: args.first, after: args.after }, parseKey);
+        if (filter.galleryId !== null && !isUuid(filter.galleryId)) {
+            return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+        }
+        const { rows, hasMore } = await this.deps.reviews.findPage(filter, page.size, page.cursor);
+        const models = await this.toModels(rows);
+        const edges = models.map((node) => ({ node, cursor: encodeCursor([node.createdAt, node.id]) }));
+        return {
+            edges,
+            pageInfo: {
+                hasNextPage: hasMore,
+                hasPreviousPage: page.cursor !== null,
+                startCursor: edges[0]?.cursor ?? null,
+                endCursor: edges.at(-1)?.cursor ?? null,
+            },
+        };
+    }
+    async getMatchEvent(actor, id) {
+        authorize(actor, 'matchEvents.read');
+        const event = await this.deps.reviews.findById(id);
+        if (!event)
+            throw eventNotFound(id);
+        if (event.galleryId !== null)
+            authorizeGallery(actor, event.galleryId);
+        else if (actor.kind === 'apiKey' && actor.galleryId !== null)
+            throw eventNotFound(id);
+        const [model] = await this.toModels([event]);
+        if (!model)
+            throw eventNotFound(id);
+        return model;
+    }
+    /**
+     * Records a verdict. CONFIRM and REJECT name one of the event's candidates (rank 1 when identityId
+     * is left out); REASSIGN names the right identity, which must belong to the event's gallery.
+     */
+    async reviewMatch(actor, args) {
+        authorize(actor, 'matchEvents.review');
+        if (actor.kind !== 'user')
+            throw new AppError(ErrorCode.FORBIDDEN, 'Reviews are signed by a person; sign in to review match events.');
+        const note = (args.note ?? '').trim();
+        if (note.length > 2000)
+            throw new AppError(ErrorCode.BAD_INPUT, 'note must be at most 2000 characters.', { field: 'note' });
+        const event = await this.deps.reviews.findById(args.eventId);
+        if (!event)
+            throw eventNotFound(args.eventId);
+        if (event.kind !== 'IDENTIFY' && event.kind !== 'VERIFY') {
+            throw new AppError(ErrorCode.BAD_INPUT, 'Only identify and verify events can be reviewed; compare and detect events name no identity.', {
+                field: 'eventId',
+            });
+        }
+        const targetIdentityId = await this.pickTarget(event, args.verdict, args.identityId ?? null);
+        const review = await this.deps.audit.withEntry(async (tx) => {
+            const created = await this.deps.reviews.createReview(tx, {
+                eventId: event.id,
+                reviewerId: actor.userId,
+                verdict: args.verdict,
+                targetIdentityId,
+                note,
+            });
+            return {
+                result: created,
+                audit: {
+                    actor: actorRef(actor),
+                    action: 'matchEvent.review',
+                    subject: `matchEvent:${event.id}`,
+                    payload: { reviewId: created.id, verdict: args.verdict, identityId: targetIdentityId, galleryId: event.galleryId, hasNote: note.length > 0 },
+                },
+            };
+        });
+        const target = await this.deps.identities.findById(targetIdentityId);
+        return this.toReviewModel(review, new Map(target ? [[target.id, toIdentityModel(target)]] : []));
+    }
+    async pickTarget(event, verdict, identityId) {
+        if (verdict === 'REASSIGN') {
+            if (identityId === null) {
+                throw new AppError(ErrorCode.BAD_INPUT, 'REASSIGN needs identityId: the identity the probe really shows.', { field: 'identityId' });
+            }
+            const identity = await this.deps.identities.findById(identityId);
+            if (!identity || identity.status === 'ERASED' || identity.galleryId !== event.galleryId) {
+                throw new AppError(ErrorCode.BAD_INPUT, 'identityId must be an identity of the event\'s gallery.', { field: 'identityId' });
+            }
+            return identity.id;
+        }
+        const candidate = identityId === null ? event.candidates[0] : event.candidates.find((c) => c.identityId === identityId);
+        if (!candidate) {
+            throw new AppError(ErrorCode.BAD_INPUT, identityId === null
+                ? 'The event has no candidate to confirm or reject; use REASSIGN with identityId.'
+                : `${verdict} needs identityId to be one of the event's candidates; use REASSIGN for another identity.`, { field: 'identityId' });
+        }
+        return candidate.identityId;
+    }
+    async toModels(events) {
+        const identityIds = new Set();
+        const faceIds = new Set();
+        for (const e of events) {
+            for (const c of e.candidates) {
+                identityIds.add(c.identityId);
+                if (c.faceId)
+                    faceIds.add(c.faceId);
+            }
+            for (const r of e.reviews)
+                if (r.targetIdentityId)
+                    identityIds.add(r.targetIdentityId);
+        }
+        const [identityRows, faceRows] = await Promise.all([
+            this.deps.identities.findByIds([...identityIds]),
+            this.deps.matching.findFaces([...faceIds]),
+        ]);
+        const identities = new Map(identityRows.map((r) => [r.id, toIdentityModel(r)]));
+        const faces = new Map(faceRows.map((r) => [r.id, toFaceModel(r)]));
+        return events.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            galleryId: e.galleryId,
+            decision: e.decision,
+            threshold: e.threshold,
+            modelId: e.modelId,
+            latencyMs: e.latencyMs,
+            probeSha256: e.probeSha256,
+            probeImageAvailable: e.probeImageKey !== null,
+            requester: e.requesterUserId ? `user:${e.requesterUserId}` : e.requesterKeyId ? `key:${e.requesterKeyId}` : null,
+            candidates: e.candidates.flatMap((c) => {
+                const identity = identities.get(c.identityId);
+                return identity ? [{ rank: c.rank, identity, score: c.score, face: (c.faceId && faces.get(c.faceId)) || null }] : [];
+            }),
+            topScore: e.candidates[0]?.score ?? null,
+            reviews: e.reviews.map((r) => this.toReviewModel(r, identities)),
+            needsReview: e.needsReview,
+            createdAt: e.createdAt.toISOString(),
+        }));
+    }
+    toReviewModel(review, identities) {
+        return {
+            id: review.id,
+            eventId: review.eventId,
+            verdict: review.verdict,
+            identity: review.targetIdentityId ? (identities.get(review.targetIdentityId) ?? null) : null,
+            note: review.note,
+            reviewerId: review.reviewerId,
+            reviewerEmail: review.reviewerEmail,
+            createdAt: review.createdAt.toISOString(),
+        };
+    }
+}
+//# sourceMappingURL=reviews.service.js.map

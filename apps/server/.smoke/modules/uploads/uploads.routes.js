@@ -1,0 +1,44 @@
+// POST /api/uploads: multipart form with one file field "image"; answers { uploadId } for enrollFace,
+// identify, verify, compareFaces and detectFaces. For images over the 10 MB base64 limit, and bulk work.
+import { Router } from 'express';
+import multer from 'multer';
+import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { actorOf } from '../auth/request-actor.js';
+import { MAX_UPLOAD_BYTES } from './uploads.service.js';
+const STATUS = {
+    [ErrorCode.UNAUTHENTICATED]: 401,
+    [ErrorCode.FORBIDDEN]: 403,
+    [ErrorCode.BAD_INPUT]: 400,
+    [ErrorCode.BAD_IMAGE]: 400,
+    [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+};
+export function createUploadsRouter(uploads) {
+    const router = Router();
+    const receive = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }).single('image');
+    router.post('/uploads', (req, res, next) => {
+        receive(req, res, (error) => {
+            if (error instanceof multer.MulterError) {
+                next(error.code === 'LIMIT_FILE_SIZE'
+                    ? new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The image is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; send a smaller image.`)
+                    : new AppError(ErrorCode.BAD_INPUT, `${error.message}; send one file in the multipart field "image".`));
+            }
+            else {
+                next(error);
+            }
+        });
+    }, async (req, res) => {
+        if (!req.file)
+            throw new AppError(ErrorCode.BAD_INPUT, 'No file received; send the image as multipart/form-data in the field "image".');
+        const result = await uploads.upload(actorOf(res), req.file.buffer);
+        res.status(201).json(result);
+    });
+    router.use('/uploads', (error, _req, res, next) => {
+        if (!isAppError(error)) {
+            next(error);
+            return;
+        }
+        res.status(STATUS[error.code] ?? 400).json({ code: error.code, message: error.message });
+    });
+    return router;
+}
+//# sourceMappingURL=uploads.routes.js.map

@@ -1,0 +1,97 @@
+// Images for recognition calls: base64 in GraphQL (up to 10 MB) or an upload id from POST /api/uploads.
+// An upload is stored in the image store at once (its id is the sha256 key) and can be used only by
+// the caller who uploaded it, until it expires. Pending uploads live in memory: a restart forgets them.
+import { createHash } from 'node:crypto';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { actorRef } from '../auth/actor.js';
+import { isAllowed } from '../auth/permissions.js';
+/** Largest image accepted as base64 inside a GraphQL request; bigger ones go through POST /api/uploads. */
+export const MAX_BASE64_IMAGE_BYTES = 10 * 1024 * 1024;
+/** Largest file POST /api/uploads accepts (the engine refuses larger images anyway). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** How long an upload id stays usable. */
+export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+/** Whoever may run one of these may upload. */
+const UPLOAD_PERMISSIONS = ['faces.enroll', 'faces.identify', 'faces.verify', 'faces.detect'];
+const BASE64_PATTERN = /^[A-Za-z0-9+/_-]*={0,2}$/;
+export class UploadsService {
+    images;
+    now;
+    /** Pending uploads: key -> (actorRef -> expiry time in ms). */
+    pending = new Map();
+    constructor(images, now = Date.now) {
+        this.images = images;
+        this.now = now;
+    }
+    /** Stores an uploaded image and returns its upload id (its sha256). */
+    async upload(actor, bytes) {
+        if (actor.kind === 'anonymous') {
+            throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in, or send an API key as "Authorization: Bearer <key>".');
+        }
+        if (!UPLOAD_PERMISSIONS.some((p) => isAllowed(actor, p))) {
+            throw new AppError(ErrorCode.FORBIDDEN, 'Uploads are for enroll, identify, verify and detect calls, and you may run none of them.');
+        }
+        if (bytes.length === 0)
+            throw new AppError(ErrorCode.BAD_IMAGE, 'The upload is empty; send the image file in the "image" field.');
+        const key = await this.images.put(bytes);
+        const expiresAt = this.now() + UPLOAD_TTL_MS;
+        const owners = this.pending.get(key) ?? new Map();
+        owners.set(actorRef(actor), expiresAt);
+        this.pending.set(key, owners);
+        return { uploadId: key, bytes: bytes.length, expiresAt: new Date(expiresAt).toISOString() };
+    }
+    /** The bytes of an image argument; BAD_INPUT unless exactly one form is given, BAD_IMAGE when unusable. */
+    async resolve(actor, image, field = 'image') {
+        const hasBase64 = image.base64 != null;
+        const hasUpload = image.uploadId != null;
+        if (hasBase64 === hasUpload) {
+            throw new AppError(ErrorCode.BAD_INPUT, `Give ${field} as exactly one of base64 or uploadId.`, { field });
+        }
+        const bytes = hasBase64 ? decodeBase64(image.base64 ?? '', field) : await this.readUpload(actor, image.uploadId ?? '', field);
+        return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }
+    /** True while some caller may still use `key` as an upload id (the purge job keeps such images). */
+    isPending(key) {
+        const owners = this.pending.get(key);
+        if (!owners)
+            return false;
+        const now = this.now();
+        return [...owners.values()].some((expiresAt) => expiresAt > now);
+    }
+    /** Forgets expired uploads and deletes their images unless a face or match event uses them; returns the deleted count. */
+    async purgeExpired(now = this.now()) {
+        const expired = [];
+        for (const [key, owners] of this.pending) {
+            for (const [owner, expiresAt] of owners)
+                if (expiresAt <= now)
+                    owners.delete(owner);
+            if (owners.size === 0) {
+                this.pending.delete(key);
+                expired.push(key);
+            }
+        }
+        return (await this.images.deleteUnreferenced(expired)).length;
+    }
+    async readUpload(actor, uploadId, field) {
+        const expiresAt = this.pending.get(uploadId)?.get(actorRef(actor));
+        const bytes = expiresAt !== undefined && expiresAt > this.now() ? await this.images.get(uploadId) : null;
+        if (!bytes) {
+            throw new AppError(ErrorCode.NOT_FOUND, `${field}.uploadId is not an upload of yours that is still valid; upload the image again with POST /api/uploads.`, { field: `${field}.uploadId` });
+        }
+        return bytes;
+    }
+}
+function decodeBase64(text, field) {
+    // Accept data URLs ("data:image/jpeg;base64,...") and line breaks, as browsers and tools produce them.
+    const payload = text.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
+    if (payload.length === 0 || !BASE64_PATTERN.test(payload)) {
+        throw new AppError(ErrorCode.BAD_IMAGE, `${field}.base64 is not base64 text; send the image file's bytes base64-encoded.`, {
+            field: `${field}.base64`,
+        });
+    }
+    if (Math.floor((payload.length * 3) / 4) > MAX_BASE64_IMAGE_BYTES + 2) {
+        throw new AppError(ErrorCode.BAD_IMAGE, `${field} is larger than ${MAX_BASE64_IMAGE_BYTES / 1024 / 1024} MB; send it with POST /api/uploads and pass the uploadId instead.`, { field: `${field}.base64`, limitBytes: MAX_BASE64_IMAGE_BYTES });
+    }
+    return Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64');
+}
+//# sourceMappingURL=uploads.service.js.map

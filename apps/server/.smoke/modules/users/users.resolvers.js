@@ -1,0 +1,11 @@
+import { toUserView } from './user-view.js';
+export const usersResolvers = {
+    Query: {
+        users: async (_parent, _args, ctx) => (await ctx.services.users.list(ctx.actor)).map(toUserView),
+    },
+    Mutation: {
+        createUser: async (_parent, { input }, ctx) => toUserView(await ctx.services.users.create(ctx.actor, input)),
+        updateUser: async (_parent, { id, input }, ctx) => toUserView(await ctx.services.users.update(ctx.actor, id, input)),
+    },
+};
+//# sourceMappingURL=users.resolvers.js.map

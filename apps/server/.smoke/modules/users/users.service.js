@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { actorRef } from '../auth/actor.js';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-hasher.js';
+import { authorize } from '../auth/permissions.js';
+const emailSchema = z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: 'email must be an address such as ada@example.org' }).max(254));
+const passwordSchema = z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `password must have at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(MAX_PASSWORD_LENGTH, `password must have at most ${MAX_PASSWORD_LENGTH} characters`);
+export class UsersService {
+    users;
+    sessions;
+    audit;
+    constructor(users, sessions, audit) {
+        this.users = users;
+        this.sessions = sessions;
+        this.audit = audit;
+    }
+    async list(actor) {
+        authorize(actor, 'users.manage');
+        return this.users.list();
+    }
+    /** The signed-in user's own row, or null for any other caller. */
+    async findViewer(actor) {
+        return actor.kind === 'user' ? this.users.findById(actor.userId) : null;
+    }
+    async create(actor, input) {
+        authorize(actor, 'users.manage');
+        const email = parse(emailSchema, input.email);
+        const passwordHash = await hashPassword(parse(passwordSchema, input.password));
+        return this.audit.withEntry(async (tx) => {
+            const user = await this.insert(tx, email, passwordHash, input.role);
+            return { result: user, audit: createdEntry(actor, user, 'user.create') };
+        });
+    }
+    async update(actor, id, input) {
+        authorize(actor, 'users.manage');
+        const changes = {};
+        if (input.role != null)
+            changes.role = input.role;
+        if (input.disabled != null)
+            changes.disabled = input.disabled;
+        if (input.password != null)
+            changes.passwordHash = await hashPassword(parse(passwordSchema, input.password));
+        const changed = Object.keys(changes).map((k) => (k === 'passwordHash' ? 'password' : k));
+        if (changed.length === 0)
+            throw new AppError(ErrorCode.BAD_INPUT, 'Nothing to change: give a role, disabled or password.');
+        return this.audit.withEntry(async (tx) => {
+            const before = await this.users.findById(id, tx);
+            if (!before)
+                throw new AppError(ErrorCode.NOT_FOUND, `No user has id ${id}; list the users to find it.`, { id });
+            const losesAdmin = (changes.role !== undefined && changes.role !== 'ADMIN') || changes.disabled === true;
+            if (before.role === 'ADMIN' &&
+                !before.disabled &&
+                losesAdmin &&
+                (await this.users.countOtherActiveAdmins(tx, id)) === 0) {
+                throw new AppError(ErrorCode.BAD_INPUT, 'This is the last enabled admin; make another user ADMIN first, so someone can still manage users.');
+            }
+            const user = await this.users.update(tx, id, changes);
+            const revokedSessions = changes.disabled === true || changes.passwordHash !== undefined
+                ? await this.sessions.revokeAllOfUser(tx, id, new Date())
+                : 0;
+            return {
+                result: user,
+                audit: {
+                    actor: actorRef(actor),
+                    action: 'user.update',
+                    subject: `user:${id}`,
+                    payload: { changed, role: user.role, disabled: user.disabled, revokedSessions },
+                },
+            };
+        });
+    }
+    /** Creates an ADMIN from the settings when the database has no user yet; does nothing otherwise. */
+    async createFirstAdmin(rawEmail, password) {
+        if ((await this.users.count()) > 0)
+            return 'usersExist';
+        const email = parse(emailSchema, rawEmail);
+        const passwordHash = await hashPassword(parse(passwordSchema, password));
+        const system = { kind: 'system' };
+        try {
+            return await this.audit.withEntry(async (tx) => {
+                await this.users.lockUserCreation(tx);
+                // Another process may have created the first user while this one was hashing.
+                if ((await this.users.count(tx)) > 0)
+                    throw new FirstUserRace();
+                const user = await this.insert(tx, email, passwordHash, 'ADMIN');
+                return { result: 'created', audit: createdEntry(system, user, 'user.createFirstAdmin') };
+            });
+        }
+        catch (error) {
+            if (error instanceof FirstUserRace)
+                return 'usersExist';
+            throw error;
+        }
+    }
+    async insert(tx, email, passwordHash, role) {
+        if (await this.users.findByEmail(email, tx)) {
+            throw new AppError(ErrorCode.CONFLICT, `A user with email ${email} exists already; change that user instead.`, { email });
+        }
+        return this.users.create(tx, { email, passwordHash, role });
+    }
+}
+function createdEntry(actor, user, action) {
+    return {
+        actor: actorRef(actor),
+        action,
+        subject: `user:${user.id}`,
+        payload: { email: user.email, role: user.role },
+    };
+}
+/** Rolls back first-admin creation when another process won the race. */
+class FirstUserRace extends Error {
+}
+function parse(schema, value) {
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new AppError(ErrorCode.BAD_INPUT, result.error.issues.map((i) => i.message).join('; '));
+    return result.data;
+}
+//# sourceMappingURL=users.service.js.map

@@ -1,0 +1,14 @@
+// Tunables of sign-in and sessions, read from env.ts in main.ts; tests and the CLI use the defaults.
+
+/** How sessions and their cookie behave. */
+export interface AuthSettings {
+  /** A session ends this long after its last use (sliding expiry), in milliseconds. */
+  sessionTtlMs: number;
+  /** When the cookie carries `Secure`: `auto` when the request came over https, or always, or never. */
+  secureCookies: 'auto' | 'always' | 'never';
+}
+
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
+  sessionTtlMs: 12 * 60 * 60 * 1000,
+  secureCookies: 'auto',
+};

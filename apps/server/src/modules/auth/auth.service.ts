@@ -1,0 +1,198 @@
+// Signs users in and out, and tells who is calling from a session token or an API key.
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { parseApiKeyPrefix } from '../api-keys/api-key-token.js';
+import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UserRecord, UsersRepository } from '../users/users.repository.js';
+import { API_KEY_SCOPES, actorRef, type Actor, type ApiKeyScope } from './actor.js';
+import type { AuthSettings } from './auth-settings.js';
+import { verifyPassword } from './password-hasher.js';
+import type { SessionsRepository } from './sessions.repository.js';
+import { generateSessionToken, isWellFormedSessionToken } from './session-token.js';
+import { SignInLimiter } from './sign-in-limiter.js';
+import { hashToken, isSameTokenHash } from './token-hash.js';
+
+/** Sessions and keys record their use at most this often, so a busy client does not write per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** A new session for a user who signed in; the token goes into the cookie and nowhere else. */
+export interface SignInResult {
+  user: UserRecord;
+  sessionToken: string;
+  expiresAt: Date;
+}
+
+/** What a request brought to prove who it is. */
+export interface Credentials {
+  /** The raw Authorization header, when present. */
+  authorization: string | undefined;
+  /** The session cookie's value, when present. */
+  sessionToken: string | undefined;
+}
+
+/** Who is calling, and what the HTTP layer should do with the session cookie. */
+export interface Authentication {
+  actor: Actor;
+  /** Set the cookie again with this expiry (the session slid forward). */
+  renewedSession?: { token: string; expiresAt: Date };
+  /** The cookie names no live session: clear it. */
+  clearSession?: boolean;
+}
+
+const WRONG_CREDENTIALS =
+  'The email or the password is not right. Check both and try again; an admin can reset a forgotten password.';
+
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly audit: AuditRepository,
+    readonly settings: AuthSettings,
+    private readonly limiter: SignInLimiter = new SignInLimiter(),
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Checks the password and opens a session; every attempt, failed or not, is audited. */
+  async signIn(rawEmail: string, password: string): Promise<SignInResult> {
+    const email = rawEmail.trim().toLowerCase();
+    const retryAfterSeconds = this.limiter.retryAfterSeconds(email);
+    if (retryAfterSeconds > 0) {
+      await this.auditFailure(email, null, 'rate_limited');
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed sign-ins for this email. Wait ${Math.ceil(retryAfterSeconds / 60)} minutes and try again, or ask an admin to reset the password.`,
+        { retryAfterSeconds },
+      );
+    }
+    const user = await this.users.findByEmail(email);
+    const isPasswordRight = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !isPasswordRight) {
+      this.limiter.recordFailure(email);
+      await this.auditFailure(email, user, user ? 'wrong_password' : 'unknown_email');
+      throw new AppError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+    }
+    if (user.disabled) {
+      await this.auditFailure(email, user, 'disabled');
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'This account is disabled. Ask an admin to enable it again.',
+      );
+    }
+    this.limiter.recordSuccess(email);
+    const sessionToken = generateSessionToken();
+    const expiresAt = new Date(this.now().getTime() + this.settings.sessionTtlMs);
+    await this.audit.withEntry(async (tx) => {
+      const session = await this.sessions.create(tx, {
+        tokenHash: hashToken(sessionToken),
+        userId: user.id,
+        expiresAt,
+      });
+      return {
+        result: session,
+        audit: {
+          actor: `user:${user.id}`,
+          action: 'auth.signIn',
+          subject: `user:${user.id}`,
+          payload: { sessionId: session.id, expiresAt: expiresAt.toISOString() },
+        },
+      };
+    });
+    return { user, sessionToken, expiresAt };
+  }
+
+  /** Revokes the session of `sessionToken`; false when there was no live one. */
+  async signOut(actor: Actor, sessionToken: string | undefined): Promise<boolean> {
+    if (!sessionToken || !isWellFormedSessionToken(sessionToken)) return false;
+    const session = await this.sessions.findByTokenHash(hashToken(sessionToken));
+    if (!session || session.revokedAt) return false;
+    return this.audit.withEntry(async (tx) => ({
+      result: await this.sessions.revoke(tx, session.id, this.now()),
+      audit: {
+        actor: actor.kind === 'anonymous' ? `user:${session.userId}` : actorRef(actor),
+        action: 'auth.signOut',
+        subject: `user:${session.userId}`,
+        payload: { sessionId: session.id },
+      },
+    }));
+  }
+
+  /**
+   * Resolves the caller: a Bearer API key wins over a session cookie. A bad key is an error (the
+   * integrator must fix it); a stale cookie is only cleared, so the browser can sign in again.
+   */
+  async authenticate(credentials: Credentials): Promise<Authentication> {
+    if (credentials.authorization !== undefined) {
+      return { actor: await this.authenticateApiKey(credentials.authorization) };
+    }
+    if (credentials.sessionToken !== undefined) return this.authenticateSession(credentials.sessionToken);
+    return { actor: { kind: 'anonymous' } };
+  }
+
+  private async authenticateApiKey(authorization: string): Promise<Actor> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'The Authorization header must be "Bearer <API key>", with a key such as fl_0123456789ab_… from an admin.',
+      );
+    }
+    const key = match[1];
+    const prefix = parseApiKeyPrefix(key);
+    const record = prefix === null ? null : await this.apiKeys.findByPrefix(prefix);
+    if (!record || !isSameTokenHash(record.secretHash, hashToken(key))) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'This API key is not valid. Check that the whole key was copied, or ask an admin for a new one.',
+      );
+    }
+    if (record.revokedAt) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        `This API key (${record.prefix}) was revoked on ${record.revokedAt.toISOString()}. Ask an admin for a new one.`,
+      );
+    }
+    const now = this.now();
+    if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+      await this.apiKeys.recordUse(record.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));
+    }
+    return {
+      kind: 'apiKey',
+      keyId: record.id,
+      scopes: record.scopes.filter((s): s is ApiKeyScope =>
+        (API_KEY_SCOPES as readonly string[]).includes(s),
+      ),
+      galleryId: record.galleryId,
+      createdById: record.createdById,
+    };
+  }
+
+  private async authenticateSession(token: string): Promise<Authentication> {
+    if (!isWellFormedSessionToken(token)) return { actor: { kind: 'anonymous' }, clearSession: true };
+    const session = await this.sessions.findByTokenHash(hashToken(token));
+    const now = this.now();
+    if (!session || session.revokedAt || session.expiresAt <= now || session.user.disabled) {
+      return { actor: { kind: 'anonymous' }, clearSession: true };
+    }
+    const { user } = session;
+    const actor: Actor = { kind: 'user', userId: user.id, email: user.email, role: user.role };
+    if (now.getTime() - session.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return { actor };
+    const expiresAt = new Date(now.getTime() + this.settings.sessionTtlMs);
+    if (!(await this.sessions.touch(session.id, now, expiresAt))) {
+      return { actor: { kind: 'anonymous' }, clearSession: true };
+    }
+    return { actor, renewedSession: { token, expiresAt } };
+  }
+
+  private async auditFailure(email: string, user: UserRecord | null, reason: string): Promise<void> {
+    await this.audit.withEntry(async () => ({
+      result: undefined,
+      audit: {
+        actor: 'anonymous',
+        action: 'auth.signInFailed',
+        subject: user ? `user:${user.id}` : `email:${email.slice(0, 254)}`,
+        payload: { email: email.slice(0, 254), reason },
+      },
+    }));
+  }
+}

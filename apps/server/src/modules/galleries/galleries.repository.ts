@@ -1,0 +1,128 @@
+// Reads and writes galleries. The only code of the galleries module that touches Prisma.
+import { Prisma, type PrismaClient } from '@faceledger/db';
+import type { Transaction } from '../audit/audit.repository.js';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { isUuid } from '../../shared/uuid.js';
+
+/** A gallery row with the number of its identities that are not erased. */
+export interface GalleryRecord {
+  id: string;
+  name: string;
+  description: string;
+  matchThreshold: number;
+  embeddingModelId: string;
+  probeRetentionDays: number;
+  forbidLikelyDuplicates: boolean;
+  identityCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The settable fields of a gallery. */
+export interface GalleryFields {
+  name: string;
+  description: string;
+  matchThreshold: number;
+  embeddingModelId: string;
+  probeRetentionDays: number;
+  forbidLikelyDuplicates: boolean;
+}
+
+/** Counts that decide whether a gallery may be deleted or change its model. */
+export interface GalleryContents {
+  /** Identities that are not erased tombstones. */
+  liveIdentities: number;
+  faces: number;
+  /** API keys restricted to this gallery and not revoked; deleting the gallery would delete them. */
+  activeApiKeys: number;
+}
+
+const withIdentityCount = {
+  _count: { select: { identities: { where: { status: { not: 'ERASED' } } } } },
+} as const satisfies Prisma.GalleryInclude;
+
+type GalleryRow = Prisma.GalleryGetPayload<{ include: typeof withIdentityCount }>;
+
+function toRecord(row: GalleryRow): GalleryRecord {
+  const { _count, ...fields } = row;
+  return { ...fields, identityCount: _count.identities };
+}
+
+/** Turns a unique violation on the name into CONFLICT; a race past the service's check lands here. */
+function rethrowNameConflict(error: unknown, name: string | undefined): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new AppError(
+      ErrorCode.CONFLICT,
+      `A gallery named "${name ?? ''}" already exists; choose another name.`,
+      { field: 'name' },
+    );
+  }
+  throw error;
+}
+
+export class GalleriesRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async findById(id: string, tx: Transaction = this.prisma): Promise<GalleryRecord | null> {
+    if (!isUuid(id)) return null;
+    const row = await tx.gallery.findUnique({ where: { id }, include: withIdentityCount });
+    return row ? toRecord(row) : null;
+  }
+
+  /** Every gallery, or only `onlyId` when given, by name. */
+  async list(onlyId: string | null = null): Promise<GalleryRecord[]> {
+    if (onlyId !== null && !isUuid(onlyId)) return [];
+    const rows = await this.prisma.gallery.findMany({
+      where: onlyId === null ? {} : { id: onlyId },
+      include: withIdentityCount,
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toRecord);
+  }
+
+  /** The gallery whose name equals `name` ignoring case, other than `exceptId`. */
+  async findByName(
+    name: string,
+    exceptId: string | null,
+    tx: Transaction = this.prisma,
+  ): Promise<{ id: string } | null> {
+    return tx.gallery.findFirst({
+      where: {
+        name: { equals: name, mode: 'insensitive' },
+        ...(exceptId === null ? {} : { id: { not: exceptId } }),
+      },
+      select: { id: true },
+    });
+  }
+
+  async countContents(id: string, tx: Transaction = this.prisma): Promise<GalleryContents> {
+    const liveIdentities = await tx.identity.count({ where: { galleryId: id, status: { not: 'ERASED' } } });
+    const faces = await tx.face.count({ where: { identity: { galleryId: id } } });
+    const activeApiKeys = await tx.apiKey.count({ where: { galleryId: id, revokedAt: null } });
+    return { liveIdentities, faces, activeApiKeys };
+  }
+
+  async create(tx: Transaction, fields: GalleryFields): Promise<GalleryRecord> {
+    try {
+      return toRecord(await tx.gallery.create({ data: fields, include: withIdentityCount }));
+    } catch (error) {
+      rethrowNameConflict(error, fields.name);
+    }
+  }
+
+  async update(tx: Transaction, id: string, fields: Partial<GalleryFields>): Promise<GalleryRecord> {
+    try {
+      return toRecord(await tx.gallery.update({ where: { id }, data: fields, include: withIdentityCount }));
+    } catch (error) {
+      rethrowNameConflict(error, fields.name);
+    }
+  }
+
+  /** Deletes the gallery; its erased tombstones and revoked restricted API keys go with it (cascade). */
+  async delete(tx: Transaction, id: string): Promise<{ tombstonesDeleted: number; apiKeysDeleted: number }> {
+    const tombstonesDeleted = await tx.identity.count({ where: { galleryId: id } });
+    const apiKeysDeleted = await tx.apiKey.count({ where: { galleryId: id } });
+    await tx.gallery.delete({ where: { id } });
+    return { tombstonesDeleted, apiKeysDeleted };
+  }
+}

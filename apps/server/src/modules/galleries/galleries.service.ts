@@ -1,0 +1,215 @@
+// Galleries: create, change, delete and read them, with their threshold, model and retention rules.
+import type { CreateGalleryInput, Gallery, UpdateGalleryInput } from '@faceledger/schema';
+import { z } from 'zod';
+import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { parseInput } from '../../shared/parse-input.js';
+import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
+import { actorRef, type Actor } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
+
+/** The engine's default embedding model, used while the engine is not loaded yet. */
+export const FALLBACK_EMBEDDING_MODEL_ID = 'faceapi-resnet128';
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'name must not be empty; give the gallery a name.')
+  .max(200, 'name must be at most 200 characters.');
+const description = z.string().trim().max(2000, 'description must be at most 2000 characters.');
+const matchThreshold = z
+  .number()
+  .gt(0, 'matchThreshold must be greater than 0 and less than 1, such as 0.6.')
+  .lt(1, 'matchThreshold must be greater than 0 and less than 1, such as 0.6.');
+const embeddingModelId = z
+  .string()
+  .trim()
+  .min(1, 'embeddingModelId must not be empty; leave it out for the default model.');
+const probeRetentionDays = z
+  .number()
+  .int('probeRetentionDays must be a whole number of days.')
+  .min(0, 'probeRetentionDays must be 0 (keep no probe images) or more.')
+  .max(36_500, 'probeRetentionDays must be at most 36500.');
+
+const createSchema = z.object({
+  name,
+  description: description.nullish().transform((v) => v ?? ''),
+  matchThreshold,
+  embeddingModelId: embeddingModelId.nullish(),
+  probeRetentionDays: probeRetentionDays.nullish().transform((v) => v ?? 30),
+  forbidLikelyDuplicates: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
+
+/** Null in an update means "leave as is", like a field left out. */
+const updateSchema = z.object({
+  name: name.nullish(),
+  description: description.nullish(),
+  matchThreshold: matchThreshold.nullish(),
+  embeddingModelId: embeddingModelId.nullish(),
+  probeRetentionDays: probeRetentionDays.nullish(),
+  forbidLikelyDuplicates: z.boolean().nullish(),
+});
+
+function toGallery(record: GalleryRecord): Gallery {
+  return {
+    ...record,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No gallery has id ${id}; list galleries to find its id.`, { id });
+}
+
+export class GalleriesService {
+  constructor(
+    private readonly galleries: GalleriesRepository,
+    private readonly audit: AuditRepository,
+    private readonly recognition: RecognitionRepository,
+  ) {}
+
+  async list(actor: Actor): Promise<Gallery[]> {
+    authorize(actor, 'galleries.read');
+    const onlyId = actor.kind === 'apiKey' ? actor.galleryId : null;
+    return (await this.galleries.list(onlyId)).map(toGallery);
+  }
+
+  async get(actor: Actor, id: string): Promise<Gallery> {
+    authorize(actor, 'galleries.read');
+    const gallery = await this.galleries.findById(id);
+    if (!gallery) throw notFound(id);
+    authorizeGallery(actor, gallery.id);
+    return toGallery(gallery);
+  }
+
+  async create(actor: Actor, input: CreateGalleryInput): Promise<Gallery> {
+    authorize(actor, 'galleries.write');
+    const parsed = parseInput(createSchema, input);
+    const fields: GalleryFields = {
+      ...parsed,
+      embeddingModelId: this.checkModel(parsed.embeddingModelId ?? this.defaultModelId()),
+    };
+    const created = await this.audit.withEntry(async (tx) => {
+      await this.checkNameFree(fields.name, null, tx);
+      const gallery = await this.galleries.create(tx, fields);
+      return {
+        result: gallery,
+        audit: {
+          actor: actorRef(actor),
+          action: 'gallery.create',
+          subject: `gallery:${gallery.id}`,
+          payload: { ...fields },
+        },
+      };
+    });
+    return toGallery(created);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateGalleryInput): Promise<Gallery> {
+    authorize(actor, 'galleries.write');
+    const parsed = parseInput(updateSchema, input);
+    const changes: Partial<GalleryFields> = {};
+    for (const [key, value] of Object.entries(parsed) as Array<[keyof GalleryFields, unknown]>) {
+      if (value !== null && value !== undefined) Object.assign(changes, { [key]: value });
+    }
+    if (changes.embeddingModelId !== undefined)
+      changes.embeddingModelId = this.checkModel(changes.embeddingModelId);
+    const updated = await this.audit.withEntry(async (tx) => {
+      const current = await this.galleries.findById(id, tx);
+      if (!current) throw notFound(id);
+      if (changes.name !== undefined) await this.checkNameFree(changes.name, id, tx);
+      if (changes.embeddingModelId !== undefined && changes.embeddingModelId !== current.embeddingModelId) {
+        const { faces } = await this.galleries.countContents(id, tx);
+        if (faces > 0) {
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            `The gallery has ${faces} enrolled faces made with ${current.embeddingModelId}; faces of another model cannot be compared with them. Create a new gallery for ${changes.embeddingModelId} instead.`,
+            { field: 'embeddingModelId' },
+          );
+        }
+      }
+      const gallery = await this.galleries.update(tx, id, changes);
+      const diff: Record<string, { from: unknown; to: unknown }> = {};
+      for (const key of Object.keys(changes) as Array<keyof GalleryFields>) {
+        if (current[key] !== gallery[key]) diff[key] = { from: current[key], to: gallery[key] };
+      }
+      return {
+        result: gallery,
+        audit: {
+          actor: actorRef(actor),
+          action: 'gallery.update',
+          subject: `gallery:${id}`,
+          payload: { changes: diff },
+        },
+      };
+    });
+    return toGallery(updated);
+  }
+
+  /** Deletes a gallery that holds no identities but erased tombstones and no active restricted API key. */
+  async delete(actor: Actor, id: string): Promise<string> {
+    authorize(actor, 'galleries.write');
+    return this.audit.withEntry(async (tx) => {
+      const current = await this.galleries.findById(id, tx);
+      if (!current) throw notFound(id);
+      const { liveIdentities, activeApiKeys } = await this.galleries.countContents(id, tx);
+      if (liveIdentities > 0) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `The gallery "${current.name}" still holds ${liveIdentities} identities; erase them first (eraseIdentity), so their biometric data is removed and audited one by one.`,
+          { id, liveIdentities },
+        );
+      }
+      if (activeApiKeys > 0) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `${activeApiKeys} active API keys are restricted to the gallery "${current.name}"; revoke them first.`,
+          { id, activeApiKeys },
+        );
+      }
+      const { tombstonesDeleted, apiKeysDeleted } = await this.galleries.delete(tx, id);
+      return {
+        result: id,
+        audit: {
+          actor: actorRef(actor),
+          action: 'gallery.delete',
+          subject: `gallery:${id}`,
+          payload: { name: current.name, tombstonesDeleted, revokedApiKeysDeleted: apiKeysDeleted },
+        },
+      };
+    });
+  }
+
+  private defaultModelId(): string {
+    return this.recognition.status().info?.defaultModel ?? FALLBACK_EMBEDDING_MODEL_ID;
+  }
+
+  /** Refuses a model the loaded engine does not know; while it loads, any id is accepted. */
+  private checkModel(modelId: string): string {
+    const models = this.recognition.status().info?.models;
+    if (models && !models.some((m) => m.id === modelId)) {
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        `Unknown embedding model "${modelId}"; use one of ${models.map((m) => m.id).join(', ')}, or leave it out for the default.`,
+        { field: 'embeddingModelId' },
+      );
+    }
+    return modelId;
+  }
+
+  private async checkNameFree(name: string, exceptId: string | null, tx: Transaction): Promise<void> {
+    const taken = await this.galleries.findByName(name, exceptId, tx);
+    if (taken) {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `A gallery named "${name}" already exists (id ${taken.id}); choose another name, or update that gallery.`,
+        { field: 'name', existingId: taken.id },
+      );
+    }
+  }
+}

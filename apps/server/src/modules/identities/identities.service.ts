@@ -1,0 +1,295 @@
+// Identities: enrol people into a gallery as records (name, externalId, metadata, consent), change,
+// suspend and reactivate them, and page through them. Erasure lives in identity-erasure.service.ts.
+import type { IdentityStatus } from '@faceledger/db';
+import type { CreateIdentityInput, Face, PageInfo, UpdateIdentityInput } from '@faceledger/schema';
+import type { IdentityModel } from '@faceledger/schema/server';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { parseInput } from '../../shared/parse-input.js';
+import { encodeCursor, parsePageArgs, type PageArgs } from '../../shared/relay-pagination.js';
+import { isUuid } from '../../shared/uuid.js';
+import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
+import { actorRef, type Actor } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { GalleriesRepository } from '../galleries/galleries.repository.js';
+import type {
+  IdentitiesRepository,
+  IdentityFields,
+  IdentityFilter,
+  IdentityKey,
+  IdentityRecord,
+} from './identities.repository.js';
+import { toFace, toIdentityModel } from './identities.mapper.js';
+
+/** Largest metadata object accepted, as JSON text. */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
+/** A page of identities as the identities query returns it. */
+export interface IdentityConnectionModel {
+  edges: Array<{ node: IdentityModel; cursor: string }>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Arguments of the identities query. */
+export interface IdentityListArgs extends PageArgs {
+  galleryId: string;
+  search?: string | null | undefined;
+  status?: IdentityStatus | null | undefined;
+}
+
+const externalId = z
+  .string()
+  .trim()
+  .min(
+    1,
+    "externalId must not be empty; use the person's key in your own system, such as an employee number.",
+  )
+  .max(200, 'externalId must be at most 200 characters.');
+const displayName = z
+  .string()
+  .trim()
+  .min(1, 'displayName must not be empty.')
+  .max(200, 'displayName must be at most 200 characters.');
+const metadata = z
+  .record(z.string(), z.unknown(), 'metadata must be a JSON object, such as {"department": "R&D"}.')
+  .refine(
+    (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES,
+    `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON.`,
+  )
+  // Came in as JSON, so every value is a JSON value.
+  .transform((value) => value as IdentityFields['metadata']);
+const consentGivenAt = z.iso
+  .datetime({
+    offset: true,
+    message: 'consentGivenAt must be an ISO-8601 date and time, such as 2026-01-31T09:00:00Z.',
+  })
+  .transform((value) => new Date(value));
+const consentGivenBy = z.string().trim().max(200, 'consentGivenBy must be at most 200 characters.');
+
+const createSchema = z.object({
+  externalId,
+  displayName,
+  metadata: metadata.nullish().transform((v) => v ?? {}),
+  consentGivenAt: consentGivenAt.nullish().transform((v) => v ?? null),
+  consentGivenBy: consentGivenBy.nullish().transform((v) => (v ? v : null)),
+});
+
+/** In an update, null leaves externalId, displayName and metadata as they are, and clears consent. */
+const updateSchema = z.object({
+  externalId: externalId.nullish(),
+  displayName: displayName.nullish(),
+  metadata: metadata.nullish(),
+  consentGivenAt: consentGivenAt.nullish(),
+  consentGivenBy: consentGivenBy.nullish().transform((v) => (v === '' ? null : v)),
+});
+
+function parseIdentityKey(value: unknown): IdentityKey | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [name, id] = value as unknown[];
+  if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
+  return { displayName: name, id };
+}
+
+function cursorOf(record: IdentityRecord): string {
+  return encodeCursor([record.displayName, record.id]);
+}
+
+/** NOT_FOUND for an identity id that names nothing. */
+export function identityNotFound(id: string): AppError {
+  return new AppError(
+    ErrorCode.NOT_FOUND,
+    `No identity has id ${id}; search the gallery's identities to find its id.`,
+    { id },
+  );
+}
+
+function refuseErased(identity: IdentityRecord): void {
+  if (identity.status === 'ERASED') {
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      `Identity ${identity.id} is erased; an erased identity cannot change. Create a new identity instead.`,
+      { id: identity.id },
+    );
+  }
+}
+
+export class IdentitiesService {
+  constructor(
+    private readonly identities: IdentitiesRepository,
+    private readonly galleries: GalleriesRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async get(actor: Actor, id: string): Promise<IdentityModel> {
+    authorize(actor, 'identities.read');
+    const identity = await this.identities.findById(id);
+    if (!identity) throw identityNotFound(id);
+    authorizeGallery(actor, identity.galleryId);
+    return toIdentityModel(identity);
+  }
+
+  /** The faces of an identity (for the Identity.faces field). */
+  async listFaces(actor: Actor, identityId: string): Promise<Face[]> {
+    authorize(actor, 'identities.read');
+    const identity = await this.identities.findById(identityId);
+    if (!identity) throw identityNotFound(identityId);
+    authorizeGallery(actor, identity.galleryId);
+    return (await this.identities.listFaces(identityId)).map(toFace);
+  }
+
+  async list(actor: Actor, args: IdentityListArgs): Promise<IdentityConnectionModel> {
+    authorize(actor, 'identities.read');
+    authorizeGallery(actor, args.galleryId);
+    const page = parsePageArgs(args, parseIdentityKey);
+    const gallery = await this.galleries.findById(args.galleryId);
+    if (!gallery) {
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `No gallery has id ${args.galleryId}; list galleries to find its id.`,
+        {
+          galleryId: args.galleryId,
+        },
+      );
+    }
+    const search = args.search?.trim() ?? '';
+    const filter: IdentityFilter = {
+      galleryId: gallery.id,
+      search: search === '' ? null : search,
+      status: args.status ?? null,
+    };
+    const { rows, hasMore } = await this.identities.findPage(filter, page);
+    const totalCount = await this.identities.count(filter);
+    const isForward = page.direction === 'forward';
+    // The opposite direction has rows when the cursor (or anything past it) still matches.
+    const hasOpposite =
+      page.cursor !== null &&
+      (await this.identities.existsBeyond(filter, page.cursor, isForward ? 'before' : 'after'));
+    const edges = rows.map((row) => ({ node: toIdentityModel(row), cursor: cursorOf(row) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: isForward ? hasMore : hasOpposite,
+        hasPreviousPage: isForward ? hasOpposite : hasMore,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      totalCount,
+    };
+  }
+
+  async create(actor: Actor, input: CreateIdentityInput): Promise<IdentityModel> {
+    authorize(actor, 'identities.write');
+    authorizeGallery(actor, input.galleryId);
+    const fields: IdentityFields = parseInput(createSchema, input);
+    const created = await this.audit.withEntry(async (tx) => {
+      const gallery = await this.galleries.findById(input.galleryId, tx);
+      if (!gallery) {
+        throw new AppError(
+          ErrorCode.NOT_FOUND,
+          `No gallery has id ${input.galleryId}; create it first or list galleries.`,
+          {
+            field: 'galleryId',
+          },
+        );
+      }
+      await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx);
+      const identity = await this.identities.create(tx, gallery.id, fields);
+      return {
+        result: identity,
+        audit: {
+          actor: actorRef(actor),
+          action: 'identity.create',
+          subject: `identity:${identity.id}`,
+          // Ids only: the ledger cannot be erased, so it never holds names, externalIds or metadata.
+          payload: { galleryId: gallery.id, hasConsent: fields.consentGivenAt !== null },
+        },
+      };
+    });
+    return toIdentityModel(created);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateIdentityInput): Promise<IdentityModel> {
+    authorize(actor, 'identities.write');
+    const parsed = parseInput(updateSchema, input);
+    const changes: Partial<IdentityFields> = {};
+    if (parsed.externalId != null) changes.externalId = parsed.externalId;
+    if (parsed.displayName != null) changes.displayName = parsed.displayName;
+    if (parsed.metadata != null) changes.metadata = parsed.metadata;
+    if (parsed.consentGivenAt !== undefined) changes.consentGivenAt = parsed.consentGivenAt;
+    if (parsed.consentGivenBy !== undefined) changes.consentGivenBy = parsed.consentGivenBy;
+    const updated = await this.audit.withEntry(async (tx) => {
+      const current = await this.loadWritable(actor, id, tx);
+      if (changes.externalId !== undefined && changes.externalId !== current.externalId) {
+        await this.checkExternalIdFree(current.galleryId, changes.externalId, id, tx);
+      }
+      const identity = await this.identities.update(tx, id, changes);
+      return {
+        result: identity,
+        audit: {
+          actor: actorRef(actor),
+          action: 'identity.update',
+          subject: `identity:${id}`,
+          payload: { galleryId: current.galleryId, fields: Object.keys(changes).sort() },
+        },
+      };
+    });
+    return toIdentityModel(updated);
+  }
+
+  /** SUSPENDED identities stay enrolled but are never returned as a match. */
+  async suspend(actor: Actor, id: string): Promise<IdentityModel> {
+    return this.setStatus(actor, id, 'SUSPENDED', 'identity.suspend');
+  }
+
+  async reactivate(actor: Actor, id: string): Promise<IdentityModel> {
+    return this.setStatus(actor, id, 'ACTIVE', 'identity.reactivate');
+  }
+
+  private async setStatus(
+    actor: Actor,
+    id: string,
+    status: IdentityStatus,
+    action: string,
+  ): Promise<IdentityModel> {
+    authorize(actor, 'identities.write');
+    const updated = await this.audit.withEntry(async (tx) => {
+      const current = await this.loadWritable(actor, id, tx);
+      const identity = current.status === status ? current : await this.identities.update(tx, id, { status });
+      return {
+        result: identity,
+        audit: {
+          actor: actorRef(actor),
+          action,
+          subject: `identity:${id}`,
+          payload: { galleryId: current.galleryId, from: current.status, to: status },
+        },
+      };
+    });
+    return toIdentityModel(updated);
+  }
+
+  private async loadWritable(actor: Actor, id: string, tx: Transaction): Promise<IdentityRecord> {
+    const identity = await this.identities.findById(id, tx);
+    if (!identity) throw identityNotFound(id);
+    authorizeGallery(actor, identity.galleryId);
+    refuseErased(identity);
+    return identity;
+  }
+
+  private async checkExternalIdFree(
+    galleryId: string,
+    externalId: string,
+    exceptId: string | null,
+    tx: Transaction,
+  ): Promise<void> {
+    const taken = await this.identities.findByExternalId(galleryId, externalId, tx);
+    if (taken && taken.id !== exceptId) {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `An identity with externalId "${externalId}" already exists in this gallery (id ${taken.id}); use another externalId, or update that identity.`,
+        { field: 'externalId', existingId: taken.id },
+      );
+    }
+  }
+}

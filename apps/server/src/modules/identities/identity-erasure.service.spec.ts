@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import type { AuditRepository, NewAuditEntry, Transaction } from '../audit/audit.repository.js';
+import type { Actor } from '../auth/actor.js';
+import type { IdentitiesRepository, IdentityRecord } from './identities.repository.js';
+import type { ErasureOutcome, IdentityErasureRepository } from './identity-erasure.repository.js';
+import { IdentityErasureService } from './identity-erasure.service.js';
+
+const hr: Actor = { kind: 'user', userId: 'u2', email: 'hr@example.org', role: 'HR' };
+const ID = '22222222-2222-4222-8222-222222222222';
+const KEY_A = 'a'.repeat(64);
+const KEY_B = 'b'.repeat(64);
+
+const identity: IdentityRecord = {
+  id: ID,
+  galleryId: '11111111-1111-4111-8111-111111111111',
+  externalId: 'erased:x',
+  displayName: '[erased]',
+  metadata: {},
+  consentGivenAt: null,
+  consentGivenBy: null,
+  status: 'ERASED',
+  faceCount: 0,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+};
+
+function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean } = {}) {
+  const steps: string[] = [];
+  const identities = { findById: vi.fn(async () => identity) };
+  const erasure = {
+    eraseWithin: vi.fn(async () => outcome),
+    // KEY_B was enrolled again by someone else after commit: it must survive.
+    findUnreferencedImageKeys: vi.fn(async (keys: string[]) => keys.filter((k) => k !== KEY_B)),
+    deleteImages: vi.fn(async (keys: string[]) => {
+      steps.push(`delete ${keys.length}`);
+      return keys.length;
+    }),
+  };
+  const entries: NewAuditEntry[] = [];
+  const audit = {
+    withEntry: vi.fn(
+      async (work: (tx: Transaction) => Promise<{ result: unknown; audit: NewAuditEntry }>) => {
+        const { result, audit: entry } = await work({} as Transaction);
+        if (options.failCommit) throw new Error('serialization failure');
+        entries.push(entry);
+        steps.push('commit');
+        return result;
+      },
+    ),
+  };
+  const service = new IdentityErasureService(
+    identities as unknown as IdentitiesRepository,
+    erasure as unknown as IdentityErasureRepository,
+    audit as unknown as AuditRepository,
+    pino({ level: 'silent' }),
+  );
+  return { service, erasure, entries, steps };
+}
+
+const erased: ErasureOutcome = {
+  alreadyErased: false,
+  counts: { facesDeleted: 2, matchCandidatesDeleted: 1, probesCleared: 1 },
+  imageKeys: [KEY_A, KEY_B],
+};
+
+describe('IdentityErasureService', () => {
+  it('deletes images only after commit, and only those still unreferenced then', async () => {
+    const { service, erasure, steps, entries } = setUp(erased);
+    const result = await service.erase(hr, ID);
+    expect(steps).toEqual(['commit', 'delete 1']);
+    expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
+    expect(result).toMatchObject({ facesDeleted: 2, imagesDeleted: 1, identity: { status: 'ERASED' } });
+    expect(entries[0]).toMatchObject({
+      action: 'identity.erase',
+      subject: `identity:${ID}`,
+      actor: 'user:u2',
+    });
+    expect(JSON.stringify(entries[0]?.payload)).not.toContain(KEY_A);
+  });
+
+  it('deletes no image when the transaction fails', async () => {
+    const { service, erasure } = setUp(erased, { failCommit: true });
+    await expect(service.erase(hr, ID)).rejects.toThrow('serialization failure');
+    expect(erasure.deleteImages).not.toHaveBeenCalled();
+  });
+
+  it('is refused before any repository call without identities.erase', async () => {
+    const { service, erasure } = setUp(erased);
+    const reviewer: Actor = { kind: 'user', userId: 'u3', email: 'r@example.org', role: 'REVIEWER' };
+    await expect(service.erase(reviewer, ID)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(erasure.eraseWithin).not.toHaveBeenCalled();
+  });
+});

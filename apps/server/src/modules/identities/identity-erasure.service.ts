@@ -1,0 +1,88 @@
+// Erasure (the right to be forgotten): removes an identity's biometric and personal data in one
+// audited transaction, keeps a tombstone, then deletes the stored images nothing else uses.
+import type { IdentityModel } from '@faceledger/schema/server';
+import type { Logger } from 'pino';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { actorRef, type Actor } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { IdentitiesRepository } from './identities.repository.js';
+import { toIdentityModel } from './identities.mapper.js';
+import { identityNotFound } from './identities.service.js';
+import type { ErasureCounts, IdentityErasureRepository } from './identity-erasure.repository.js';
+
+/** The eraseIdentity result: the tombstone and what was removed. */
+export interface IdentityErasureModel extends ErasureCounts {
+  identity: IdentityModel;
+  imagesDeleted: number;
+}
+
+const NOTHING_ERASED: ErasureCounts = { facesDeleted: 0, matchCandidatesDeleted: 0, probesCleared: 0 };
+
+export class IdentityErasureService {
+  constructor(
+    private readonly identities: IdentitiesRepository,
+    private readonly erasure: IdentityErasureRepository,
+    private readonly audit: AuditRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  async erase(actor: Actor, id: string): Promise<IdentityErasureModel> {
+    authorize(actor, 'identities.erase');
+    const identity = await this.identities.findById(id);
+    if (!identity) throw identityNotFound(id);
+    authorizeGallery(actor, identity.galleryId);
+
+    const { counts, imageKeys } = await this.audit.withEntry(async (tx) => {
+      const outcome = await this.erasure.eraseWithin(tx, id);
+      if (outcome === null) throw identityNotFound(id);
+      const result = outcome.alreadyErased
+        ? { counts: NOTHING_ERASED, imageKeys: [] as string[] }
+        : { counts: outcome.counts, imageKeys: outcome.imageKeys };
+      return {
+        result,
+        audit: {
+          actor: actorRef(actor),
+          action: 'identity.erase',
+          subject: `identity:${id}`,
+          // Counts only: no names, keys of images or embeddings.
+          payload: {
+            galleryId: identity.galleryId,
+            alreadyErased: outcome.alreadyErased,
+            ...result.counts,
+            imagesToDelete: result.imageKeys.length,
+          },
+        },
+      };
+    });
+
+    const imagesDeleted = await this.deleteImages(id, imageKeys);
+    const tombstone = await this.identities.findById(id);
+    if (!tombstone) throw new AppError(ErrorCode.INTERNAL, `Identity ${id} vanished during erasure.`);
+    this.logger.info({ identityId: id, ...counts, imagesDeleted }, 'identity erased');
+    return { identity: toIdentityModel(tombstone), ...counts, imagesDeleted };
+  }
+
+  /**
+   * Deletes after commit, so a rolled-back erasure never loses an image. Each key is checked again
+   * first: an enrollment of the same photo may have committed in between. A failure is logged with
+   * the keys (hashes, not images) for an operator to delete; the database part stands.
+   */
+  private async deleteImages(identityId: string, keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    try {
+      return await this.erasure.deleteImages(await this.erasure.findUnreferencedImageKeys(keys));
+    } catch (error) {
+      this.logger.error(
+        { err: error, identityId, imageKeys: keys },
+        'erasure could not delete stored images',
+      );
+      throw new AppError(
+        ErrorCode.INTERNAL,
+        `Identity ${identityId} is erased in the database, but some stored images could not be deleted; an operator must remove them (see the server log).`,
+        { id: identityId },
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,465 @@
+// Matching: identify (1:N inside a gallery), verify (1:1), compareFaces and detectFaces. Every call is
+// recorded as a MatchEvent with its candidates and audited in the same transaction; the probe image
+// is kept for the gallery's retention period, then purged by purgeExpiredProbes.
+import type { MatchDecision } from '@faceledger/db';
+import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
+import type { ResolversParentTypes } from '@faceledger/schema/server';
+import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
+import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { actorRef, type Actor } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
+import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
+import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
+import type { FaceHit, MatchingRepository, NewMatchEvent } from './matching.repository.js';
+import { toDetectedFace, toFaceModel, toIdentityModel } from './recognition-models.js';
+
+/** What identify returns (GraphQL IdentifyResult with Identity models). */
+export type IdentifyModel = ResolversParentTypes['IdentifyResult'];
+export type VerifyModel = ResolversParentTypes['VerifyResult'];
+export type CompareModel = ResolversParentTypes['CompareResult'];
+export type DetectModel = ResolversParentTypes['DetectResult'];
+
+/** Tunables of matching; the defaults are what the API documents. */
+export interface MatchingSettings {
+  /**
+   * A probe whose embedding has at least this cosine similarity with the probe of a REJECT review of
+   * identity X can not be a MATCH for X (a negative exemplar).
+   */
+  negativeExemplarSimilarity: number;
+  /** identify reads topK x this many nearest faces before keeping each identity's best face. */
+  overFetchFactor: number;
+  /** Largest topK a caller may ask for. */
+  maxTopK: number;
+}
+
+export const DEFAULT_MATCHING_SETTINGS: Readonly<MatchingSettings> = Object.freeze({
+  negativeExemplarSimilarity: 0.9,
+  overFetchFactor: 10,
+  maxTopK: 50,
+});
+
+/** The repositories and services matching works with (narrowed, so unit tests can fake them). */
+export interface MatchingDependencies {
+  matching: Pick<MatchingRepository, 'searchGallery' | 'bestFaceOfIdentity' | 'identitiesRejectedNear' | 'createEvent' | 'expireProbeImages' | 'countExpiredProbeImages' | 'findFaces'>;
+  galleries: Pick<GalleriesRepository, 'findById'>;
+  identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
+  recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'defaultModelId' | 'detectorName'>;
+  images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
+  uploads: Pick<UploadsService, 'resolve' | 'isPending'>;
+  audit: Pick<AuditRepository, 'withEntry'>;
+}
+
+/** One identity proposed for a probe face: its best face's score. */
+export interface Candidate {
+  identityId: string;
+  faceId: string;
+  score: number;
+  rank: number;
+}
+
+/** What identify worked out for one face of the probe. */
+interface FaceOutcome {
+  face: EngineFace;
+  embedding: Float32Array;
+  candidates: Candidate[];
+  demoted: Set<string>;
+  match: Candidate | null;
+}
+
+/**
+ * Aggregation rule of identify: an identity's score is the score of its best (most similar) face
+ * among the faces read; identities are ranked by that score and the first `topK` kept.
+ */
+export function rankByBestFace(hits: readonly FaceHit[], topK: number): Candidate[] {
+  const best = new Map<string, FaceHit>();
+  for (const hit of hits) {
+    const seen = best.get(hit.identityId);
+    if (!seen || hit.score > seen.score) best.set(hit.identityId, hit);
+  }
+  return [...best.values()]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, topK)
+    .map((hit, i) => ({ identityId: hit.identityId, faceId: hit.faceId, score: hit.score, rank: i + 1 }));
+}
+
+/** The MATCH of a ranked list: the first candidate at or above the threshold that no negative exemplar demoted. */
+export function pickMatch(candidates: readonly Candidate[], threshold: number, demoted: ReadonlySet<string>): Candidate | null {
+  return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
+}
+
+/** Cosine similarity of two embeddings. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+function requester(actor: Actor): Pick<NewMatchEvent, 'requesterUserId' | 'requesterKeyId'> {
+  return {
+    requesterUserId: actor.kind === 'user' ? actor.userId : null,
+    requesterKeyId: actor.kind === 'apiKey' ? actor.keyId : null,
+  };
+}
+
+function embeddingOf(face: EngineFace): Float32Array {
+  if (!face.embedding) throw new Error('The engine returned a face without an embedding although one was asked for.');
+  return face.embedding;
+}
+
+function checkThreshold(value: number | null | undefined): number | null {
+  if (value == null) return null;
+  if (!Number.isFinite(value) || value <= 0 || value >= 1) {
+    throw new AppError(ErrorCode.BAD_INPUT, 'threshold must be greater than 0 and less than 1, such as 0.9; leave it out for the default.', { field: 'threshold' });
+  }
+  return value;
+}
+
+function galleryNotFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No gallery has id ${id}; list galleries to find its id.`, { id });
+}
+
+function identityNotFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, { id });
+}
+
+export class MatchingService {
+  private readonly settings: MatchingSettings;
+
+  constructor(
+    private readonly deps: MatchingDependencies,
+    settings: Partial<MatchingSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_MATCHING_SETTINGS, ...settings };
+  }
+
+  /** Who is this? Ranked candidates and a decision for every face of the image. */
+  async identify(
+    actor: Actor,
+    args: { galleryId: string; image: ImageArg; topK?: number | null; threshold?: number | null },
+  ): Promise<IdentifyModel> {
+    authorize(actor, 'faces.identify');
+    const topK = args.topK ?? 5;
+    if (!Number.isInteger(topK) || topK < 1 || topK > this.settings.maxTopK) {
+      throw new AppError(ErrorCode.BAD_INPUT, `topK must be a whole number from 1 to ${this.settings.maxTopK}.`, { field: 'topK' });
+    }
+    const requested = checkThreshold(args.threshold);
+    const gallery = await this.deps.galleries.findById(args.galleryId);
+    if (!gallery) throw galleryNotFound(args.galleryId);
+    authorizeGallery(actor, gallery.id);
+    const threshold = requested ?? gallery.matchThreshold;
+    const probe = await this.deps.uploads.resolve(actor, args.image);
+
+    const started = performance.now();
+    const analysis = await this.deps.recognition.analyze(probe.bytes, { modelId: gallery.embeddingModelId });
+    const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
+    const perFace: FaceOutcome[] = [];
+    for (const face of analysis.faces) {
+      const embedding = embeddingOf(face);
+      const hits = await this.deps.matching.searchGallery({
+        galleryId: gallery.id,
+        modelId: gallery.embeddingModelId,
+        embedding,
+        dims,
+        limit: topK * this.settings.overFetchFactor,
+        activeOnly: true,
+      });
+      const candidates = rankByBestFace(hits, topK);
+      const demoted = await this.demotedAmong(candidates, threshold, embedding, dims);
+      perFace.push({ face, embedding, candidates, demoted, match: pickMatch(candidates, threshold, demoted) });
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const imageKey = await this.keepProbe(gallery, probe);
+
+    const eventIds = await this.deps.audit.withEntry(async (tx) => {
+      const common = {
+        kind: 'IDENTIFY' as const,
+        galleryId: gallery.id,
+        probeImageKey: imageKey,
+        probeSha256: probe.sha256,
+        ...requester(actor),
+        threshold,
+        modelId: gallery.embeddingModelId,
+        latencyMs,
+      };
+      const ids: string[] = [];
+      if (perFace.length === 0) {
+        ids.push(await this.deps.matching.createEvent(tx, { ...common, decision: 'UNKNOWN', probeEmbedding: null, candidates: [] }));
+      }
+      for (const f of perFace) {
+        ids.push(
+          await this.deps.matching.createEvent(tx, {
+            ...common,
+            decision: f.match ? 'MATCH' : 'UNKNOWN',
+            probeEmbedding: f.embedding,
+            candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({ identityId, faceId, score, rank })),
+          }),
+        );
+      }
+      return {
+        result: ids,
+        audit: {
+          actor: actorRef(actor),
+          action: 'faces.identify',
+          subject: `gallery:${gallery.id}`,
+          payload: {
+            eventIds: ids,
+            faces: perFace.length,
+            decisions: perFace.map((f) => (f.match ? 'MATCH' : 'UNKNOWN')),
+            matchedIdentityIds: perFace.map((f) => f.match?.identityId ?? null),
+            threshold,
+            modelId: gallery.embeddingModelId,
+            probeSha256: probe.sha256,
+            latencyMs,
+          },
+        },
+      };
+    });
+
+    const allCandidates = perFace.flatMap((f) => f.candidates);
+    const { identities, faces } = await this.loadModels(
+      allCandidates.map((c) => c.identityId),
+      allCandidates.map((c) => c.faceId),
+    );
+    return {
+      galleryId: gallery.id,
+      threshold,
+      modelId: gallery.embeddingModelId,
+      latencyMs,
+      faces: perFace.map((f, i) => {
+        const candidates = f.candidates.flatMap((c) => {
+          const identity = identities.get(c.identityId);
+          return identity
+            ? [{ rank: c.rank, identity, score: c.score, face: faces.get(c.faceId) ?? null, demoted: f.demoted.has(c.identityId) }]
+            : [];
+        });
+        return {
+          eventId: eventIds[i] ?? '',
+          face: toDetectedFace(f.face),
+          decision: f.match ? ('MATCH' as const) : ('UNKNOWN' as const),
+          identity: f.match ? (identities.get(f.match.identityId) ?? null) : null,
+          score: f.match?.score ?? null,
+          candidates,
+        };
+      }),
+    };
+  }
+
+  /** Is this the identity? The image's largest face against the identity's faces. */
+  async verify(actor: Actor, args: { identityId: string; image: ImageArg; threshold?: number | null }): Promise<VerifyModel> {
+    authorize(actor, 'faces.verify');
+    const requested = checkThreshold(args.threshold);
+    const identity = await this.deps.identities.findById(args.identityId);
+    if (!identity || identity.status === 'ERASED') throw identityNotFound(args.identityId);
+    const gallery = await this.deps.galleries.findById(identity.galleryId);
+    if (!gallery) throw galleryNotFound(identity.galleryId);
+    authorizeGallery(actor, gallery.id);
+    const threshold = requested ?? gallery.matchThreshold;
+    const probe = await this.deps.uploads.resolve(actor, args.image);
+
+    const started = performance.now();
+    const analysis = await this.deps.recognition.analyze(probe.bytes, { modelId: gallery.embeddingModelId });
+    const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
+    const face = analysis.faces[0] ?? null;
+    const embedding = face ? embeddingOf(face) : null;
+    const best = embedding ? await this.deps.matching.bestFaceOfIdentity(identity.id, gallery.embeddingModelId, embedding, dims) : null;
+    const demoted =
+      embedding !== null && best !== null && best.score >= threshold
+        ? (await this.deps.matching.identitiesRejectedNear([identity.id], embedding, dims, this.settings.negativeExemplarSimilarity)).has(identity.id)
+        : false;
+    let decision: MatchDecision = 'NO_MATCH';
+    if (!face) decision = 'UNKNOWN';
+    else if (best && best.score >= threshold && !demoted && identity.status === 'ACTIVE') decision = 'MATCH';
+    const latencyMs = Math.round(performance.now() - started);
+    const imageKey = await this.keepProbe(gallery, probe);
+
+    const eventId = await this.deps.audit.withEntry(async (tx) => {
+      const id = await this.deps.matching.createEvent(tx, {
+        kind: 'VERIFY',
+        galleryId: gallery.id,
+        probeImageKey: imageKey,
+        probeSha256: probe.sha256,
+        ...requester(actor),
+        threshold,
+        modelId: gallery.embeddingModelId,
+        decision,
+        latencyMs,
+        probeEmbedding: embedding,
+        candidates: best ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }] : [],
+      });
+      return {
+        result: id,
+        audit: {
+          actor: actorRef(actor),
+          action: 'faces.verify',
+          subject: `identity:${identity.id}`,
+          payload: { eventId: id, galleryId: gallery.id, decision, score: best?.score ?? null, threshold, demoted, probeSha256: probe.sha256, latencyMs },
+        },
+      };
+    });
+    const bestFace = best ? ((await this.deps.matching.findFaces([best.faceId]))[0] ?? null) : null;
+    return {
+      eventId,
+      match: decision === 'MATCH',
+      decision,
+      score: best?.score ?? null,
+      threshold,
+      modelId: gallery.embeddingModelId,
+      latencyMs,
+      face: face ? toDetectedFace(face) : null,
+      bestFace: bestFace ? toFaceModel(bestFace) : null,
+      demoted,
+    };
+  }
+
+  /** Do two images show the same person? The largest face of each, with the engine's default model. */
+  async compareFaces(actor: Actor, args: { imageA: ImageArg; imageB: ImageArg; threshold?: number | null }): Promise<CompareModel> {
+    authorize(actor, 'faces.verify');
+    const requested = checkThreshold(args.threshold);
+    const a = await this.deps.uploads.resolve(actor, args.imageA, 'imageA');
+    const b = await this.deps.uploads.resolve(actor, args.imageB, 'imageB');
+    const modelId = this.deps.recognition.defaultModelId();
+    const threshold = requested ?? this.deps.recognition.modelInfo(modelId).threshold;
+
+    const started = performance.now();
+    const [resultA, resultB] = await Promise.all([
+      this.deps.recognition.analyze(a.bytes, { modelId }),
+      this.deps.recognition.analyze(b.bytes, { modelId }),
+    ]);
+    const faceA = resultA.faces[0] ?? null;
+    const faceB = resultB.faces[0] ?? null;
+    const embeddingA = faceA ? embeddingOf(faceA) : null;
+    const score = embeddingA && faceB ? cosine(embeddingA, embeddingOf(faceB)) : null;
+    const decision: MatchDecision = score === null ? 'UNKNOWN' : score >= threshold ? 'MATCH' : 'NO_MATCH';
+    const latencyMs = Math.round(performance.now() - started);
+
+    // No gallery, so no retention period: compare keeps only the sha256 of its images, never the images.
+    const eventId = await this.deps.audit.withEntry(async (tx) => {
+      const id = await this.deps.matching.createEvent(tx, {
+        kind: 'COMPARE',
+        galleryId: null,
+        probeImageKey: null,
+        probeSha256: a.sha256,
+        ...requester(actor),
+        threshold,
+        modelId,
+        decision,
+        latencyMs,
+        probeEmbedding: embeddingA,
+        candidates: [],
+      });
+      return {
+        result: id,
+        audit: {
+          actor: actorRef(actor),
+          action: 'faces.compare',
+          subject: `matchEvent:${id}`,
+          payload: { decision, score, threshold, modelId, sha256A: a.sha256, sha256B: b.sha256, latencyMs },
+        },
+      };
+    });
+    return {
+      eventId,
+      match: decision === 'MATCH',
+      decision,
+      score,
+      threshold,
+      modelId,
+      latencyMs,
+      faceA: faceA ? toDetectedFace(faceA) : null,
+      faceB: faceB ? toDetectedFace(faceB) : null,
+    };
+  }
+
+  /** Every face of the image with quality and spoof scores; no embeddings, nothing stored but the event. */
+  async detectFaces(actor: Actor, args: { image: ImageArg }): Promise<DetectModel> {
+    authorize(actor, 'faces.detect');
+    const probe = await this.deps.uploads.resolve(actor, args.image);
+    const started = performance.now();
+    const analysis: AnalysisResult = await this.deps.recognition.analyze(probe.bytes, { embed: false });
+    const latencyMs = Math.round(performance.now() - started);
+    const modelId = this.deps.recognition.detectorName();
+    const eventId = await this.deps.audit.withEntry(async (tx) => {
+      const id = await this.deps.matching.createEvent(tx, {
+        kind: 'DETECT',
+        galleryId: null,
+        probeImageKey: null,
+        probeSha256: probe.sha256,
+        ...requester(actor),
+        threshold: null,
+        modelId,
+        decision: 'UNKNOWN',
+        latencyMs,
+        probeEmbedding: null,
+        candidates: [],
+      });
+      return {
+        result: id,
+        audit: {
+          actor: actorRef(actor),
+          action: 'faces.detect',
+          subject: `matchEvent:${id}`,
+          payload: { faces: analysis.faces.length, modelId, probeSha256: probe.sha256, latencyMs },
+        },
+      };
+    });
+    return { eventId, width: analysis.width, height: analysis.height, faces: analysis.faces.map(toDetectedFace), latencyMs };
+  }
+
+  /**
+   * The retention job: clears the probe image of every event older than its gallery's
+   * probeRetentionDays at `now` and deletes the image unless an enrolled face, another event or a
+   * pending upload still uses it. Writes one audit entry when anything expired.
+   */
+  async purgeExpiredProbes(actor: Actor, now: Date): Promise<{ eventsCleared: number; imagesDeleted: number }> {
+    if (actor.kind !== 'system') throw new AppError(ErrorCode.FORBIDDEN, 'Only the server itself purges probe images.');
+    if ((await this.deps.matching.countExpiredProbeImages(now)) === 0) return { eventsCleared: 0, imagesDeleted: 0 };
+    const expired = await this.deps.audit.withEntry(async (tx) => {
+      const rows = await this.deps.matching.expireProbeImages(tx, now);
+      return {
+        result: rows,
+        audit: {
+          actor: actorRef(actor),
+          action: 'matchEvents.purgeProbes',
+          subject: 'matchEvents',
+          payload: { eventsCleared: rows.length, imageKeys: [...new Set(rows.map((r) => r.imageKey))], at: now.toISOString() },
+        },
+      };
+    });
+    const keys = [...new Set(expired.map((r) => r.imageKey))].filter((key) => !this.deps.uploads.isPending(key));
+    const deleted = await this.deps.images.deleteUnreferenced(keys);
+    return { eventsCleared: expired.length, imagesDeleted: deleted.length };
+  }
+
+  /** Candidates at or above the threshold that a negative exemplar rules out. */
+  private async demotedAmong(candidates: readonly Candidate[], threshold: number, embedding: Float32Array, dims: number): Promise<Set<string>> {
+    const contenders = candidates.filter((c) => c.score >= threshold).map((c) => c.identityId);
+    return this.deps.matching.identitiesRejectedNear(contenders, embedding, dims, this.settings.negativeExemplarSimilarity);
+  }
+
+  /** Stores the probe image when the gallery keeps probes; returns its key or null. */
+  private async keepProbe(gallery: GalleryRecord, probe: ImageBytes): Promise<string | null> {
+    return gallery.probeRetentionDays > 0 ? this.deps.images.put(probe.bytes) : null;
+  }
+
+  private async loadModels(identityIds: readonly string[], faceIds: readonly string[]) {
+    const [identityRows, faceRows] = await Promise.all([
+      this.deps.identities.findByIds([...new Set(identityIds)]),
+      this.deps.matching.findFaces(faceIds),
+    ]);
+    return {
+      identities: new Map(identityRows.map((r: IdentityRecord) => [r.id, toIdentityModel(r)])),
+      faces: new Map(faceRows.map((r) => [r.id, toFaceModel(r)])),
+    };
+  }
+}
