@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/.next/**', '**/generated/**', '**/node_modules/**', '**/.turbo/**', '**/next-env.d.ts'] },
+  { ignores: ['**/dist/**', '**/.next/**', '**/generated/**', '**/node_modules/**', '**/.turbo/**', '**/next-env.d.ts', '**/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

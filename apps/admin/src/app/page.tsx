@@ -34,7 +34,7 @@ export default function StatusPage() {
           <dd>
             <Badge ok={data.health.recognition.state === 'READY'}>{data.health.recognition.state}</Badge>{' '}
             {data.health.recognition.backend &&
-              `${data.health.recognition.backend}, ${data.health.recognition.workers} workers, model ${data.health.recognition.defaultModel}`}
+              `${data.health.recognition.backend}, ${data.health.recognition.workers} ${data.health.recognition.workers === 1 ? 'worker' : 'workers'}, model ${data.health.recognition.defaultModel}`}
             {data.health.recognition.error && <span className="error"> {data.health.recognition.error}</span>}
           </dd>
           <dt>Version</dt>
