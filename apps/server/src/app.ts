@@ -40,6 +40,8 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM and stops Apollo itself; a second stop would hang.
+    stopOnTerminationSignals: false,
     logger: logger.child({ module: 'apollo' }),
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger.child({ module: 'graphql' })),

@@ -29,6 +29,8 @@ import { MatchingService } from './modules/matching/matching.service.js';
 import { ReviewsRepository } from './modules/reviews/reviews.repository.js';
 import { ReviewsService } from './modules/reviews/reviews.service.js';
 import { UploadsService } from './modules/uploads/uploads.service.js';
+import { ImagesRepository } from './modules/images/images.repository.js';
+import { ImagesService } from './modules/images/images.service.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -76,6 +78,7 @@ export function createServices(infra: Infrastructure): Services {
     apiKeys: new ApiKeysService(apiKeysRepository, authAudit),
     audit: new AuditService(audit, { logger: infra.logger.child({ module: 'audit' }) }),
     uploads,
+    images: new ImagesService(new ImagesRepository(infra.imageStore)),
     enrollment: new EnrollmentService({ ...recognitionDeps, enrollment: new EnrollmentRepository(prisma), matching: matchingRepository }),
     matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository }),
     reviews: new ReviewsService({ reviews: new ReviewsRepository(prisma), identities: identitiesRepository, matching: matchingRepository, audit }),

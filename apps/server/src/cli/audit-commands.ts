@@ -52,7 +52,9 @@ export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit ledger');
   audit
     .command('verify')
-    .description('Check an audit export (NDJSON or CSV) offline: every hash, the links between rows, the manifest')
+    .description(
+      'Check an audit export (NDJSON or CSV) offline: every hash, the links between rows, the manifest',
+    )
     .argument('<file>', 'a file saved from GET /api/audit/export')
     .action(async (file: string) => {
       process.exitCode = await runAuditVerify(file);

@@ -14,6 +14,7 @@ import type { EnrollmentService } from '../modules/enrollment/enrollment.service
 import type { MatchingService } from '../modules/matching/matching.service.js';
 import type { ReviewsService } from '../modules/reviews/reviews.service.js';
 import type { UploadsService } from '../modules/uploads/uploads.service.js';
+import type { ImagesService } from '../modules/images/images.service.js';
 
 /** The services resolvers may call; each module adds its own here. */
 export interface Services {
@@ -26,6 +27,7 @@ export interface Services {
   apiKeys: ApiKeysService;
   audit: AuditService;
   uploads: UploadsService;
+  images: ImagesService;
   enrollment: EnrollmentService;
   matching: MatchingService;
   reviews: ReviewsService;

@@ -2,7 +2,11 @@
 // are computed only on demand. Follows inline fragments and named fragment spreads.
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
-function selects(selectionSet: SelectionSetNode | undefined, field: string, info: GraphQLResolveInfo): boolean {
+function selects(
+  selectionSet: SelectionSetNode | undefined,
+  field: string,
+  info: GraphQLResolveInfo,
+): boolean {
   return (selectionSet?.selections ?? []).some((selection) => {
     switch (selection.kind) {
       case 'Field':

@@ -5,6 +5,7 @@ import type { Services } from '../graphql/context.js';
 import { createAuditExportRouter } from '../modules/audit/audit-export.route.js';
 import { actorMiddleware } from '../modules/auth/request-actor.js';
 import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
+import { createImagesRouter } from '../modules/images/images.route.js';
 
 export function createRestRouter(services: Services): Router {
   const router = Router();
@@ -12,5 +13,6 @@ export function createRestRouter(services: Services): Router {
   router.use(actorMiddleware(services.auth));
   router.use(createAuditExportRouter(services.audit));
   router.use(createUploadsRouter(services.uploads));
+  router.use(createImagesRouter(services.images));
   return router;
 }

@@ -14,7 +14,8 @@ import { ApiKeysRepository } from './api-keys.repository.js';
 const CREATE = `mutation ($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id name prefix scopes galleryId createdBy { email } createdAt lastUsedAt revokedAt } }
 }`;
-const VIEWER = '{ viewer { user { id } apiKey { id prefix scopes galleryId lastUsedAt } } }';
+const VIEWER =
+  '{ viewer { user { id } apiKey { id prefix scopes galleryId lastUsedAt createdBy { email } } } }';
 
 interface KeyView {
   id: string;
@@ -76,7 +77,11 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
     const viewer = await server.graphql<{ viewer: { user: null; apiKey: KeyView } }>(VIEWER, {}, headers);
     expect(viewer.errors).toBeUndefined();
     expect(viewer.data?.viewer.user).toBeNull();
-    expect(viewer.data?.viewer.apiKey).toMatchObject({ id: apiKey.id, scopes: ['identify', 'read'] });
+    expect(viewer.data?.viewer.apiKey).toMatchObject({
+      id: apiKey.id,
+      scopes: ['identify', 'read'],
+      createdBy: null,
+    });
     expect(viewer.data?.viewer.apiKey.lastUsedAt).not.toBeNull();
     const firstUse = (await server.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } }))
       .lastUsedAt;
@@ -144,7 +149,7 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
     }
     const rest = await fetch(`${server.url}/api/anything`, { headers: { authorization: 'Bearer nope' } });
     expect(rest.status).toBe(401);
-    expect(await rest.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await rest.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
   it('turns a key into an actor whose scopes decide every permission', async () => {

@@ -36,7 +36,10 @@ describe('AuditChainWalker', () => {
     const chain = buildChain(5);
     const forged = { ...chain[2]!, payload: { n: 99 } };
     chain[2] = { ...forged, hash: hashAuditEntry(forged.prevHash, forged) };
-    expect(walk(chain).firstBreak).toMatchObject({ seq: '4', reason: expect.stringMatching(/prevHash does not match/) });
+    expect(walk(chain).firstBreak).toMatchObject({
+      seq: '4',
+      reason: expect.stringMatching(/prevHash does not match/),
+    });
   });
 
   it('names the first missing seq when a row was deleted', () => {
@@ -50,7 +53,9 @@ describe('AuditChainWalker', () => {
     const chain = buildChain(4);
     expect(walk([chain[0]!, chain[2]!, chain[1]!], 'gapsAllowed').firstBreak?.seq).toBe('2');
     const first = { ...chain[0]!, prevHash: 'f'.repeat(64) };
-    expect(walk([{ ...first, hash: hashAuditEntry(first.prevHash, first) }]).firstBreak?.reason).toMatch(/genesis/);
+    expect(walk([{ ...first, hash: hashAuditEntry(first.prevHash, first) }]).firstBreak?.reason).toMatch(
+      /genesis/,
+    );
   });
 
   it('with gaps allowed, still links rows adjacent in seq', () => {

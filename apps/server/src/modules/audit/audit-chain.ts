@@ -64,11 +64,15 @@ export class AuditChainWalker {
   }
 
   private findProblem(entry: ChainedAuditEntry): ChainBreak | null {
-    if (!/^[1-9][0-9]*$/.test(entry.seq)) return { seq: entry.seq, reason: `seq "${entry.seq}" is not a positive integer` };
+    if (!/^[1-9][0-9]*$/.test(entry.seq))
+      return { seq: entry.seq, reason: `seq "${entry.seq}" is not a positive integer` };
     const seq = BigInt(entry.seq);
     const expected = (this.previous?.seq ?? 0n) + 1n;
     if (this.previous && seq <= this.previous.seq) {
-      return { seq: entry.seq, reason: `seq ${seq} follows seq ${this.previous.seq}: entries are out of order or repeated` };
+      return {
+        seq: entry.seq,
+        reason: `seq ${seq} follows seq ${this.previous.seq}: entries are out of order or repeated`,
+      };
     }
     if (this.continuity === 'fromGenesis' && seq !== expected) {
       return {

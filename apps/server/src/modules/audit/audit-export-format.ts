@@ -17,7 +17,16 @@ export const AUDIT_EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
 /** CSV columns, in order; also the NDJSON keys of a row. */
-export const AUDIT_EXPORT_COLUMNS = ['seq', 'at', 'actor', 'action', 'subject', 'payload', 'prevHash', 'hash'] as const;
+export const AUDIT_EXPORT_COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'subject',
+  'payload',
+  'prevHash',
+  'hash',
+] as const;
 
 /** Starts the CSV manifest line; data records start with a digit, so it cannot be mistaken for one. */
 export const CSV_MANIFEST_PREFIX = '# faceledger-audit-manifest ';
@@ -49,7 +58,10 @@ export interface AuditExportManifest {
 }
 
 /** What the writer needs besides the rows; count, first, last and digest it works out. */
-export type AuditExportHeader = Omit<AuditExportManifest, 'kind' | 'version' | 'format' | 'count' | 'first' | 'last' | 'digest'>;
+export type AuditExportHeader = Omit<
+  AuditExportManifest,
+  'kind' | 'version' | 'format' | 'count' | 'first' | 'last' | 'digest'
+>;
 
 /** The MIME type of each format. */
 export const AUDIT_EXPORT_CONTENT_TYPES: Record<AuditExportFormat, string> = {
@@ -110,7 +122,16 @@ export async function* writeAuditExport(
     const chunk =
       format === 'csv'
         ? csvRecords(
-            batch.map((e) => [e.seq, e.at, e.actor, e.action, e.subject, canonicalJson(e.payload), e.prevHash, e.hash]),
+            batch.map((e) => [
+              e.seq,
+              e.at,
+              e.actor,
+              e.action,
+              e.subject,
+              canonicalJson(e.payload),
+              e.prevHash,
+              e.hash,
+            ]),
           )
         : batch.map((e) => `${formatNdjsonRow(e)}\n`).join('');
     yield emit(chunk);

@@ -24,7 +24,9 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
 };
 
 function sendError(res: Response, error: AppError): void {
-  res.status(STATUS_OF[error.code] ?? 500).json({ code: error.code, message: error.message, ...error.details });
+  res
+    .status(STATUS_OF[error.code] ?? 500)
+    .json({ code: error.code, message: error.message, ...error.details });
 }
 
 export function createAuditExportRouter(audit: AuditService): Router {
@@ -35,7 +37,11 @@ export function createAuditExportRouter(audit: AuditService): Router {
       const query = exportQuerySchema.safeParse(req.query);
       if (!query.success) {
         const field = query.error.issues[0]?.path.join('.') ?? 'format';
-        throw new AppError(ErrorCode.BAD_INPUT, `The query parameter "${field}" is invalid: use format=ndjson|csv, from and to as ISO-8601 times, galleryId.`, { field });
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          `The query parameter "${field}" is invalid: use format=ndjson|csv, from and to as ISO-8601 times, galleryId.`,
+          { field },
+        );
       }
       const { format, ...filterInput } = query.data;
       exported = await audit.startExport(actorOf(res), { format, filter: parseAuditFilter(filterInput) });

@@ -33,7 +33,10 @@ export function gallerySubject(galleryId: string): string {
 }
 
 /** True when `entry` concerns `galleryId`: it is the subject, or payload.galleryId names it. */
-export function isAboutGallery(entry: Pick<FilterableAuditEntry, 'subject' | 'payload'>, galleryId: string): boolean {
+export function isAboutGallery(
+  entry: Pick<FilterableAuditEntry, 'subject' | 'payload'>,
+  galleryId: string,
+): boolean {
   if (entry.subject === gallerySubject(galleryId)) return true;
   const { payload } = entry;
   return (
@@ -75,7 +78,8 @@ export function auditFilterToJson(filter: AuditFilter): Record<string, string> {
 
 /** The inverse of auditFilterToJson; throws on a malformed value. */
 export function auditFilterFromJson(json: unknown): AuditFilter {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('filter is not an object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new Error('filter is not an object');
   const record = json as Record<string, unknown>;
   const filter: AuditFilter = {};
   for (const key of ['from', 'to'] as const) {

@@ -9,6 +9,13 @@ import { GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
 /** Serialises appends across connections and processes; any constant unique to this lock. */
 const LEDGER_LOCK_KEY = 4_202_611;
 
+/**
+ * How long a ledger transaction may wait for a connection and then run. Prisma's defaults (2 s and
+ * 5 s) fail bursts on PGlite, whose single connection makes transactions queue: 50 concurrent
+ * appends take about 2 s there.
+ */
+export const LEDGER_TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 /** What a caller records; seq, time and hashes are filled in here. */
 export interface NewAuditEntry {
   /** actorRef(actor): "user:<id>", "key:<id>", "system" or "anonymous". */
@@ -89,7 +96,7 @@ export class AuditRepository {
       const { result, audit } = await work(tx);
       await this.append(tx, audit);
       return result;
-    });
+    }, LEDGER_TRANSACTION_OPTIONS);
   }
 
   /** Up to `limit` entries matching `filter`, strictly after `afterSeq` in `order`, at most `throughSeq`. */
@@ -123,6 +130,6 @@ export class AuditRepository {
 
   /** Appends one entry in its own transaction (for actions that change nothing else, such as an export). */
   async appendAlone(entry: NewAuditEntry): Promise<{ seq: bigint; hash: string }> {
-    return this.prisma.$transaction((tx) => this.append(tx, entry));
+    return this.prisma.$transaction((tx) => this.append(tx, entry), LEDGER_TRANSACTION_OPTIONS);
   }
 }

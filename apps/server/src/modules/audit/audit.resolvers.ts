@@ -15,6 +15,12 @@ export const auditResolvers: Resolvers<AppContext> = {
         before: args.before,
         withTotalCount: isFieldSelected(info, 'totalCount'),
       }),
-    verifyAuditChain: (_parent, _args, ctx) => ctx.services.audit.verifyChain(ctx.actor),
+    verifyAuditChain: (_parent, args, ctx) =>
+      ctx.services.audit.verifyChain(
+        ctx.actor,
+        args.anchorSeq != null || args.anchorHash != null
+          ? { seq: args.anchorSeq ?? '', hash: args.anchorHash ?? '' }
+          : undefined,
+      ),
   },
 };

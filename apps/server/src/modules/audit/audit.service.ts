@@ -70,7 +70,11 @@ export function parseAuditFilter(input: AuditFilterInput | null | undefined): Au
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? 'filter';
-    throw new AppError(ErrorCode.BAD_INPUT, `The filter field "${field}" is invalid: ${issue?.message ?? ''}. Times are ISO-8601 with a zone, such as 2026-01-31T00:00:00Z.`, { field });
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      `The filter field "${field}" is invalid: ${issue?.message ?? ''}. Times are ISO-8601 with a zone, such as 2026-01-31T00:00:00Z.`,
+      { field },
+    );
   }
   const { from, to, actor, action, subject, galleryId } = parsed.data;
   const filter: AuditFilter = {
@@ -82,7 +86,9 @@ export function parseAuditFilter(input: AuditFilterInput | null | undefined): Au
     galleryId: galleryId ?? undefined,
   };
   if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new AppError(ErrorCode.BAD_INPUT, 'The filter\'s "from" must be before its "to".', { field: 'from' });
+    throw new AppError(ErrorCode.BAD_INPUT, 'The filter\'s "from" must be before its "to".', {
+      field: 'from',
+    });
   }
   return filter;
 }
@@ -140,23 +146,46 @@ export class AuditService {
     };
   }
 
-  /** Walks the ledger from seq 1 to the head as it was when the walk began, in batches. */
-  async verifyChain(actor: Actor): Promise<AuditChainReport> {
+  /**
+   * Walks the ledger from seq 1 to the head as it was when the walk began, in batches. An anchor
+   * (a seq and the hash it had, kept from an earlier report or export) must still be there.
+   */
+  async verifyChain(actor: Actor, anchor?: { seq: string; hash: string }): Promise<AuditChainReport> {
     authorize(actor, 'audit.read');
+    if (anchor && (!/^[1-9][0-9]{0,18}$/.test(anchor.seq) || !/^[0-9a-f]{64}$/.test(anchor.hash))) {
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        'The anchor is a seq (a positive integer) and its 64-character hex hash, both from an earlier report or export.',
+        { field: 'anchorSeq' },
+      );
+    }
     const head = await this.repository.findHead();
     const walker = new AuditChainWalker('fromGenesis');
+    let anchorHashFound: string | undefined;
     if (head) {
       for await (const batch of this.batches({}, head.seq)) {
         for (const entry of batch) {
           if (walker.accept(entry)) break;
+          if (entry.seq === anchor?.seq) anchorHashFound = entry.hash;
         }
         if (walker.firstBreak) break;
       }
       if (!walker.firstBreak && walker.head?.seq !== head.seq.toString()) {
         // Rows vanished at the end while walking; report the first one no longer there.
         const missing = (BigInt(walker.head?.seq ?? '0') + 1n).toString();
-        return this.report(walker.checked, { seq: missing, reason: `entry ${missing} is missing: rows were deleted` }, head);
+        return this.report(
+          walker.checked,
+          { seq: missing, reason: `entry ${missing} is missing: rows were deleted` },
+          head,
+        );
       }
+    }
+    if (!walker.firstBreak && anchor && anchorHashFound !== anchor.hash) {
+      const reason =
+        anchorHashFound === undefined
+          ? `entry ${anchor.seq} (the anchor) is missing: entries were deleted from the end of the ledger`
+          : `entry ${anchor.seq} no longer has the anchor's hash: the ledger was rewritten up to there, or the anchor is from another ledger`;
+      return this.report(walker.checked, { seq: anchor.seq, reason }, head);
     }
     return this.report(walker.checked, walker.firstBreak, head);
   }
@@ -180,10 +209,15 @@ export class AuditService {
    * Records the export in the ledger, then returns the file as a stream of chunks: the rows
    * matching `filter` up to and including that export entry, then the manifest.
    */
-  async startExport(actor: Actor, request: { format: AuditExportFormat; filter: AuditFilter }): Promise<AuditExport> {
+  async startExport(
+    actor: Actor,
+    request: { format: AuditExportFormat; filter: AuditFilter },
+  ): Promise<AuditExport> {
     authorize(actor, 'audit.export');
     if (!AUDIT_EXPORT_FORMATS.includes(request.format)) {
-      throw new AppError(ErrorCode.BAD_INPUT, `"format" must be one of ${AUDIT_EXPORT_FORMATS.join(', ')}.`, { field: 'format' });
+      throw new AppError(ErrorCode.BAD_INPUT, `"format" must be one of ${AUDIT_EXPORT_FORMATS.join(', ')}.`, {
+        field: 'format',
+      });
     }
     const filter = auditFilterToJson(request.filter);
     const exportedAt = this.now();
@@ -204,7 +238,11 @@ export class AuditService {
       filter,
       complete: isEmptyAuditFilter(request.filter),
     });
-    return { contentType: AUDIT_EXPORT_CONTENT_TYPES[request.format], filename, chunks: this.logged(chunks, filename) };
+    return {
+      contentType: AUDIT_EXPORT_CONTENT_TYPES[request.format],
+      filename,
+      chunks: this.logged(chunks, filename),
+    };
   }
 
   /** Passes the chunks through, logging whether the export was sent whole or abandoned. */
@@ -228,7 +266,13 @@ export class AuditService {
   private async *batches(filter: AuditFilter, throughSeq: bigint): AsyncGenerator<ChainedAuditEntry[]> {
     let afterSeq: bigint | undefined;
     for (;;) {
-      const rows = await this.repository.findBatch({ filter, afterSeq, throughSeq, order: 'asc', limit: this.batchSize });
+      const rows = await this.repository.findBatch({
+        filter,
+        afterSeq,
+        throughSeq,
+        order: 'asc',
+        limit: this.batchSize,
+      });
       if (rows.length === 0) return;
       yield rows.map(toChainedEntry);
       if (rows.length < this.batchSize) return;

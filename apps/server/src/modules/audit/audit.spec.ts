@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { runAuditVerify, type CommandOutput } from '../../cli/audit-commands.js';
 import type { AuditExportManifest } from './audit-export-format.js';
 import { AuditRepository } from './audit.repository.js';
+import { hashAuditEntry } from './audit-hash.js';
 import { AuditService } from './audit.service.js';
 
 interface Node {
@@ -21,7 +22,12 @@ interface Node {
 interface LogPage {
   auditLog: {
     edges: Array<{ node: Node; cursor: string }>;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string | null;
+      endCursor: string | null;
+    };
     totalCount?: number;
   };
 }
@@ -33,7 +39,9 @@ const AUDIT_LOG = `query Log($filter: AuditLogFilter, $order: AuditLogOrder, $fi
     totalCount
   }
 }`;
-const VERIFY = '{ verifyAuditChain { ok checked firstBrokenSeq reason headSeq headHash } }';
+const VERIFY = `query Verify($anchorSeq: String, $anchorHash: String) {
+  verifyAuditChain(anchorSeq: $anchorSeq, anchorHash: $anchorHash) { ok checked firstBrokenSeq reason headSeq headHash }
+}`;
 
 function captureOutput(): CommandOutput & { text: () => string } {
   let text = '';
@@ -57,7 +65,11 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
         actor: 'system',
         action: i % 3 === 0 ? 'test.special' : 'test.plain',
         subject: i === 5 ? 'gallery:g-1' : `thing:${i}`,
-        payload: { i, ...(i % 2 === 0 ? { galleryId: 'g-1' } : { galleryId: 'g-2' }), note: 'a "quote", a comma\nand a newline' },
+        payload: {
+          i,
+          ...(i % 2 === 0 ? { galleryId: 'g-1' } : { galleryId: 'g-2' }),
+          note: 'a "quote", a comma\nand a newline',
+        },
       });
     }
   });
@@ -66,7 +78,8 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const log = (variables: Record<string, unknown>, headers = auditor) => server.graphql<LogPage>(AUDIT_LOG, variables, headers);
+  const log = (variables: Record<string, unknown>, headers = auditor) =>
+    server.graphql<LogPage>(AUDIT_LOG, variables, headers);
 
   it('pages the whole ledger newest first with cursors, and counts it', async () => {
     const total = await server.db.prisma.auditEntry.count();
@@ -85,7 +98,11 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
 
     const oldest = await log({ order: 'OLDEST_FIRST', first: 3 });
     expect(oldest.data!.auditLog.edges.map((e) => e.node.seq)).toEqual(['1', '2', '3']);
-    const back = await log({ order: 'OLDEST_FIRST', last: 2, before: oldest.data!.auditLog.edges[2]!.cursor });
+    const back = await log({
+      order: 'OLDEST_FIRST',
+      last: 2,
+      before: oldest.data!.auditLog.edges[2]!.cursor,
+    });
     expect(back.data!.auditLog.edges.map((e) => e.node.seq)).toEqual(['1', '2']);
     expect(back.data!.auditLog.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
   });
@@ -102,7 +119,11 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     const from = rows[3]!.at;
     const to = rows[rows.length - 2]!.at;
     const expected = rows.filter((r) => r.at >= from && r.at < to).map((r) => r.seq.toString());
-    const ranged = await log({ filter: { from: from.toISOString(), to: to.toISOString() }, order: 'OLDEST_FIRST', first: 100 });
+    const ranged = await log({
+      filter: { from: from.toISOString(), to: to.toISOString() },
+      order: 'OLDEST_FIRST',
+      first: 100,
+    });
     expect(ranged.data!.auditLog.edges.map((e) => e.node.seq)).toEqual(expected);
   });
 
@@ -111,20 +132,33 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     expect((await log({ first: 1 }, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await server.graphql(VERIFY, {}, reviewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await log({ first: 1, after: 'nonsense' })).errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
-    expect((await log({ first: 1, filter: { from: 'yesterday' } })).errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+    expect((await log({ first: 1, filter: { from: 'yesterday' } })).errors?.[0]?.extensions?.code).toBe(
+      'BAD_INPUT',
+    );
   });
 
   it('exports NDJSON that verifies offline, records the export, and fails after a one-byte edit', async () => {
     const response = await fetch(`${server.url}/api/audit/export?format=ndjson`, { headers: auditor });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/ndjson/);
-    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="faceledger-audit-.*\.ndjson"/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /attachment; filename="faceledger-audit-.*\.ndjson"/,
+    );
     const text = await response.text();
     const lines = text.trimEnd().split('\n');
     const manifest = (JSON.parse(lines[lines.length - 1]!) as { manifest: AuditExportManifest }).manifest;
     const lastRow = JSON.parse(lines[lines.length - 2]!) as Node;
-    expect(lastRow).toMatchObject({ seq: manifest.exportSeq, action: 'audit.export', payload: { format: 'ndjson', filter: {} } });
-    expect(manifest).toMatchObject({ complete: true, count: lines.length - 1, first: { seq: '1' }, throughSeq: lastRow.seq });
+    expect(lastRow).toMatchObject({
+      seq: manifest.exportSeq,
+      action: 'audit.export',
+      payload: { format: 'ndjson', filter: {} },
+    });
+    expect(manifest).toMatchObject({
+      complete: true,
+      count: lines.length - 1,
+      first: { seq: '1' },
+      throughSeq: lastRow.seq,
+    });
 
     const file = path.join(dir, 'full.ndjson');
     await writeFile(file, text);
@@ -144,7 +178,9 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
   });
 
   it('exports a filtered CSV (gallery) that verifies as a partial chain', async () => {
-    const response = await fetch(`${server.url}/api/audit/export?format=csv&galleryId=g-1`, { headers: auditor });
+    const response = await fetch(`${server.url}/api/audit/export?format=csv&galleryId=g-1`, {
+      headers: auditor,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
     const text = await response.text();
@@ -182,8 +218,12 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
   });
 
   describe('verifyAuditChain after tampering in the database', () => {
-    const verify = async () => {
-      const body = await server.graphql<{ verifyAuditChain: Record<string, unknown> }>(VERIFY, {}, auditor);
+    const verify = async (anchor: { anchorSeq?: string; anchorHash?: string } = {}) => {
+      const body = await server.graphql<{ verifyAuditChain: Record<string, unknown> }>(
+        VERIFY,
+        anchor,
+        auditor,
+      );
       expect(body.errors).toBeUndefined();
       return body.data!.verifyAuditChain;
     };
@@ -216,16 +256,30 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     it('is ok on the untouched ledger', async () => {
       const report = await verify();
       const head = await server.db.prisma.auditEntry.findFirstOrThrow({ orderBy: { seq: 'desc' } });
-      expect(report).toEqual({ ok: true, checked: Number(head.seq), firstBrokenSeq: null, reason: null, headSeq: head.seq.toString(), headHash: head.hash });
+      expect(report).toEqual({
+        ok: true,
+        checked: Number(head.seq),
+        firstBrokenSeq: null,
+        reason: null,
+        headSeq: head.seq.toString(),
+        headHash: head.hash,
+      });
     });
 
     it.each([
       ['payload', `UPDATE audit_entries SET payload = jsonb_set(payload, '{i}', '99') WHERE seq = $1`],
       ['actor', `UPDATE audit_entries SET actor = 'user:mallory' WHERE seq = $1`],
       ['at', `UPDATE audit_entries SET at = at + interval '1 millisecond' WHERE seq = $1`],
+      ['subject', `UPDATE audit_entries SET subject = 'thing:0' WHERE seq = $1`],
+      ['hash', `UPDATE audit_entries SET hash = repeat('0', 64) WHERE seq = $1`],
     ])('detects a changed %s and names the row', async (_column, sql) => {
       await tamperAndRestore(sql, 6n, async () => {
-        expect(await verify()).toMatchObject({ ok: false, checked: 5, firstBrokenSeq: '6', reason: expect.stringMatching(/hash does not match/) });
+        expect(await verify()).toMatchObject({
+          ok: false,
+          checked: 5,
+          firstBrokenSeq: '6',
+          reason: expect.stringMatching(/hash does not match/),
+        });
       });
       expect(await verify()).toMatchObject({ ok: true });
     });
@@ -233,13 +287,66 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     it('detects a deleted row, walking in batches across it', async () => {
       const service = new AuditService(new AuditRepository(server.db.prisma), { batchSize: 4 });
       await tamperAndRestore('DELETE FROM audit_entries WHERE seq = $1', 9n, async () => {
-        expect(await verify()).toMatchObject({ ok: false, checked: 8, firstBrokenSeq: '9', reason: expect.stringMatching(/missing/) });
-        expect(await service.verifyChain({ kind: 'system' })).toMatchObject({ ok: false, checked: 8, firstBrokenSeq: '9' });
+        expect(await verify()).toMatchObject({
+          ok: false,
+          checked: 8,
+          firstBrokenSeq: '9',
+          reason: expect.stringMatching(/missing/),
+        });
+        expect(await service.verifyChain({ kind: 'system' })).toMatchObject({
+          ok: false,
+          checked: 8,
+          firstBrokenSeq: '9',
+        });
       });
       await tamperAndRestore(`UPDATE audit_entries SET subject = 'thing:x' WHERE seq = $1`, 10n, async () => {
-        expect(await service.verifyChain({ kind: 'system' })).toMatchObject({ ok: false, checked: 9, firstBrokenSeq: '10' });
+        expect(await service.verifyChain({ kind: 'system' })).toMatchObject({
+          ok: false,
+          checked: 9,
+          firstBrokenSeq: '10',
+        });
       });
       expect(await service.verifyChain({ kind: 'system' })).toMatchObject({ ok: true });
+    });
+
+    it('catches a truncated or rewritten tail only against an anchor from an earlier report', async () => {
+      const before = await verify();
+      const anchor = { anchorSeq: before.headSeq as string, anchorHash: before.headHash as string };
+      expect(await verify(anchor)).toMatchObject({ ok: true });
+      const head = BigInt(anchor.anchorSeq);
+
+      await tamperAndRestore('DELETE FROM audit_entries WHERE seq = $1', head, async () => {
+        // Without an anchor a ledger cut at the end is still a valid chain.
+        expect(await verify()).toMatchObject({ ok: true, headSeq: String(head - 1n) });
+        expect(await verify(anchor)).toMatchObject({
+          ok: false,
+          firstBrokenSeq: anchor.anchorSeq,
+          reason: expect.stringMatching(/deleted from the end/),
+        });
+      });
+
+      // A forger who rewrites the last entry and recomputes its hash keeps the chain consistent.
+      const row = await server.db.prisma.auditEntry.findUniqueOrThrow({ where: { seq: head } });
+      const forged = {
+        seq: row.seq.toString(),
+        at: row.at.toISOString(),
+        actor: row.actor,
+        action: row.action,
+        subject: row.subject,
+        payload: { forged: true },
+      };
+      const forgedHash = hashAuditEntry(row.prevHash, forged);
+      const sql = `UPDATE audit_entries SET payload = '{"forged":true}'::jsonb, hash = '${forgedHash}' WHERE seq = $1`;
+      await tamperAndRestore(sql, head, async () => {
+        expect(await verify()).toMatchObject({ ok: true });
+        expect(await verify(anchor)).toMatchObject({
+          ok: false,
+          reason: expect.stringMatching(/no longer has the anchor's hash/),
+        });
+      });
+      expect((await server.graphql(VERIFY, { anchorSeq: '1' }, auditor)).errors?.[0]?.extensions?.code).toBe(
+        'BAD_INPUT',
+      );
     });
   });
 });

@@ -29,7 +29,13 @@ async function exportText(
 }
 
 async function verifyText(text: string) {
-  return verifyAuditExport(() => splitLines((async function* () { yield Buffer.from(text, 'utf8'); })()));
+  return verifyAuditExport(() =>
+    splitLines(
+      (async function* () {
+        yield Buffer.from(text, 'utf8');
+      })(),
+    ),
+  );
 }
 
 /** Changes the character at `index` to another one of the same class, keeping the file's shape. */
@@ -40,12 +46,23 @@ function flipChar(text: string, index: number): string {
 }
 
 describe.each(['ndjson', 'csv'] as const)('audit export in %s', (format) => {
-  const chain = buildChain(10, (seq) => ({ n: seq, note: seq === 4 ? 'a "quoted",\nmulti-line, note' : 'plain', galleryId: seq % 2 === 0 ? 'g-even' : 'g-odd' }));
+  const chain = buildChain(10, (seq) => ({
+    n: seq,
+    note: seq === 4 ? 'a "quoted",\nmulti-line, note' : 'plain',
+    galleryId: seq % 2 === 0 ? 'g-even' : 'g-odd',
+  }));
 
   it('verifies a complete export, and its digest is sha256 of the bytes before the manifest', async () => {
     const text = await exportText(format, chain);
     const result = await verifyText(text);
-    expect(result).toMatchObject({ ok: true, format, count: 10, complete: true, first: { seq: '1' }, last: { seq: '10' } });
+    expect(result).toMatchObject({
+      ok: true,
+      format,
+      count: 10,
+      complete: true,
+      first: { seq: '1' },
+      last: { seq: '10' },
+    });
     const body = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
     expect(createHash('sha256').update(body).digest('hex')).toBe(result.ok && result.manifest.digest.value);
   });
@@ -67,23 +84,43 @@ describe.each(['ndjson', 'csv'] as const)('audit export in %s', (format) => {
     const lines = text.split('\n');
     const rowLine = lines.findIndex((l) => l.includes('thing:8'));
     const withoutRow = [...lines.slice(0, rowLine), ...lines.slice(rowLine + 1)].join('\n');
-    expect(await verifyText(withoutRow)).toMatchObject({ ok: false, seq: '8', problem: expect.stringMatching(/missing/) });
+    expect(await verifyText(withoutRow)).toMatchObject({
+      ok: false,
+      seq: '8',
+      problem: expect.stringMatching(/missing/),
+    });
 
     const truncated = lines.slice(0, -2).join('\n') + '\n';
-    expect(await verifyText(truncated)).toMatchObject({ ok: false, problem: expect.stringMatching(/not a manifest/) });
+    expect(await verifyText(truncated)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/not a manifest/),
+    });
 
     const manifestLine = lines[lines.length - 2]!;
-    const forgedCount = [...lines.slice(0, -2), manifestLine.replace('"count":10', '"count":9'), ''].join('\n');
-    expect(await verifyText(forgedCount)).toMatchObject({ ok: false, line: lines.length - 1, problem: expect.stringMatching(/counts 9 rows/) });
+    const forgedCount = [...lines.slice(0, -2), manifestLine.replace('"count":10', '"count":9'), ''].join(
+      '\n',
+    );
+    expect(await verifyText(forgedCount)).toMatchObject({
+      ok: false,
+      line: lines.length - 1,
+      problem: expect.stringMatching(/counts 9 rows/),
+    });
 
     const lastRowDropped = [...lines.slice(0, -3), manifestLine, ''].join('\n');
-    expect(await verifyText(lastRowDropped)).toMatchObject({ ok: false, problem: expect.stringMatching(/digest/) });
+    expect(await verifyText(lastRowDropped)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/digest/),
+    });
   });
 
   it('verifies a filtered export with gaps, and refuses a row outside its filter', async () => {
     const even = chain.filter((e) => (e.payload as { galleryId: string }).galleryId === 'g-even');
     const header = { filter: { galleryId: 'g-even' }, complete: false, throughSeq: '10' };
-    expect(await verifyText(await exportText(format, even, header))).toMatchObject({ ok: true, count: 5, complete: false });
+    expect(await verifyText(await exportText(format, even, header))).toMatchObject({
+      ok: true,
+      count: 5,
+      complete: false,
+    });
 
     const mixed = [...even.slice(0, 2), chain[4]!];
     expect(await verifyText(await exportText(format, mixed, header))).toMatchObject({
@@ -93,11 +130,16 @@ describe.each(['ndjson', 'csv'] as const)('audit export in %s', (format) => {
     });
 
     const claimsComplete = { ...header, complete: true };
-    expect(await verifyText(await exportText(format, even, claimsComplete))).toMatchObject({ ok: false, problem: expect.stringMatching(/complete export with a filter/) });
+    expect(await verifyText(await exportText(format, even, claimsComplete))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/complete export with a filter/),
+    });
   });
 
   it('verifies an empty export and refuses an empty file', async () => {
-    expect(await verifyText(await exportText(format, [], { filter: { action: 'none' }, complete: false }))).toMatchObject({ ok: true, count: 0 });
+    expect(
+      await verifyText(await exportText(format, [], { filter: { action: 'none' }, complete: false })),
+    ).toMatchObject({ ok: true, count: 0 });
     expect(await verifyText('')).toMatchObject({ ok: false, problem: 'the file is empty' });
   });
 });
@@ -106,7 +148,10 @@ describe('export verifier', () => {
   it('refuses a complete export that stops before throughSeq (rows cut from the end)', async () => {
     const chain = buildChain(6);
     const text = await exportText('ndjson', chain.slice(0, 5), { throughSeq: '6' });
-    expect(await verifyText(text)).toMatchObject({ ok: false, problem: expect.stringMatching(/through seq 6/) });
+    expect(await verifyText(text)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/through seq 6/),
+    });
   });
 
   it('splits lines on \\n only, across chunk boundaries and multi-byte characters', async () => {

@@ -24,7 +24,12 @@ import {
   type AuditExportFormat,
   type AuditExportManifest,
 } from './audit-export-format.js';
-import { auditFilterFromJson, isEmptyAuditFilter, matchesAuditFilter, type AuditFilter } from './audit-filter.js';
+import {
+  auditFilterFromJson,
+  isEmptyAuditFilter,
+  matchesAuditFilter,
+  type AuditFilter,
+} from './audit-filter.js';
 
 /** The outcome of checking one export file. */
 export type ExportVerification =
@@ -100,7 +105,10 @@ async function findLastLine(source: ExportLineSource): Promise<{ text: string; l
 }
 
 function parseManifest(text: string, line: number): AuditExportManifest {
-  const notAManifest = new VerificationError(line, 'the last line is not a manifest: the file is truncated or not an audit export');
+  const notAManifest = new VerificationError(
+    line,
+    'the last line is not a manifest: the file is truncated or not an audit export',
+  );
   let json: unknown;
   try {
     json = text.startsWith(CSV_MANIFEST_PREFIX)
@@ -112,10 +120,15 @@ function parseManifest(text: string, line: number): AuditExportManifest {
   if (json === null || typeof json !== 'object') throw notAManifest;
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new VerificationError(line, `the manifest is malformed: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new VerificationError(
+      line,
+      `the manifest is malformed: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
-  const expectedShape = parsed.data.format === 'csv' ? text.startsWith(CSV_MANIFEST_PREFIX) : !text.startsWith('#');
-  if (!expectedShape) throw new VerificationError(line, `the manifest line does not have the ${parsed.data.format} form`);
+  const expectedShape =
+    parsed.data.format === 'csv' ? text.startsWith(CSV_MANIFEST_PREFIX) : !text.startsWith('#');
+  if (!expectedShape)
+    throw new VerificationError(line, `the manifest line does not have the ${parsed.data.format} form`);
   return parsed.data;
 }
 
@@ -170,9 +183,22 @@ function parseCsvRecord(record: string): string[] | null {
 function rowFromCsv(record: string, line: number): unknown {
   const fields = parseCsvRecord(record);
   if (!fields || fields.length !== AUDIT_EXPORT_COLUMNS.length) {
-    throw new VerificationError(line, `the CSV record does not have the ${AUDIT_EXPORT_COLUMNS.length} columns ${AUDIT_EXPORT_COLUMNS.join(',')}`, fields?.[0]);
+    throw new VerificationError(
+      line,
+      `the CSV record does not have the ${AUDIT_EXPORT_COLUMNS.length} columns ${AUDIT_EXPORT_COLUMNS.join(',')}`,
+      fields?.[0],
+    );
   }
-  const [seq, at, actor, action, subject, payload, prevHash, hash] = fields as [string, string, string, string, string, string, string, string];
+  const [seq, at, actor, action, subject, payload, prevHash, hash] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   let parsedPayload: unknown;
   try {
     parsedPayload = JSON.parse(payload);
@@ -202,7 +228,10 @@ async function verifyOrThrow(source: ExportLineSource): Promise<Extract<ExportVe
     throw new VerificationError(lastLine.line, `the manifest's ${(error as Error).message}`);
   }
   if (manifest.complete !== isEmptyAuditFilter(filter)) {
-    throw new VerificationError(lastLine.line, 'the manifest claims a complete export with a filter, or a partial one without');
+    throw new VerificationError(
+      lastLine.line,
+      'the manifest claims a complete export with a filter, or a partial one without',
+    );
   }
   const throughSeq = BigInt(manifest.throughSeq);
   const walker = new AuditChainWalker(manifest.complete ? 'fromGenesis' : 'gapsAllowed');
@@ -214,19 +243,34 @@ async function verifyOrThrow(source: ExportLineSource): Promise<Extract<ExportVe
 
   const acceptRow = (raw: unknown, line: number): void => {
     const parsed = rowSchema.safeParse(raw);
-    const seqHint = typeof (raw as { seq?: unknown } | null)?.seq === 'string' ? (raw as { seq: string }).seq : undefined;
+    const seqHint =
+      typeof (raw as { seq?: unknown } | null)?.seq === 'string' ? (raw as { seq: string }).seq : undefined;
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new VerificationError(line, `the row is malformed: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`, seqHint);
+      throw new VerificationError(
+        line,
+        `the row is malformed: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+        seqHint,
+      );
     }
     const entry: ChainedAuditEntry = parsed.data;
     const broken = walker.accept(entry);
     if (broken) throw new VerificationError(line, broken.reason, broken.seq);
-    if (BigInt(entry.seq) > throughSeq) throw new VerificationError(line, `seq ${entry.seq} lies beyond the manifest's throughSeq ${manifest.throughSeq}`, entry.seq);
+    if (BigInt(entry.seq) > throughSeq)
+      throw new VerificationError(
+        line,
+        `seq ${entry.seq} lies beyond the manifest's throughSeq ${manifest.throughSeq}`,
+        entry.seq,
+      );
     const at = new Date(entry.at);
-    if (Number.isNaN(at.getTime())) throw new VerificationError(line, `"${entry.at}" is not a time`, entry.seq);
+    if (Number.isNaN(at.getTime()))
+      throw new VerificationError(line, `"${entry.at}" is not a time`, entry.seq);
     if (!matchesAuditFilter({ ...entry, at }, filter)) {
-      throw new VerificationError(line, `the row does not match the manifest's filter ${JSON.stringify(manifest.filter)}`, entry.seq);
+      throw new VerificationError(
+        line,
+        `the row does not match the manifest's filter ${JSON.stringify(manifest.filter)}`,
+        entry.seq,
+      );
     }
     first ??= entry;
     last = entry;
@@ -243,34 +287,62 @@ async function verifyOrThrow(source: ExportLineSource): Promise<Extract<ExportVe
       continue;
     }
     if (lineNo === 1) {
-      if (text !== AUDIT_EXPORT_COLUMNS.join(',')) throw new VerificationError(1, `the CSV header is not ${AUDIT_EXPORT_COLUMNS.join(',')}`);
+      if (text !== AUDIT_EXPORT_COLUMNS.join(','))
+        throw new VerificationError(1, `the CSV header is not ${AUDIT_EXPORT_COLUMNS.join(',')}`);
       continue;
     }
-    pendingCsv = pendingCsv ? { text: `${pendingCsv.text}\n${text}`, line: pendingCsv.line } : { text, line: lineNo };
+    pendingCsv = pendingCsv
+      ? { text: `${pendingCsv.text}\n${text}`, line: pendingCsv.line }
+      : { text, line: lineNo };
     // A record is complete once its quotes balance (a literal quote is written as two).
     if ((pendingCsv.text.match(/"/g)?.length ?? 0) % 2 === 0) {
       acceptRow(rowFromCsv(pendingCsv.text, pendingCsv.line), pendingCsv.line);
       pendingCsv = null;
     }
   }
-  if (pendingCsv) throw new VerificationError(pendingCsv.line, 'the CSV record has an unterminated quoted field');
-  if (manifest.format === 'csv' && lineNo < 2) throw new VerificationError(lastLine.line, 'the CSV header is missing');
+  if (pendingCsv)
+    throw new VerificationError(pendingCsv.line, 'the CSV record has an unterminated quoted field');
+  if (manifest.format === 'csv' && lineNo < 2)
+    throw new VerificationError(lastLine.line, 'the CSV header is missing');
 
   const m = lastLine.line;
   const f = first as ChainedAuditEntry | null;
   const l = last as ChainedAuditEntry | null;
   if (digest.digest('hex') !== manifest.digest.value) {
-    throw new VerificationError(m, "the digest does not match the file's rows: bytes before the manifest were changed, added or removed");
+    throw new VerificationError(
+      m,
+      "the digest does not match the file's rows: bytes before the manifest were changed, added or removed",
+    );
   }
-  if (count !== manifest.count) throw new VerificationError(m, `the manifest counts ${manifest.count} rows, the file holds ${count}`);
-  const firstMatches = f === null ? manifest.first === null : manifest.first?.seq === f.seq && manifest.first.hash === f.hash && manifest.first.prevHash === f.prevHash;
-  if (!firstMatches) throw new VerificationError(m, "the manifest's first entry does not match the file's first row");
-  const lastMatches = l === null ? manifest.last === null : manifest.last?.seq === l.seq && manifest.last.hash === l.hash;
-  if (!lastMatches) throw new VerificationError(m, "the manifest's last entry does not match the file's last row");
+  if (count !== manifest.count)
+    throw new VerificationError(m, `the manifest counts ${manifest.count} rows, the file holds ${count}`);
+  const firstMatches =
+    f === null
+      ? manifest.first === null
+      : manifest.first?.seq === f.seq &&
+        manifest.first.hash === f.hash &&
+        manifest.first.prevHash === f.prevHash;
+  if (!firstMatches)
+    throw new VerificationError(m, "the manifest's first entry does not match the file's first row");
+  const lastMatches =
+    l === null ? manifest.last === null : manifest.last?.seq === l.seq && manifest.last.hash === l.hash;
+  if (!lastMatches)
+    throw new VerificationError(m, "the manifest's last entry does not match the file's last row");
   if (manifest.complete && (l?.seq ?? '0') !== manifest.throughSeq) {
-    throw new VerificationError(m, `a complete export must run through seq ${manifest.throughSeq}, the file ends at ${l?.seq ?? 'no row'}: rows at the end were removed`);
+    throw new VerificationError(
+      m,
+      `a complete export must run through seq ${manifest.throughSeq}, the file ends at ${l?.seq ?? 'no row'}: rows at the end were removed`,
+    );
   }
-  return { ok: true, format: manifest.format, count, complete: manifest.complete, first: manifest.first, last: manifest.last, manifest };
+  return {
+    ok: true,
+    format: manifest.format,
+    count,
+    complete: manifest.complete,
+    first: manifest.first,
+    last: manifest.last,
+    manifest,
+  };
 }
 
 /** Verifies an export; never throws for a bad file, only reports its first problem. */
@@ -279,7 +351,12 @@ export async function verifyAuditExport(source: ExportLineSource): Promise<Expor
     return await verifyOrThrow(source);
   } catch (error) {
     if (error instanceof VerificationError) {
-      return { ok: false, line: error.line, problem: error.message, ...(error.seq !== undefined ? { seq: error.seq } : {}) };
+      return {
+        ok: false,
+        line: error.line,
+        problem: error.message,
+        ...(error.seq !== undefined ? { seq: error.seq } : {}),
+      };
     }
     throw error;
   }

@@ -174,9 +174,39 @@ describe.each(TEST_DATABASE_MODES)('sign-in and sessions over HTTP on %s', (mode
     });
     expect(form.status).toBe(400);
     expect(await form.text()).toMatch(/Cross-Site Request Forgery/);
-    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ users { id } }')}`, { headers: cookie });
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ users { id } }')}`, {
+      headers: cookie,
+    });
     expect(get.status).toBe(400);
     expect((await server.graphql(VIEWER, {}, cookie)).data?.viewer).not.toBeNull();
+  });
+
+  it("deletes a user's sessions that ended over a week ago when they sign in again", async () => {
+    const user = await createUser(server, 'HR');
+    const longAgo = new Date(Date.now() - 8 * 24 * 60 * 60_000);
+    const recently = new Date(Date.now() - 60_000);
+    await server.db.prisma.session.createMany({
+      data: [
+        { tokenHash: 'a'.repeat(64), userId: user.id, expiresAt: longAgo },
+        {
+          tokenHash: 'b'.repeat(64),
+          userId: user.id,
+          expiresAt: new Date(Date.now() + 60_000),
+          revokedAt: longAgo,
+        },
+        { tokenHash: 'c'.repeat(64), userId: user.id, expiresAt: recently },
+      ],
+    });
+    await signIn(server, user.email, user.password);
+    const left = await server.db.prisma.session.findMany({
+      where: { userId: user.id },
+      select: { tokenHash: true },
+    });
+    const hashes = left.map((s) => s.tokenHash);
+    expect(hashes).toContain('c'.repeat(64));
+    expect(hashes).not.toContain('a'.repeat(64));
+    expect(hashes).not.toContain('b'.repeat(64));
+    expect(left).toHaveLength(2);
   });
 
   it('treats an expired session as signed out and clears its cookie', async () => {

@@ -12,7 +12,11 @@ export const authResolvers: Resolvers<AppContext> = {
         ctx.services.users.findViewer(ctx.actor),
         ctx.services.apiKeys.findViewer(ctx.actor),
       ]);
-      return { user: user ? toUserView(user) : null, apiKey: apiKey ? toApiKeyView(apiKey) : null };
+      // A key does not learn which admin made it: that would hand integrators an admin's email.
+      return {
+        user: user ? toUserView(user) : null,
+        apiKey: apiKey ? { ...toApiKeyView(apiKey), createdBy: null } : null,
+      };
     },
   },
   Mutation: {

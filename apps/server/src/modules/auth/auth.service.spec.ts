@@ -37,6 +37,7 @@ function makeService(
   const users = { findByEmail: vi.fn(async () => options.user ?? null) };
   const sessions = {
     create: vi.fn(async () => ({ id: 's1' })),
+    deleteStale: vi.fn(async () => 0),
     findByTokenHash: vi.fn(async () => options.session ?? null),
     touch: vi.fn(async () => true),
   };

@@ -14,6 +14,8 @@ import { hashToken, isSameTokenHash } from './token-hash.js';
 
 /** Sessions and keys record their use at most this often, so a busy client does not write per request. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** Ended sessions are deleted at the user's next sign-in once they are this old. */
+const STALE_SESSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** A new session for a user who signed in; the token goes into the cookie and nowhere else. */
 export interface SignInResult {
@@ -83,6 +85,7 @@ export class AuthService {
     const sessionToken = generateSessionToken();
     const expiresAt = new Date(this.now().getTime() + this.settings.sessionTtlMs);
     await this.audit.withEntry(async (tx) => {
+      await this.sessions.deleteStale(tx, user.id, new Date(this.now().getTime() - STALE_SESSION_MS));
       const session = await this.sessions.create(tx, {
         tokenHash: hashToken(sessionToken),
         userId: user.id,

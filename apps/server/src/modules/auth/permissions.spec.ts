@@ -24,6 +24,8 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'faces.identify': ['AHR.', '..i..'],
   'matchEvents.read': ['A.RU', '....r'],
   'matchEvents.review': ['A.R.', '.....'],
+  'matchEvents.subscribe': ['A.RU', '..i.r'],
+  'webhooks.manage': ['A...', '.....'],
   'audit.read': ['A..U', '.....'],
   'audit.export': ['A..U', '.....'],
 };

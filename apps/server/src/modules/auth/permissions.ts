@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'faces.identify': { roles: ['ADMIN', 'HR', 'REVIEWER'], scopes: ['identify'] },
   'matchEvents.read': { roles: ['ADMIN', 'REVIEWER', 'AUDITOR'], scopes: ['read'] },
   'matchEvents.review': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
+  'matchEvents.subscribe': { roles: ['ADMIN', 'REVIEWER', 'AUDITOR'], scopes: ['read', 'identify'] },
+  'webhooks.manage': { roles: ['ADMIN'], scopes: [] },
   'audit.read': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
   'audit.export': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;

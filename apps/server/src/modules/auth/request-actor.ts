@@ -34,19 +34,16 @@ export async function resolveGraphQLActor(auth: AuthService, req: Request, res: 
   }
 }
 
-/** Express middleware for REST routes: puts the caller in `res.locals.actor`, or answers 401 JSON. */
+/**
+ * Express middleware for REST routes: puts the caller in `res.locals.actor`. A bad API key goes to
+ * the app's error handler (http/error-handler.ts), which answers 401 with extensions.code.
+ */
 export function actorMiddleware(auth: AuthService): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    resolveRequestActor(auth, req, res).then(
-      (actor) => {
-        res.locals.actor = actor;
-        next();
-      },
-      (error: unknown) => {
-        if (isAppError(error)) res.status(401).json({ code: error.code, message: error.message });
-        else next(error);
-      },
-    );
+    resolveRequestActor(auth, req, res).then((actor) => {
+      res.locals.actor = actor;
+      next();
+    }, next);
   };
 }
 

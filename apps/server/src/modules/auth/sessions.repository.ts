@@ -29,6 +29,14 @@ export class SessionsRepository {
     return count === 1;
   }
 
+  /** Deletes the user's sessions that expired or were revoked before `before`, so rows do not pile up. */
+  async deleteStale(tx: Transaction, userId: string, before: Date): Promise<number> {
+    const { count } = await tx.session.deleteMany({
+      where: { userId, OR: [{ expiresAt: { lt: before } }, { revokedAt: { lt: before } }] },
+    });
+    return count;
+  }
+
   /** Revokes one session; false when it was revoked already. */
   async revoke(tx: Transaction, id: string, at: Date): Promise<boolean> {
     const { count } = await tx.session.updateMany({

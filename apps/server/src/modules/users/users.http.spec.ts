@@ -206,6 +206,7 @@ describe.each(TEST_DATABASE_MODES)('users and the role matrix over HTTP on %s', 
       headers,
     );
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    await prisma.user.updateMany({ where: { role: 'ADMIN' }, data: { disabled: false } });
   });
 });
 

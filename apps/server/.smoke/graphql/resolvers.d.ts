@@ -1,1 +1,0 @@
-export declare const resolvers: import("@faceledger/schema/server").Resolvers<import("./context.js").AppContext>[];

@@ -1,3 +1,0 @@
-import type { Resolvers } from '@faceledger/schema/server';
-import type { AppContext } from '../../graphql/context.js';
-export declare const apiKeysResolvers: Resolvers<AppContext>;
