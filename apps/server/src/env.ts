@@ -39,6 +39,10 @@ const envSchema = z.object({
   FACELEDGER_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   /** Secure flag of the session cookie: auto (set when the request came over https), always, or never. */
   FACELEDGER_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Requests per minute each API key may make (token bucket); 0 turns the limit off. */
+  FACELEDGER_API_KEY_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
+  /** Requests an idle API key may send at once before the per-minute rate applies. */
+  FACELEDGER_API_KEY_BURST: z.coerce.number().int().min(1).default(60),
   /** Email of the first admin, created at start only while the database has no user (with the password below). */
   FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
   /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */

@@ -44,7 +44,11 @@ const services = createServices({
   recognition,
   logger,
   version,
-  auth: { sessionTtlMs: env.FACELEDGER_SESSION_TTL_HOURS * 3_600_000, secureCookies: env.FACELEDGER_SECURE_COOKIES },
+  auth: {
+    sessionTtlMs: env.FACELEDGER_SESSION_TTL_HOURS * 3_600_000,
+    secureCookies: env.FACELEDGER_SECURE_COOKIES,
+    apiKeyRateLimits: { perMinute: env.FACELEDGER_API_KEY_RATE_LIMIT, burst: env.FACELEDGER_API_KEY_BURST },
+  },
 });
 await createFirstAdminFromSettings(
   services.users,

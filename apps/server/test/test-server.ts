@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { FileImageStore } from '../src/infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from '../src/infrastructure/recognition/recognition.repository.js';
+import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from '../src/modules/auth/auth-settings.js';
 import { createServices } from '../src/services.js';
 
 export interface TestServer {
@@ -28,7 +29,7 @@ export interface TestServer {
 
 export async function startTestServer(
   mode: DatabaseMode,
-  options: { recognition?: boolean } = {},
+  options: { recognition?: boolean; auth?: Partial<AuthSettings> } = {},
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const db = await createTestDatabase(mode, logger);
@@ -39,7 +40,14 @@ export async function startTestServer(
     logger,
   );
   const app = await createApp({
-    services: createServices({ db, imageStore, recognition, logger, version: 'test' }),
+    services: createServices({
+      db,
+      imageStore,
+      recognition,
+      logger,
+      version: 'test',
+      auth: { ...DEFAULT_AUTH_SETTINGS, ...options.auth },
+    }),
     logger,
     maxBodyBytes: 15 * 1024 * 1024,
   });

@@ -25,6 +25,7 @@ export function createErrorHandler(logger: Logger, maxBodyBytes: number): ErrorR
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (isAppError(error)) {
+      if (error.code === ErrorCode.RATE_LIMITED) res.setHeader('retry-after', String(error.details.retryAfterSeconds ?? 60));
       res.status(STATUS[error.code] ?? 500).json(body(error.code, error.message, error.details));
       return;
     }

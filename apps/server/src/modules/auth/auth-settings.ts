@@ -1,4 +1,6 @@
-// Tunables of sign-in and sessions, read from env.ts in main.ts; tests and the CLI use the defaults.
+import { DEFAULT_API_KEY_RATE_LIMITS, type ApiKeyRateLimits } from './api-key-rate-limiter.js';
+
+// Tunables of sign-in, sessions and API-key request limits, read from env.ts in main.ts; tests and the CLI use the defaults.
 
 /** How sessions and their cookie behave. */
 export interface AuthSettings {
@@ -6,9 +8,12 @@ export interface AuthSettings {
   sessionTtlMs: number;
   /** When the cookie carries `Secure`: `auto` when the request came over https, or always, or never. */
   secureCookies: 'auto' | 'always' | 'never';
+  /** Requests each API key may make; over it, requests get RATE_LIMITED. */
+  apiKeyRateLimits: ApiKeyRateLimits;
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   sessionTtlMs: 12 * 60 * 60 * 1000,
   secureCookies: 'auto',
+  apiKeyRateLimits: DEFAULT_API_KEY_RATE_LIMITS,
 };

@@ -1,4 +1,5 @@
 // Signs users in and out, and tells who is calling from a session token or an API key.
+import { ApiKeyRateLimiter } from './api-key-rate-limiter.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { parseApiKeyPrefix } from '../api-keys/api-key-token.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
@@ -53,7 +54,11 @@ export class AuthService {
     readonly settings: AuthSettings,
     private readonly limiter: SignInLimiter = new SignInLimiter(),
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.rateLimiter = new ApiKeyRateLimiter(settings.apiKeyRateLimits);
+  }
+
+  private readonly rateLimiter: ApiKeyRateLimiter;
 
   /** Checks the password and opens a session; every attempt, failed or not, is audited. */
   async signIn(rawEmail: string, password: string): Promise<SignInResult> {
@@ -126,7 +131,18 @@ export class AuthService {
    */
   async authenticate(credentials: Credentials): Promise<Authentication> {
     if (credentials.authorization !== undefined) {
-      return { actor: await this.authenticateApiKey(credentials.authorization) };
+      const actor = await this.authenticateApiKey(credentials.authorization);
+      if (actor.kind === 'apiKey') {
+        const retryAfterSeconds = this.rateLimiter.take(actor.keyId);
+        if (retryAfterSeconds > 0) {
+          throw new AppError(
+            ErrorCode.RATE_LIMITED,
+            `This API key sent more than ${this.settings.apiKeyRateLimits.perMinute} requests a minute. Wait ${retryAfterSeconds} s and retry, or spread the load over time.`,
+            { retryAfterSeconds },
+          );
+        }
+      }
+      return { actor };
     }
     if (credentials.sessionToken !== undefined) return this.authenticateSession(credentials.sessionToken);
     return { actor: { kind: 'anonymous' } };

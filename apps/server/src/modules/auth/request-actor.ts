@@ -2,7 +2,7 @@
 // else the session cookie, else anonymous. Renews or clears the cookie as the session requires.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { isAppError } from '../../shared/app-error.js';
+import { ErrorCode, isAppError } from '../../shared/app-error.js';
 import type { Actor } from './actor.js';
 import type { AuthService } from './auth.service.js';
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './session-cookie.js';
@@ -30,7 +30,17 @@ export async function resolveGraphQLActor(auth: AuthService, req: Request, res: 
     return await resolveRequestActor(auth, req, res);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+    const isRateLimited = error.code === ErrorCode.RATE_LIMITED;
+    const retryAfter = String(error.details.retryAfterSeconds ?? 60);
+    throw new GraphQLError(error.message, {
+      extensions: {
+        code: error.code,
+        ...error.details,
+        http: isRateLimited
+          ? { status: 429, headers: new Map([['retry-after', retryAfter]]) }
+          : { status: 401 },
+      },
+    });
   }
 }
 

@@ -1,0 +1,35 @@
+import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../test/auth-helpers.js';
+import { startTestServer, type TestServer } from '../../../test/test-server.js';
+
+// The limiter is in memory and does not depend on the database; one mode is enough.
+describe.each(TEST_DATABASE_MODES.slice(0, 1))('per-key rate limit over HTTP (%s)', (mode) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(mode, { auth: { apiKeyRateLimits: { perMinute: 1, burst: 2 } } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers requests over the limit with 429, RATE_LIMITED and Retry-After, per key', async () => {
+    const first = await createApiKey(server, ['read']);
+    const second = await createApiKey(server, ['read']);
+    const ask = (headers: Record<string, string>) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ viewer { apiKey { prefix } } }' }),
+      });
+    expect((await ask(first)).status).toBe(200);
+    expect((await ask(first)).status).toBe(200);
+    const limited = await ask(first);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await limited.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
+    expect(body.errors[0]?.message).toMatch(/Wait \d+ s/);
+    expect((await ask(second)).status).toBe(200);
+  });
+});
