@@ -11,7 +11,6 @@ export const QUERY_LIMITS = {
   maxCost: 5000,
   maxAliases: 15,
   maxDirectives: 20,
-  maxTokens: 2000,
 } as const;
 
 /** Plugins and validation rules to hand to Apollo Server. */
@@ -26,7 +25,9 @@ export function createQueryLimits(): QueryLimits {
     costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    // Token counting re-parses the document and reports syntax errors as validation failures; the
+    // body-size limit bounds the token count instead, so parse errors keep GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: true },
   });
   const { plugins, validationRules } = armor.protect();

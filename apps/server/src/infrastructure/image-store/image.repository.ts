@@ -28,9 +28,15 @@ export class ImageRepository {
     if (candidates.length === 0) return [];
     const [faces, events] = await Promise.all([
       this.prisma.face.findMany({ where: { imageKey: { in: candidates } }, select: { imageKey: true } }),
-      this.prisma.matchEvent.findMany({ where: { probeImageKey: { in: candidates } }, select: { probeImageKey: true } }),
+      this.prisma.matchEvent.findMany({
+        where: { probeImageKey: { in: candidates } },
+        select: { probeImageKey: true },
+      }),
     ]);
-    const used = new Set<string | null>([...faces.map((f) => f.imageKey), ...events.map((e) => e.probeImageKey)]);
+    const used = new Set<string | null>([
+      ...faces.map((f) => f.imageKey),
+      ...events.map((e) => e.probeImageKey),
+    ]);
     const unused = candidates.filter((key) => !used.has(key));
     for (const key of unused) await this.store.delete(key);
     return unused;

@@ -13,10 +13,19 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 
 /** Engine failures caused by the image itself; they reach the client as BAD_IMAGE with the engine's message. */
-const IMAGE_ERRORS: ReadonlySet<string> = new Set(['NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'IMAGE_TOO_LARGE', 'IMAGE_TOO_SMALL']);
+const IMAGE_ERRORS: ReadonlySet<string> = new Set([
+  'NOT_AN_IMAGE',
+  'CORRUPT_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_TOO_SMALL',
+]);
 
 /** Engine failures that go away when the engine is back; the client should retry. */
-const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set(['ENGINE_CLOSED', 'QUEUE_FULL', 'BACKEND_UNAVAILABLE']);
+const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
+  'ENGINE_CLOSED',
+  'QUEUE_FULL',
+  'BACKEND_UNAVAILABLE',
+]);
 
 /** The package's pure functions the repository uses once the package is loaded. */
 interface RecognitionHelpers {
@@ -97,7 +106,10 @@ export class RecognitionRepository {
    * Finds the faces in `image` with embeddings of `modelId` (the engine's default when omitted).
    * Throws BAD_IMAGE for unusable bytes and ENGINE_UNAVAILABLE while the engine loads or after it failed.
    */
-  async analyze(image: Uint8Array, options: { modelId?: string; embed?: boolean } = {}): Promise<AnalysisResult> {
+  async analyze(
+    image: Uint8Array,
+    options: { modelId?: string; embed?: boolean } = {},
+  ): Promise<AnalysisResult> {
     const engine = this.requireEngine();
     try {
       return await engine.analyze(image, {
@@ -116,7 +128,9 @@ export class RecognitionRepository {
     try {
       return getModelInfo(modelId);
     } catch (error) {
-      throw new AppError(ErrorCode.BAD_INPUT, error instanceof Error ? error.message : String(error), { modelId });
+      throw new AppError(ErrorCode.BAD_INPUT, error instanceof Error ? error.message : String(error), {
+        modelId,
+      });
     }
   }
 
@@ -137,18 +151,29 @@ export class RecognitionRepository {
 
   private requireHelpers(): RecognitionHelpers {
     this.requireEngine();
-    if (!this.helpers) throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, 'The recognition engine is still loading; retry in a few seconds.');
+    if (!this.helpers)
+      throw new AppError(
+        ErrorCode.ENGINE_UNAVAILABLE,
+        'The recognition engine is still loading; retry in a few seconds.',
+      );
     return this.helpers;
   }
 
   private requireEngine(): Engine {
     if (this.engine) return this.engine;
     if (this.error) {
-      throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, `The recognition engine is not running: ${this.error} Check /healthz and the server log.`);
+      throw new AppError(
+        ErrorCode.ENGINE_UNAVAILABLE,
+        `The recognition engine is not running: ${this.error} Check /healthz and the server log.`,
+      );
     }
-    throw new AppError(ErrorCode.ENGINE_UNAVAILABLE, 'The recognition engine is still loading its models; retry in a few seconds.', {
-      retryAfterSeconds: 5,
-    });
+    throw new AppError(
+      ErrorCode.ENGINE_UNAVAILABLE,
+      'The recognition engine is still loading its models; retry in a few seconds.',
+      {
+        retryAfterSeconds: 5,
+      },
+    );
   }
 
   async close(): Promise<void> {
@@ -159,11 +184,23 @@ export class RecognitionRepository {
 
 /** Maps an engine failure to the server's error: BAD_IMAGE, ENGINE_UNAVAILABLE, or the original (a bug). */
 function toAppError(error: unknown): unknown {
-  if (!(error instanceof Error) || error.name !== 'RecognitionError' || !('code' in error) || typeof error.code !== 'string') {
+  if (
+    !(error instanceof Error) ||
+    error.name !== 'RecognitionError' ||
+    !('code' in error) ||
+    typeof error.code !== 'string'
+  ) {
     return error;
   }
-  if (IMAGE_ERRORS.has(error.code)) return new AppError(ErrorCode.BAD_IMAGE, error.message, { reason: error.code }, { cause: error });
-  if (UNAVAILABLE_ERRORS.has(error.code)) return new AppError(ErrorCode.ENGINE_UNAVAILABLE, error.message, { reason: error.code }, { cause: error });
+  if (IMAGE_ERRORS.has(error.code))
+    return new AppError(ErrorCode.BAD_IMAGE, error.message, { reason: error.code }, { cause: error });
+  if (UNAVAILABLE_ERRORS.has(error.code))
+    return new AppError(
+      ErrorCode.ENGINE_UNAVAILABLE,
+      error.message,
+      { reason: error.code },
+      { cause: error },
+    );
   if (error.code === 'MODEL_UNAVAILABLE') {
     return new AppError(ErrorCode.BAD_INPUT, error.message, { reason: error.code }, { cause: error });
   }

@@ -20,13 +20,26 @@ export class EnrollmentRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** A face of the gallery enrolled from the same image (same sha256), if any. */
-  async findFaceByImage(galleryId: string, imageKey: string): Promise<{ faceId: string; identityId: string } | null> {
+  async findFaceByImage(
+    galleryId: string,
+    imageKey: string,
+  ): Promise<{ faceId: string; identityId: string } | null> {
     const face = await this.prisma.face.findFirst({
       where: { imageKey, identity: { galleryId, status: { not: 'ERASED' } } },
       select: { id: true, identityId: true },
       orderBy: { createdAt: 'asc' },
     });
     return face ? { faceId: face.id, identityId: face.identityId } : null;
+  }
+
+  /**
+   * The identity's status, read under FOR SHARE inside `tx`: an erasure in progress holds the row
+   * lock, so enrollment waits for it and then sees ERASED. Null when the identity is gone.
+   */
+  async lockIdentityStatus(tx: Transaction, identityId: string): Promise<string | null> {
+    const rows = await tx.$queryRaw<Array<{ status: string }>>`
+      SELECT status::text AS status FROM identities WHERE id = ${identityId}::uuid FOR SHARE`;
+    return rows[0]?.status ?? null;
   }
 
   /** Inserts the face inside `tx` and returns it without its embedding. */

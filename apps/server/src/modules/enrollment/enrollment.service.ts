@@ -29,12 +29,12 @@ export const ENROLLMENT_POLICY: Readonly<Partial<EnrollmentPolicy>> = Object.fre
 const LIKELY_SAME_AS_FACES = 20;
 
 export interface EnrollmentDependencies {
-  enrollment: Pick<EnrollmentRepository, 'findFaceByImage' | 'insertFace'>;
+  enrollment: Pick<EnrollmentRepository, 'findFaceByImage' | 'lockIdentityStatus' | 'insertFace'>;
   matching: Pick<MatchingRepository, 'searchGallery'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
   identities: Pick<IdentitiesRepository, 'findById'>;
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'checkEnrollment'>;
-  images: Pick<ImageRepository, 'put'>;
+  images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
   audit: Pick<AuditRepository, 'withEntry'>;
 }
@@ -50,13 +50,25 @@ export class EnrollmentService {
     authorize(actor, 'faces.enroll');
     const identity = await this.deps.identities.findById(args.identityId);
     if (!identity || identity.status === 'ERASED') {
-      throw new AppError(ErrorCode.NOT_FOUND, `No identity has id ${args.identityId}; search identities to find its id.`, { id: args.identityId });
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `No identity has id ${args.identityId}; search identities to find its id.`,
+        { id: args.identityId },
+      );
     }
     const gallery = await this.deps.galleries.findById(identity.galleryId);
-    if (!gallery) throw new AppError(ErrorCode.NOT_FOUND, `The identity's gallery ${identity.galleryId} no longer exists.`);
+    if (!gallery)
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `The identity's gallery ${identity.galleryId} no longer exists.`,
+      );
     authorizeGallery(actor, gallery.id);
     if (identity.status !== 'ACTIVE') {
-      throw new AppError(ErrorCode.BAD_INPUT, 'The identity is suspended; reactivate it before enrolling faces.', { field: 'identityId' });
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        'The identity is suspended; reactivate it before enrolling faces.',
+        { field: 'identityId' },
+      );
     }
     const probe = await this.deps.uploads.resolve(actor, args.image);
     const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) =>
@@ -66,14 +78,17 @@ export class EnrollmentService {
           actor: actorRef(actor),
           action: 'face.enrollRefused',
           subject: `identity:${identity.id}`,
-          payload: { reason, galleryId: gallery.id, imageSha256: probe.sha256, ...details },
+          payload: { reason, galleryId: gallery.id, ...details },
         },
       }));
 
     // The image key is the sha256 of the bytes, so a duplicate is found before any analysis.
     const duplicate = await this.deps.enrollment.findFaceByImage(gallery.id, probe.sha256);
     if (duplicate) {
-      const owner = duplicate.identityId === identity.id ? identity : await this.deps.identities.findById(duplicate.identityId);
+      const owner =
+        duplicate.identityId === identity.id
+          ? identity
+          : await this.deps.identities.findById(duplicate.identityId);
       if (owner) {
         return refuse(
           {
@@ -95,21 +110,34 @@ export class EnrollmentService {
     const [face, ...others] = analysis.faces;
     if (!face) {
       return refuse(
-        { __typename: 'NoFace', message: 'No face was found in the image. Use a clear, frontal photo of the person, with the whole face visible.' },
+        {
+          __typename: 'NoFace',
+          message:
+            'No face was found in the image. Use a clear, frontal photo of the person, with the whole face visible.',
+        },
         'NO_FACE',
       );
     }
     if (others.length > 0) {
       const count = analysis.faces.length;
       return refuse(
-        { __typename: 'MultipleFaces', count, message: `The photo shows ${count} faces. Use a photo with only the person being enrolled.` },
+        {
+          __typename: 'MultipleFaces',
+          count,
+          message: `The photo shows ${count} faces. Use a photo with only the person being enrolled.`,
+        },
         'MULTIPLE_FACES',
         { count },
       );
     }
     const verdict = this.deps.recognition.checkEnrollment(face, this.policy, 1);
     if (!verdict.accepted) {
-      const reasons = verdict.violations.map((v) => ({ code: v.code, message: v.message, actual: v.actual, limit: v.limit }));
+      const reasons = verdict.violations.map((v) => ({
+        code: v.code,
+        message: v.message,
+        actual: v.actual,
+        limit: v.limit,
+      }));
       return refuse(
         {
           __typename: 'LowQuality',
@@ -122,7 +150,8 @@ export class EnrollmentService {
     }
 
     const embedding = face.embedding;
-    if (!embedding) throw new Error('The engine returned a face without an embedding although one was asked for.');
+    if (!embedding)
+      throw new Error('The engine returned a face without an embedding although one was asked for.');
     const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
     const [nearest] = await this.deps.matching.searchGallery({
       galleryId: gallery.id,
@@ -133,7 +162,10 @@ export class EnrollmentService {
       excludeIdentityId: identity.id,
       activeOnly: false,
     });
-    const lookalike = nearest && nearest.score >= gallery.matchThreshold ? await this.deps.identities.findById(nearest.identityId) : null;
+    const lookalike =
+      nearest && nearest.score >= gallery.matchThreshold
+        ? await this.deps.identities.findById(nearest.identityId)
+        : null;
     if (nearest && lookalike && gallery.forbidLikelyDuplicates) {
       return refuse(
         {
@@ -148,46 +180,68 @@ export class EnrollmentService {
     }
 
     const imageKey = await this.deps.images.put(probe.bytes);
-    const stored = await this.deps.audit.withEntry(async (tx) => {
-      const row = await this.deps.enrollment.insertFace(tx, {
-        identityId: identity.id,
-        imageKey,
-        box: { ...face.box },
-        landmarks: {
-          rightEye: { ...face.landmarks.rightEye },
-          leftEye: { ...face.landmarks.leftEye },
-          nose: { ...face.landmarks.nose },
-          rightMouth: { ...face.landmarks.rightMouth },
-          leftMouth: { ...face.landmarks.leftMouth },
-        },
-        quality: {
-          ...face.quality,
-          pose: { ...face.quality.pose },
-          reasons: [...face.quality.reasons],
-          detectionScore: face.score,
-          antispoof: face.spoof.antispoof,
-          liveness: face.spoof.liveness,
-        },
-        modelId: gallery.embeddingModelId,
-        embedding,
-      });
-      return {
-        result: row,
-        audit: {
-          actor: actorRef(actor),
-          action: 'face.enroll',
-          subject: `face:${row.id}`,
-          payload: {
-            identityId: identity.id,
-            galleryId: gallery.id,
-            imageKey,
-            modelId: gallery.embeddingModelId,
-            qualityScore: face.quality.score,
-            likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
+    const stored = await this.deps.audit
+      .withEntry(async (tx) => {
+        // Re-checked under a row lock: an erasure or suspension since the first read wins.
+        const status = await this.deps.enrollment.lockIdentityStatus(tx, identity.id);
+        if (status !== 'ACTIVE') {
+          throw status === 'SUSPENDED'
+            ? new AppError(
+                ErrorCode.BAD_INPUT,
+                'The identity was suspended meanwhile; reactivate it before enrolling faces.',
+                {
+                  field: 'identityId',
+                },
+              )
+            : new AppError(
+                ErrorCode.NOT_FOUND,
+                `No identity has id ${identity.id}; it was erased meanwhile.`,
+                { id: identity.id },
+              );
+        }
+        const row = await this.deps.enrollment.insertFace(tx, {
+          identityId: identity.id,
+          imageKey,
+          box: { ...face.box },
+          landmarks: {
+            rightEye: { ...face.landmarks.rightEye },
+            leftEye: { ...face.landmarks.leftEye },
+            nose: { ...face.landmarks.nose },
+            rightMouth: { ...face.landmarks.rightMouth },
+            leftMouth: { ...face.landmarks.leftMouth },
           },
-        },
-      };
-    });
+          quality: {
+            ...face.quality,
+            pose: { ...face.quality.pose },
+            reasons: [...face.quality.reasons],
+            detectionScore: face.score,
+            antispoof: face.spoof.antispoof,
+            liveness: face.spoof.liveness,
+          },
+          modelId: gallery.embeddingModelId,
+          embedding,
+        });
+        return {
+          result: row,
+          audit: {
+            actor: actorRef(actor),
+            action: 'face.enroll',
+            subject: `face:${row.id}`,
+            payload: {
+              identityId: identity.id,
+              galleryId: gallery.id,
+              modelId: gallery.embeddingModelId,
+              qualityScore: face.quality.score,
+              likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
+            },
+          },
+        };
+      })
+      .catch(async (error: unknown) => {
+        // Nothing was stored, so the image goes again unless something else uses it.
+        await this.deps.images.deleteUnreferenced([imageKey]);
+        throw error;
+      });
     return {
       __typename: 'Enrolled',
       face: toFaceModel(stored),

@@ -75,6 +75,22 @@ function efSearchFor(limit: number): number {
   return Math.min(1000, Math.max(40, limit * 2));
 }
 
+/** The k-NN query of searchGallery, in the HNSW index's own expression (exported for the EXPLAIN test). */
+export function gallerySearchSql(search: GallerySearch): Prisma.Sql {
+  const distance = cosineDistanceSql(Prisma.sql`f.embedding`, vectorLiteral(search.embedding), search.dims);
+  return Prisma.sql`
+    SELECT f.id AS "faceId", f.identity_id AS "identityId", (${distance})::float8 AS distance
+    FROM faces f
+    JOIN identities i ON i.id = f.identity_id
+    WHERE vector_dims(f.embedding) = ${dimsSql(search.dims)}
+      AND i.gallery_id = ${search.galleryId}::uuid
+      AND f.model_id = ${search.modelId}
+      AND ${search.activeOnly ? Prisma.sql`i.status = 'ACTIVE'` : Prisma.sql`i.status <> 'ERASED'`}
+      ${search.excludeIdentityId ? Prisma.sql`AND f.identity_id <> ${search.excludeIdentityId}::uuid` : Prisma.empty}
+    ORDER BY ${distance}
+    LIMIT ${search.limit}`;
+}
+
 export class MatchingRepository {
   private iterativeScan: Promise<boolean> | null = null;
 
@@ -87,30 +103,27 @@ export class MatchingRepository {
    * until enough rows pass the filters.
    */
   async searchGallery(search: GallerySearch): Promise<FaceHit[]> {
-    const probe = vectorLiteral(search.embedding);
-    const distance = cosineDistanceSql(Prisma.sql`f.embedding`, probe, search.dims);
     const iterative = await this.supportsIterativeScan();
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`SET LOCAL hnsw.ef_search = ${efSearchFor(search.limit)}`);
       if (iterative) await tx.$executeRawUnsafe(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      const rows = await tx.$queryRaw<Array<{ faceId: string; identityId: string; distance: number }>>`
-        SELECT f.id AS "faceId", f.identity_id AS "identityId", (${distance})::float8 AS distance
-        FROM faces f
-        JOIN identities i ON i.id = f.identity_id
-        WHERE vector_dims(f.embedding) = ${dimsSql(search.dims)}
-          AND i.gallery_id = ${search.galleryId}::uuid
-          AND f.model_id = ${search.modelId}
-          AND ${search.activeOnly ? Prisma.sql`i.status = 'ACTIVE'` : Prisma.sql`i.status <> 'ERASED'`}
-          ${search.excludeIdentityId ? Prisma.sql`AND f.identity_id <> ${search.excludeIdentityId}::uuid` : Prisma.empty}
-        ORDER BY ${distance}
-        LIMIT ${search.limit}`;
+      const rows = await tx.$queryRaw<Array<{ faceId: string; identityId: string; distance: number }>>(
+        gallerySearchSql(search),
+      );
       // relaxed_order may return rows slightly out of order; sort them exactly.
-      return rows.map((r) => ({ faceId: r.faceId, identityId: r.identityId, score: 1 - Number(r.distance) })).sort((a, b) => b.score - a.score);
+      return rows
+        .map((r) => ({ faceId: r.faceId, identityId: r.identityId, score: 1 - Number(r.distance) }))
+        .sort((a, b) => b.score - a.score);
     });
   }
 
   /** The best cosine similarity between a probe and one identity's faces (verify), or null without faces. */
-  async bestFaceOfIdentity(identityId: string, modelId: string, embedding: ArrayLike<number>, dims: number): Promise<FaceHit | null> {
+  async bestFaceOfIdentity(
+    identityId: string,
+    modelId: string,
+    embedding: ArrayLike<number>,
+    dims: number,
+  ): Promise<FaceHit | null> {
     const distance = cosineDistanceSql(Prisma.sql`embedding`, vectorLiteral(embedding), dims);
     const rows = await this.prisma.$queryRaw<Array<{ faceId: string; distance: number }>>`
       SELECT id AS "faceId", (${distance})::float8 AS distance
@@ -127,7 +140,12 @@ export class MatchingRepository {
    * whose probe embedding has cosine similarity >= `minSimilarity` with this probe, not overturned by
    * a later CONFIRM or REASSIGN of the same event to that identity.
    */
-  async identitiesRejectedNear(identityIds: readonly string[], embedding: ArrayLike<number>, dims: number, minSimilarity: number): Promise<Set<string>> {
+  async identitiesRejectedNear(
+    identityIds: readonly string[],
+    embedding: ArrayLike<number>,
+    dims: number,
+    minSimilarity: number,
+  ): Promise<Set<string>> {
     if (identityIds.length === 0) return new Set();
     const distance = cosineDistanceSql(Prisma.sql`e.probe_embedding`, vectorLiteral(embedding), dims);
     const rows = await this.prisma.$queryRaw<Array<{ identityId: string }>>`
@@ -206,12 +224,12 @@ export class MatchingRepository {
   }
 
   private supportsIterativeScan(): Promise<boolean> {
-    this.iterativeScan ??= this.prisma
-      .$queryRaw<Array<{ version: string }>>`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`
-      .then((rows) => {
-        const [major = 0, minor = 0] = (rows[0]?.version ?? '0.0').split('.').map(Number);
-        return major > 0 || minor >= 8;
-      });
+    this.iterativeScan ??= this.prisma.$queryRaw<
+      Array<{ version: string }>
+    >`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`.then((rows) => {
+      const [major = 0, minor = 0] = (rows[0]?.version ?? '0.0').split('.').map(Number);
+      return major > 0 || minor >= 8;
+    });
     return this.iterativeScan;
   }
 }

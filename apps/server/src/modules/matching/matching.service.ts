@@ -43,7 +43,16 @@ export const DEFAULT_MATCHING_SETTINGS: Readonly<MatchingSettings> = Object.free
 
 /** The repositories and services matching works with (narrowed, so unit tests can fake them). */
 export interface MatchingDependencies {
-  matching: Pick<MatchingRepository, 'searchGallery' | 'bestFaceOfIdentity' | 'identitiesRejectedNear' | 'createEvent' | 'expireProbeImages' | 'countExpiredProbeImages' | 'findFaces'>;
+  matching: Pick<
+    MatchingRepository,
+    | 'searchGallery'
+    | 'bestFaceOfIdentity'
+    | 'identitiesRejectedNear'
+    | 'createEvent'
+    | 'expireProbeImages'
+    | 'countExpiredProbeImages'
+    | 'findFaces'
+  >;
   galleries: Pick<GalleriesRepository, 'findById'>;
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'defaultModelId' | 'detectorName'>;
@@ -86,7 +95,11 @@ export function rankByBestFace(hits: readonly FaceHit[], topK: number): Candidat
 }
 
 /** The MATCH of a ranked list: the first candidate at or above the threshold that no negative exemplar demoted. */
-export function pickMatch(candidates: readonly Candidate[], threshold: number, demoted: ReadonlySet<string>): Candidate | null {
+export function pickMatch(
+  candidates: readonly Candidate[],
+  threshold: number,
+  demoted: ReadonlySet<string>,
+): Candidate | null {
   return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
 }
 
@@ -113,14 +126,19 @@ function requester(actor: Actor): Pick<NewMatchEvent, 'requesterUserId' | 'reque
 }
 
 function embeddingOf(face: EngineFace): Float32Array {
-  if (!face.embedding) throw new Error('The engine returned a face without an embedding although one was asked for.');
+  if (!face.embedding)
+    throw new Error('The engine returned a face without an embedding although one was asked for.');
   return face.embedding;
 }
 
 function checkThreshold(value: number | null | undefined): number | null {
   if (value == null) return null;
   if (!Number.isFinite(value) || value <= 0 || value >= 1) {
-    throw new AppError(ErrorCode.BAD_INPUT, 'threshold must be greater than 0 and less than 1, such as 0.9; leave it out for the default.', { field: 'threshold' });
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      'threshold must be greater than 0 and less than 1, such as 0.9; leave it out for the default.',
+      { field: 'threshold' },
+    );
   }
   return value;
 }
@@ -130,7 +148,9 @@ function galleryNotFound(id: string): AppError {
 }
 
 function identityNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, { id });
+  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, {
+    id,
+  });
 }
 
 export class MatchingService {
@@ -151,7 +171,11 @@ export class MatchingService {
     authorize(actor, 'faces.identify');
     const topK = args.topK ?? 5;
     if (!Number.isInteger(topK) || topK < 1 || topK > this.settings.maxTopK) {
-      throw new AppError(ErrorCode.BAD_INPUT, `topK must be a whole number from 1 to ${this.settings.maxTopK}.`, { field: 'topK' });
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        `topK must be a whole number from 1 to ${this.settings.maxTopK}.`,
+        { field: 'topK' },
+      );
     }
     const requested = checkThreshold(args.threshold);
     const gallery = await this.deps.galleries.findById(args.galleryId);
@@ -176,7 +200,13 @@ export class MatchingService {
       });
       const candidates = rankByBestFace(hits, topK);
       const demoted = await this.demotedAmong(candidates, threshold, embedding, dims);
-      perFace.push({ face, embedding, candidates, demoted, match: pickMatch(candidates, threshold, demoted) });
+      perFace.push({
+        face,
+        embedding,
+        candidates,
+        demoted,
+        match: pickMatch(candidates, threshold, demoted),
+      });
     }
     const latencyMs = Math.round(performance.now() - started);
     const imageKey = await this.keepProbe(gallery, probe);
@@ -194,7 +224,14 @@ export class MatchingService {
       };
       const ids: string[] = [];
       if (perFace.length === 0) {
-        ids.push(await this.deps.matching.createEvent(tx, { ...common, decision: 'UNKNOWN', probeEmbedding: null, candidates: [] }));
+        ids.push(
+          await this.deps.matching.createEvent(tx, {
+            ...common,
+            decision: 'UNKNOWN',
+            probeEmbedding: null,
+            candidates: [],
+          }),
+        );
       }
       for (const f of perFace) {
         ids.push(
@@ -202,7 +239,12 @@ export class MatchingService {
             ...common,
             decision: f.match ? 'MATCH' : 'UNKNOWN',
             probeEmbedding: f.embedding,
-            candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({ identityId, faceId, score, rank })),
+            candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({
+              identityId,
+              faceId,
+              score,
+              rank,
+            })),
           }),
         );
       }
@@ -219,7 +261,6 @@ export class MatchingService {
             matchedIdentityIds: perFace.map((f) => f.match?.identityId ?? null),
             threshold,
             modelId: gallery.embeddingModelId,
-            probeSha256: probe.sha256,
             latencyMs,
           },
         },
@@ -240,7 +281,15 @@ export class MatchingService {
         const candidates = f.candidates.flatMap((c) => {
           const identity = identities.get(c.identityId);
           return identity
-            ? [{ rank: c.rank, identity, score: c.score, face: faces.get(c.faceId) ?? null, demoted: f.demoted.has(c.identityId) }]
+            ? [
+                {
+                  rank: c.rank,
+                  identity,
+                  score: c.score,
+                  face: faces.get(c.faceId) ?? null,
+                  demoted: f.demoted.has(c.identityId),
+                },
+              ]
             : [];
         });
         return {
@@ -256,7 +305,10 @@ export class MatchingService {
   }
 
   /** Is this the identity? The image's largest face against the identity's faces. */
-  async verify(actor: Actor, args: { identityId: string; image: ImageArg; threshold?: number | null }): Promise<VerifyModel> {
+  async verify(
+    actor: Actor,
+    args: { identityId: string; image: ImageArg; threshold?: number | null },
+  ): Promise<VerifyModel> {
     authorize(actor, 'faces.verify');
     const requested = checkThreshold(args.threshold);
     const identity = await this.deps.identities.findById(args.identityId);
@@ -272,10 +324,19 @@ export class MatchingService {
     const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
     const face = analysis.faces[0] ?? null;
     const embedding = face ? embeddingOf(face) : null;
-    const best = embedding ? await this.deps.matching.bestFaceOfIdentity(identity.id, gallery.embeddingModelId, embedding, dims) : null;
+    const best = embedding
+      ? await this.deps.matching.bestFaceOfIdentity(identity.id, gallery.embeddingModelId, embedding, dims)
+      : null;
     const demoted =
       embedding !== null && best !== null && best.score >= threshold
-        ? (await this.deps.matching.identitiesRejectedNear([identity.id], embedding, dims, this.settings.negativeExemplarSimilarity)).has(identity.id)
+        ? (
+            await this.deps.matching.identitiesRejectedNear(
+              [identity.id],
+              embedding,
+              dims,
+              this.settings.negativeExemplarSimilarity,
+            )
+          ).has(identity.id)
         : false;
     let decision: MatchDecision = 'NO_MATCH';
     if (!face) decision = 'UNKNOWN';
@@ -295,7 +356,9 @@ export class MatchingService {
         decision,
         latencyMs,
         probeEmbedding: embedding,
-        candidates: best ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }] : [],
+        candidates: best
+          ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }]
+          : [],
       });
       return {
         result: id,
@@ -303,7 +366,15 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'faces.verify',
           subject: `identity:${identity.id}`,
-          payload: { eventId: id, galleryId: gallery.id, decision, score: best?.score ?? null, threshold, demoted, probeSha256: probe.sha256, latencyMs },
+          payload: {
+            eventId: id,
+            galleryId: gallery.id,
+            decision,
+            score: best?.score ?? null,
+            threshold,
+            demoted,
+            latencyMs,
+          },
         },
       };
     });
@@ -323,7 +394,10 @@ export class MatchingService {
   }
 
   /** Do two images show the same person? The largest face of each, with the engine's default model. */
-  async compareFaces(actor: Actor, args: { imageA: ImageArg; imageB: ImageArg; threshold?: number | null }): Promise<CompareModel> {
+  async compareFaces(
+    actor: Actor,
+    args: { imageA: ImageArg; imageB: ImageArg; threshold?: number | null },
+  ): Promise<CompareModel> {
     authorize(actor, 'faces.verify');
     const requested = checkThreshold(args.threshold);
     const a = await this.deps.uploads.resolve(actor, args.imageA, 'imageA');
@@ -343,7 +417,7 @@ export class MatchingService {
     const decision: MatchDecision = score === null ? 'UNKNOWN' : score >= threshold ? 'MATCH' : 'NO_MATCH';
     const latencyMs = Math.round(performance.now() - started);
 
-    // No gallery, so no retention period: compare keeps only the sha256 of its images, never the images.
+    // No gallery, so no retention period: the event keeps the sha256 of image A, never the images.
     const eventId = await this.deps.audit.withEntry(async (tx) => {
       const id = await this.deps.matching.createEvent(tx, {
         kind: 'COMPARE',
@@ -364,7 +438,7 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'faces.compare',
           subject: `matchEvent:${id}`,
-          payload: { decision, score, threshold, modelId, sha256A: a.sha256, sha256B: b.sha256, latencyMs },
+          payload: { decision, score, threshold, modelId, latencyMs },
         },
       };
     });
@@ -409,11 +483,17 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'faces.detect',
           subject: `matchEvent:${id}`,
-          payload: { faces: analysis.faces.length, modelId, probeSha256: probe.sha256, latencyMs },
+          payload: { faces: analysis.faces.length, modelId, latencyMs },
         },
       };
     });
-    return { eventId, width: analysis.width, height: analysis.height, faces: analysis.faces.map(toDetectedFace), latencyMs };
+    return {
+      eventId,
+      width: analysis.width,
+      height: analysis.height,
+      faces: analysis.faces.map(toDetectedFace),
+      latencyMs,
+    };
   }
 
   /**
@@ -421,9 +501,14 @@ export class MatchingService {
    * probeRetentionDays at `now` and deletes the image unless an enrolled face, another event or a
    * pending upload still uses it. Writes one audit entry when anything expired.
    */
-  async purgeExpiredProbes(actor: Actor, now: Date): Promise<{ eventsCleared: number; imagesDeleted: number }> {
-    if (actor.kind !== 'system') throw new AppError(ErrorCode.FORBIDDEN, 'Only the server itself purges probe images.');
-    if ((await this.deps.matching.countExpiredProbeImages(now)) === 0) return { eventsCleared: 0, imagesDeleted: 0 };
+  async purgeExpiredProbes(
+    actor: Actor,
+    now: Date,
+  ): Promise<{ eventsCleared: number; imagesDeleted: number }> {
+    if (actor.kind !== 'system')
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only the server itself purges probe images.');
+    if ((await this.deps.matching.countExpiredProbeImages(now)) === 0)
+      return { eventsCleared: 0, imagesDeleted: 0 };
     const expired = await this.deps.audit.withEntry(async (tx) => {
       const rows = await this.deps.matching.expireProbeImages(tx, now);
       return {
@@ -432,19 +517,35 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'matchEvents.purgeProbes',
           subject: 'matchEvents',
-          payload: { eventsCleared: rows.length, imageKeys: [...new Set(rows.map((r) => r.imageKey))], at: now.toISOString() },
+          payload: {
+            eventsCleared: rows.length,
+            images: new Set(rows.map((r) => r.imageKey)).size,
+            at: now.toISOString(),
+          },
         },
       };
     });
-    const keys = [...new Set(expired.map((r) => r.imageKey))].filter((key) => !this.deps.uploads.isPending(key));
+    const keys = [...new Set(expired.map((r) => r.imageKey))].filter(
+      (key) => !this.deps.uploads.isPending(key),
+    );
     const deleted = await this.deps.images.deleteUnreferenced(keys);
     return { eventsCleared: expired.length, imagesDeleted: deleted.length };
   }
 
   /** Candidates at or above the threshold that a negative exemplar rules out. */
-  private async demotedAmong(candidates: readonly Candidate[], threshold: number, embedding: Float32Array, dims: number): Promise<Set<string>> {
+  private async demotedAmong(
+    candidates: readonly Candidate[],
+    threshold: number,
+    embedding: Float32Array,
+    dims: number,
+  ): Promise<Set<string>> {
     const contenders = candidates.filter((c) => c.score >= threshold).map((c) => c.identityId);
-    return this.deps.matching.identitiesRejectedNear(contenders, embedding, dims, this.settings.negativeExemplarSimilarity);
+    return this.deps.matching.identitiesRejectedNear(
+      contenders,
+      embedding,
+      dims,
+      this.settings.negativeExemplarSimilarity,
+    );
   }
 
   /** Stores the probe image when the gallery keeps probes; returns its key or null. */

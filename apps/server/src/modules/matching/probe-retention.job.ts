@@ -9,7 +9,10 @@ export const PROBE_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Starts the job (first run right away) and returns a function that stops it. */
 export function startProbeRetentionJob(
-  services: { matching: Pick<MatchingService, 'purgeExpiredProbes'>; uploads: Pick<UploadsService, 'purgeExpired'> },
+  services: {
+    matching: Pick<MatchingService, 'purgeExpiredProbes'>;
+    uploads: Pick<UploadsService, 'purgeExpired'>;
+  },
   logger: Logger,
   intervalMs = PROBE_RETENTION_INTERVAL_MS,
 ): () => void {
@@ -23,7 +26,10 @@ export function startProbeRetentionJob(
       const probes = await services.matching.purgeExpiredProbes({ kind: 'system' }, now);
       const uploadsDeleted = await services.uploads.purgeExpired(now.getTime());
       if (probes.eventsCleared > 0 || uploadsDeleted > 0) {
-        logger.info({ ...probes, uploadsDeleted, ms: Date.now() - started }, 'purged expired probe images and uploads');
+        logger.info(
+          { ...probes, uploadsDeleted, ms: Date.now() - started },
+          'purged expired probe images and uploads',
+        );
       }
     } catch (error) {
       logger.error({ err: error }, 'probe image purge failed; it runs again at the next interval');

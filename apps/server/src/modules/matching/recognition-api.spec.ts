@@ -6,7 +6,13 @@ import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
+import {
+  adminHeaders,
+  createApiKey,
+  createApiKeyWithId,
+  createUserAndSignIn,
+  type AuthHeaders,
+} from '../../../test/auth-helpers.js';
 import { deepfaceImage, lfwImage } from '../../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { createServices } from '../../services.js';
@@ -50,7 +56,13 @@ interface IdentifyBody {
       decision: string;
       score: number | null;
       identity: { id: string } | null;
-      candidates: Array<{ rank: number; score: number; demoted: boolean; identity: { id: string }; face: { id: string } | null }>;
+      candidates: Array<{
+        rank: number;
+        score: number;
+        demoted: boolean;
+        identity: { id: string };
+        face: { id: string } | null;
+      }>;
     }>;
   };
 }
@@ -102,7 +114,8 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     );
     expect(created.errors).toBeUndefined();
     galleryId = created.data!.createGallery.id;
-    for (const person of people) identityOf.set(person, await createIdentity(person, person.replace('_', ' ')));
+    for (const person of people)
+      identityOf.set(person, await createIdentity(person, person.replace('_', ' ')));
     strangerId = await createIdentity('stranger', 'Never Enrolled');
   });
 
@@ -122,13 +135,19 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     const faces = await server.db.prisma.face.findMany({ select: { imageKey: true, modelId: true } });
     expect(faces).toHaveLength(6);
     for (const face of faces) expect(await server.imageStore.has(face.imageKey)).toBe(true);
-    const dims = await server.db.prisma.$queryRaw<Array<{ n: number }>>`SELECT DISTINCT vector_dims(embedding) AS n FROM faces`;
+    const dims = await server.db.prisma.$queryRaw<
+      Array<{ n: number }>
+    >`SELECT DISTINCT vector_dims(embedding) AS n FROM faces`;
     expect(dims).toEqual([{ n: 128 }]);
     expect(await server.db.prisma.auditEntry.count({ where: { action: 'face.enroll' } })).toBe(6);
   });
 
   it('identifies a third photo of each person as a MATCH with the right identity, ranked first', async () => {
-    for (const [person, n] of [['Colin_Powell', 3], ['Hugo_Chavez', 3], ['Jacques_Chirac', 4]] as const) {
+    for (const [person, n] of [
+      ['Colin_Powell', 3],
+      ['Hugo_Chavez', 3],
+      ['Jacques_Chirac', 4],
+    ] as const) {
       const result = await identify({ base64: await base64Of(lfwImage(person, n)) });
       expect(result.threshold).toBe(0.92);
       expect(result.modelId).toBe('faceapi-resnet128');
@@ -149,8 +168,16 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     const result = await identify({ base64: await base64Of(lfwImage('Laura_Bush', 1)) });
     expect(result.faces[0]?.decision).toBe('UNKNOWN');
     expect(result.faces[0]?.identity).toBeNull();
-    const event = await server.db.prisma.matchEvent.findUniqueOrThrow({ where: { id: result.faces[0]!.eventId } });
-    expect(event).toMatchObject({ kind: 'IDENTIFY', galleryId, decision: 'UNKNOWN', threshold: 0.92, modelId: 'faceapi-resnet128' });
+    const event = await server.db.prisma.matchEvent.findUniqueOrThrow({
+      where: { id: result.faces[0]!.eventId },
+    });
+    expect(event).toMatchObject({
+      kind: 'IDENTIFY',
+      galleryId,
+      decision: 'UNKNOWN',
+      threshold: 0.92,
+      modelId: 'faceapi-resnet128',
+    });
     expect(event.requesterUserId).not.toBeNull();
     expect(event.probeImageKey).toBe(event.probeSha256);
     expect(await server.imageStore.has(event.probeSha256)).toBe(true);
@@ -161,10 +188,16 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
 
   it('verifies 1:1: true for the person, false for someone else', async () => {
     const image = { base64: await base64Of(lfwImage('Colin_Powell', 4)) };
-    const yes = await gql<{ verify: { match: boolean; decision: string; score: number } }>(VERIFY, { identityId: identityOf.get('Colin_Powell'), image });
+    const yes = await gql<{ verify: { match: boolean; decision: string; score: number } }>(VERIFY, {
+      identityId: identityOf.get('Colin_Powell'),
+      image,
+    });
     expect(yes.errors).toBeUndefined();
     expect(yes.data?.verify).toMatchObject({ match: true, decision: 'MATCH' });
-    const no = await gql<{ verify: { match: boolean; decision: string; score: number } }>(VERIFY, { identityId: identityOf.get('Hugo_Chavez'), image });
+    const no = await gql<{ verify: { match: boolean; decision: string; score: number } }>(VERIFY, {
+      identityId: identityOf.get('Hugo_Chavez'),
+      image,
+    });
     expect(no.data?.verify).toMatchObject({ match: false, decision: 'NO_MATCH' });
     expect(no.data!.verify.score).toBeLessThan(yes.data!.verify.score);
   });
@@ -173,22 +206,36 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     const colin = identityOf.get('Colin_Powell')!;
     // A smooth colour gradient: an image, but no face.
     const pixels = Uint8Array.from({ length: 320 * 240 * 3 }, (_, i) => Math.floor(((i / 3) % 320) * 0.8));
-    const gradient = await sharp(pixels, { raw: { width: 320, height: 240, channels: 3 } }).png().toBuffer();
-    expect((await enroll(colin, { base64: gradient.toString('base64') })).data?.enrollFace.__typename).toBe('NoFace');
+    const gradient = await sharp(pixels, { raw: { width: 320, height: 240, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect((await enroll(colin, { base64: gradient.toString('base64') })).data?.enrollFace.__typename).toBe(
+      'NoFace',
+    );
 
     const couple = await enroll(colin, { base64: await base64Of(deepfaceImage('couple.jpg')) });
     expect(couple.data?.enrollFace).toMatchObject({ __typename: 'MultipleFaces', count: 2 });
 
-    const duplicate = await enroll(identityOf.get('Hugo_Chavez')!, { base64: await base64Of(lfwImage('Colin_Powell', 1)) });
-    expect(duplicate.data?.enrollFace).toMatchObject({ __typename: 'DuplicateImage', identity: { id: colin } });
+    const duplicate = await enroll(identityOf.get('Hugo_Chavez')!, {
+      base64: await base64Of(lfwImage('Colin_Powell', 1)),
+    });
+    expect(duplicate.data?.enrollFace).toMatchObject({
+      __typename: 'DuplicateImage',
+      identity: { id: colin },
+    });
 
-    const tiny = await sharp(await readFile(lfwImage('Colin_Powell', 5))).resize(120, 120).jpeg().toBuffer();
+    const tiny = await sharp(await readFile(lfwImage('Colin_Powell', 5)))
+      .resize(120, 120)
+      .jpeg()
+      .toBuffer();
     const low = await enroll(colin, { base64: tiny.toString('base64') });
     expect(low.data?.enrollFace.__typename).toBe('LowQuality');
     expect(low.data?.enrollFace.reasons).toContainEqual({ code: 'FACE_TOO_SMALL' });
 
     const jpeg = await readFile(lfwImage('Colin_Powell', 5));
-    const truncated = await enroll(colin, { base64: jpeg.subarray(0, Math.floor(jpeg.length / 2)).toString('base64') });
+    const truncated = await enroll(colin, {
+      base64: jpeg.subarray(0, Math.floor(jpeg.length / 2)).toString('base64'),
+    });
     expect(truncated.errors?.[0]?.extensions?.code).toBe('BAD_IMAGE');
     expect(truncated.errors?.[0]?.message).toMatch(/damaged or truncated/);
 
@@ -201,49 +248,101 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
   it('warns about a face that looks like another identity, and refuses it when the gallery forbids that', async () => {
     const warned = await enroll(strangerId, { base64: await base64Of(lfwImage('Colin_Powell', 5)) });
     expect(warned.data?.enrollFace.__typename).toBe('Enrolled');
-    expect(warned.data?.enrollFace.warnings).toMatchObject([{ code: 'LIKELY_SAME_AS', identity: { id: identityOf.get('Colin_Powell') } }]);
-    const updated = await gql('mutation U($id: ID!) { updateGallery(id: $id, input: { forbidLikelyDuplicates: true }) { id } }', { id: galleryId });
+    expect(warned.data?.enrollFace.warnings).toMatchObject([
+      { code: 'LIKELY_SAME_AS', identity: { id: identityOf.get('Colin_Powell') } },
+    ]);
+    const updated = await gql(
+      'mutation U($id: ID!) { updateGallery(id: $id, input: { forbidLikelyDuplicates: true }) { id } }',
+      { id: galleryId },
+    );
     expect(updated.errors).toBeUndefined();
     const refused = await enroll(strangerId, { base64: await base64Of(lfwImage('Hugo_Chavez', 4)) });
-    expect(refused.data?.enrollFace).toMatchObject({ __typename: 'LikelySameAs', identity: { id: identityOf.get('Hugo_Chavez') } });
-    await gql('mutation U($id: ID!) { updateGallery(id: $id, input: { forbidLikelyDuplicates: false }) { id } }', { id: galleryId });
+    expect(refused.data?.enrollFace).toMatchObject({
+      __typename: 'LikelySameAs',
+      identity: { id: identityOf.get('Hugo_Chavez') },
+    });
+    await gql(
+      'mutation U($id: ID!) { updateGallery(id: $id, input: { forbidLikelyDuplicates: false }) { id } }',
+      { id: galleryId },
+    );
     // Take the stranger out of matching again: suspended identities are never candidates.
-    expect((await gql('mutation S($id: ID!) { suspendIdentity(id: $id) { id } }', { id: strangerId })).errors).toBeUndefined();
+    expect(
+      (await gql('mutation S($id: ID!) { suspendIdentity(id: $id) { id } }', { id: strangerId })).errors,
+    ).toBeUndefined();
   });
 
   it('takes images through POST /api/uploads, usable only by the uploader', async () => {
     const form = new FormData();
-    form.append('image', new Blob([await readFile(lfwImage('Hugo_Chavez', 5))], { type: 'image/jpeg' }), 'chavez.jpg');
+    form.append(
+      'image',
+      new Blob([await readFile(lfwImage('Hugo_Chavez', 5))], { type: 'image/jpeg' }),
+      'chavez.jpg',
+    );
     const response = await fetch(`${server.url}/api/uploads`, { method: 'POST', body: form, headers: admin });
     expect(response.status).toBe(201);
     const { uploadId } = (await response.json()) as { uploadId: string };
     expect(uploadId).toMatch(/^[0-9a-f]{64}$/);
     const result = await identify({ uploadId });
-    expect(result.faces[0]).toMatchObject({ decision: 'MATCH', identity: { id: identityOf.get('Hugo_Chavez') } });
+    expect(result.faces[0]).toMatchObject({
+      decision: 'MATCH',
+      identity: { id: identityOf.get('Hugo_Chavez') },
+    });
 
     const other = await createUserAndSignIn(server, 'HR');
     const stolen = await gql(IDENTIFY, { galleryId, image: { uploadId } }, other);
     expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const anonymous = await fetch(`${server.url}/api/uploads`, { method: 'POST', body: form });
     expect(anonymous.status).toBe(401);
+    const huge = new FormData();
+    huge.append('image', new Blob([new Uint8Array(21 * 1024 * 1024)]), 'huge.jpg');
+    const tooLarge = await fetch(`${server.url}/api/uploads`, { method: 'POST', body: huge, headers: admin });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('serves integrators with API keys: identify scope, gallery restriction, the key recorded as requester', async () => {
+    const key = await createApiKeyWithId(server, ['identify'], galleryId);
+    const result = await identify({ base64: await base64Of(lfwImage('Jacques_Chirac', 5)) }, key.headers);
+    expect(result.faces[0]).toMatchObject({
+      decision: 'MATCH',
+      identity: { id: identityOf.get('Jacques_Chirac') },
+    });
+    const event = await server.db.prisma.matchEvent.findUniqueOrThrow({
+      where: { id: result.faces[0]!.eventId },
+    });
+    expect(event).toMatchObject({ requesterKeyId: key.id, requesterUserId: null });
+    const detectOnly = await createApiKey(server, ['detect']);
+    const denied = await gql(IDENTIFY, { galleryId, image: { base64: 'AAAA' } }, detectOnly);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('compares two images and detects faces with quality and spoof scores', async () => {
-    const compare = await gql<{ compareFaces: { match: boolean; score: number; modelId: string; faceA: unknown } }>(
+    const compare = await gql<{
+      compareFaces: { match: boolean; score: number; modelId: string; faceA: unknown };
+    }>(
       'mutation C($a: ImageInput!, $b: ImageInput!) { compareFaces(imageA: $a, imageB: $b) { match score modelId threshold faceA { detectionScore } } }',
-      { a: { base64: await base64Of(lfwImage('Jacques_Chirac', 1)) }, b: { base64: await base64Of(lfwImage('Jacques_Chirac', 2)) } },
+      {
+        a: { base64: await base64Of(lfwImage('Jacques_Chirac', 1)) },
+        b: { base64: await base64Of(lfwImage('Jacques_Chirac', 2)) },
+      },
     );
     expect(compare.errors).toBeUndefined();
     expect(compare.data?.compareFaces).toMatchObject({ match: true, modelId: 'faceapi-resnet128' });
-    const detect = await gql<{ detectFaces: { faces: Array<{ quality: { score: number }; spoof: { antispoof: number | null } }> } }>(
+    const detect = await gql<{
+      detectFaces: { faces: Array<{ quality: { score: number }; spoof: { antispoof: number | null } }> };
+    }>(
       'mutation D($i: ImageInput!) { detectFaces(image: $i) { eventId width height faces { box { x y width height } detectionScore pose { yaw } quality { score reasons } spoof { antispoof liveness } } } }',
       { i: { base64: await base64Of(deepfaceImage('couple.jpg')) } },
     );
     expect(detect.errors).toBeUndefined();
     expect(detect.data?.detectFaces.faces).toHaveLength(2);
     expect(detect.data?.detectFaces.faces[0]?.spoof.antispoof).toBeGreaterThan(0);
-    const audited = await server.db.prisma.auditEntry.findMany({ where: { action: { in: ['faces.compare', 'faces.detect', 'faces.identify', 'faces.verify'] } } });
-    expect(new Set(audited.map((a) => a.action))).toEqual(new Set(['faces.compare', 'faces.detect', 'faces.identify', 'faces.verify']));
+    const audited = await server.db.prisma.auditEntry.findMany({
+      where: { action: { in: ['faces.compare', 'faces.detect', 'faces.identify', 'faces.verify'] } },
+    });
+    expect(new Set(audited.map((a) => a.action))).toEqual(
+      new Set(['faces.compare', 'faces.detect', 'faces.identify', 'faces.verify']),
+    );
   });
 
   it('remembers a REJECT as a negative exemplar: the same probe no longer matches the rejected identity', async () => {
@@ -252,13 +351,18 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(first.faces[0]?.decision).toBe('MATCH');
     const eventId = first.faces[0]!.eventId;
     const reviewer = await createUserAndSignIn(server, 'REVIEWER');
-    const review = await gql<{ reviewMatch: { verdict: string; identity: { id: string }; reviewerEmail: string } }>(
+    const review = await gql<{
+      reviewMatch: { verdict: string; identity: { id: string }; reviewerEmail: string };
+    }>(
       'mutation R($eventId: ID!) { reviewMatch(eventId: $eventId, verdict: REJECT, note: "not him") { verdict identity { id } reviewerEmail note } }',
       { eventId },
       reviewer,
     );
     expect(review.errors).toBeUndefined();
-    expect(review.data?.reviewMatch).toMatchObject({ verdict: 'REJECT', identity: { id: identityOf.get('Colin_Powell') } });
+    expect(review.data?.reviewMatch).toMatchObject({
+      verdict: 'REJECT',
+      identity: { id: identityOf.get('Colin_Powell') },
+    });
 
     const again = await identify(image);
     const face = again.faces[0]!;
@@ -269,13 +373,18 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(colin!.score).toBeGreaterThanOrEqual(0.92);
 
     // Verify obeys the exemplar too; other people still match.
-    const verify = await gql<{ verify: { match: boolean } }>(VERIFY, { identityId: identityOf.get('Colin_Powell'), image });
+    const verify = await gql<{ verify: { match: boolean } }>(VERIFY, {
+      identityId: identityOf.get('Colin_Powell'),
+      image,
+    });
     expect(verify.data?.verify.match).toBe(false);
     const chirac = await identify({ base64: await base64Of(lfwImage('Jacques_Chirac', 4)) });
     expect(chirac.faces[0]?.decision).toBe('MATCH');
 
     // The demoted event is flagged for review; the reviewed one is not.
-    const list = await gql<{ matchEvents: { edges: Array<{ node: { id: string; needsReview: boolean; reviews: unknown[] } }> } }>(
+    const list = await gql<{
+      matchEvents: { edges: Array<{ node: { id: string; needsReview: boolean; reviews: unknown[] } }> };
+    }>(
       'query L($f: MatchEventFilter) { matchEvents(filter: $f, first: 50) { edges { cursor node { id kind decision needsReview topScore reviews { verdict } candidates { rank score identity { id } } } } pageInfo { hasNextPage endCursor } } }',
       { f: { galleryId, needsReview: true } },
       reviewer,
@@ -292,8 +401,20 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: Awaited<ReturnType<typeof gql<{ matchEvents: { edges: Array<{ cursor: string; node: { id: string; kind: string; createdAt: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> =
-        await gql('query L($after: String) { matchEvents(filter: { kind: IDENTIFY }, first: 3, after: $after) { edges { cursor node { id kind createdAt } } pageInfo { hasNextPage endCursor } } }', { after }, auditor);
+      const page: Awaited<
+        ReturnType<
+          typeof gql<{
+            matchEvents: {
+              edges: Array<{ cursor: string; node: { id: string; kind: string; createdAt: string } }>;
+              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            };
+          }>
+        >
+      > = await gql(
+        'query L($after: String) { matchEvents(filter: { kind: IDENTIFY }, first: 3, after: $after) { edges { cursor node { id kind createdAt } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+        auditor,
+      );
       expect(page.errors).toBeUndefined();
       for (const edge of page.data!.matchEvents.edges) {
         expect(edge.node.kind).toBe('IDENTIFY');
@@ -317,19 +438,31 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
       logger: pino({ level: 'silent' }),
       version: 'test',
     });
-    const kept = await server.db.prisma.matchEvent.findMany({ where: { probeImageKey: { not: null } }, select: { probeImageKey: true } });
+    const kept = await server.db.prisma.matchEvent.findMany({
+      where: { probeImageKey: { not: null } },
+      select: { probeImageKey: true },
+    });
     expect(kept.length).toBeGreaterThan(0);
-    const none = await services.matching.purgeExpiredProbes({ kind: 'system' }, new Date(Date.now() + 6 * 86_400_000));
+    const none = await services.matching.purgeExpiredProbes(
+      { kind: 'system' },
+      new Date(Date.now() + 6 * 86_400_000),
+    );
     expect(none).toEqual({ eventsCleared: 0, imagesDeleted: 0 });
-    const later = await services.matching.purgeExpiredProbes({ kind: 'system' }, new Date(Date.now() + 8 * 86_400_000));
+    const later = await services.matching.purgeExpiredProbes(
+      { kind: 'system' },
+      new Date(Date.now() + 8 * 86_400_000),
+    );
     expect(later.eventsCleared).toBe(kept.length);
     expect(await server.db.prisma.matchEvent.count({ where: { probeImageKey: { not: null } } })).toBe(0);
     for (const { probeImageKey } of kept) {
       const usedByFace = (await server.db.prisma.face.count({ where: { imageKey: probeImageKey! } })) > 0;
       expect(await server.imageStore.has(probeImageKey!)).toBe(usedByFace);
     }
-    for (const face of await server.db.prisma.face.findMany()) expect(await server.imageStore.has(face.imageKey)).toBe(true);
+    for (const face of await server.db.prisma.face.findMany())
+      expect(await server.imageStore.has(face.imageKey)).toBe(true);
     expect(await server.db.prisma.auditEntry.count({ where: { action: 'matchEvents.purgeProbes' } })).toBe(1);
-    await expect(services.matching.purgeExpiredProbes({ kind: 'anonymous' }, new Date())).rejects.toThrow(/Only the server/);
+    await expect(services.matching.purgeExpiredProbes({ kind: 'anonymous' }, new Date())).rejects.toThrow(
+      /Only the server/,
+    );
   });
 });

@@ -1,9 +1,7 @@
-// Turns engine faces and database records into the GraphQL models that enrollment, matching and
-// reviews return. Never copies embeddings.
+// Turns engine faces into the GraphQL models that enrollment, matching and reviews return, and
+// re-exports the identities module's mappers for records. Never copies embeddings.
 import type { Face as EngineFace } from '@faceledger/recognition';
-import type { DetectedFace, Face } from '@faceledger/schema';
-import type { IdentityModel } from '@faceledger/schema/server';
-import type { FaceRecord, IdentityRecord } from '../identities/identities.repository.js';
+import type { DetectedFace } from '@faceledger/schema';
 
 /** An engine face as the API shows it: geometry, quality and spoof scores. */
 export function toDetectedFace(face: EngineFace): DetectedFace {
@@ -31,16 +29,4 @@ export function toDetectedFace(face: EngineFace): DetectedFace {
   };
 }
 
-export function toIdentityModel(record: IdentityRecord): IdentityModel {
-  return {
-    ...record,
-    metadata: record.metadata,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-    consentGivenAt: record.consentGivenAt?.toISOString() ?? null,
-  };
-}
-
-export function toFaceModel(record: FaceRecord): Face {
-  return { ...record, createdAt: record.createdAt.toISOString() };
-}
+export { toIdentityModel, toFace as toFaceModel } from '../identities/identities.mapper.js';

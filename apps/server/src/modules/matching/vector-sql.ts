@@ -19,7 +19,8 @@ export function vectorLiteral(embedding: ArrayLike<number>): string {
 
 /** The typmod of a cast; only whole widths get into SQL text. */
 export function dimsSql(dims: number): Prisma.Sql {
-  if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) throw new Error(`Not an embedding width: ${dims}`);
+  if (!Number.isInteger(dims) || dims < 1 || dims > 16_000)
+    throw new Error(`Not an embedding width: ${dims}`);
   return Prisma.raw(String(dims));
 }
 

@@ -1,6 +1,12 @@
 // Match events as reviewers see them (newest first, keyset-paged, with the needs-review rule in SQL)
 // and the reviews written on them.
-import { Prisma, type MatchDecision, type MatchKind, type PrismaClient, type ReviewVerdict } from '@faceledger/db';
+import {
+  Prisma,
+  type MatchDecision,
+  type MatchKind,
+  type PrismaClient,
+  type ReviewVerdict,
+} from '@faceledger/db';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
 
@@ -63,15 +69,24 @@ export class ReviewsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** One page of events newest first, after `cursor`, plus whether more follow. */
-  async findPage(filter: MatchEventFilter, size: number, cursor: MatchEventKey | null): Promise<{ rows: MatchEventRecord[]; hasMore: boolean }> {
+  async findPage(
+    filter: MatchEventFilter,
+    size: number,
+    cursor: MatchEventKey | null,
+  ): Promise<{ rows: MatchEventRecord[]; hasMore: boolean }> {
     const conditions: Prisma.Sql[] = [];
     if (filter.galleryId !== null) conditions.push(Prisma.sql`e.gallery_id = ${filter.galleryId}::uuid`);
     if (filter.kind !== null) conditions.push(Prisma.sql`e.kind = ${filter.kind}::"MatchKind"`);
-    if (filter.decision !== null) conditions.push(Prisma.sql`e.decision = ${filter.decision}::"MatchDecision"`);
+    if (filter.decision !== null)
+      conditions.push(Prisma.sql`e.decision = ${filter.decision}::"MatchDecision"`);
     if (filter.from !== null) conditions.push(Prisma.sql`e.created_at >= ${filter.from}::timestamptz`);
     if (filter.to !== null) conditions.push(Prisma.sql`e.created_at < ${filter.to}::timestamptz`);
-    if (cursor !== null) conditions.push(Prisma.sql`(e.created_at, e.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
-    if (filter.needsReview !== null) conditions.push(Prisma.sql`(${needsReviewSql()}) = ${filter.needsReview}`);
+    if (cursor !== null)
+      conditions.push(
+        Prisma.sql`(e.created_at, e.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`,
+      );
+    if (filter.needsReview !== null)
+      conditions.push(Prisma.sql`(${needsReviewSql()}) = ${filter.needsReview}`);
     const ids = await this.prisma.$queryRaw<Array<{ id: string }>>`
       SELECT e.id
       FROM match_events e
@@ -91,7 +106,13 @@ export class ReviewsRepository {
   /** Writes a review inside `tx`. */
   async createReview(
     tx: Transaction,
-    review: { eventId: string; reviewerId: string; verdict: ReviewVerdict; targetIdentityId: string | null; note: string },
+    review: {
+      eventId: string;
+      reviewerId: string;
+      verdict: ReviewVerdict;
+      targetIdentityId: string | null;
+      note: string;
+    },
   ): Promise<ReviewRecord> {
     return toReview(await tx.review.create({ data: review, include: reviewInclude }));
   }
@@ -103,7 +124,10 @@ export class ReviewsRepository {
       this.prisma.matchEvent.findMany({
         where: { id: { in: [...ids] } },
         include: {
-          candidates: { orderBy: { rank: 'asc' }, select: { identityId: true, faceId: true, score: true, rank: true } },
+          candidates: {
+            orderBy: { rank: 'asc' },
+            select: { identityId: true, faceId: true, score: true, rank: true },
+          },
           reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: reviewInclude },
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -11,7 +11,13 @@ import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
-import type { MatchEventFilter, MatchEventKey, MatchEventRecord, ReviewRecord, ReviewsRepository } from './reviews.repository.js';
+import type {
+  MatchEventFilter,
+  MatchEventKey,
+  MatchEventRecord,
+  ReviewRecord,
+  ReviewsRepository,
+} from './reviews.repository.js';
 
 export type MatchEventModel = ResolversParentTypes['MatchEvent'];
 export type MatchEventConnectionModel = ResolversParentTypes['MatchEventConnection'];
@@ -46,13 +52,19 @@ function parseDate(value: string | null | undefined, field: string): Date | null
   if (value == null) return null;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new AppError(ErrorCode.BAD_INPUT, `${field} must be an ISO-8601 date and time, such as 2026-01-31T00:00:00Z.`, { field });
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      `${field} must be an ISO-8601 date and time, such as 2026-01-31T00:00:00Z.`,
+      { field },
+    );
   }
   return date;
 }
 
 function eventNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No match event has id ${id}; list matchEvents to find its id.`, { id });
+  return new AppError(ErrorCode.NOT_FOUND, `No match event has id ${id}; list matchEvents to find its id.`, {
+    id,
+  });
 }
 
 export class ReviewsService {
@@ -80,7 +92,10 @@ export class ReviewsService {
     };
     const page = parsePageArgs({ first: args.first, after: args.after }, parseKey);
     if (filter.galleryId !== null && !isUuid(filter.galleryId)) {
-      return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+      return {
+        edges: [],
+        pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      };
     }
     const { rows, hasMore } = await this.deps.reviews.findPage(filter, page.size, page.cursor);
     const models = await this.toModels(rows);
@@ -116,15 +131,24 @@ export class ReviewsService {
     args: { eventId: string; verdict: ReviewVerdict; identityId?: string | null; note?: string | null },
   ): Promise<ReviewModel> {
     authorize(actor, 'matchEvents.review');
-    if (actor.kind !== 'user') throw new AppError(ErrorCode.FORBIDDEN, 'Reviews are signed by a person; sign in to review match events.');
+    if (actor.kind !== 'user')
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'Reviews are signed by a person; sign in to review match events.',
+      );
     const note = (args.note ?? '').trim();
-    if (note.length > 2000) throw new AppError(ErrorCode.BAD_INPUT, 'note must be at most 2000 characters.', { field: 'note' });
+    if (note.length > 2000)
+      throw new AppError(ErrorCode.BAD_INPUT, 'note must be at most 2000 characters.', { field: 'note' });
     const event = await this.deps.reviews.findById(args.eventId);
     if (!event) throw eventNotFound(args.eventId);
     if (event.kind !== 'IDENTIFY' && event.kind !== 'VERIFY') {
-      throw new AppError(ErrorCode.BAD_INPUT, 'Only identify and verify events can be reviewed; compare and detect events name no identity.', {
-        field: 'eventId',
-      });
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        'Only identify and verify events can be reviewed; compare and detect events name no identity.',
+        {
+          field: 'eventId',
+        },
+      );
     }
     const targetIdentityId = await this.pickTarget(event, args.verdict, args.identityId ?? null);
     const review = await this.deps.audit.withEntry(async (tx) => {
@@ -141,7 +165,13 @@ export class ReviewsService {
           actor: actorRef(actor),
           action: 'matchEvent.review',
           subject: `matchEvent:${event.id}`,
-          payload: { reviewId: created.id, verdict: args.verdict, identityId: targetIdentityId, galleryId: event.galleryId, hasNote: note.length > 0 },
+          payload: {
+            reviewId: created.id,
+            verdict: args.verdict,
+            identityId: targetIdentityId,
+            galleryId: event.galleryId,
+            hasNote: note.length > 0,
+          },
         },
       };
     });
@@ -149,18 +179,29 @@ export class ReviewsService {
     return this.toReviewModel(review, new Map(target ? [[target.id, toIdentityModel(target)]] : []));
   }
 
-  private async pickTarget(event: MatchEventRecord, verdict: ReviewVerdict, identityId: string | null): Promise<string> {
+  private async pickTarget(
+    event: MatchEventRecord,
+    verdict: ReviewVerdict,
+    identityId: string | null,
+  ): Promise<string> {
     if (verdict === 'REASSIGN') {
       if (identityId === null) {
-        throw new AppError(ErrorCode.BAD_INPUT, 'REASSIGN needs identityId: the identity the probe really shows.', { field: 'identityId' });
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'REASSIGN needs identityId: the identity the probe really shows.',
+          { field: 'identityId' },
+        );
       }
       const identity = await this.deps.identities.findById(identityId);
       if (!identity || identity.status === 'ERASED' || identity.galleryId !== event.galleryId) {
-        throw new AppError(ErrorCode.BAD_INPUT, 'identityId must be an identity of the event\'s gallery.', { field: 'identityId' });
+        throw new AppError(ErrorCode.BAD_INPUT, "identityId must be an identity of the event's gallery.", {
+          field: 'identityId',
+        });
       }
       return identity.id;
     }
-    const candidate = identityId === null ? event.candidates[0] : event.candidates.find((c) => c.identityId === identityId);
+    const candidate =
+      identityId === null ? event.candidates[0] : event.candidates.find((c) => c.identityId === identityId);
     if (!candidate) {
       throw new AppError(
         ErrorCode.BAD_INPUT,
@@ -199,10 +240,16 @@ export class ReviewsService {
       latencyMs: e.latencyMs,
       probeSha256: e.probeSha256,
       probeImageAvailable: e.probeImageKey !== null,
-      requester: e.requesterUserId ? `user:${e.requesterUserId}` : e.requesterKeyId ? `key:${e.requesterKeyId}` : null,
+      requester: e.requesterUserId
+        ? `user:${e.requesterUserId}`
+        : e.requesterKeyId
+          ? `key:${e.requesterKeyId}`
+          : null,
       candidates: e.candidates.flatMap((c) => {
         const identity = identities.get(c.identityId);
-        return identity ? [{ rank: c.rank, identity, score: c.score, face: (c.faceId && faces.get(c.faceId)) || null }] : [];
+        return identity
+          ? [{ rank: c.rank, identity, score: c.score, face: (c.faceId && faces.get(c.faceId)) || null }]
+          : [];
       }),
       topScore: e.candidates[0]?.score ?? null,
       reviews: e.reviews.map((r) => this.toReviewModel(r, identities)),
@@ -211,7 +258,10 @@ export class ReviewsService {
     }));
   }
 
-  private toReviewModel(review: ReviewRecord, identities: ReadonlyMap<string, ResolversParentTypes['Identity']>): ReviewModel {
+  private toReviewModel(
+    review: ReviewRecord,
+    identities: ReadonlyMap<string, ResolversParentTypes['Identity']>,
+  ): ReviewModel {
     return {
       id: review.id,
       eventId: review.eventId,

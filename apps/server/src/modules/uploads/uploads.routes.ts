@@ -16,7 +16,10 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 
 export function createUploadsRouter(uploads: UploadsService): Router {
   const router = Router();
-  const receive = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }).single('image');
+  const receive = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+  }).single('image');
 
   router.post(
     '/uploads',
@@ -25,8 +28,14 @@ export function createUploadsRouter(uploads: UploadsService): Router {
         if (error instanceof multer.MulterError) {
           next(
             error.code === 'LIMIT_FILE_SIZE'
-              ? new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The image is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; send a smaller image.`)
-              : new AppError(ErrorCode.BAD_INPUT, `${error.message}; send one file in the multipart field "image".`),
+              ? new AppError(
+                  ErrorCode.PAYLOAD_TOO_LARGE,
+                  `The image is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; send a smaller image.`,
+                )
+              : new AppError(
+                  ErrorCode.BAD_INPUT,
+                  `${error.message}; send one file in the multipart field "image".`,
+                ),
           );
         } else {
           next(error);
@@ -34,7 +43,11 @@ export function createUploadsRouter(uploads: UploadsService): Router {
       });
     },
     async (req: Request, res: Response) => {
-      if (!req.file) throw new AppError(ErrorCode.BAD_INPUT, 'No file received; send the image as multipart/form-data in the field "image".');
+      if (!req.file)
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'No file received; send the image as multipart/form-data in the field "image".',
+        );
       const result = await uploads.upload(actorOf(res), req.file.buffer);
       res.status(201).json(result);
     },

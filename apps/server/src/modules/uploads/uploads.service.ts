@@ -15,7 +15,12 @@ export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Whoever may run one of these may upload. */
-const UPLOAD_PERMISSIONS: readonly Permission[] = ['faces.enroll', 'faces.identify', 'faces.verify', 'faces.detect'];
+const UPLOAD_PERMISSIONS: readonly Permission[] = [
+  'faces.enroll',
+  'faces.identify',
+  'faces.verify',
+  'faces.detect',
+];
 
 /** An image argument as GraphQL hands it over: exactly one of the two. */
 export interface ImageArg {
@@ -41,14 +46,27 @@ export class UploadsService {
   ) {}
 
   /** Stores an uploaded image and returns its upload id (its sha256). */
-  async upload(actor: Actor, bytes: Uint8Array): Promise<{ uploadId: string; bytes: number; expiresAt: string }> {
+  async upload(
+    actor: Actor,
+    bytes: Uint8Array,
+  ): Promise<{ uploadId: string; bytes: number; expiresAt: string }> {
     if (actor.kind === 'anonymous') {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in, or send an API key as "Authorization: Bearer <key>".');
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'Sign in, or send an API key as "Authorization: Bearer <key>".',
+      );
     }
     if (!UPLOAD_PERMISSIONS.some((p) => isAllowed(actor, p))) {
-      throw new AppError(ErrorCode.FORBIDDEN, 'Uploads are for enroll, identify, verify and detect calls, and you may run none of them.');
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'Uploads are for enroll, identify, verify and detect calls, and you may run none of them.',
+      );
     }
-    if (bytes.length === 0) throw new AppError(ErrorCode.BAD_IMAGE, 'The upload is empty; send the image file in the "image" field.');
+    if (bytes.length === 0)
+      throw new AppError(
+        ErrorCode.BAD_IMAGE,
+        'The upload is empty; send the image file in the "image" field.',
+      );
     const key = await this.images.put(bytes);
     const expiresAt = this.now() + UPLOAD_TTL_MS;
     const owners = this.pending.get(key) ?? new Map<string, number>();
@@ -62,9 +80,13 @@ export class UploadsService {
     const hasBase64 = image.base64 != null;
     const hasUpload = image.uploadId != null;
     if (hasBase64 === hasUpload) {
-      throw new AppError(ErrorCode.BAD_INPUT, `Give ${field} as exactly one of base64 or uploadId.`, { field });
+      throw new AppError(ErrorCode.BAD_INPUT, `Give ${field} as exactly one of base64 or uploadId.`, {
+        field,
+      });
     }
-    const bytes = hasBase64 ? decodeBase64(image.base64 ?? '', field) : await this.readUpload(actor, image.uploadId ?? '', field);
+    const bytes = hasBase64
+      ? decodeBase64(image.base64 ?? '', field)
+      : await this.readUpload(actor, image.uploadId ?? '', field);
     return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
 
@@ -107,9 +129,13 @@ function decodeBase64(text: string, field: string): Uint8Array {
   // Accept data URLs ("data:image/jpeg;base64,...") and line breaks, as browsers and tools produce them.
   const payload = text.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
   if (payload.length === 0 || !BASE64_PATTERN.test(payload)) {
-    throw new AppError(ErrorCode.BAD_IMAGE, `${field}.base64 is not base64 text; send the image file's bytes base64-encoded.`, {
-      field: `${field}.base64`,
-    });
+    throw new AppError(
+      ErrorCode.BAD_IMAGE,
+      `${field}.base64 is not base64 text; send the image file's bytes base64-encoded.`,
+      {
+        field: `${field}.base64`,
+      },
+    );
   }
   if (Math.floor((payload.length * 3) / 4) > MAX_BASE64_IMAGE_BYTES + 2) {
     throw new AppError(
