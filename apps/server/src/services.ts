@@ -31,6 +31,18 @@ import { ReviewsService } from './modules/reviews/reviews.service.js';
 import { UploadsService } from './modules/uploads/uploads.service.js';
 import { ImagesRepository } from './modules/images/images.repository.js';
 import { ImagesService } from './modules/images/images.service.js';
+import { LiveFeedRepository } from './modules/live-feed/live-feed.repository.js';
+import { LiveFeedService } from './modules/live-feed/live-feed.service.js';
+import { MatchEventBus } from './modules/live-feed/match-event-bus.js';
+import { publishCommittedMatchEvents } from './modules/live-feed/publish-match-events.js';
+import { FetchWebhookSender } from './modules/live-feed/webhook-sender.js';
+import { WebhooksRepository } from './modules/live-feed/webhooks.repository.js';
+import { WebhooksService } from './modules/live-feed/webhooks.service.js';
+import { JobsRepository } from './modules/jobs/jobs.repository.js';
+import { JobsService } from './modules/jobs/jobs.service.js';
+import { BulkImportService } from './modules/bulk-import/bulk-import.service.js';
+import { EvaluationRepository } from './modules/evaluation/evaluation.repository.js';
+import { EvaluationService } from './modules/evaluation/evaluation.service.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -57,10 +69,50 @@ export function createServices(infra: Infrastructure): Services {
   const matchingRepository = new MatchingRepository(prisma);
   const uploads = new UploadsService(images);
   const recognitionDeps = { galleries: galleriesRepository, identities: identitiesRepository, recognition: infra.recognition, images, uploads, audit };
+  const liveFeedRepository = new LiveFeedRepository(prisma);
+  const webhooks = new WebhooksService({
+    webhooks: new WebhooksRepository(prisma),
+    events: liveFeedRepository,
+    galleries: galleriesRepository,
+    audit,
+    sender: new FetchWebhookSender(),
+    logger: infra.logger.child({ module: 'webhooks' }),
+  });
+  const liveFeed = new LiveFeedService({
+    events: liveFeedRepository,
+    galleries: galleriesRepository,
+    webhooks,
+    bus: new MatchEventBus(),
+    logger: infra.logger.child({ module: 'live-feed' }),
+  });
+  // Background jobs: each kind registers its handler; main.ts starts a runner over them.
+  const jobsRepository = new JobsRepository(prisma);
+  const jobs = new JobsService({ jobs: jobsRepository, audit, users: usersRepository });
+  const galleries = new GalleriesService(galleriesRepository, audit, infra.recognition);
+  const identities = new IdentitiesService(identitiesRepository, galleriesRepository, audit);
+  const enrollment = new EnrollmentService({ ...recognitionDeps, enrollment: new EnrollmentRepository(prisma), matching: matchingRepository });
+  const bulkImport = new BulkImportService({
+    jobs,
+    jobsRepository,
+    galleries: galleriesRepository,
+    identitiesRepository,
+    identities,
+    enrollment,
+  });
+  const evaluation = new EvaluationService({
+    jobs,
+    jobsRepository,
+    galleries: galleriesRepository,
+    galleriesService: galleries,
+    audit,
+    evaluation: new EvaluationRepository(infra.recognition),
+  });
+  jobs.registerHandler(bulkImport);
+  jobs.registerHandler(evaluation);
   return {
     health: new HealthService(infra.db, infra.recognition, infra.version),
-    galleries: new GalleriesService(galleriesRepository, audit, infra.recognition),
-    identities: new IdentitiesService(identitiesRepository, galleriesRepository, audit),
+    galleries,
+    identities,
     identityErasure: new IdentityErasureService(
       identitiesRepository,
       erasureRepository,
@@ -79,8 +131,13 @@ export function createServices(infra: Infrastructure): Services {
     audit: new AuditService(audit, { logger: infra.logger.child({ module: 'audit' }) }),
     uploads,
     images: new ImagesService(new ImagesRepository(infra.imageStore)),
-    enrollment: new EnrollmentService({ ...recognitionDeps, enrollment: new EnrollmentRepository(prisma), matching: matchingRepository }),
-    matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository }),
+    enrollment,
+    matching: publishCommittedMatchEvents(new MatchingService({ ...recognitionDeps, matching: matchingRepository }), liveFeed),
     reviews: new ReviewsService({ reviews: new ReviewsRepository(prisma), identities: identitiesRepository, matching: matchingRepository, audit }),
+    liveFeed,
+    webhooks,
+    jobs,
+    bulkImport,
+    evaluation,
   };
 }

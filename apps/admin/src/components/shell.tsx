@@ -1,8 +1,8 @@
-// The frame around every page: a skip link, the product name, navigation and the main region.
-import Link from 'next/link';
+// The frame around every page: a skip link, the product name, navigation, who is signed in, and the
+// main region, whose content the access gate shows only to roles allowed on the page.
 import type { ReactNode } from 'react';
-
-const NAV = [{ href: '/', label: 'Status' }];
+import { AccessGate } from './access-gate';
+import { TopBar } from './top-bar';
 
 export function Shell({ children }: { children: ReactNode }) {
   return (
@@ -10,20 +10,9 @@ export function Shell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
-        <span className="brand">FaceLedger</span>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.map((item) => (
-              <li key={item.href}>
-                <Link href={item.href}>{item.label}</Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </header>
+      <TopBar />
       <main id="main" tabIndex={-1}>
-        {children}
+        <AccessGate>{children}</AccessGate>
       </main>
     </>
   );

@@ -15,6 +15,11 @@ import type { MatchingService } from '../modules/matching/matching.service.js';
 import type { ReviewsService } from '../modules/reviews/reviews.service.js';
 import type { UploadsService } from '../modules/uploads/uploads.service.js';
 import type { ImagesService } from '../modules/images/images.service.js';
+import type { LiveFeedService } from '../modules/live-feed/live-feed.service.js';
+import type { WebhooksService } from '../modules/live-feed/webhooks.service.js';
+import type { JobsService } from '../modules/jobs/jobs.service.js';
+import type { BulkImportService } from '../modules/bulk-import/bulk-import.service.js';
+import type { EvaluationService } from '../modules/evaluation/evaluation.service.js';
 
 /** The services resolvers may call; each module adds its own here. */
 export interface Services {
@@ -31,6 +36,11 @@ export interface Services {
   enrollment: EnrollmentService;
   matching: MatchingService;
   reviews: ReviewsService;
+  liveFeed: LiveFeedService;
+  webhooks: WebhooksService;
+  jobs: JobsService;
+  bulkImport: BulkImportService;
+  evaluation: EvaluationService;
 }
 
 /** Per-request GraphQL context. */

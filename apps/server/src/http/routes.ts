@@ -6,6 +6,8 @@ import { createAuditExportRouter } from '../modules/audit/audit-export.route.js'
 import { actorMiddleware } from '../modules/auth/request-actor.js';
 import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
 import { createImagesRouter } from '../modules/images/images.route.js';
+import { createBulkImportRouter } from '../modules/bulk-import/bulk-import.routes.js';
+import { createEvaluationRouter } from '../modules/evaluation/evaluation.routes.js';
 
 export function createRestRouter(services: Services): Router {
   const router = Router();
@@ -14,5 +16,7 @@ export function createRestRouter(services: Services): Router {
   router.use(createAuditExportRouter(services.audit));
   router.use(createUploadsRouter(services.uploads));
   router.use(createImagesRouter(services.images));
+  router.use(createBulkImportRouter(services.bulkImport));
+  router.use(createEvaluationRouter(services.evaluation));
   return router;
 }

@@ -1,0 +1,89 @@
+'use client';
+
+import Link from 'next/link';
+import { useParams } from 'next/navigation';
+import { useState } from 'react';
+import { GalleryForm } from '../../../components/gallery-form';
+import { canEditGalleries } from '../../../lib/access';
+import { formatDateTime, formatRetention } from '../../../lib/format';
+import { useGallery, useUpdateGallery } from '../../../queries/galleries';
+import { useSession } from '../../../queries/session';
+
+export default function GalleryPage() {
+  const { id } = useParams<{ id: string }>();
+  const { user } = useSession();
+  const { data: gallery, error, isPending } = useGallery(id);
+  const update = useUpdateGallery(id);
+  const [saved, setSaved] = useState(false);
+  const canEdit = canEditGalleries(user?.role ?? null);
+
+  return (
+    <section aria-labelledby="gallery-title">
+      <p>
+        <Link href="/galleries">← Galleries</Link>
+      </p>
+      <h1 id="gallery-title">{gallery ? gallery.name : 'Gallery'}</h1>
+      {isPending && <p role="status">Loading the gallery…</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+      {gallery && (
+        <>
+          <dl className="facts">
+            <dt>Identities</dt>
+            <dd>
+              {gallery.identityCount} (<Link href={`/identities?gallery=${gallery.id}`}>open the list</Link>)
+            </dd>
+            <dt>Created</dt>
+            <dd>{formatDateTime(gallery.createdAt)}</dd>
+            <dt>Last changed</dt>
+            <dd>{formatDateTime(gallery.updatedAt)}</dd>
+            {!canEdit && (
+              <>
+                <dt>Match threshold</dt>
+                <dd>{gallery.matchThreshold.toFixed(2)}</dd>
+                <dt>Model</dt>
+                <dd>
+                  <code>{gallery.embeddingModelId}</code>
+                </dd>
+                <dt>Probe retention</dt>
+                <dd>{formatRetention(gallery.probeRetentionDays)}</dd>
+                <dt>Likely duplicates</dt>
+                <dd>{gallery.forbidLikelyDuplicates ? 'refused' : 'warned about'}</dd>
+              </>
+            )}
+          </dl>
+          {canEdit && (
+            <>
+              <h2>Settings</h2>
+              <div role="status" className="saved">
+                {saved && !update.isPending && !update.error ? 'Saved.' : ''}
+              </div>
+              <GalleryForm
+                key={gallery.updatedAt}
+                gallery={gallery}
+                submitLabel="Save changes"
+                pendingLabel="Saving…"
+                isPending={update.isPending}
+                error={update.error}
+                onSubmit={(values) => {
+                  setSaved(false);
+                  const changes = {
+                    ...values,
+                    embeddingModelId:
+                      values.embeddingModelId && values.embeddingModelId !== gallery.embeddingModelId
+                        ? values.embeddingModelId
+                        : undefined,
+                  };
+                  update.mutate(changes, { onSuccess: () => setSaved(true) });
+                }}
+              />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+'use client';
+
+// Create or edit a gallery: name, description, match threshold (slider and number), probe retention,
+// and whether likely duplicates are refused. Errors from the API appear beside the field they name.
+import type { GalleryFieldsFragment } from '@faceledger/schema/client';
+import { useState, type FormEvent } from 'react';
+import { fieldError, formError } from '../lib/graphql-client';
+import { describedBy, Field } from './field';
+
+/** What the form submits; the same shape serves create and update. */
+export interface GalleryFormValues {
+  name: string;
+  description: string;
+  matchThreshold: number;
+  probeRetentionDays: number;
+  forbidLikelyDuplicates: boolean;
+  embeddingModelId: string | null;
+}
+
+const FIELDS = ['name', 'description', 'matchThreshold', 'probeRetentionDays', 'embeddingModelId', 'forbidLikelyDuplicates'];
+
+function checkLocally(values: { name: string; threshold: string; retention: string }): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!values.name.trim()) problems.name = 'Give the gallery a name.';
+  const threshold = Number(values.threshold);
+  if (values.threshold.trim() === '' || !Number.isFinite(threshold) || threshold <= 0 || threshold >= 1) {
+    problems.matchThreshold = 'Enter a threshold greater than 0 and less than 1, such as 0.6.';
+  }
+  const retention = Number(values.retention);
+  if (values.retention.trim() === '' || !Number.isInteger(retention) || retention < 0 || retention > 36_500) {
+    problems.probeRetentionDays = 'Enter a whole number of days from 0 to 36500.';
+  }
+  return problems;
+}
+
+export function GalleryForm({
+  gallery,
+  submitLabel,
+  pendingLabel,
+  isPending,
+  error,
+  onSubmit,
+}: {
+  gallery?: GalleryFieldsFragment;
+  submitLabel: string;
+  pendingLabel: string;
+  isPending: boolean;
+  error: unknown;
+  onSubmit: (values: GalleryFormValues) => void;
+}) {
+  const [name, setName] = useState(gallery?.name ?? '');
+  const [description, setDescription] = useState(gallery?.description ?? '');
+  const [threshold, setThreshold] = useState(String(gallery?.matchThreshold ?? 0.6));
+  const [retention, setRetention] = useState(String(gallery?.probeRetentionDays ?? 30));
+  const [forbid, setForbid] = useState(gallery?.forbidLikelyDuplicates ?? false);
+  const [model, setModel] = useState(gallery?.embeddingModelId ?? '');
+  const [local, setLocal] = useState<Record<string, string>>({});
+
+  const errorOf = (field: string) => local[field] ?? fieldError(error, field);
+  const general = formError(error, FIELDS);
+  const thresholdNumber = Number(threshold);
+  const hasFaces = gallery !== undefined && gallery.identityCount > 0;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problems = checkLocally({ name, threshold, retention });
+    setLocal(problems);
+    if (Object.keys(problems).length > 0) return;
+    onSubmit({
+      name: name.trim(),
+      description: description.trim(),
+      matchThreshold: Number(threshold),
+      probeRetentionDays: Number(retention),
+      forbidLikelyDuplicates: forbid,
+      embeddingModelId: model.trim() === '' ? null : model.trim(),
+    });
+  }
+
+  const thresholdHint = (
+    <>
+      A candidate whose cosine similarity reaches this value is reported as a MATCH. Higher means fewer false
+      matches but more missed ones; 0.5–0.7 suits most galleries.
+      {Number.isFinite(thresholdNumber) && thresholdNumber > 0 && thresholdNumber < 1 && (
+        <> Currently {thresholdNumber.toFixed(2)}: {thresholdNumber >= 0.7 ? 'strict' : thresholdNumber >= 0.5 ? 'balanced' : 'lenient'}.</>
+      )}
+    </>
+  );
+
+  return (
+    <form className="panel form" onSubmit={submit} noValidate>
+      {general && (
+        <p role="alert" className="error">
+          {general}
+        </p>
+      )}
+      <Field id="gallery-name" label="Name" error={errorOf('name')}>
+        <input
+          id="gallery-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={200}
+          aria-invalid={errorOf('name') ? true : undefined}
+          aria-describedby={describedBy('gallery-name', undefined, errorOf('name'))}
+        />
+      </Field>
+      <Field id="gallery-description" label="Description (optional)" error={errorOf('description')}>
+        <textarea
+          id="gallery-description"
+          value={description}
+          rows={2}
+          onChange={(e) => setDescription(e.target.value)}
+          aria-invalid={errorOf('description') ? true : undefined}
+          aria-describedby={describedBy('gallery-description', undefined, errorOf('description'))}
+        />
+      </Field>
+      <Field id="gallery-threshold" label="Match threshold" hint={thresholdHint} error={errorOf('matchThreshold')}>
+        <div className="slider-row">
+          <input
+            type="range"
+            min={0.01}
+            max={0.99}
+            step={0.01}
+            value={Number.isFinite(thresholdNumber) ? thresholdNumber : 0.6}
+            onChange={(e) => setThreshold(e.target.value)}
+            aria-label="Match threshold slider"
+            aria-describedby="gallery-threshold-hint"
+          />
+          <input
+            id="gallery-threshold"
+            type="number"
+            inputMode="decimal"
+            min={0.01}
+            max={0.99}
+            step={0.01}
+            className="number"
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+            aria-invalid={errorOf('matchThreshold') ? true : undefined}
+            aria-describedby={describedBy('gallery-threshold', thresholdHint, errorOf('matchThreshold'))}
+          />
+        </div>
+      </Field>
+      <Field
+        id="gallery-retention"
+        label="Probe image retention (days)"
+        hint="How long the photos sent to identify and verify are kept for review before they are deleted. 0 keeps none."
+        error={errorOf('probeRetentionDays')}
+      >
+        <input
+          id="gallery-retention"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={36500}
+          step={1}
+          className="number"
+          value={retention}
+          onChange={(e) => setRetention(e.target.value)}
+          aria-invalid={errorOf('probeRetentionDays') ? true : undefined}
+          aria-describedby={describedBy(
+            'gallery-retention',
+            'hint',
+            errorOf('probeRetentionDays'),
+          )}
+        />
+      </Field>
+      <Field
+        id="gallery-model"
+        label="Embedding model"
+        hint={
+          hasFaces
+            ? 'Fixed while the gallery holds identities: faces of different models cannot be compared.'
+            : 'Leave empty for the recognition engine’s default model.'
+        }
+        error={errorOf('embeddingModelId')}
+      >
+        <input
+          id="gallery-model"
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          readOnly={hasFaces}
+          aria-invalid={errorOf('embeddingModelId') ? true : undefined}
+          aria-describedby={describedBy('gallery-model', 'hint', errorOf('embeddingModelId'))}
+        />
+      </Field>
+      <div className="field field-check">
+        <input
+          id="gallery-forbid"
+          type="checkbox"
+          checked={forbid}
+          onChange={(e) => setForbid(e.target.checked)}
+          aria-describedby="gallery-forbid-hint"
+        />
+        <label htmlFor="gallery-forbid">Refuse likely duplicates</label>
+        <p id="gallery-forbid-hint" className="hint">
+          When on, enrolling a face that looks like another identity of this gallery is refused instead of warned about.
+        </p>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button" disabled={isPending}>
+          {isPending ? pendingLabel : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+// Which roles may open which page: the one table the navigation and the page guard both read.
+// Add a line here when adding a page; the first matching prefix wins, so list deeper paths first.
+import type { Role } from '@faceledger/schema/client';
+
+/** Every role, for pages that any signed-in user may open. */
+export const ALL_ROLES: readonly Role[] = ['ADMIN', 'HR', 'REVIEWER', 'AUDITOR'];
+
+/** A page of the dashboard and who may open it. */
+export interface PageAccess {
+  /** Path prefix: "/galleries" also covers "/galleries/123". */
+  path: string;
+  /** Roles that may open it; null for public pages (no sign-in needed). */
+  roles: readonly Role[] | null;
+  /** Label in the main navigation; pages without one are reached from other pages. */
+  navLabel?: string;
+}
+
+export const PAGES: readonly PageAccess[] = [
+  { path: '/sign-in', roles: null },
+  { path: '/galleries/new', roles: ['ADMIN'] },
+  { path: '/galleries', roles: ['ADMIN', 'HR'], navLabel: 'Galleries' },
+  { path: '/identities', roles: ['ADMIN', 'HR'], navLabel: 'Identities' },
+  { path: '/identify', roles: ['ADMIN', 'HR', 'REVIEWER'], navLabel: 'Identify' },
+  { path: '/reviews', roles: ['ADMIN', 'REVIEWER'], navLabel: 'Reviews' },
+  { path: '/audit', roles: ['ADMIN', 'AUDITOR'], navLabel: 'Audit' },
+  { path: '/settings', roles: ['ADMIN'], navLabel: 'Settings' },
+  { path: '/', roles: null, navLabel: 'Status' },
+];
+
+function matches(pathname: string, path: string): boolean {
+  if (path === '/') return pathname === '/';
+  return pathname === path || pathname.startsWith(`${path}/`);
+}
+
+/** The access rule of a pathname; unknown paths need a signed-in user of any role. */
+export function accessOf(pathname: string): PageAccess {
+  return PAGES.find((page) => matches(pathname, page.path)) ?? { path: pathname, roles: ALL_ROLES };
+}
+
+/** True when a visitor with `role` (null: not signed in) may open `pathname`. */
+export function canOpen(pathname: string, role: Role | null): boolean {
+  const { roles } = accessOf(pathname);
+  if (roles === null) return true;
+  return role !== null && roles.includes(role);
+}
+
+/** The navigation entries `role` may see, in display order (Status first). */
+export function navFor(role: Role | null): Array<{ href: string; label: string }> {
+  const entries = PAGES.filter((page) => page.navLabel && canOpen(page.path, role)).map((page) => ({
+    href: page.path,
+    label: page.navLabel ?? page.path,
+  }));
+  return [...entries.filter((e) => e.href === '/'), ...entries.filter((e) => e.href !== '/')];
+}
+
+/** Galleries may be created and changed by admins only (galleries.write on the server). */
+export function canEditGalleries(role: Role | null): boolean {
+  return role === 'ADMIN';
+}
+
+/** Identities may be created, changed, enrolled and erased by ADMIN and HR. */
+export function canWriteIdentities(role: Role | null): boolean {
+  return role === 'ADMIN' || role === 'HR';
+}
+
+/** A same-site path to return to after sign-in; anything else (another origin, //host) becomes "/". */
+export function safeNextPath(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/sign-in')) return '/';
+  return next;
+}
