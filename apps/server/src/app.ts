@@ -1,9 +1,11 @@
-// Builds the HTTP server: Apollo Server 5 at /graphql and the REST routes, over the given services.
+// Builds the HTTP server: Apollo Server 5 at /graphql, GraphQL subscriptions over graphql-ws on the
+// same path (WebSocket upgrade, one executable schema for both) and the REST routes, over the given services.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { loadTypeDefs } from '@faceledger/schema';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -14,6 +16,7 @@ import { createQueryLimits } from './graphql/security.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { createRestRouter } from './http/routes.js';
 import { resolveGraphQLActor } from './modules/auth/request-actor.js';
+import { attachGraphQLWebSocket } from './modules/live-feed/graphql-ws.server.js';
 
 /** What the HTTP layer needs to run. */
 export interface AppOptions {
@@ -34,9 +37,19 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   const httpServer = http.createServer(app);
 
   const limits = createQueryLimits();
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  const formatError = createFormatError(logger.child({ module: 'graphql' }));
+  const subscriptions = attachGraphQLWebSocket({
+    httpServer,
+    path: '/graphql',
+    schema,
+    services,
+    logger: logger.child({ module: 'graphql-ws' }),
+    validationRules: limits.validationRules,
+    formatError,
+  });
   const apollo = new ApolloServer<AppContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
@@ -44,7 +57,7 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     stopOnTerminationSignals: false,
     logger: logger.child({ module: 'apollo' }),
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(logger.child({ module: 'graphql' })),
+    formatError,
   });
   await apollo.start();
 
@@ -74,6 +87,7 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   return {
     httpServer,
     async stop() {
+      await subscriptions.close();
       await apollo.stop();
     },
   };

@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { createFirstAdminFromSettings } from './modules/users/first-admin.js';
 import { createServices } from './services.js';
 import { startProbeRetentionJob } from './modules/matching/probe-retention.job.js';
+import { startWebhookWorker } from './modules/live-feed/webhook-worker.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -57,6 +58,13 @@ await createFirstAdminFromSettings(
 );
 
 const stopRetentionJob = startProbeRetentionJob(services, logger.child({ module: 'retention' }));
+const stopWebhookWorker = startWebhookWorker(services, logger.child({ module: 'webhooks' }), {
+  intervalMs: env.FACELEDGER_WEBHOOK_INTERVAL_SECONDS * 1000,
+});
+
+// Bulk imports and evaluations; a job left RUNNING by a crash resumes once its lease expires.
+const jobRunner = services.jobs.createRunner(logger.child({ module: 'jobs' }));
+jobRunner.start();
 
 const app = await createApp({
   services,
@@ -81,6 +89,8 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   force.unref();
   stopRetentionJob();
+  await stopWebhookWorker();
+  await jobRunner.stop();
   await app.stop();
   await recognition.close();
   await db.close();

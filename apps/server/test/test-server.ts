@@ -11,6 +11,7 @@ import { createApp } from '../src/app.js';
 import { FileImageStore } from '../src/infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from '../src/infrastructure/recognition/recognition.repository.js';
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from '../src/modules/auth/auth-settings.js';
+import type { Services } from '../src/graphql/context.js';
 import { createServices } from '../src/services.js';
 
 export interface TestServer {
@@ -18,6 +19,8 @@ export interface TestServer {
   db: TestDatabase;
   imageStore: FileImageStore;
   recognition: RecognitionRepository;
+  /** The server's services, for tests that drive what no HTTP call reaches (the webhook worker's deliverDue). */
+  services: Services;
   /** POSTs a GraphQL operation and returns the parsed body. */
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -39,15 +42,16 @@ export async function startTestServer(
     { enabled: options.recognition ?? false, backend: 'wasm', workers: 1 },
     logger,
   );
+  const services = createServices({
+    db,
+    imageStore,
+    recognition,
+    logger,
+    version: 'test',
+    auth: { ...DEFAULT_AUTH_SETTINGS, ...options.auth },
+  });
   const app = await createApp({
-    services: createServices({
-      db,
-      imageStore,
-      recognition,
-      logger,
-      version: 'test',
-      auth: { ...DEFAULT_AUTH_SETTINGS, ...options.auth },
-    }),
+    services,
     logger,
     maxBodyBytes: 15 * 1024 * 1024,
   });
@@ -59,6 +63,7 @@ export async function startTestServer(
     db,
     imageStore,
     recognition,
+    services,
     async graphql(query, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -9,5 +9,7 @@ import { usersResolvers } from '../modules/users/users.resolvers.js';
 import { enrollmentResolvers } from '../modules/enrollment/enrollment.resolvers.js';
 import { matchingResolvers } from '../modules/matching/matching.resolvers.js';
 import { reviewsResolvers } from '../modules/reviews/reviews.resolvers.js';
+import { liveFeedResolvers } from '../modules/live-feed/live-feed.resolvers.js';
+import { jobsResolvers } from '../modules/jobs/jobs.resolvers.js';
 
-export const resolvers = [healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers];
+export const resolvers = [healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers];

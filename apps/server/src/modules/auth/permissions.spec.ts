@@ -28,6 +28,8 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'webhooks.manage': ['A...', '.....'],
   'audit.read': ['A..U', '.....'],
   'audit.export': ['A..U', '.....'],
+  'imports.run': ['AH..', '.....'],
+  'evaluations.run': ['A..U', '.....'],
 };
 
 const ROLE_LETTERS: Record<Role, string> = { ADMIN: 'A', HR: 'H', REVIEWER: 'R', AUDITOR: 'U' };

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'webhooks.manage': { roles: ['ADMIN'], scopes: [] },
   'audit.read': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
   'audit.export': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
+  'imports.run': { roles: ['ADMIN', 'HR'], scopes: [] },
+  'evaluations.run': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,81 @@
+// The worker loop: runs at start, on every published event and on its interval, one run at a
+// time, repeating while runs find due deliveries; stop() waits for the run in flight.
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DeliveryRun } from './webhooks.service.js';
+import { startWebhookWorker } from './webhook-worker.js';
+
+const IDLE: DeliveryRun = { attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
+const BUSY: DeliveryRun = { attempted: 1, succeeded: 1, retrying: 0, failed: 0 };
+
+describe('startWebhookWorker', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs at start, again while deliveries were due, on each published event and each interval', async () => {
+    vi.useFakeTimers();
+    const runs = [BUSY, IDLE];
+    const deliverDue = vi.fn(async () => runs.shift() ?? IDLE);
+    let published: (() => void) | null = null;
+    const stop = startWebhookWorker(
+      {
+        webhooks: { deliverDue },
+        liveFeed: {
+          onPublished: (listener) => {
+            published = listener;
+            return () => {
+              published = null;
+            };
+          },
+        },
+      },
+      pino({ level: 'silent' }),
+      { intervalMs: 5000 },
+    );
+    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
+    published!();
+    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(3));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(deliverDue).toHaveBeenCalledTimes(4);
+    await stop();
+    expect(published).toBeNull();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(deliverDue).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps going after a failed run and lets stop() wait for the run in flight', async () => {
+    let release: () => void = () => undefined;
+    const deliverDue = vi
+      .fn<() => Promise<DeliveryRun>>()
+      .mockRejectedValueOnce(new Error('database gone'))
+      .mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve(IDLE))));
+    let kick: () => void = () => undefined;
+    const stop = startWebhookWorker(
+      {
+        webhooks: { deliverDue },
+        liveFeed: {
+          onPublished: (listener) => {
+            kick = listener;
+            return () => undefined;
+          },
+        },
+      },
+      pino({ level: 'silent' }),
+      { intervalMs: 60_000 },
+    );
+    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    kick();
+    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
+    let stopped = false;
+    const stopping = stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});

@@ -1,0 +1,51 @@
+// The webhook worker of a running server: calls deliverDue() every interval and at once when an
+// event is published, one run at a time, going on while runs find due deliveries.
+import type { Logger } from 'pino';
+import type { LiveFeedService } from './live-feed.service.js';
+import type { WebhooksService } from './webhooks.service.js';
+
+/** Starts the worker; the returned function stops it and waits for the attempt in flight. */
+export function startWebhookWorker(
+  services: { webhooks: Pick<WebhooksService, 'deliverDue'>; liveFeed: Pick<LiveFeedService, 'onPublished'> },
+  logger: Logger,
+  options: { intervalMs: number },
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          const run = await services.webhooks.deliverDue(new Date());
+          if (run.attempted > 0) {
+            logger.info(run, 'webhook deliveries attempted');
+            again = true;
+          }
+        } catch (error) {
+          logger.error({ err: error }, 'webhook delivery run failed; retrying at the next interval');
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+  };
+
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  const unlisten = services.liveFeed.onPublished(tick);
+  tick();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    unlisten();
+    await running;
+  };
+}
