@@ -35,6 +35,10 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Keep idle connections open longer than the admin's proxy keeps them (undici: 60 s), so the
+  // proxy never reuses a socket this server is closing (that surfaced as ECONNRESET / HTTP 500).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const limits = createQueryLimits();
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });

@@ -26,7 +26,13 @@ export function IdentifyOverlay({
 }) {
   const font = Math.max(width, height) * 0.035;
   return (
-    <svg className="identify-overlay" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet">
+    <svg
+      className="identify-overlay"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={label}
+      preserveAspectRatio="xMidYMid meet"
+    >
       <image href={src} x={0} y={0} width={width} height={height} />
       {faces.map((face, index) => {
         const color = face.decision === 'MATCH' ? '#22d36b' : '#ffb020';
@@ -44,8 +50,20 @@ export function IdentifyOverlay({
               strokeWidth={isActive ? 5 : 3}
               vectorEffect="non-scaling-stroke"
             />
-            <rect x={face.box.x} y={tagY} width={Math.max(font * 1.6, face.box.width)} height={font * 1.5} fill={color} />
-            <text x={face.box.x + font * 0.3} y={tagY + font * 1.1} fontSize={font} fontWeight={700} fill="#111">
+            <rect
+              x={face.box.x}
+              y={tagY}
+              width={Math.max(font * 1.6, face.box.width)}
+              height={font * 1.5}
+              fill={color}
+            />
+            <text
+              x={face.box.x + font * 0.3}
+              y={tagY + font * 1.1}
+              fontSize={font}
+              fontWeight={700}
+              fill="#111"
+            >
               {index + 1} {face.label}
             </text>
           </g>

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useId, type Ref } from 'react';
 import { formatDateTime } from '../lib/format';
 import type { QueueEvent } from '../queries/reviews';
+import { RefCode } from './audit-ref';
 import { boxOf, StoredFaceImage } from './face-image';
 import { ScoreBar, scoreFloor } from './identify-score-bar';
 
@@ -21,7 +22,12 @@ const MAX_FACES = 4;
 
 /** A flagged event: a candidate reached the threshold but the decision is not MATCH (demoted or suspended). */
 export function isFlagged(event: QueueEvent): boolean {
-  return event.threshold !== null && event.topScore !== null && event.topScore >= event.threshold && event.decision !== 'MATCH';
+  return (
+    event.threshold !== null &&
+    event.topScore !== null &&
+    event.topScore >= event.threshold &&
+    event.decision !== 'MATCH'
+  );
 }
 
 export function ReviewCard({
@@ -39,19 +45,19 @@ export function ReviewCard({
   onReject,
   onReassign,
 }: {
-    ref?: Ref<HTMLElement>;
-    event: QueueEvent;
-    galleryName: string;
-    isActive: boolean;
-    isSelected: boolean;
-    isBusy: boolean;
-    draft: ReviewDraft;
-    onDraft: (draft: ReviewDraft) => void;
-    onSelect: (selected: boolean) => void;
-    onActivate: () => void;
-    onConfirm: () => void;
-    onReject: () => void;
-    onReassign: () => void;
+  ref?: Ref<HTMLElement>;
+  event: QueueEvent;
+  galleryName: string;
+  isActive: boolean;
+  isSelected: boolean;
+  isBusy: boolean;
+  draft: ReviewDraft;
+  onDraft: (draft: ReviewDraft) => void;
+  onSelect: (selected: boolean) => void;
+  onActivate: () => void;
+  onConfirm: () => void;
+  onReject: () => void;
+  onReassign: () => void;
 }) {
   const titleId = useId();
   const noteId = useId();
@@ -60,7 +66,8 @@ export function ReviewCard({
     event.candidates.map((c) => c.score),
     threshold,
   );
-  const chosen = event.candidates.find((c) => c.identity.id === draft.identityId) ?? event.candidates[0] ?? null;
+  const chosen =
+    event.candidates.find((c) => c.identity.id === draft.identityId) ?? event.candidates[0] ?? null;
   const hasCandidate = chosen !== null;
   const when = formatDateTime(event.createdAt);
 
@@ -88,15 +95,21 @@ export function ReviewCard({
           ) : (
             <li className="badge badge-warn">Near the threshold</li>
           )}
-          <li className="badge badge-muted">{event.decision === 'MATCH' ? 'Decided: match' : event.decision === 'NO_MATCH' ? 'Decided: no match' : 'Decided: unknown'}</li>
+          <li className="badge badge-muted">
+            {event.decision === 'MATCH'
+              ? 'Decided: match'
+              : event.decision === 'NO_MATCH'
+                ? 'Decided: no match'
+                : 'Decided: unknown'}
+          </li>
         </ul>
       </header>
       <p className="muted small review-facts">
-        Top score {event.topScore === null ? '—' : event.topScore.toFixed(3)}, threshold {event.threshold?.toFixed(2) ?? '—'}, model{' '}
-        <code>{event.modelId}</code>
+        Top score {event.topScore === null ? '—' : event.topScore.toFixed(3)}, threshold{' '}
+        {event.threshold?.toFixed(2) ?? '—'}, model <code>{event.modelId}</code>
         {event.requester && (
           <>
-            , by <code>{event.requester}</code>
+            , by <RefCode value={event.requester} />
           </>
         )}
       </p>
@@ -104,9 +117,16 @@ export function ReviewCard({
         <figure className="review-figure">
           <div className="face-frame">
             {event.probeImageAvailable ? (
-              <StoredFaceImage imageKey={event.probeSha256} box={null} size={256} label={`Probe photo of the event of ${when}`} />
+              <StoredFaceImage
+                imageKey={event.probeSha256}
+                box={null}
+                size={256}
+                label={`Probe photo of the event of ${when}`}
+              />
             ) : (
-              <span className="muted small review-gone">The probe photo is no longer kept (the gallery&apos;s retention).</span>
+              <span className="muted small review-gone">
+                The probe photo is no longer kept (the gallery&apos;s retention).
+              </span>
             )}
           </div>
           <figcaption>Probe</figcaption>
@@ -134,7 +154,9 @@ export function ReviewCard({
               <>
                 <Link href={`/identities/${chosen.identity.id}`}>{chosen.identity.displayName}</Link>{' '}
                 <code className="muted">{chosen.identity.externalId}</code>
-                {chosen.identity.faces.length > MAX_FACES && <span className="muted small"> (+{chosen.identity.faces.length - MAX_FACES} more)</span>}
+                {chosen.identity.faces.length > MAX_FACES && (
+                  <span className="muted small"> (+{chosen.identity.faces.length - MAX_FACES} more)</span>
+                )}
               </>
             ) : (
               'Candidate'
@@ -155,8 +177,11 @@ export function ReviewCard({
                 onChange={() => onDraft({ ...draft, identityId: candidate.identity.id })}
               />
               <span className="review-candidate-name">
-                {candidate.rank}. {candidate.identity.displayName} <code className="muted">{candidate.identity.externalId}</code>
-                {candidate.identity.status !== 'ACTIVE' && <span className="badge badge-warn"> {candidate.identity.status.toLowerCase()}</span>}
+                {candidate.rank}. {candidate.identity.displayName}{' '}
+                <code className="muted">{candidate.identity.externalId}</code>
+                {candidate.identity.status !== 'ACTIVE' && (
+                  <span className="badge badge-warn"> {candidate.identity.status.toLowerCase()}</span>
+                )}
               </span>
               <ScoreBar score={candidate.score} threshold={threshold} floor={floor} />
             </label>
@@ -165,16 +190,40 @@ export function ReviewCard({
       )}
       <div className="field">
         <label htmlFor={noteId}>Note (optional)</label>
-        <textarea id={noteId} rows={2} maxLength={2000} value={draft.note} onChange={(e) => onDraft({ ...draft, note: e.target.value })} />
+        <textarea
+          id={noteId}
+          rows={2}
+          maxLength={2000}
+          value={draft.note}
+          onChange={(e) => onDraft({ ...draft, note: e.target.value })}
+        />
       </div>
       <div className="actions">
-        <button type="button" className="button" disabled={isBusy || !hasCandidate} aria-keyshortcuts="c" onClick={onConfirm}>
+        <button
+          type="button"
+          className="button"
+          disabled={isBusy || !hasCandidate}
+          aria-keyshortcuts={isActive ? 'c' : undefined}
+          onClick={onConfirm}
+        >
           Confirm <kbd aria-hidden="true">c</kbd>
         </button>
-        <button type="button" className="button button-danger" disabled={isBusy || !hasCandidate} aria-keyshortcuts="r" onClick={onReject}>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={isBusy || !hasCandidate}
+          aria-keyshortcuts={isActive ? 'r' : undefined}
+          onClick={onReject}
+        >
           Reject <kbd aria-hidden="true">r</kbd>
         </button>
-        <button type="button" className="button button-quiet" disabled={isBusy || event.galleryId === null} aria-keyshortcuts="a" onClick={onReassign}>
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={isBusy || event.galleryId === null}
+          aria-keyshortcuts={isActive ? 'a' : undefined}
+          onClick={onReassign}
+        >
           Reassign… <kbd aria-hidden="true">a</kbd>
         </button>
       </div>

@@ -96,7 +96,13 @@ export function ReassignDialog({
         </fieldset>
         <div className="field">
           <label htmlFor={noteId}>Note (optional)</label>
-          <textarea id={noteId} rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
+          <textarea
+            id={noteId}
+            rows={2}
+            maxLength={2000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
         </div>
         {error && (
           <p role="alert" className="error">

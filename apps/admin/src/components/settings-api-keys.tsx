@@ -19,7 +19,13 @@ const SCOPES: ReadonlyArray<{ value: ApiKeyScope; hint: string }> = [
   { value: 'read', hint: 'read galleries, identities and match events' },
 ];
 
-function CreateKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, key: ApiKeyFieldsFragment) => void; onCancel: () => void }) {
+function CreateKeyForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (secret: string, key: ApiKeyFieldsFragment) => void;
+  onCancel: () => void;
+}) {
   const galleries = useGalleries();
   const create = useCreateApiKey();
   const [name, setName] = useState('');
@@ -35,7 +41,11 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, ke
         setTried(true);
         if (noScope || !name.trim()) return;
         create.mutate(
-          { name: name.trim(), scopes: SCOPES.map((s) => s.value).filter((s) => scopes.has(s)), galleryId: galleryId || null },
+          {
+            name: name.trim(),
+            scopes: SCOPES.map((s) => s.value).filter((s) => scopes.has(s)),
+            galleryId: galleryId || null,
+          },
           { onSuccess: (created) => onCreated(created.secret, created.apiKey) },
         );
       }}
@@ -51,7 +61,10 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, ke
           onChange={(e) => setName(e.target.value)}
         />
       </Field>
-      <fieldset className="scope-choice" aria-describedby={tried && noScope ? 'new-key-scopes-error' : undefined}>
+      <fieldset
+        className="scope-choice"
+        aria-describedby={tried && noScope ? 'new-key-scopes-error' : undefined}
+      >
         <legend>Scopes</legend>
         {SCOPES.map((scope) => (
           <label key={scope.value} className="review-candidate">
@@ -78,8 +91,17 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, ke
           </p>
         )}
       </fieldset>
-      <Field id="new-key-gallery" label="Gallery" hint="Limit the key to one gallery, or let it reach every gallery.">
-        <select id="new-key-gallery" value={galleryId} aria-describedby="new-key-gallery-hint" onChange={(e) => setGalleryId(e.target.value)}>
+      <Field
+        id="new-key-gallery"
+        label="Gallery"
+        hint="Limit the key to one gallery, or let it reach every gallery."
+      >
+        <select
+          id="new-key-gallery"
+          value={galleryId}
+          aria-describedby="new-key-gallery-hint"
+          onChange={(e) => setGalleryId(e.target.value)}
+        >
           <option value="">Every gallery</option>
           {galleries.data?.map((g) => (
             <option key={g.id} value={g.id}>
@@ -106,16 +128,28 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, ke
   );
 }
 
-function SecretOnce({ secret, apiKey, onDone }: { secret: string; apiKey: ApiKeyFieldsFragment; onDone: () => void }) {
+function SecretOnce({
+  secret,
+  apiKey,
+  onDone,
+}: {
+  secret: string;
+  apiKey: ApiKeyFieldsFragment;
+  onDone: () => void;
+}) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
       <p className="secret-warning" role="note">
-        <strong>Copy this secret now.</strong> It is shown only once: FaceLedger stores only its hash. If it is lost, revoke the key and create
-        another.
+        <strong>Copy this secret now.</strong> It is shown only once: FaceLedger stores only its hash. If it
+        is lost, revoke the key and create another.
       </p>
-      <Field id="new-key-secret" label={`Secret of “${apiKey.name}”`} hint="Send it as “Authorization: Bearer <secret>”.">
+      <Field
+        id="new-key-secret"
+        label={`Secret of “${apiKey.name}”`}
+        hint="Send it as “Authorization: Bearer <secret>”."
+      >
         <input
           ref={input}
           id="new-key-secret"
@@ -148,7 +182,11 @@ function SecretOnce({ secret, apiKey, onDone }: { secret: string; apiKey: ApiKey
         </button>
       </div>
       <p role="status" className={copied === 'yes' ? 'saved' : 'muted'}>
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'The browser refused; the secret is selected: press Ctrl+C (⌘C).' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'no'
+            ? 'The browser refused; the secret is selected: press Ctrl+C (⌘C).'
+            : ''}
       </p>
     </>
   );
@@ -219,12 +257,20 @@ export function SettingsApiKeys() {
                       ))}
                     </ul>
                   </td>
-                  <td>{key.galleryId ? galleryName(key.galleryId) : <span className="muted">Every gallery</span>}</td>
+                  <td>
+                    {key.galleryId ? (
+                      galleryName(key.galleryId)
+                    ) : (
+                      <span className="muted">Every gallery</span>
+                    )}
+                  </td>
                   <td className="small">
                     {formatDateTime(key.createdAt)}
                     {key.createdBy && <div className="muted">by {key.createdBy.email}</div>}
                   </td>
-                  <td className="small">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : <span className="muted">never</span>}</td>
+                  <td className="small">
+                    {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : <span className="muted">never</span>}
+                  </td>
                   <td>
                     {key.revokedAt ? (
                       <span className="badge badge-bad" title={`Revoked ${formatDateTime(key.revokedAt)}`}>
@@ -273,7 +319,10 @@ export function SettingsApiKeys() {
             }}
           />
         ) : (
-          <CreateKeyForm onCreated={(secret, apiKey) => setCreated({ secret, apiKey })} onCancel={() => setCreating(false)} />
+          <CreateKeyForm
+            onCreated={(secret, apiKey) => setCreated({ secret, apiKey })}
+            onCancel={() => setCreating(false)}
+          />
         )}
       </Dialog>
       <ConfirmDialog
@@ -288,8 +337,8 @@ export function SettingsApiKeys() {
         onConfirm={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })}
       >
         <p>
-          Requests with <code>{revoking?.prefix}_…</code> are refused from now on. This cannot be undone; integrators using it need a new
-          key.
+          Requests with <code>{revoking?.prefix}_…</code> are refused from now on. This cannot be undone;
+          integrators using it need a new key.
         </p>
       </ConfirmDialog>
     </section>

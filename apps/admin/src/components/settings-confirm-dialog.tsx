@@ -37,10 +37,21 @@ export function ConfirmDialog({
         </p>
       )}
       <div className="actions">
-        <button type="button" className={danger ? 'button button-danger' : 'button'} disabled={isPending} onClick={onConfirm}>
+        <button
+          type="button"
+          className={danger ? 'button button-danger' : 'button'}
+          disabled={isPending}
+          onClick={onConfirm}
+        >
           {isPending ? pendingLabel : confirmLabel}
         </button>
-        <button type="button" className="button button-quiet" data-autofocus disabled={isPending} onClick={onCancel}>
+        <button
+          type="button"
+          className="button button-quiet"
+          data-autofocus
+          disabled={isPending}
+          onClick={onCancel}
+        >
           Cancel
         </button>
       </div>

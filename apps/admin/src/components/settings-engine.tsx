@@ -24,8 +24,20 @@ export function SettingsEngine() {
         <dl className="facts">
           <dt>State</dt>
           <dd>
-            <span className={recognition.state === 'READY' ? 'badge badge-ok' : recognition.state === 'FAILED' ? 'badge badge-bad' : 'badge badge-warn'}>
-              {recognition.state === 'READY' ? 'Ready' : recognition.state === 'FAILED' ? 'Failed' : 'Loading'}
+            <span
+              className={
+                recognition.state === 'READY'
+                  ? 'badge badge-ok'
+                  : recognition.state === 'FAILED'
+                    ? 'badge badge-bad'
+                    : 'badge badge-warn'
+              }
+            >
+              {recognition.state === 'READY'
+                ? 'Ready'
+                : recognition.state === 'FAILED'
+                  ? 'Failed'
+                  : 'Loading'}
             </span>
             {recognition.error && <span className="error"> {recognition.error}</span>}
           </dd>
@@ -41,7 +53,9 @@ export function SettingsEngine() {
           </dd>
         </dl>
       )}
-      <p className="hint">Backend, workers and the default model are set where the server starts (its environment), not here.</p>
+      <p className="hint">
+        Backend, workers and the default model are set where the server starts (its environment), not here.
+      </p>
       <h3>Models per gallery</h3>
       {galleries.error && (
         <p role="alert" className="error">

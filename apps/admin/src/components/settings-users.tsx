@@ -26,7 +26,12 @@ function RoleCell({ user, isSelf }: { user: UserFieldsFragment; isSelf: boolean 
       <label htmlFor={id} className="visually-hidden">
         Role of {user.email}
       </label>
-      <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)} disabled={update.isPending}>
+      <select
+        id={id}
+        value={role}
+        onChange={(e) => setRole(e.target.value as Role)}
+        disabled={update.isPending}
+      >
         {ROLES.map((r) => (
           <option key={r.value} value={r.value}>
             {r.label}
@@ -68,12 +73,20 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
       }}
     >
       <Field id="new-user-email" label="Email">
-        <input id="new-user-email" type="email" required autoComplete="off" data-autofocus value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="new-user-email"
+          type="email"
+          required
+          autoComplete="off"
+          data-autofocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </Field>
       <Field
         id="new-user-password"
         label="Password"
-        hint="At least 12 characters. Give it to the person over a safe channel; they cannot change it themselves yet."
+        hint="At least 12 characters. Hand it over safely; only an admin can change it later."
         error={tooShort ? `${12 - password.length} more characters needed.` : undefined}
       >
         <input
@@ -92,7 +105,13 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
         <legend>Role</legend>
         {ROLES.map((r) => (
           <label key={r.value} className="review-candidate">
-            <input type="radio" name="new-user-role" value={r.value} checked={role === r.value} onChange={() => setRole(r.value)} />
+            <input
+              type="radio"
+              name="new-user-role"
+              value={r.value}
+              checked={role === r.value}
+              onChange={() => setRole(r.value)}
+            />
             <span>
               <strong>{r.label}</strong> <span className="muted small">{r.hint}</span>
             </span>
@@ -165,13 +184,19 @@ export function SettingsUsers() {
                       <RoleCell key={user.role} user={user} isSelf={isSelf} />
                     </td>
                     <td>
-                      <span className={user.disabled ? 'badge badge-muted' : 'badge badge-ok'}>{user.disabled ? 'Disabled' : 'Active'}</span>
+                      <span className={user.disabled ? 'badge badge-muted' : 'badge badge-ok'}>
+                        {user.disabled ? 'Disabled' : 'Active'}
+                      </span>
                     </td>
                     <td className="small">{formatDateTime(user.createdAt)}</td>
                     <td className="row-actions">
                       <button
                         type="button"
-                        className={user.disabled ? 'button button-quiet button-small' : 'button button-quiet button-small danger-text'}
+                        className={
+                          user.disabled
+                            ? 'button button-quiet button-small'
+                            : 'button button-quiet button-small danger-text'
+                        }
                         onClick={() => {
                           update.reset();
                           if (user.disabled) update.mutate({ id: user.id, input: { disabled: false } });
@@ -206,11 +231,17 @@ export function SettingsUsers() {
         isPending={update.isPending}
         error={update.error?.message ?? null}
         onCancel={() => setToggling(null)}
-        onConfirm={() => toggling && update.mutate({ id: toggling.id, input: { disabled: true } }, { onSuccess: () => setToggling(null) })}
+        onConfirm={() =>
+          toggling &&
+          update.mutate(
+            { id: toggling.id, input: { disabled: true } },
+            { onSuccess: () => setToggling(null) },
+          )
+        }
       >
         <p>
-          They are signed out at once and cannot sign in until enabled again. Their reviews and audit entries stay. The last enabled admin
-          cannot be disabled.
+          They are signed out at once and cannot sign in until enabled again. Their reviews and audit entries
+          stay. The last enabled admin cannot be disabled.
         </p>
       </ConfirmDialog>
     </section>

@@ -24,6 +24,8 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/reviews', roles: ['ADMIN', 'REVIEWER'], navLabel: 'Reviews' },
   { path: '/audit', roles: ['ADMIN', 'AUDITOR'], navLabel: 'Audit' },
   { path: '/settings', roles: ['ADMIN'], navLabel: 'Settings' },
+  { path: '/imports', roles: ['ADMIN', 'HR'], navLabel: 'Imports' },
+  { path: '/evaluation', roles: ['ADMIN', 'AUDITOR'], navLabel: 'Evaluation' },
   { path: '/', roles: null, navLabel: 'Status' },
 ];
 

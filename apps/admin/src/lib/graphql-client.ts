@@ -51,6 +51,13 @@ export async function request<TResult, TVariables>(
     const field = typeof first.extensions?.field === 'string' ? first.extensions.field : undefined;
     throw new ApiError(first.message, first.extensions?.code ?? 'UNKNOWN', field);
   }
-  if (!body?.data) throw new ApiError(`The API answered ${response.status} without data.`, 'BAD_RESPONSE');
+  if (!body?.data) {
+    throw new ApiError(
+      response.status >= 500
+        ? `The FaceLedger API is not answering properly (HTTP ${response.status}). Check that the server is running, then try again.`
+        : `The API answered HTTP ${response.status} without data. Reload the page and try again.`,
+      'BAD_RESPONSE',
+    );
+  }
   return body.data;
 }

@@ -1,5 +1,9 @@
 // react-query hooks over the audit ledger: a filtered page of entries and the chain check.
-import { AuditLogDocument, VerifyAuditChainDocument, type AuditLogQueryVariables } from '@faceledger/schema/client';
+import {
+  AuditLogDocument,
+  VerifyAuditChainDocument,
+  type AuditLogQueryVariables,
+} from '@faceledger/schema/client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { request } from '../lib/graphql-client';
 
@@ -11,11 +15,23 @@ export function useAuditLog(variables: AuditLogQueryVariables) {
   });
 }
 
-/** Walks the whole ledger; run again with refetch(). */
-export function useVerifyAuditChain() {
+/** An earlier head (a report's headSeq/headHash, or an export manifest's last seq/hash) to check against. */
+export interface AuditAnchor {
+  seq: string;
+  hash: string;
+}
+
+/** Walks the whole ledger (and checks the anchor, when given); run again with refetch(). */
+export function useVerifyAuditChain(anchor: AuditAnchor | null = null) {
   return useQuery({
-    queryKey: ['auditChain'],
-    queryFn: async () => (await request(VerifyAuditChainDocument, {})).verifyAuditChain,
+    queryKey: ['auditChain', anchor],
+    queryFn: async () =>
+      (
+        await request(VerifyAuditChainDocument, {
+          anchorSeq: anchor?.seq ?? null,
+          anchorHash: anchor?.hash ?? null,
+        })
+      ).verifyAuditChain,
     staleTime: 30_000,
     retry: false,
   });

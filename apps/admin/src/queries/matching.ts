@@ -29,7 +29,9 @@ async function uploadProbe(file: File): Promise<string> {
   } | null;
   if (!response.ok || !body?.uploadId) {
     throw new ApiError(
-      body?.errors?.[0]?.message ?? body?.message ?? `The upload failed (HTTP ${response.status}); try again.`,
+      body?.errors?.[0]?.message ??
+        body?.message ??
+        `The upload failed (HTTP ${response.status}); try again.`,
       'UPLOAD',
     );
   }
@@ -49,7 +51,9 @@ export function useIdentify() {
   return useMutation({
     mutationFn: async ({ galleryId, file, topK, threshold }: IdentifyVariables) => {
       const image =
-        file.size > INLINE_LIMIT_BYTES ? { uploadId: await uploadProbe(file) } : { base64: await readAsDataUrl(file) };
+        file.size > INLINE_LIMIT_BYTES
+          ? { uploadId: await uploadProbe(file) }
+          : { base64: await readAsDataUrl(file) };
       return (await request(IdentifyDocument, { galleryId, image, topK, threshold })).identify;
     },
     // Each call records match events: a queue that is open elsewhere should see them.

@@ -8,7 +8,13 @@ import {
   type MatchEventsQuery,
   type ReviewVerdict,
 } from '@faceledger/schema/client';
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryKey,
+} from '@tanstack/react-query';
 import { request } from '../lib/graphql-client';
 
 export type QueueEvent = MatchEventFieldsFragment;
@@ -44,8 +50,14 @@ export function useReviewMatch() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (v: Verdict) =>
-      (await request(ReviewMatchDocument, { eventId: v.eventId, verdict: v.verdict, identityId: v.identityId, note: v.note }))
-        .reviewMatch,
+      (
+        await request(ReviewMatchDocument, {
+          eventId: v.eventId,
+          verdict: v.verdict,
+          identityId: v.identityId,
+          note: v.note,
+        })
+      ).reviewMatch,
     onMutate: async (v) => {
       await client.cancelQueries({ queryKey: QUEUE_KEY });
       const previous = client.getQueriesData<QueuePage>({ queryKey: QUEUE_KEY });
@@ -55,7 +67,9 @@ export function useReviewMatch() {
       return { previous };
     },
     onError: (_error, _v, context) => {
-      context?.previous.forEach(([key, data]: [QueryKey, QueuePage | undefined]) => client.setQueryData(key, data));
+      context?.previous.forEach(([key, data]: [QueryKey, QueuePage | undefined]) =>
+        client.setQueryData(key, data),
+      );
     },
     onSettled: () => client.invalidateQueries({ queryKey: QUEUE_KEY }),
   });
@@ -66,9 +80,13 @@ export function useReassignCandidates(galleryId: string | null, search: string) 
   return useQuery({
     queryKey: ['reassignCandidates', galleryId, search],
     queryFn: async () =>
-      (await request(ReassignCandidatesDocument, { galleryId: galleryId ?? '', search: search || null, first: 10 })).identities.edges.map(
-        (edge) => edge.node,
-      ),
+      (
+        await request(ReassignCandidatesDocument, {
+          galleryId: galleryId ?? '',
+          search: search || null,
+          first: 10,
+        })
+      ).identities.edges.map((edge) => edge.node),
     enabled: galleryId !== null,
     placeholderData: keepPreviousData,
   });

@@ -15,7 +15,11 @@ import { request } from '../lib/graphql-client';
 
 /** Every user (ADMIN only); `enabled` false asks nothing, for pages other roles open too. */
 export function useUsers(enabled = true) {
-  return useQuery({ queryKey: ['users'], queryFn: async () => (await request(UsersDocument)).users, enabled });
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: async () => (await request(UsersDocument)).users,
+    enabled,
+  });
 }
 
 export function useCreateUser() {
@@ -42,7 +46,8 @@ export function useApiKeys() {
 export function useCreateApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (input: CreateApiKeyInput) => (await request(CreateApiKeyDocument, { input })).createApiKey,
+    mutationFn: async (input: CreateApiKeyInput) =>
+      (await request(CreateApiKeyDocument, { input })).createApiKey,
     onSuccess: () => client.invalidateQueries({ queryKey: ['apiKeys'] }),
   });
 }

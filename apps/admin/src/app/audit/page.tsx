@@ -6,6 +6,7 @@ import type { AuditLogFilter, AuditLogOrder } from '@faceledger/schema/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AuditChainStatus } from '../../components/audit-chain-status';
+import { RefCode } from '../../components/audit-ref';
 import { formatDateTime } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import { useAuditLog } from '../../queries/audit';
@@ -45,19 +46,16 @@ const KNOWN_ACTIONS = [
   'webhook.delete',
 ];
 
-type PageAt = { kind: 'first' } | { kind: 'after'; cursor: string; page: number } | { kind: 'before'; cursor: string; page: number };
+type PageAt =
+  | { kind: 'first' }
+  | { kind: 'after'; cursor: string; page: number }
+  | { kind: 'before'; cursor: string; page: number };
 
 /** A datetime-local value (the reader's time zone) as ISO-8601 UTC; null when empty or invalid. */
 function toIso(local: string): string | null {
   if (!local) return null;
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** "user:7e6d1686-…" for a long "<type>:<uuid>" reference; the full one goes in a title. */
-function shortRef(ref: string): string {
-  const match = /^([a-zA-Z]+):([0-9a-f]{8})-[0-9a-f-]{27}$/.exec(ref);
-  return match ? `${match[1]}:${match[2]}…` : ref;
 }
 
 /** A one-line gist of a payload: its short scalar fields ("verdict: REJECT · hasNote: false"), else its keys. */
@@ -118,23 +116,27 @@ export default function AuditPage() {
   if (fromIso) exportParams.set('from', fromIso);
   if (toIsoValue) exportParams.set('to', toIsoValue);
   if (galleryId) exportParams.set('galleryId', galleryId);
-  const exportHref = (format: 'csv' | 'ndjson') => `/api/audit/export?${new URLSearchParams([['format', format], ...exportParams]).toString()}`;
+  const exportHref = (format: 'csv' | 'ndjson') =>
+    `/api/audit/export?${new URLSearchParams([['format', format], ...exportParams]).toString()}`;
   const stamp = new Date().toISOString().slice(0, 10);
 
-  const emailOf = (ref: string) => (ref.startsWith('user:') ? users.data?.find((u) => u.id === ref.slice(5))?.email : undefined);
+  const emailOf = (ref: string) =>
+    ref.startsWith('user:') ? users.data?.find((u) => u.id === ref.slice(5))?.email : undefined;
   const galleryName = (id: string) => galleries.data?.find((g) => g.id === id)?.name;
 
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
-      <p className="muted">Every change, match, export and sign-in, in a hash-chained ledger that cannot be edited unnoticed.</p>
+      <p className="muted">
+        Every change, match, export and sign-in, in a hash-chained ledger that cannot be edited unnoticed.
+      </p>
       <div className="audit-top">
         <AuditChainStatus />
         <section className="panel audit-export" aria-labelledby="audit-export-title">
           <h2 id="audit-export-title">Export</h2>
           <p className="hint">
-            The time range and gallery below apply; actor and action filter only the table. The file ends with a manifest that{' '}
-            <code>faceledger audit verify</code> checks.
+            The time range and gallery below apply; actor and action filter only the table. The file ends with
+            a manifest that <code>faceledger audit verify</code> checks.
           </p>
           <div className="actions">
             {(['csv', 'ndjson'] as const).map((format) => (
@@ -160,10 +162,20 @@ export default function AuditPage() {
         </section>
       </div>
 
-      <form className="toolbar audit-filters" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="toolbar audit-filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <div className="field">
           <label htmlFor="audit-from">From</label>
-          <input id="audit-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input
+            id="audit-from"
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="audit-to">Before</label>
@@ -267,7 +279,9 @@ export default function AuditPage() {
           {log.error.message}
         </p>
       )}
-      {connection && connection.edges.length === 0 && !log.isFetching && <p className="panel">No entry matches these filters.</p>}
+      {connection && connection.edges.length === 0 && !log.isFetching && (
+        <p className="panel">No entry matches these filters.</p>
+      )}
       {connection && connection.edges.length > 0 && (
         <div className="table-wrap">
           <table className="audit-table" aria-busy={log.isFetching}>
@@ -288,7 +302,9 @@ export default function AuditPage() {
             <tbody>
               {connection.edges.map(({ node }) => {
                 const email = emailOf(node.actor);
-                const subjectGallery = node.subject.startsWith('gallery:') ? galleryName(node.subject.slice(8)) : undefined;
+                const subjectGallery = node.subject.startsWith('gallery:')
+                  ? galleryName(node.subject.slice(8))
+                  : undefined;
                 return (
                   <tr key={node.seq}>
                     <th scope="row" className="num">
@@ -296,14 +312,14 @@ export default function AuditPage() {
                     </th>
                     <td className="small nowrap">{formatDateTime(node.at)}</td>
                     <td>
-                      <code title={node.actor}>{shortRef(node.actor)}</code>
+                      <RefCode value={node.actor} />
                       {email && <div className="muted small">{email}</div>}
                     </td>
                     <td>
                       <code>{node.action}</code>
                     </td>
                     <td>
-                      <code title={node.subject}>{shortRef(node.subject)}</code>
+                      <RefCode value={node.subject} />
                       {subjectGallery && <div className="muted small">{subjectGallery}</div>}
                     </td>
                     <td>
@@ -327,7 +343,9 @@ export default function AuditPage() {
           <button
             type="button"
             className="button button-quiet"
-            disabled={!connection.pageInfo.hasPreviousPage || !connection.pageInfo.startCursor || log.isFetching}
+            disabled={
+              !connection.pageInfo.hasPreviousPage || !connection.pageInfo.startCursor || log.isFetching
+            }
             onClick={() => {
               const cursor = connection.pageInfo.startCursor;
               if (!cursor) return;
@@ -355,4 +373,3 @@ export default function AuditPage() {
     </section>
   );
 }
-

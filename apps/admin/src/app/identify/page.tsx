@@ -65,9 +65,12 @@ function FaceResult({
         )}
       </h3>
       <p className="muted small">
-        Detection {Math.round(face.face.detectionScore * 100)}%, quality {Math.round(face.face.quality.score * 100)}%
-        {face.face.quality.reasons.length > 0 && ` (${face.face.quality.reasons.join(', ').toLowerCase().replaceAll('_', ' ')})`}
-        {face.score !== null && `, score ${face.score.toFixed(3)}`}. Event <code>{face.eventId.slice(0, 8)}</code>
+        Detection {Math.round(face.face.detectionScore * 100)}%, quality{' '}
+        {Math.round(face.face.quality.score * 100)}%
+        {face.face.quality.reasons.length > 0 &&
+          ` (${face.face.quality.reasons.join(', ').toLowerCase().replaceAll('_', ' ')})`}
+        {face.score !== null && `, score ${face.score.toFixed(3)}`}. Event{' '}
+        <code>{face.eventId.slice(0, 8)}</code>
       </p>
       {face.candidates.length === 0 ? (
         <p>No enrolled identity of this gallery resembles this face.</p>
@@ -96,7 +99,10 @@ function FaceResult({
                   <Link href={`/identities/${candidate.identity.id}`}>{candidate.identity.displayName}</Link>
                   <code className="muted">{candidate.identity.externalId}</code>
                   {candidate.demoted && (
-                    <span className="badge badge-bad" title="A reviewer rejected this identity for a near-identical probe">
+                    <span
+                      className="badge badge-bad"
+                      title="A reviewer rejected this identity for a near-identical probe"
+                    >
                       Demoted
                     </span>
                   )}
@@ -170,7 +176,8 @@ export default function IdentifyPage() {
     <section aria-labelledby="identify-title">
       <h1 id="identify-title">Identify</h1>
       <p className="muted">
-        Who is in this photo? Every face is searched in the gallery. Each call is recorded as a match event and in the audit log.
+        Who is in this photo? Every face is searched in the gallery. Each call is recorded as a match event
+        and in the audit log.
       </p>
       {galleries.isPending && <p role="status">Loading galleries…</p>}
       {galleries.error && (
@@ -222,7 +229,9 @@ export default function IdentifyPage() {
                 onChange={(e) => setThreshold(e.target.value)}
               />
               <p id="identify-threshold-hint" className={thresholdInvalid ? 'field-error' : 'hint'}>
-                {thresholdInvalid ? 'Between 0 and 1, or empty.' : `Empty: the gallery's ${gallery.matchThreshold.toFixed(2)}.`}
+                {thresholdInvalid
+                  ? 'Between 0 and 1, or empty.'
+                  : `Empty: the gallery's ${gallery.matchThreshold.toFixed(2)}.`}
               </p>
             </div>
           </div>
@@ -296,7 +305,8 @@ export default function IdentifyPage() {
                   ? result.faces.map((face) => ({
                       box: face.face.box,
                       decision: face.decision,
-                      label: face.decision === 'MATCH' && face.identity ? face.identity.displayName : 'Unknown',
+                      label:
+                        face.decision === 'MATCH' && face.identity ? face.identity.displayName : 'Unknown',
                     }))
                   : []
               }
@@ -321,7 +331,13 @@ export default function IdentifyPage() {
               ) : (
                 <ol className="identify-faces" aria-label="Faces found">
                   {result.faces.map((face, index) => (
-                    <FaceResult key={face.eventId} face={face} index={index} threshold={result.threshold} onActive={setActiveFace} />
+                    <FaceResult
+                      key={face.eventId}
+                      face={face}
+                      index={index}
+                      threshold={result.threshold}
+                      onActive={setActiveFace}
+                    />
                   ))}
                 </ol>
               )}

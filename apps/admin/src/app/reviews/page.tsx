@@ -13,13 +13,19 @@ import { useReviewMatch, useReviewQueue, type QueueEvent } from '../../queries/r
 
 const PAGE_SIZE = 10;
 const NO_DRAFT: ReviewDraft = { identityId: null, note: '' };
-const PAST: Record<ReviewVerdict, string> = { CONFIRM: 'Confirmed', REJECT: 'Rejected', REASSIGN: 'Reassigned' };
+const PAST: Record<ReviewVerdict, string> = {
+  CONFIRM: 'Confirmed',
+  REJECT: 'Rejected',
+  REASSIGN: 'Reassigned',
+};
 
 /** True when a key press is typing (text fields), not a shortcut. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.closest('textarea, select')) return true;
-  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type);
+  return (
+    target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type)
+  );
 }
 
 export default function ReviewsPage() {
@@ -37,6 +43,7 @@ export default function ReviewsPage() {
   const [reassignFor, setReassignFor] = useState<QueueEvent | null>(null);
   const [reassignError, setReassignError] = useState<string | null>(null);
   const [bulk, setBulk] = useState<'CONFIRM' | 'REJECT' | null>(null);
+  const [bulkCount, setBulkCount] = useState(0);
   const [bulkNote, setBulkNote] = useState('');
   const [isBulkRunning, setIsBulkRunning] = useState(false);
   const [message, setMessage] = useState('');
@@ -44,7 +51,8 @@ export default function ReviewsPage() {
   const cards = useRef(new Map<string, HTMLElement>());
   const selectAll = useRef<HTMLInputElement>(null);
 
-  const galleryName = (id: string | null) => galleries.data?.find((g) => g.id === id)?.name ?? 'a deleted gallery';
+  const galleryName = (id: string | null) =>
+    galleries.data?.find((g) => g.id === id)?.name ?? 'a deleted gallery';
   const active = events.find((e) => e.id === activeId) ?? events[0] ?? null;
   const selectedOnPage = events.filter((e) => selected.has(e.id));
 
@@ -92,11 +100,18 @@ export default function ReviewsPage() {
   }
 
   /** Records one verdict; the event leaves the queue at once and comes back if the API refuses. */
-  async function decide(event: QueueEvent, verdict: ReviewVerdict, identityId: string | null, note: string): Promise<boolean> {
+  async function decide(
+    event: QueueEvent,
+    verdict: ReviewVerdict,
+    identityId: string | null,
+    note: string,
+  ): Promise<boolean> {
     setBusy((b) => new Set(b).add(event.id));
     try {
       const result = await review.mutateAsync({ eventId: event.id, verdict, identityId, note });
-      setMessage(`${PAST[verdict]} ${result.identity?.displayName ?? 'the identity'} (event of ${new Date(event.createdAt).toLocaleString()}).`);
+      setMessage(
+        `${PAST[verdict]} ${result.identity?.displayName ?? 'the identity'} (event of ${new Date(event.createdAt).toLocaleString()}).`,
+      );
       setSelected((s) => {
         const next = new Set(s);
         next.delete(event.id);
@@ -104,7 +119,9 @@ export default function ReviewsPage() {
       });
       return true;
     } catch (error) {
-      setFailure(`${describe(event, verdict, identityId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      setFailure(
+        `${describe(event, verdict, identityId)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return false;
     } finally {
       setBusy((b) => {
@@ -144,7 +161,10 @@ export default function ReviewsPage() {
     setBulk(null);
     setBulkNote('');
     setMessage(`${PAST[verdict]} ${done} ${done === 1 ? 'event' : 'events'}.`);
-    if (failed.length) setFailure(`${failed.length} could not be recorded (events of ${failed.join(', ')}); they stay in the queue.`);
+    if (failed.length)
+      setFailure(
+        `${failed.length} could not be recorded (events of ${failed.join(', ')}); they stay in the queue.`,
+      );
   }
 
   // Shortcuts while not typing and no dialog is open: j/k move, x select, c confirm, r reject, a reassign.
@@ -189,8 +209,8 @@ export default function ReviewsPage() {
     <section aria-labelledby="reviews-title">
       <h1 id="reviews-title">Review queue</h1>
       <p className="muted">
-        Match events whose top score lies within 0.05 of the threshold, or that were flagged (a candidate reached the threshold
-        but was demoted or is suspended). Newest first.
+        Match events whose top score lies within 0.05 of the threshold, or that were flagged (a candidate
+        reached the threshold but was demoted or is suspended). Newest first.
       </p>
       <div className="toolbar review-toolbar">
         <div className="field">
@@ -219,8 +239,8 @@ export default function ReviewsPage() {
         </p>
       )}
       <p id="reviews-keys" className="hint review-keys">
-        Keyboard (when not typing): <kbd>j</kbd> / <kbd>k</kbd> next / previous, <kbd>x</kbd> select, <kbd>c</kbd> confirm,{' '}
-        <kbd>r</kbd> reject, <kbd>a</kbd> reassign.
+        Keyboard (when not typing): <kbd>j</kbd> / <kbd>k</kbd> next / previous, <kbd>x</kbd> select,{' '}
+        <kbd>c</kbd> confirm, <kbd>r</kbd> reject, <kbd>a</kbd> reassign.
       </p>
       <p role="status" className="review-message">
         {queue.isFetching && !queue.isPending ? 'Refreshing the queue…' : message}
@@ -234,15 +254,19 @@ export default function ReviewsPage() {
       {queue.error && (
         <p role="alert" className="error">
           {queue.error.message}{' '}
-          <button type="button" className="button button-quiet button-small" onClick={() => void queue.refetch()}>
+          <button
+            type="button"
+            className="button button-quiet button-small"
+            onClick={() => void queue.refetch()}
+          >
             Try again
           </button>
         </p>
       )}
       {queue.data && events.length === 0 && (
         <p className="panel">
-          {page > 1 ? 'Nothing left on this page.' : 'Nothing needs review right now.'} Events appear here when a score lands near
-          the threshold or a match is flagged.
+          {page > 1 ? 'Nothing left on this page.' : 'Nothing needs review right now.'} Events appear here
+          when a score lands near the threshold or a match is flagged.
         </p>
       )}
       {events.length > 0 && (
@@ -253,7 +277,9 @@ export default function ReviewsPage() {
                 ref={selectAll}
                 type="checkbox"
                 checked={selectedOnPage.length === events.length}
-                onChange={(e) => setSelected(e.target.checked ? new Set(events.map((ev) => ev.id)) : new Set())}
+                onChange={(e) =>
+                  setSelected(e.target.checked ? new Set(events.map((ev) => ev.id)) : new Set())
+                }
               />{' '}
               Select all on this page
             </label>
@@ -262,7 +288,10 @@ export default function ReviewsPage() {
               type="button"
               className="button button-small"
               disabled={selectedOnPage.length === 0 || isBulkRunning}
-              onClick={() => setBulk('CONFIRM')}
+              onClick={() => {
+                setBulkCount(selectedOnPage.length);
+                setBulk('CONFIRM');
+              }}
             >
               Confirm selected
             </button>
@@ -270,12 +299,19 @@ export default function ReviewsPage() {
               type="button"
               className="button button-small button-danger"
               disabled={selectedOnPage.length === 0 || isBulkRunning}
-              onClick={() => setBulk('REJECT')}
+              onClick={() => {
+                setBulkCount(selectedOnPage.length);
+                setBulk('REJECT');
+              }}
             >
               Reject selected
             </button>
           </div>
-          <ol className="review-list" aria-label={`Events needing review, page ${page}`} aria-describedby="reviews-keys">
+          <ol
+            className="review-list"
+            aria-label={`Events needing review, page ${page}`}
+            aria-describedby="reviews-keys"
+          >
             {events.map((event) => (
               <li key={event.id}>
                 <ReviewCard
@@ -344,21 +380,31 @@ export default function ReviewsPage() {
               setMessage(`Reassigned to ${result.identity?.displayName ?? 'the identity'}.`);
               focusCard(next);
             })
-            .catch((error: unknown) => setReassignError(error instanceof Error ? error.message : String(error)));
+            .catch((error: unknown) =>
+              setReassignError(error instanceof Error ? error.message : String(error)),
+            );
         }}
       />
       <Dialog
         open={bulk !== null}
-        title={bulk === 'REJECT' ? `Reject ${selectedOnPage.length} events?` : `Confirm ${selectedOnPage.length} events?`}
+        title={bulk === 'REJECT' ? `Reject ${bulkCount} events?` : `Confirm ${bulkCount} events?`}
         onClose={() => !isBulkRunning && setBulk(null)}
       >
         <p>
-          Each selected event&apos;s chosen candidate (rank 1 unless you picked another) is {bulk === 'REJECT' ? 'rejected' : 'confirmed'}.
-          {bulk === 'REJECT' && ' Each probe becomes a negative exemplar: near-identical photos will not match that identity again.'}
+          Each selected event&apos;s chosen candidate (rank 1 unless you picked another) is{' '}
+          {bulk === 'REJECT' ? 'rejected' : 'confirmed'}.
+          {bulk === 'REJECT' &&
+            ' Each probe becomes a negative exemplar: near-identical photos will not match that identity again.'}
         </p>
         <div className="field">
           <label htmlFor="bulk-note">Note for events without their own (optional)</label>
-          <textarea id="bulk-note" rows={2} maxLength={2000} value={bulkNote} onChange={(e) => setBulkNote(e.target.value)} />
+          <textarea
+            id="bulk-note"
+            rows={2}
+            maxLength={2000}
+            value={bulkNote}
+            onChange={(e) => setBulkNote(e.target.value)}
+          />
         </div>
         <div className="actions">
           <button
@@ -370,7 +416,12 @@ export default function ReviewsPage() {
           >
             {isBulkRunning ? 'Recording…' : bulk === 'REJECT' ? 'Reject all' : 'Confirm all'}
           </button>
-          <button type="button" className="button button-quiet" disabled={isBulkRunning} onClick={() => setBulk(null)}>
+          <button
+            type="button"
+            className="button button-quiet"
+            disabled={isBulkRunning}
+            onClick={() => setBulk(null)}
+          >
             Cancel
           </button>
         </div>

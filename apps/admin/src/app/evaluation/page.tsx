@@ -1,0 +1,262 @@
+'use client';
+
+// Evaluation: measure the engine with a gallery's model on a labelled set (a zip with a folder per
+// person, or an LFW pairs file with its images) as a background job; show accuracy, the ROC curve,
+// the false match / false non-match rates at the gallery's threshold, and (ADMIN) set the threshold
+// from a target false match rate.
+import { useState, type FormEvent } from 'react';
+import { Field } from '../../components/field';
+import { JobProgress } from '../../components/job-progress';
+import { RocChart } from '../../components/roc-chart';
+import { canEditGalleries } from '../../lib/access';
+import { formatDateTime } from '../../lib/format';
+import { useGalleries } from '../../queries/galleries';
+import { useEvaluationJob, useJobs, useSetThresholdForFmr, useStartEvaluation } from '../../queries/jobs';
+import { useSession } from '../../queries/session';
+
+function percent(value: number, digits = 1): string {
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+function ThresholdForm({ galleryId, jobId }: { galleryId: string; jobId: string }) {
+  const apply = useSetThresholdForFmr();
+  const [target, setTarget] = useState('0.001');
+  const value = Number(target);
+  const isValid = target.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1;
+  return (
+    <form
+      className="form threshold-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (isValid) apply.mutate({ galleryId, jobId, targetFmr: value });
+      }}
+    >
+      <Field
+        id="target-fmr"
+        label="Target false match rate"
+        hint="From 0 to 1, such as 0.001 (one false match in a thousand different-person pairs). The gallery gets the lowest threshold that meets it."
+        error={isValid ? undefined : 'Enter a number from 0 to 1.'}
+      >
+        <input
+          id="target-fmr"
+          className="number"
+          inputMode="decimal"
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          aria-invalid={!isValid}
+          aria-describedby="target-fmr-hint"
+        />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="button" disabled={!isValid || apply.isPending}>
+          Set threshold for target FMR
+        </button>
+        {apply.data && (
+          <span className="saved" role="status">
+            {apply.data.gallery.name} now uses threshold {apply.data.threshold.toFixed(3)} (FMR{' '}
+            {apply.data.fmr.toFixed(4)}, FNMR {apply.data.fnmr.toFixed(4)}).
+          </span>
+        )}
+      </div>
+      {apply.error && (
+        <p role="alert" className="error">
+          {apply.error.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function EvaluationResult({ jobId }: { jobId: string }) {
+  const { user } = useSession();
+  const { data: job, error, isPending } = useEvaluationJob(jobId);
+  if (isPending) return <p role="status">Loading the evaluation…</p>;
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error.message}
+      </p>
+    );
+  const result = job.evaluation;
+  const atGallery = result?.atGalleryThreshold ?? null;
+  return (
+    <section aria-labelledby="evaluation-job-title" className="panel job-panel">
+      <h2 id="evaluation-job-title">Evaluation</h2>
+      <JobProgress job={job} noun="images" />
+      {result && (
+        <div className="evaluation-result">
+          <dl className="facts">
+            <dt>Accuracy</dt>
+            <dd>
+              {percent(result.accuracy, 2)}{' '}
+              <span className="muted small">± {percent(result.accuracyStd, 2)} over folds</span>
+            </dd>
+            <dt>AUC</dt>
+            <dd>{result.auc.toFixed(4)}</dd>
+            <dt>Equal error rate</dt>
+            <dd>{percent(result.eer, 2)}</dd>
+            <dt>Best threshold</dt>
+            <dd>{result.bestThreshold.toFixed(3)}</dd>
+            <dt>TMR at FMR 1e-2 / 1e-3</dt>
+            <dd>
+              {percent(result.tmrAtFmr1e2)} / {percent(result.tmrAtFmr1e3)}
+            </dd>
+            <dt>Pairs</dt>
+            <dd>
+              {result.pairs} ({result.samePairs} same person, {result.differentPairs} different),{' '}
+              {result.images} images
+              {result.failedImages > 0 &&
+                `, ${result.failedImages} without a usable face (${result.unscoredPairs} pairs count as errors)`}
+            </dd>
+            <dt>Model</dt>
+            <dd>
+              <code>{result.modelId}</code>
+            </dd>
+            {atGallery && (
+              <>
+                <dt>At the gallery threshold {atGallery.threshold.toFixed(3)}</dt>
+                <dd>
+                  FMR <strong>{atGallery.fmr.toFixed(4)}</strong>, FNMR{' '}
+                  <strong>{atGallery.fnmr.toFixed(4)}</strong>
+                </dd>
+              </>
+            )}
+            {atGallery && atGallery.threshold !== result.atEvaluation.threshold && (
+              <>
+                <dt>At the threshold when it ran ({result.atEvaluation.threshold.toFixed(3)})</dt>
+                <dd>
+                  FMR {result.atEvaluation.fmr.toFixed(4)}, FNMR {result.atEvaluation.fnmr.toFixed(4)}
+                </dd>
+              </>
+            )}
+          </dl>
+          <RocChart roc={result.roc} operatingPoint={atGallery ?? result.atEvaluation} />
+          {canEditGalleries(user?.role ?? null) && (
+            <ThresholdForm galleryId={result.galleryId} jobId={jobId} />
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export default function EvaluationPage() {
+  const galleries = useGalleries();
+  const recent = useJobs('EVALUATION');
+  const start = useStartEvaluation();
+  const [galleryId, setGalleryId] = useState('');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const selectedGallery = galleryId || galleries.data?.[0]?.id || '';
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    form.set('galleryId', selectedGallery);
+    const pairs = form.get('pairs');
+    if (pairs instanceof File && pairs.size === 0) form.delete('pairs');
+    start.mutate(form, { onSuccess: (result) => setJobId(result.jobId) });
+  }
+
+  return (
+    <section aria-labelledby="evaluation-title">
+      <div className="page-head">
+        <h1 id="evaluation-title">Evaluation</h1>
+      </div>
+      <p className="muted">
+        Measures how well the engine tells people apart with the gallery&apos;s model: upload a zip with one
+        folder of photos per person (same- and different-person pairs are made from it), or an LFW pairs file
+        with a zip of its images.
+      </p>
+      <form className="form panel" onSubmit={submit}>
+        <Field id="evaluation-gallery" label="Gallery (model and threshold)">
+          <select
+            id="evaluation-gallery"
+            value={selectedGallery}
+            onChange={(e) => setGalleryId(e.target.value)}
+            required
+          >
+            {galleries.data?.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name} (threshold {g.matchThreshold.toFixed(2)})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          id="evaluation-archive"
+          label="Images (zip)"
+          hint="A folder per person, or Name/Name_0001.jpg for a pairs file."
+        >
+          <input
+            id="evaluation-archive"
+            name="archive"
+            type="file"
+            accept=".zip,application/zip"
+            required
+            aria-describedby="evaluation-archive-hint"
+          />
+        </Field>
+        <Field
+          id="evaluation-pairs"
+          label="Pairs file (optional)"
+          hint="LFW format: a header line, then “Name n1 n2” and “Name1 n1 Name2 n2” lines."
+        >
+          <input
+            id="evaluation-pairs"
+            name="pairs"
+            type="file"
+            accept=".txt,text/plain"
+            aria-describedby="evaluation-pairs-hint"
+          />
+        </Field>
+        <div className="actions">
+          <button type="submit" className="button" disabled={start.isPending || !selectedGallery}>
+            {start.isPending ? 'Uploading…' : 'Start evaluation'}
+          </button>
+          {start.data && (
+            <span className="saved">
+              Started: {start.data.images} images, {start.data.pairs} pairs.
+            </span>
+          )}
+        </div>
+        {start.error && (
+          <p role="alert" className="error">
+            {start.error.message}
+          </p>
+        )}
+      </form>
+
+      {jobId && <EvaluationResult key={jobId} jobId={jobId} />}
+
+      <section aria-labelledby="recent-evaluations-title" className="recent-jobs">
+        <h2 id="recent-evaluations-title">Recent evaluations</h2>
+        {recent.error && (
+          <p role="alert" className="error">
+            {recent.error.message}
+          </p>
+        )}
+        {recent.data && recent.data.length === 0 && <p className="muted">No evaluations yet.</p>}
+        {recent.data && recent.data.length > 0 && (
+          <ul className="job-list">
+            {recent.data.map((job) => (
+              <li key={job.id}>
+                <button
+                  type="button"
+                  className="button button-quiet button-small"
+                  onClick={() => setJobId(job.id)}
+                  aria-pressed={job.id === jobId}
+                >
+                  {job.label}
+                </button>{' '}
+                <span className="muted small">
+                  {job.status.toLowerCase()}, {job.progress.done}/{job.progress.total} images,{' '}
+                  {formatDateTime(job.createdAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}
