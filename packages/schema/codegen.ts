@@ -25,6 +25,7 @@ const config: CodegenConfig = {
         // Types whose fields are loaded on demand by field resolvers; one file per domain in src/mappers/.
         mappers: {
           Identity: '../mappers/identities.js#IdentityModel',
+          Job: '../mappers/jobs.js#JobModel',
         },
       },
     },

@@ -63,8 +63,9 @@ const stopWebhookWorker = startWebhookWorker(services, logger.child({ module: 'w
 });
 
 // Bulk imports and evaluations; a job left RUNNING by a crash resumes once its lease expires.
+// It starts once the engine has loaded (or failed), so a resumed job does not pause at once.
 const jobRunner = services.jobs.createRunner(logger.child({ module: 'jobs' }));
-jobRunner.start();
+void recognition.whenSettled().then(() => jobRunner.start());
 
 const app = await createApp({
   services,

@@ -13,6 +13,7 @@ export { cosineSimilarity } from './models/embedder.js';
 export { MODEL_REGISTRY, getModelInfo, type EmbeddingModelInfo, type WeightsFile } from './models/registry.js';
 export { faceMask, polygonMask } from './landmarks.js';
 export { arcfaceTemplate, dlibChipTemplate, estimateSimilarity, type Affine, type Point2, type FivePoints, type AlignTemplate } from './align.js';
-export { evaluateVerification, type VerificationReport, type ScoredPair } from './metrics.js';
+export { evaluateVerification, type VerificationReport, type ScoredPair, type RocPoint } from './metrics.js';
+export { parseLfwPairs, type LfwPair, type LfwImage } from './lfw.js';
 export { registerRecognitionCommands, pickSubjectFace } from './cli/commands.js';
 export type { BackendName } from './runtime/backend.js';

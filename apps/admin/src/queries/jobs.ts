@@ -24,6 +24,8 @@ export function useJobs(kind: JobKind) {
   return useQuery({
     queryKey: ['jobs', kind],
     queryFn: async () => (await request(JobsDocument, { kind, first: 10 })).jobs.edges.map((e) => e.node),
+    // Keeps the list's statuses current while one of its jobs runs.
+    refetchInterval: (query) => (query.state.data?.some((job) => isActive(job.status)) ? 2 * POLL_MS : false),
   });
 }
 

@@ -163,7 +163,7 @@ export default function ImportsPage() {
       onSuccess: (result) => {
         setJobId(result.jobId);
         setStarted(
-          `Import started: ${result.rows} rows, ${result.photos} photos${result.missingPhotos ? `, ${result.missingPhotos} rows without their photo` : ''}.`,
+          `Import started: ${result.rows} rows, ${result.photos} photos${result.missingPhotos ? `, ${result.missingPhotos} ${result.missingPhotos === 1 ? 'row' : 'rows'} without their photo` : ''}.`,
         );
       },
     });
@@ -204,7 +204,11 @@ export default function ImportsPage() {
             aria-describedby="import-csv-hint"
           />
         </Field>
-        <Field id="import-photos" label="Photo files" hint="Select several JPEG or PNG files, or give one zip below.">
+        <Field
+          id="import-photos"
+          label="Photo files"
+          hint="Select several JPEG or PNG files, or give one zip below."
+        >
           <input
             id="import-photos"
             name="photos"

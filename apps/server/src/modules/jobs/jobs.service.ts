@@ -1,0 +1,312 @@
+// Jobs: creates them (audited) for the modules that define a kind, serves job, jobs and cancelJob,
+// and builds the runner that works them. Who may see a job depends on its kind's permission.
+import type { Prisma } from '@faceledger/db';
+import type { JobItem, JobKind } from '@faceledger/schema';
+import type { JobModel } from '@faceledger/schema/server';
+import type { Logger } from 'pino';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  DEFAULT_PAGE_SIZE,
+  type PageInfo,
+} from '../../shared/relay-pagination.js';
+import { isUuid } from '../../shared/uuid.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import { actorRef, type Actor } from '../auth/actor.js';
+import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type { JobHandler } from './job-handler.js';
+import { JobRunner, type JobRunnerOptions } from './job-runner.js';
+import type { JobKey, JobItemRecord, JobRecord, JobsRepository, NewJob } from './jobs.repository.js';
+
+/** A page of jobs. */
+export interface JobConnectionModel {
+  edges: Array<{ node: JobModel; cursor: string }>;
+  pageInfo: PageInfo;
+}
+
+/** A page of job items. */
+export interface JobItemConnectionModel {
+  edges: Array<{ node: JobItem; cursor: string }>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Forward page arguments. */
+export interface ForwardPageArgs {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}
+
+export interface JobsDependencies {
+  jobs: JobsRepository;
+  audit: Pick<AuditRepository, 'withEntry'>;
+  users: Pick<UsersRepository, 'findById'>;
+}
+
+function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new AppError(ErrorCode.BAD_INPUT, `first must be an integer from 0 to ${MAX_PAGE_SIZE}.`, {
+      field: 'first',
+    });
+  }
+  return size;
+}
+
+function parseJobKey(value: unknown): JobKey | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [at, id] = value as unknown[];
+  if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
+  const createdAt = new Date(at);
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+}
+
+function parseIndexKey(value: unknown): number | null {
+  if (!Array.isArray(value) || value.length !== 1) return null;
+  const [index] = value as unknown[];
+  return typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : null;
+}
+
+function asObject(value: Prisma.JsonValue): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function toItemModel(item: JobItemRecord): JobItem {
+  const input = asObject(item.input);
+  const result = asObject(item.result);
+  return {
+    index: item.index,
+    done: item.processedAt !== null,
+    outcome: item.outcome,
+    message: item.message,
+    line: typeof input.line === 'number' ? input.line : null,
+    externalId: text(input.externalId),
+    name: text(input.name),
+    photo: text(input.photo),
+    identityId: text(result.identityId),
+    faceId: text(result.faceId),
+    path: text(input.path),
+  };
+}
+
+/** NOT_FOUND for a job id that names nothing (or a job of a kind the caller may not see). */
+export function jobNotFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No job has id ${id}; list jobs to find its id.`, { id });
+}
+
+export class JobsService {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly runners = new Set<JobRunner>();
+
+  constructor(private readonly deps: JobsDependencies) {}
+
+  /** Adds a kind of job; services.ts registers each one once. */
+  registerHandler(handler: JobHandler): void {
+    this.handlers.set(handler.kind, handler);
+  }
+
+  /**
+   * A runner over every registered kind; main.ts starts one, tests drive their own. `decorate` wraps
+   * each handler (tests use it to simulate a crash in the middle of a job).
+   */
+  createRunner(
+    logger: Logger,
+    options: JobRunnerOptions = {},
+    decorate: (handler: JobHandler) => JobHandler = (handler) => handler,
+  ): JobRunner {
+    const handlers = new Map([...this.handlers].map(([kind, handler]) => [kind, decorate(handler)] as const));
+    const runner = new JobRunner(
+      this.deps.jobs,
+      handlers,
+      (createdBy) => this.resolveActor(createdBy),
+      logger,
+      options,
+    );
+    this.runners.add(runner);
+    return runner;
+  }
+
+  /**
+   * Creates a job with its items and files and the audit entry, in one transaction, and wakes the
+   * runners. The caller has authorized the actor for the kind already.
+   */
+  async enqueue(
+    actor: Actor,
+    job: Omit<NewJob, 'createdBy'>,
+    audit: { action: string; payload: Record<string, unknown> },
+  ): Promise<JobRecord> {
+    if (actor.kind !== 'user') {
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'Background jobs are started by signed-in users; sign in to the dashboard.',
+      );
+    }
+    const created = await this.deps.audit.withEntry(async (tx) => {
+      const record = await this.deps.jobs.create(tx, { ...job, createdBy: actorRef(actor) });
+      return {
+        result: record,
+        audit: {
+          actor: actorRef(actor),
+          action: audit.action,
+          subject: `job:${record.id}`,
+          payload: {
+            kind: job.kind,
+            items: job.items.length,
+            ...(job.galleryId ? { galleryId: job.galleryId } : {}),
+            ...audit.payload,
+          },
+        },
+      };
+    });
+    for (const runner of this.runners) runner.wake();
+    return created;
+  }
+
+  /** The job record after checking the caller may see its kind (handlers use it for their own reads). */
+  async load(actor: Actor, id: string, expectedKind?: string): Promise<JobRecord> {
+    const record = await this.deps.jobs.findById(id);
+    const handler = record ? this.handlers.get(record.kind) : undefined;
+    if (!record || !handler || (expectedKind !== undefined && record.kind !== expectedKind)) {
+      if (!record || !handler) authorize(actor, 'galleries.read');
+      throw jobNotFound(id);
+    }
+    authorize(actor, handler.permission);
+    if (record.galleryId) authorizeGallery(actor, record.galleryId);
+    return record;
+  }
+
+  async get(actor: Actor, id: string): Promise<JobModel> {
+    return this.toModel(await this.load(actor, id));
+  }
+
+  async list(actor: Actor, kind: JobKind, args: ForwardPageArgs): Promise<JobConnectionModel> {
+    const handler = this.handlers.get(kind);
+    if (!handler) throw new AppError(ErrorCode.BAD_INPUT, `Unknown job kind ${kind}.`, { field: 'kind' });
+    authorize(actor, handler.permission);
+    const size = pageSize(args.first);
+    const after = args.after ? decodeCursor(args.after, parseJobKey, 'after') : null;
+    const rows = await this.deps.jobs.findPage(kind, size + 1, after);
+    const page = rows.slice(0, size);
+    const edges = await Promise.all(
+      page.map(async (row) => ({
+        node: await this.toModel(row),
+        cursor: encodeCursor([row.createdAt.toISOString(), row.id]),
+      })),
+    );
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        hasPreviousPage: after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  /** The items of a job in order (the Job.items field). */
+  async listItems(
+    actor: Actor,
+    jobId: string,
+    args: ForwardPageArgs & { onlyProblems?: boolean | null | undefined },
+  ): Promise<JobItemConnectionModel> {
+    const record = await this.load(actor, jobId);
+    const handler = this.handlers.get(record.kind);
+    const exclude = args.onlyProblems ? handler?.successOutcomes : undefined;
+    const size = pageSize(args.first);
+    const afterIndex = args.after ? decodeCursor(args.after, parseIndexKey, 'after') : -1;
+    const rows = await this.deps.jobs.findItems(record.id, {
+      afterIndex,
+      limit: size + 1,
+      excludeOutcomes: exclude,
+    });
+    const page = rows.slice(0, size);
+    const edges = page.map((row) => ({ node: toItemModel(row), cursor: encodeCursor([row.index]) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        hasPreviousPage: afterIndex >= 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      totalCount: await this.deps.jobs.countItems(record.id, exclude),
+    };
+  }
+
+  /** Stops a QUEUED or RUNNING job (audited); items done stay done. */
+  async cancel(actor: Actor, id: string): Promise<JobModel> {
+    const record = await this.load(actor, id);
+    await this.deps.audit.withEntry(async (tx) => {
+      const cancelled = await this.deps.jobs.cancel(tx, record.id);
+      if (!cancelled) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `Job ${record.id} has already ended (${record.status}); there is nothing to cancel.`,
+          {
+            id: record.id,
+          },
+        );
+      }
+      return {
+        result: null,
+        audit: {
+          actor: actorRef(actor),
+          action: 'job.cancel',
+          subject: `job:${record.id}`,
+          payload: {
+            kind: record.kind,
+            done: record.done,
+            total: record.total,
+            ...(record.galleryId ? { galleryId: record.galleryId } : {}),
+          },
+        },
+      };
+    });
+    return this.get(actor, id);
+  }
+
+  /** The actor a job runs as: its creator as that user is now; null when gone or disabled. */
+  async resolveActor(createdBy: string): Promise<Actor | null> {
+    const match = /^user:(.+)$/.exec(createdBy);
+    const userId = match?.[1];
+    if (!userId || !isUuid(userId)) return null;
+    const user = await this.deps.users.findById(userId);
+    if (!user || user.disabled) return null;
+    return { kind: 'user', userId: user.id, email: user.email, role: user.role };
+  }
+
+  private async toModel(record: JobRecord): Promise<JobModel> {
+    const handler = this.handlers.get(record.kind);
+    const extra = handler ? await handler.describe(record) : {};
+    return {
+      id: record.id,
+      kind: record.kind as JobKind,
+      status: record.status,
+      galleryId: record.galleryId,
+      label: record.label,
+      progress: {
+        done: record.done,
+        total: record.total,
+        fraction: record.total === 0 ? 1 : record.done / record.total,
+      },
+      error: record.error,
+      createdBy: record.createdBy,
+      attempts: record.attempts,
+      createdAt: record.createdAt.toISOString(),
+      startedAt: record.startedAt?.toISOString() ?? null,
+      finishedAt: record.finishedAt?.toISOString() ?? null,
+      importSummary: null,
+      errorReportUrl: null,
+      evaluation: null,
+      ...extra,
+    };
+  }
+}
