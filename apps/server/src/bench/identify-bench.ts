@@ -12,7 +12,7 @@ import { Command, Option } from 'commander';
 import { openDatabase, type DatabaseMode } from '@faceledger/db';
 import { createTestDatabaseLocation } from '@faceledger/db/testing';
 import { createEngine, pickSubjectFace } from '@faceledger/recognition';
-import { MatchingRepository } from '../modules/matching/matching.repository.js';
+import { DEFAULT_EF_SEARCH, MatchingRepository } from '../modules/matching/matching.repository.js';
 import pg from 'pg';
 import { pino } from 'pino';
 
@@ -27,6 +27,8 @@ interface Options {
   bases: number;
   images: string;
   out: string;
+  keep: boolean;
+  efSearch: string;
 }
 
 /** Deterministic PRNG (mulberry32) so two runs build the same gallery. */
@@ -144,6 +146,9 @@ async function run(o: Options): Promise<void> {
       if ((start / batch) % 10 === 0) progress(`inserted ${Math.min(size, start + batch)}/${size} templates`);
     }
     const fillSeconds = (performance.now() - fillStarted) / 1000;
+    // What autovacuum would do after a bulk load: without fresh statistics the planner thinks the
+    // gallery is empty and walks it row by row instead of using the HNSW index.
+    await client.query('ANALYZE identities');
     await client.query('ANALYZE faces');
 
     // Probes: a stored template seen again with fresh noise (a new photo of an enrolled person).
@@ -178,22 +183,32 @@ async function run(o: Options): Promise<void> {
       if (index !== undefined) idOfTemplate.set(row.id, index);
     }
 
-    const matching = new MatchingRepository(db.prisma);
     const topK = 5;
-    const search = (embedding: Float32Array) =>
-      matching.searchGallery({ galleryId, modelId: model, embedding, dims, limit: topK * 10, activeOnly: true });
-    for (const probe of probes.slice(0, 10)) await search(probe.vector); // warm-up
-    const latencies: number[] = [];
-    let hits = 0;
-    for (const [i, probe] of probes.entries()) {
-      const started = performance.now();
-      const result = await search(probe.vector);
-      latencies.push(performance.now() - started);
-      const top = result[0] ? idOfTemplate.get(result[0].faceId) : undefined;
-      if (top === exactTop1[i]) hits++;
+    const runs = [];
+    for (const efSearch of o.efSearch.split(',').map(Number)) {
+      const matching = new MatchingRepository(db.prisma, efSearch);
+      const search = (embedding: Float32Array) =>
+        matching.searchGallery({ galleryId, modelId: model, embedding, dims, limit: topK * 10, activeOnly: true });
+      for (const probe of probes.slice(0, 10)) await search(probe.vector); // warm-up
+      const latencies: number[] = [];
+      let hits = 0;
+      for (const [i, probe] of probes.entries()) {
+        const started = performance.now();
+        const result = await search(probe.vector);
+        latencies.push(performance.now() - started);
+        const top = result[0] ? idOfTemplate.get(result[0].faceId) : undefined;
+        if (top === exactTop1[i]) hits++;
+      }
+      latencies.sort((a, b) => a - b);
+      runs.push({
+        efSearch,
+        topK,
+        limit: topK * 10,
+        p50Ms: percentile(latencies, 50),
+        p95Ms: percentile(latencies, 95),
+        recallAt1: hits / probes.length,
+      });
     }
-    latencies.sort((a, b) => a - b);
-    const runs = [{ topK, limit: topK * 10, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), recallAt1: hits / probes.length }];
     const plan = await db.prisma.$queryRawUnsafe<Array<{ 'QUERY PLAN': string }>>(
       `EXPLAIN SELECT f.id FROM faces f JOIN identities i ON i.id = f.identity_id
        WHERE vector_dims(f.embedding) = ${dims} AND i.gallery_id = '${galleryId}'
@@ -202,9 +217,11 @@ async function run(o: Options): Promise<void> {
     const usesIndex = plan.some((r) => r['QUERY PLAN'].includes(`faces_embedding_${dims}_hnsw`));
     const report = { mode: o.mode, size, dims, model, probes: o.probes, fillSeconds, usesIndex, runs };
     out(`identify benchmark: ${o.mode}, ${size} templates of ${dims}-d (${model}), ${o.probes} probes, fill ${fillSeconds.toFixed(1)} s, HNSW index used: ${usesIndex}`);
-    out('top-k  faces read  p50 ms  p95 ms  recall@1');
+    out('ef_search  top-k  faces read  p50 ms  p95 ms  recall@1');
     for (const r of runs) {
-      out(`${String(r.topK).padStart(5)}  ${String(r.limit).padStart(10)}  ${r.p50Ms.toFixed(2).padStart(6)}  ${r.p95Ms.toFixed(2).padStart(6)}  ${r.recallAt1.toFixed(3).padStart(8)}`);
+      out(
+        `${String(r.efSearch).padStart(9)}  ${String(r.topK).padStart(5)}  ${String(r.limit).padStart(10)}  ${r.p50Ms.toFixed(2).padStart(6)}  ${r.p95Ms.toFixed(2).padStart(6)}  ${r.recallAt1.toFixed(3).padStart(8)}`,
+      );
     }
     await mkdir(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `identify-${o.mode}-${size}.json`);
@@ -213,7 +230,8 @@ async function run(o: Options): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
     await db.close();
-    await location.remove();
+    if (o.keep) progress(`kept the database: ${location.databaseUrl ?? location.pgliteDir}`);
+    else await location.remove();
   }
 }
 
@@ -224,5 +242,7 @@ const program = new Command('bench-identify')
   .option('--bases <n>', 'real LFW embeddings the templates are made from', Number, 300)
   .option('--images <dir>', 'LFW images', path.resolve(REPO_ROOT, '../shared/data/lfw/images'))
   .option('--out <dir>', 'results folder', path.resolve(REPO_ROOT, 'bench/results'))
+  .option('--keep', 'keep the filled database (to inspect plans)', false)
+  .option('--ef-search <list>', 'smallest hnsw.ef_search values to compare (the API uses DEFAULT_EF_SEARCH)', String(DEFAULT_EF_SEARCH))
   .action((o: Options) => run(o));
 await program.parseAsync();

@@ -20,8 +20,14 @@ const name = z
 const description = z.string().trim().max(2000, 'description must be at most 2000 characters.');
 const matchThreshold = z
   .number()
-  .gt(0, 'matchThreshold must be greater than 0 and less than 1, such as 0.6.')
-  .lt(1, 'matchThreshold must be greater than 0 and less than 1, such as 0.6.');
+  .gt(
+    0,
+    'matchThreshold must be greater than 0 and less than 1, such as 0.9 (cosine similarity; the default model separates people at about 0.91).',
+  )
+  .lt(
+    1,
+    'matchThreshold must be greater than 0 and less than 1, such as 0.9 (cosine similarity; the default model separates people at about 0.91).',
+  );
 const embeddingModelId = z
   .string()
   .trim()

@@ -76,4 +76,21 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
     const detectKey = await createApiKeyWithId(server, ['detect']);
     expect((await get(`/api/images/${key}`, detectKey.headers)).status).toBe(403);
   });
+
+  it('serves unrestricted read keys, but not keys limited to one gallery (images are not filed by gallery)', async () => {
+    const readKey = await createApiKeyWithId(server, ['read']);
+    expect((await get(`/api/images/${key}`, readKey.headers)).status).toBe(200);
+    const created = await server.graphql<{ createGallery: { id: string } }>(
+      'mutation { createGallery(input: { name: "images-restricted", matchThreshold: 0.9 }) { id } }',
+      {},
+      await adminHeaders(server),
+    );
+    const galleryId = created.data?.createGallery.id;
+    expect(galleryId).toBeDefined();
+    const restricted = await createApiKeyWithId(server, ['read'], galleryId);
+    const refused = await get(`/api/images/${key}/thumbnail`, restricted.headers);
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as { errors: Array<{ message: string }> };
+    expect(body.errors[0]?.message).toMatch(/limited to one gallery/);
+  });
 });

@@ -27,9 +27,24 @@ const MIME_OF: Record<string, string> = {
 };
 
 function notFound(key: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, 'No stored image has this key; it may have been erased. Reload the page.', {
-    key: key.slice(0, 64),
-  });
+  return new AppError(
+    ErrorCode.NOT_FOUND,
+    'No stored image has this key; it may have been erased. Reload the page.',
+    {
+      key: key.slice(0, 64),
+    },
+  );
+}
+
+/** Stored images are not filed by gallery, so a gallery-restricted key could reach other galleries' photos. */
+function authorizeImages(actor: Actor): void {
+  authorize(actor, 'identities.read');
+  if (actor.kind === 'apiKey' && actor.galleryId !== null) {
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      'API keys limited to one gallery cannot fetch stored images; use a key without a gallery restriction or sign in.',
+    );
+  }
 }
 
 export class ImagesService {
@@ -37,7 +52,7 @@ export class ImagesService {
 
   /** The original bytes under `key`; NOT_FOUND for unknown or malformed keys. */
   async original(actor: Actor, key: string): Promise<ServedImage> {
-    authorize(actor, 'identities.read');
+    authorizeImages(actor);
     const bytes = await this.images.get(key);
     if (!bytes) throw notFound(key);
     const facts = await this.images.describe(bytes);
@@ -51,15 +66,22 @@ export class ImagesService {
 
   /** A JPEG at most `size` px on its longer side, with the original's size; NOT_FOUND for unknown keys. */
   async thumbnail(actor: Actor, key: string, size: number): Promise<ServedImage> {
-    authorize(actor, 'identities.read');
+    authorizeImages(actor);
     if (!(THUMBNAIL_SIZES as readonly number[]).includes(size)) {
-      throw new AppError(ErrorCode.BAD_INPUT, `size must be one of ${THUMBNAIL_SIZES.join(', ')}.`, { field: 'size' });
+      throw new AppError(ErrorCode.BAD_INPUT, `size must be one of ${THUMBNAIL_SIZES.join(', ')}.`, {
+        field: 'size',
+      });
     }
     const original = await this.images.get(key);
     if (!original) throw notFound(key);
     const thumb = await this.images.thumbnail(key, size);
     if (!thumb) throw notFound(key);
     const facts = await this.images.describe(original);
-    return { bytes: thumb, contentType: 'image/jpeg', originalWidth: facts.width, originalHeight: facts.height };
+    return {
+      bytes: thumb,
+      contentType: 'image/jpeg',
+      originalWidth: facts.width,
+      originalHeight: facts.height,
+    };
   }
 }

@@ -70,9 +70,15 @@ export interface ExpiredProbe {
   imageKey: string;
 }
 
-/** HNSW candidate list size: at least pgvector's default, enough for the rows asked for, at most its maximum. */
-function efSearchFor(limit: number): number {
-  return Math.min(1000, Math.max(40, limit * 2));
+/**
+ * Smallest HNSW candidate list (pgvector's hnsw.ef_search) a search uses. Measured with
+ * `npm run bench:identify` (README): 100 gave recall@1 0.94 at 100k faces; see DEFAULT_EF_SEARCH.
+ */
+export const DEFAULT_EF_SEARCH = 400;
+
+/** HNSW candidate list size: at least `minimum`, enough for the rows asked for, at most pgvector's maximum. */
+function efSearchFor(limit: number, minimum: number): number {
+  return Math.min(1000, Math.max(minimum, limit * 2));
 }
 
 /** The k-NN query of searchGallery, in the HNSW index's own expression (exported for the EXPLAIN test). */
@@ -94,7 +100,11 @@ export function gallerySearchSql(search: GallerySearch): Prisma.Sql {
 export class MatchingRepository {
   private iterativeScan: Promise<boolean> | null = null;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Smallest hnsw.ef_search of a search: higher finds the true nearest faces more often, slower. */
+    private readonly minEfSearch: number = DEFAULT_EF_SEARCH,
+  ) {}
 
   /**
    * The faces nearest to a probe inside one gallery, nearest first, through the HNSW index of the
@@ -105,7 +115,7 @@ export class MatchingRepository {
   async searchGallery(search: GallerySearch): Promise<FaceHit[]> {
     const iterative = await this.supportsIterativeScan();
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL hnsw.ef_search = ${efSearchFor(search.limit)}`);
+      await tx.$executeRawUnsafe(`SET LOCAL hnsw.ef_search = ${efSearchFor(search.limit, this.minEfSearch)}`);
       if (iterative) await tx.$executeRawUnsafe(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
       const rows = await tx.$queryRaw<Array<{ faceId: string; identityId: string; distance: number }>>(
         gallerySearchSql(search),

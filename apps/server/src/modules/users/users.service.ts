@@ -1,6 +1,7 @@
 // Manages the people who sign in: create, change role, disable, reset password, and the first admin.
 import type { Role } from '@faceledger/db';
 import { z } from 'zod';
+import { isUuid } from '../../shared/uuid.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
@@ -73,6 +74,12 @@ export class UsersService {
     const changed = Object.keys(changes).map((k) => (k === 'passwordHash' ? 'password' : k));
     if (changed.length === 0)
       throw new AppError(ErrorCode.BAD_INPUT, 'Nothing to change: give a role, disabled or password.');
+    if (!isUuid(id))
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `No user has id ${id.slice(0, 64)}; list the users to find it.`,
+        { id: id.slice(0, 64) },
+      );
     return this.audit.withEntry(async (tx) => {
       const before = await this.users.findById(id, tx);
       if (!before)
