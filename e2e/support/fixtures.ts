@@ -4,6 +4,7 @@ import { test as base, expect } from '@playwright/test';
 import { ConsoleErrors } from './console-errors.js';
 import { createGraphqlClient, type GraphqlClient } from './graphql.js';
 import { savePageScreenshot } from './screenshots.js';
+import { Seed, type SeedUser } from './seed.js';
 import { readStackEnv } from './stack-env.js';
 import type { StackInfo } from './stack.js';
 
@@ -18,6 +19,10 @@ export interface E2EOptions {
 interface WorkerFixtures {
   /** URLs of the server and the admin that the global setup started. */
   stack: StackInfo;
+  /** An admin session on the API that makes test data (support/seed.ts). */
+  seed: Seed;
+  /** One user per role besides the first admin, made by the seed once per worker. */
+  users: Record<'admin' | 'hr' | 'reviewer' | 'auditor', SeedUser>;
 }
 
 interface TestFixtures {
@@ -33,6 +38,26 @@ export const test = base.extend<TestFixtures & E2EOptions, WorkerFixtures>({
   target: ['admin', { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   stack: [async ({}, use) => use(readStackEnv()), { scope: 'worker' }],
+  seed: [
+    async ({ stack }, use) => {
+      const seed = await Seed.signIn(stack.apiUrl);
+      await use(seed);
+      await seed.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  users: [
+    async ({ seed }, use) => {
+      const [admin, hr, reviewer, auditor] = [
+        await seed.createUser('ADMIN'),
+        await seed.createUser('HR'),
+        await seed.createUser('REVIEWER'),
+        await seed.createUser('AUDITOR'),
+      ];
+      await use({ admin, hr, reviewer, auditor });
+    },
+    { scope: 'worker' },
+  ],
   baseURL: async ({ target, stack }, use) => use(target === 'api' ? stack.apiUrl : stack.adminUrl),
 
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern

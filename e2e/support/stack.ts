@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 import { LOGS_DIR, REPO_ROOT } from './paths.js';
+import { E2E_ADMIN } from './seed.js';
 
 /** The part of GET /healthz the suite reads. */
 export interface HealthReport {
@@ -132,6 +133,9 @@ export async function startStack(): Promise<Stack> {
         FACELEDGER_LOG_LEVEL: 'info',
         FACELEDGER_RECOGNITION_ENABLED: String(recognitionBuilt),
         FACELEDGER_RECOGNITION_WORKERS: '1',
+        // The first admin, created at start on the empty database; support/seed.ts signs in with it.
+        FACELEDGER_ADMIN_EMAIL: E2E_ADMIN.email,
+        FACELEDGER_ADMIN_PASSWORD: E2E_ADMIN.password,
       },
       logFile: path.join(LOGS_DIR, 'server.log'),
     });
