@@ -29,6 +29,7 @@ interface Options {
   out: string;
   keep: boolean;
   efSearch: string;
+  indexParams?: string;
 }
 
 /** Deterministic PRNG (mulberry32) so two runs build the same gallery. */
@@ -148,6 +149,15 @@ async function run(o: Options): Promise<void> {
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     // What autovacuum would do after a bulk load: without fresh statistics the planner thinks the
     // gallery is empty and walks it row by row instead of using the HNSW index.
+    if (o.indexParams) {
+      // Try other HNSW build settings: rebuild this width's index WITH (...) before measuring.
+      const started = performance.now();
+      await client.query(`DROP INDEX IF EXISTS faces_embedding_${dims}_hnsw`);
+      await client.query(
+        `CREATE INDEX faces_embedding_${dims}_hnsw ON faces USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WITH (${o.indexParams}) WHERE vector_dims(embedding) = ${dims}`,
+      );
+      progress(`rebuilt the HNSW index WITH (${o.indexParams}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
     await client.query('ANALYZE identities');
     await client.query('ANALYZE faces');
 
@@ -215,7 +225,7 @@ async function run(o: Options): Promise<void> {
        ORDER BY f.embedding::vector(${dims}) <=> '${`[${Array.from(probes[0]!.vector).join(',')}]`}'::vector(${dims}) LIMIT 50`,
     );
     const usesIndex = plan.some((r) => r['QUERY PLAN'].includes(`faces_embedding_${dims}_hnsw`));
-    const report = { mode: o.mode, size, dims, model, probes: o.probes, fillSeconds, usesIndex, runs };
+    const report = { mode: o.mode, size, dims, model, probes: o.probes, fillSeconds, indexParams: o.indexParams ?? 'as migrated (m = 32, ef_construction = 200)', usesIndex, runs };
     out(`identify benchmark: ${o.mode}, ${size} templates of ${dims}-d (${model}), ${o.probes} probes, fill ${fillSeconds.toFixed(1)} s, HNSW index used: ${usesIndex}`);
     out('ef_search  top-k  faces read  p50 ms  p95 ms  recall@1');
     for (const r of runs) {
@@ -243,6 +253,7 @@ const program = new Command('bench-identify')
   .option('--images <dir>', 'LFW images', path.resolve(REPO_ROOT, '../shared/data/lfw/images'))
   .option('--out <dir>', 'results folder', path.resolve(REPO_ROOT, 'bench/results'))
   .option('--keep', 'keep the filled database (to inspect plans)', false)
+  .option('--index-params <sql>', 'rebuild the HNSW index WITH these parameters, e.g. "m = 32, ef_construction = 200"')
   .option('--ef-search <list>', 'smallest hnsw.ef_search values to compare (the API uses DEFAULT_EF_SEARCH)', String(DEFAULT_EF_SEARCH))
   .action((o: Options) => run(o));
 await program.parseAsync();

@@ -17,7 +17,8 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
   });
   afterAll(async () => server?.close());
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, { headers });
 
   it('serves the original to an admin, privately cached, with its size', async () => {
     const response = await get(`/api/images/${key}`, await adminHeaders(server));
@@ -31,7 +32,10 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
 
   it('serves a JPEG thumbnail of the asked size to HR and REVIEWER', async () => {
     for (const role of ['HR', 'REVIEWER'] as const) {
-      const response = await get(`/api/images/${key}/thumbnail?size=128`, await createUserAndSignIn(server, role));
+      const response = await get(
+        `/api/images/${key}/thumbnail?size=128`,
+        await createUserAndSignIn(server, role),
+      );
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/jpeg');
       expect(response.headers.get('cache-control')).toMatch(/^private/);
@@ -51,7 +55,11 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
 
   it('answers 404 with a typed JSON error for unknown and malformed keys', async () => {
     const headers = await adminHeaders(server);
-    for (const path of [`/api/images/${'0'.repeat(64)}`, `/api/images/${'0'.repeat(64)}/thumbnail`, '/api/images/..%2Fetc']) {
+    for (const path of [
+      `/api/images/${'0'.repeat(64)}`,
+      `/api/images/${'0'.repeat(64)}/thumbnail`,
+      '/api/images/..%2Fetc',
+    ]) {
       const response = await get(path, headers);
       expect(response.status).toBe(404);
       const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
@@ -62,7 +70,9 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
   it('refuses sizes outside the supported set', async () => {
     const response = await get(`/api/images/${key}/thumbnail?size=300`, await adminHeaders(server));
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: Array<{ extensions: { code: string; field?: string } }> };
+    const body = (await response.json()) as {
+      errors: Array<{ extensions: { code: string; field?: string } }>;
+    };
     expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_INPUT', field: 'size' });
   });
 
@@ -72,7 +82,10 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
     const auditor = await createUserAndSignIn(server, 'AUDITOR');
     const forbidden = await get(`/api/images/${key}`, auditor);
     expect(forbidden.status).toBe(403);
-    expect(((await forbidden.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('FORBIDDEN');
+    expect(
+      ((await forbidden.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions
+        .code,
+    ).toBe('FORBIDDEN');
     const detectKey = await createApiKeyWithId(server, ['detect']);
     expect((await get(`/api/images/${key}`, detectKey.headers)).status).toBe(403);
   });

@@ -26,7 +26,9 @@ function parseSize(raw: unknown): number {
   if (raw === undefined) return DEFAULT_THUMBNAIL_SIZE;
   const size = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(size)) {
-    throw new AppError(ErrorCode.BAD_INPUT, 'size must be a whole number of pixels, such as 256.', { field: 'size' });
+    throw new AppError(ErrorCode.BAD_INPUT, 'size must be a whole number of pixels, such as 256.', {
+      field: 'size',
+    });
   }
   return size;
 }

@@ -72,9 +72,10 @@ export interface ExpiredProbe {
 
 /**
  * Smallest HNSW candidate list (pgvector's hnsw.ef_search) a search uses. Measured with
- * `npm run bench:identify` (README): 100 gave recall@1 0.94 at 100k faces; see DEFAULT_EF_SEARCH.
+ * `npm run bench:identify` (README) at 100k faces on the m = 32, ef_construction = 200 indexes:
+ * recall@1 1.000 at p95 17.6 ms.
  */
-export const DEFAULT_EF_SEARCH = 400;
+export const DEFAULT_EF_SEARCH = 100;
 
 /** HNSW candidate list size: at least `minimum`, enough for the rows asked for, at most pgvector's maximum. */
 function efSearchFor(limit: number, minimum: number): number {
