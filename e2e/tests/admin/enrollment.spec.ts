@@ -1,7 +1,7 @@
-// HR enrolls people: two LFW people by uploading photos on their identity pages, one by choosing
-// files and one by dropping them on the drop zone (a photo without a face is refused with the
-// reason), then ten people at once with a bulk import, and an import with rows that fail.
-// Galleries are created by admins only (galleries.write), so the seed makes HR's gallery.
+// HR enrolls people: creates a gallery with the form, then two LFW people by uploading photos on
+// their identity pages, one by choosing files and one by dropping them on the drop zone (a photo
+// without a face is refused with the reason), then ten people at once with a bulk import, and an
+// import with rows that fail.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -77,11 +77,24 @@ test.describe('HR enrollment', () => {
     capturePage,
   }) => {
     test.setTimeout(120_000);
-    const gallery = await seed.createGallery('hr-enrollment');
-
     await page.goto('/sign-in');
     await capturePage('sign-in');
-    await signIn(page, users.hr, '/identities');
+    await signIn(page, users.hr, '/galleries');
+
+    // HR opens a gallery for the people it enrolls (changing it afterwards is for admins).
+    const galleryName = unique('HR enrollment');
+    await page.getByRole('link', { name: 'New gallery' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'New gallery' })).toBeVisible();
+    await page.getByLabel('Name', { exact: true }).fill(galleryName);
+    await page.getByLabel('Match threshold', { exact: true }).fill('0.91');
+    await page.getByRole('button', { name: 'Create gallery' }).click();
+    await expect(page).toHaveURL(/\/galleries$/);
+    await expect(page.getByRole('link', { name: galleryName, exact: true })).toBeVisible();
+    const { galleries } = await seed.gql<{ galleries: SeedGallery[] }>(
+      '{ galleries { id name matchThreshold } }',
+    );
+    const gallery = galleries.find((g) => g.name === galleryName);
+    if (!gallery) throw new Error(`gallery ${galleryName} was not created`);
     // HR's navigation is about enrollment.
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Identities' })).toBeVisible();

@@ -15,7 +15,7 @@ test('an admin creates a gallery, identifies a photo in the playground, and open
   await signIn(page, users.admin, '/galleries');
   await expect(page.getByRole('heading', { level: 1, name: 'Galleries' })).toBeVisible();
 
-  // Create a gallery with the form (admins only).
+  // Create a gallery with the form (ADMIN and HR may).
   const name = unique('Front desk');
   await page.goto('/galleries/new');
   await expect(page.getByRole('heading', { level: 1, name: 'New gallery' })).toBeVisible();

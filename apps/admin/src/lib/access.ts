@@ -17,7 +17,7 @@ export interface PageAccess {
 
 export const PAGES: readonly PageAccess[] = [
   { path: '/sign-in', roles: null },
-  { path: '/galleries/new', roles: ['ADMIN'] },
+  { path: '/galleries/new', roles: ['ADMIN', 'HR'] },
   { path: '/galleries', roles: ['ADMIN', 'HR'], navLabel: 'Galleries' },
   { path: '/identities', roles: ['ADMIN', 'HR'], navLabel: 'Identities' },
   { path: '/identify', roles: ['ADMIN', 'HR', 'REVIEWER'], navLabel: 'Identify' },
@@ -55,9 +55,14 @@ export function navFor(role: Role | null): Array<{ href: string; label: string }
   return [...entries.filter((e) => e.href === '/'), ...entries.filter((e) => e.href !== '/')];
 }
 
-/** Galleries may be created and changed by admins only (galleries.write on the server). */
+/** Galleries may be changed by admins only (galleries.write on the server). */
 export function canEditGalleries(role: Role | null): boolean {
   return role === 'ADMIN';
+}
+
+/** Galleries may be created by ADMIN and HR (galleries.create on the server). */
+export function canCreateGalleries(role: Role | null): boolean {
+  return role === 'ADMIN' || role === 'HR';
 }
 
 /** Identities may be created, changed, enrolled and erased by ADMIN and HR. */

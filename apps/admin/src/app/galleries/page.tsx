@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { canEditGalleries } from '../../lib/access';
+import { canCreateGalleries, canEditGalleries } from '../../lib/access';
 import { formatRetention } from '../../lib/format';
 import { useGalleries } from '../../queries/galleries';
 import { useSession } from '../../queries/session';
@@ -10,12 +10,13 @@ export default function GalleriesPage() {
   const { user } = useSession();
   const { data, error, isPending } = useGalleries();
   const canEdit = canEditGalleries(user?.role ?? null);
+  const canCreate = canCreateGalleries(user?.role ?? null);
 
   return (
     <section aria-labelledby="galleries-title">
       <div className="page-head">
         <h1 id="galleries-title">Galleries</h1>
-        {canEdit && (
+        {canCreate && (
           <Link href="/galleries/new" className="button">
             New gallery
           </Link>
@@ -31,7 +32,7 @@ export default function GalleriesPage() {
       {data && data.length === 0 && (
         <p className="panel">
           No galleries yet.{' '}
-          {canEdit ? <Link href="/galleries/new">Create the first gallery.</Link> : 'Ask an admin to create one.'}
+          {canCreate ? <Link href="/galleries/new">Create the first gallery.</Link> : 'Ask an admin to create one.'}
         </p>
       )}
       {data && data.length > 0 && (

@@ -14,6 +14,7 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'users.manage': ['A...', '.....'],
   'apiKeys.manage': ['A...', '.....'],
   'galleries.read': ['AHRU', '.vier'],
+  'galleries.create': ['AH..', '.....'],
   'galleries.write': ['A...', '.....'],
   'identities.read': ['AHR.', '...er'],
   'identities.write': ['AH..', '...e.'],

@@ -8,7 +8,12 @@ import type { Actor, ApiKeyScope } from './actor.js';
 export const PERMISSIONS = {
   'users.manage': { roles: ['ADMIN'], scopes: [] },
   'apiKeys.manage': { roles: ['ADMIN'], scopes: [] },
-  'galleries.read': { roles: ['ADMIN', 'HR', 'REVIEWER', 'AUDITOR'], scopes: ['read', 'identify', 'verify', 'enroll'] },
+  'galleries.read': {
+    roles: ['ADMIN', 'HR', 'REVIEWER', 'AUDITOR'],
+    scopes: ['read', 'identify', 'verify', 'enroll'],
+  },
+  // HR opens galleries for the people it enrolls; changing or deleting one stays with admins.
+  'galleries.create': { roles: ['ADMIN', 'HR'], scopes: [] },
   'galleries.write': { roles: ['ADMIN'], scopes: [] },
   'identities.read': { roles: ['ADMIN', 'HR', 'REVIEWER'], scopes: ['read', 'enroll'] },
   'identities.write': { roles: ['ADMIN', 'HR'], scopes: ['enroll'] },
@@ -47,7 +52,10 @@ export function isAllowed(actor: Actor, permission: Permission): boolean {
 /** Throws UNAUTHENTICATED or FORBIDDEN unless `actor` may run `permission`. */
 export function authorize(actor: Actor, permission: Permission): void {
   if (actor.kind === 'anonymous') {
-    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in, or send an API key as "Authorization: Bearer <key>".');
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'Sign in, or send an API key as "Authorization: Bearer <key>".',
+    );
   }
   if (!isAllowed(actor, permission)) {
     throw new AppError(

@@ -94,7 +94,7 @@ export class GalleriesService {
   }
 
   async create(actor: Actor, input: CreateGalleryInput): Promise<Gallery> {
-    authorize(actor, 'galleries.write');
+    authorize(actor, 'galleries.create');
     const parsed = parseInput(createSchema, input);
     const fields: GalleryFields = {
       ...parsed,

@@ -169,12 +169,26 @@ describe.each(TEST_DATABASE_MODES)('galleries over HTTP on %s', (mode) => {
     expect((await del(empty.id)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('lets every role read, only ADMIN write; anonymous callers are UNAUTHENTICATED', async () => {
+  it('lets every role read, ADMIN and HR create, only ADMIN change; anonymous callers are UNAUTHENTICATED', async () => {
     const hr = await createUserAndSignIn(server, 'HR');
     const auditor = await createUserAndSignIn(server, 'AUDITOR');
     expect((await server.graphql('{ galleries { id } }', {}, auditor)).errors).toBeUndefined();
+    const byHr = await createGallery({ name: 'By HR', matchThreshold: 0.9 }, hr);
+    expect(byHr.errors).toBeUndefined();
+    const byHrId = (byHr.data as { createGallery: { id: string } } | undefined)?.createGallery.id;
+    expect(byHrId).toBeDefined();
     expect(
-      (await createGallery({ name: 'By HR', matchThreshold: 0.5 }, hr)).errors?.[0]?.extensions?.code,
+      (
+        await server.graphql(
+          'mutation ($id: ID!) { updateGallery(id: $id, input: { matchThreshold: 0.8 }) { id } }',
+          { id: byHrId },
+          hr,
+        )
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await createGallery({ name: 'By auditor', matchThreshold: 0.9 }, auditor)).errors?.[0]?.extensions
+        ?.code,
     ).toBe('FORBIDDEN');
     expect((await server.graphql('{ galleries { id } }')).errors?.[0]?.extensions?.code).toBe(
       'UNAUTHENTICATED',
