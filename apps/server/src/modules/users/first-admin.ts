@@ -14,7 +14,15 @@ export async function createFirstAdminFromSettings(
   settings: FirstAdminSettings,
   logger: Logger,
 ): Promise<void> {
-  if (settings.email === undefined || settings.password === undefined) return;
+  if (settings.email === undefined || settings.password === undefined) {
+    if (await users.hasNoUsers()) {
+      logger.warn(
+        'no user exists yet, so nobody can sign in to the dashboard: restart with FACELEDGER_ADMIN_EMAIL and ' +
+          'FACELEDGER_ADMIN_PASSWORD set, or stop the server and run `npm run admin:create -w @faceledger/server -- --email you@example.org`',
+      );
+    }
+    return;
+  }
   const outcome = await users.createFirstAdmin(settings.email, settings.password);
   if (outcome === 'created') {
     logger.info(

@@ -115,6 +115,11 @@ export class UsersService {
   }
 
   /** Creates an ADMIN from the settings when the database has no user yet; does nothing otherwise. */
+  /** True while nobody can sign in yet (a fresh install): start-up then says how to make an admin. */
+  async hasNoUsers(): Promise<boolean> {
+    return (await this.users.count()) === 0;
+  }
+
   async createFirstAdmin(rawEmail: string, password: string): Promise<FirstAdminOutcome> {
     if ((await this.users.count()) > 0) return 'usersExist';
     const email = parse(emailSchema, rawEmail);
