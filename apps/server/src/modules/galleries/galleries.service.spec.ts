@@ -10,6 +10,7 @@ import { GalleriesService } from './galleries.service.js';
 
 const admin: Actor = { kind: 'user', userId: 'u1', email: 'admin@example.org', role: 'ADMIN' };
 const hr: Actor = { kind: 'user', userId: 'u2', email: 'hr@example.org', role: 'HR' };
+const auditor: Actor = { kind: 'user', userId: 'u3', email: 'auditor@example.org', role: 'AUDITOR' };
 const GALLERY_ID = '11111111-1111-4111-8111-111111111111';
 
 function record(fields: Partial<GalleryRecord> = {}): GalleryRecord {
@@ -108,7 +109,10 @@ describe('GalleriesService', () => {
 
   it('checks the permission before touching a repository', async () => {
     const { service, repository } = setUp(ready);
-    await expect(service.create(hr, { name: 'A', matchThreshold: 0.5 })).rejects.toMatchObject({
+    await expect(service.create(auditor, { name: 'A', matchThreshold: 0.5 })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(service.update(hr, GALLERY_ID, { matchThreshold: 0.8 })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(service.list({ kind: 'anonymous' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
