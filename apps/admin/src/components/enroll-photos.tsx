@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { request } from '../lib/graphql-client';
+import { toImageInput } from '../lib/image-input';
 import { BoxedImage } from './face-image';
 import { QualityBadges, reasonLabel } from './quality-badges';
 import { WebcamCapture } from './webcam-capture';
@@ -24,36 +25,10 @@ interface Item {
   error?: string;
 }
 
-/** Images up to this size go inline as base64 (the API takes 10 MB); bigger ones through POST /api/uploads. */
-const INLINE_LIMIT_BYTES = 7 * 1024 * 1024;
 const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp'];
 
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new Error('The file could not be read; choose it again.'));
-    reader.readAsDataURL(file);
-  });
-}
-
-async function uploadFile(file: File): Promise<string> {
-  const form = new FormData();
-  form.append('image', file);
-  const response = await fetch('/api/uploads', { method: 'POST', body: form, credentials: 'same-origin' });
-  const body = (await response.json().catch(() => null)) as {
-    uploadId?: string;
-    message?: string;
-    errors?: Array<{ message?: string }>;
-  } | null;
-  if (!response.ok || !body?.uploadId) {
-    throw new Error(body?.errors?.[0]?.message ?? body?.message ?? `The upload failed (HTTP ${response.status}); try again.`);
-  }
-  return body.uploadId;
-}
-
 async function enroll(identityId: string, file: File): Promise<Result> {
-  const image = file.size > INLINE_LIMIT_BYTES ? { uploadId: await uploadFile(file) } : { base64: await readAsDataUrl(file) };
+  const image = await toImageInput(file);
   return (await request(EnrollFaceDocument, { identityId, image })).enrollFace;
 }
 
@@ -112,7 +87,8 @@ function Outcome({ item }: { item: Item }) {
     case 'LikelySameAs':
       return (
         <p className="error">
-          {result.message} <Link href={`/identities/${result.identity.id}`}>Open {result.identity.displayName}</Link>
+          {result.message}{' '}
+          <Link href={`/identities/${result.identity.id}`}>Open {result.identity.displayName}</Link>
         </p>
       );
     case 'NoFace':
@@ -156,7 +132,10 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
         }
       },
       (error: unknown) =>
-        update(next.id, { state: 'failed', error: error instanceof Error ? error.message : 'Enrollment failed; retry.' }),
+        update(next.id, {
+          state: 'failed',
+          error: error instanceof Error ? error.message : 'Enrollment failed; retry.',
+        }),
     );
   }, [next, busy, identityId, client]);
 
@@ -292,7 +271,11 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
                       </button>
                     )}
                     {item.state === 'failed' && (
-                      <button type="button" className="button button-small" onClick={() => update(item.id, { state: 'queued', error: undefined })}>
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => update(item.id, { state: 'queued', error: undefined })}
+                      >
                         Retry
                       </button>
                     )}
@@ -309,7 +292,11 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
                       </button>
                     )}
                     {(isRefused || item.state === 'failed' || item.state === 'queued') && (
-                      <button type="button" className="button button-small button-quiet" onClick={() => remove(item.id)}>
+                      <button
+                        type="button"
+                        className="button button-small button-quiet"
+                        onClick={() => remove(item.id)}
+                      >
                         {item.state === 'queued' ? 'Cancel' : 'Dismiss'}
                       </button>
                     )}

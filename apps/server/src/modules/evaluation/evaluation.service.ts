@@ -6,6 +6,7 @@ import type { Prisma } from '@faceledger/db';
 import type { ScoredPair } from '@faceledger/recognition';
 import type { Gallery } from '@faceledger/schema';
 import type { JobModel } from '@faceledger/schema/server';
+import { cosine } from '../../shared/cosine.js';
 import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
 import { readZip } from '../../shared/read-zip.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -87,19 +88,6 @@ function decodeEmbedding(text: string): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;

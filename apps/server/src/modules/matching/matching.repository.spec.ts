@@ -5,7 +5,7 @@ import { createTestDatabase, TEST_DATABASE_MODES, type TestDatabase } from '@fac
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrollmentRepository } from '../enrollment/enrollment.repository.js';
 import { gallerySearchSql, MatchingRepository, type GallerySearch } from './matching.repository.js';
-import { cosine } from './matching.service.js';
+import { cosine } from '../../shared/cosine.js';
 
 const DIMS = 128;
 const MODEL = 'faceapi-resnet128';

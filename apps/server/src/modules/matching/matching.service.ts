@@ -6,6 +6,7 @@ import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import { cosine } from '../../shared/cosine.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
@@ -103,20 +104,6 @@ export function pickMatch(
   return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
 }
 
-/** Cosine similarity of two embeddings. */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
 
 function requester(actor: Actor): Pick<NewMatchEvent, 'requesterUserId' | 'requesterKeyId'> {
   return {
