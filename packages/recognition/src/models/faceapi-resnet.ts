@@ -22,11 +22,16 @@ class FaceApiResnet implements Embedder {
     return t;
   }
 
+  /** One conv + scale layer as a single fused op: the per-channel scale is folded into filters and bias at load. */
   private convLayer(x: tf.Tensor4D, prefix: string, stride: 1 | 2, relu: boolean, padding: 'same' | 'valid'): tf.Tensor4D {
-    let out = tf.conv2d(x, this.p(`${prefix}/conv/filters`) as tf.Tensor4D, stride, padding);
-    out = tf.add(out, this.p(`${prefix}/conv/bias`)) as tf.Tensor4D;
-    out = tf.add(tf.mul(out, this.p(`${prefix}/scale/weights`)), this.p(`${prefix}/scale/biases`)) as tf.Tensor4D;
-    return relu ? tf.relu(out) : out;
+    return tf.fused.conv2d({
+      x,
+      filter: this.p(`${prefix}/folded/filters`) as tf.Tensor4D,
+      strides: stride,
+      pad: padding,
+      bias: this.p(`${prefix}/folded/bias`),
+      activation: relu ? 'relu' : 'linear',
+    });
   }
 
   private residual(x: tf.Tensor4D, prefix: string): tf.Tensor4D {
@@ -86,6 +91,30 @@ class FaceApiResnet implements Embedder {
   }
 }
 
+/**
+ * dlib follows every conv with a per-channel affine "scale" layer: (conv(x, W) + b) * s + t. That equals
+ * conv(x, W * s) + (b * s + t), so each layer becomes one fused conv with bias (and relu) and the three
+ * element-wise passes over the feature map disappear. The original tensors are freed.
+ */
+function foldScales(params: Params): Params {
+  const folded: Params = new Map();
+  const prefixes = [...params.keys()].filter((k) => k.endsWith('/conv/filters')).map((k) => k.slice(0, -'/conv/filters'.length));
+  for (const prefix of prefixes) {
+    const take = (name: string): tf.Tensor => {
+      const t = params.get(`${prefix}/${name}`);
+      if (!t) throw new Error(`face-api weights lack ${prefix}/${name}`);
+      params.delete(`${prefix}/${name}`);
+      return t;
+    };
+    const [filters, bias, scale, shift] = [take('conv/filters'), take('conv/bias'), take('scale/weights'), take('scale/biases')];
+    folded.set(`${prefix}/folded/filters`, tf.tidy(() => tf.mul(filters, scale)));
+    folded.set(`${prefix}/folded/bias`, tf.tidy(() => tf.add(tf.mul(bias, scale), shift)));
+    tf.dispose([filters, bias, scale, shift]);
+  }
+  for (const [name, t] of params) folded.set(name, t);
+  return folded;
+}
+
 /** Loads face-api's recognition weights (checksums verified) into tensors. */
 export async function loadFaceApiResnet(info: EmbeddingModelInfo): Promise<Embedder> {
   const files = await readVerifiedWeights(info);
@@ -103,5 +132,5 @@ export async function loadFaceApiResnet(info: EmbeddingModelInfo): Promise<Embed
   }
   const all = Buffer.concat(buffers);
   const named = tf.io.decodeWeights(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), specs);
-  return new FaceApiResnet(info, new Map(Object.entries(named)));
+  return new FaceApiResnet(info, foldScales(new Map(Object.entries(named))));
 }

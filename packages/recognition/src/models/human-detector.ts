@@ -5,6 +5,7 @@ import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import type { BackendName } from '../runtime/backend.js';
 import { tf } from '../runtime/backend.js';
 import { humanModelsDir, humanWasmBuild, wasmDir } from '../runtime/paths.js';
+import { registerVerifiedFileRouter, verifyHumanModelFiles } from './human-model-files.js';
 
 const require = createRequire(import.meta.url);
 
@@ -124,6 +125,9 @@ export class HumanDetector {
         gear: { enabled: false },
       },
     });
+    const models = [detector.model, 'facemesh', ...(spoof.enabled ? ['antispoof', 'liveness'] : []), ...(attributes.enabled ? ['faceres', 'emotion'] : [])];
+    await verifyHumanModelFiles(humanModelsDir(), models);
+    registerVerifiedFileRouter();
     try {
       await human.load();
     } catch (error) {

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -11,46 +9,8 @@ import { wasmDir } from './paths.js';
 export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
 
 const log = moduleLogger('backend');
-let routerRegistered = false;
 let active: BackendName | undefined;
 let requestedWasm = false;
-
-/** Reads model.json + its weight shards from disk; tfjs has no file:// handler without tfjs-node. */
-export function fileIoHandler(url: string): tf.io.IOHandler {
-  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
-  return {
-    load: async () => {
-      const json = JSON.parse(await readFile(file, 'utf8')) as tf.io.ModelJSON;
-      const dir = file.slice(0, file.lastIndexOf('/') + 1);
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: Uint8Array[] = [];
-        for (const group of manifest) {
-          specs.push(...group.weights);
-          for (const p of group.paths) buffers.push(await readFile(dir + p));
-        }
-        const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-        const all = new Uint8Array(total);
-        let offset = 0;
-        for (const b of buffers) {
-          all.set(b, offset);
-          offset += b.byteLength;
-        }
-        return [specs, all.buffer];
-      });
-    },
-  };
-}
-
-function registerFileRouter(): void {
-  if (routerRegistered) return;
-  routerRegistered = true;
-  const router = (url: string | string[]): tf.io.IOHandler | null => {
-    if (typeof url !== 'string') return null;
-    return url.startsWith('file://') ? fileIoHandler(url) : null;
-  };
-  tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
-}
 
 /**
  * Initialises the TensorFlow.js backend once per thread and returns the one in use. `tensorflow` needs
@@ -58,7 +18,6 @@ function registerFileRouter(): void {
  * `wasm` falls back to `cpu` (with a warning) when WebAssembly cannot start.
  */
 export async function initBackend(name: BackendName): Promise<BackendName> {
-  registerFileRouter();
   if (active) {
     if (active !== name && !(requestedWasm && name === 'wasm')) throw new RecognitionError(RecognitionErrorCode.BACKEND_UNAVAILABLE, `This thread already runs the ${active} backend; create the engine with backend '${active}' or in a new process.`, { active, requested: name });
     return active;
