@@ -15,5 +15,6 @@ export { faceMask, polygonMask } from './landmarks.js';
 export { arcfaceTemplate, dlibChipTemplate, estimateSimilarity, type Affine, type Point2, type FivePoints, type AlignTemplate } from './align.js';
 export { evaluateVerification, type VerificationReport, type ScoredPair, type RocPoint } from './metrics.js';
 export { parseLfwPairs, type LfwPair, type LfwImage } from './lfw.js';
-export { registerRecognitionCommands, pickSubjectFace } from './cli/commands.js';
+export { registerRecognitionCommands } from './cli/commands.js';
+export { pickSubjectFace } from './subject-face.js';
 export type { BackendName } from './runtime/backend.js';

@@ -93,7 +93,11 @@ export function rocCurve(pairs: readonly ScoredPair[]): RocPoint[] {
     else fp++;
     const next = sorted[i + 1];
     if (next && scoreOf(next) === scoreOf(p)) continue;
-    points.push({ threshold: scoreOf(p), far: negatives ? fp / negatives : 0, tar: positives ? tp / positives : 0 });
+    points.push({
+      threshold: scoreOf(p),
+      far: negatives ? fp / negatives : 0,
+      tar: positives ? tp / positives : 0,
+    });
   }
   return points;
 }
@@ -132,20 +136,13 @@ export function tarAtFar(roc: readonly RocPoint[], far: number): number {
 }
 
 /**
- * The LFW protocol: for each fold, the threshold is chosen on all other folds and accuracy measured
- * on that fold; mean and standard deviation over folds. ROC metrics pool every pair.
+ * The report from per-fold accuracies and thresholds plus the pooled pairs behind the ROC figures.
  */
-export function evaluateVerification(pairs: readonly ScoredPair[]): VerificationReport {
-  const folds = [...new Set(pairs.map((p) => p.fold))].sort((a, b) => a - b);
-  const foldAccuracy: number[] = [];
-  const foldThreshold: number[] = [];
-  for (const fold of folds) {
-    const train = pairs.filter((p) => p.fold !== fold);
-    const test = pairs.filter((p) => p.fold === fold);
-    const t = bestThreshold(train.length > 0 ? train : test);
-    foldThreshold.push(t);
-    foldAccuracy.push(accuracyAt(test, t));
-  }
+export function foldReport(
+  foldAccuracy: number[],
+  foldThreshold: number[],
+  pairs: readonly ScoredPair[],
+): VerificationReport {
   const mean = foldAccuracy.reduce((a, b) => a + b, 0) / Math.max(1, foldAccuracy.length);
   const variance = foldAccuracy.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, foldAccuracy.length);
   const roc = rocCurve(pairs);
@@ -164,10 +161,31 @@ export function evaluateVerification(pairs: readonly ScoredPair[]): Verification
   };
 }
 
+/**
+ * The LFW protocol: for each fold, the threshold is chosen on all other folds and accuracy measured
+ * on that fold; mean and standard deviation over folds. ROC metrics pool every pair.
+ */
+export function evaluateVerification(pairs: readonly ScoredPair[]): VerificationReport {
+  const folds = [...new Set(pairs.map((p) => p.fold))].sort((a, b) => a - b);
+  const foldAccuracy: number[] = [];
+  const foldThreshold: number[] = [];
+  for (const fold of folds) {
+    const train = pairs.filter((p) => p.fold !== fold);
+    const test = pairs.filter((p) => p.fold === fold);
+    const t = bestThreshold(train.length > 0 ? train : test);
+    foldThreshold.push(t);
+    foldAccuracy.push(accuracyAt(test, t));
+  }
+  return foldReport(foldAccuracy, foldThreshold, pairs);
+}
+
 /** ROC curve as CSV (threshold, far, tar). */
 export function rocCsv(roc: readonly RocPoint[]): string {
   const lines = ['threshold,far,tar'];
-  for (const p of roc) lines.push(`${Number.isFinite(p.threshold) ? p.threshold.toFixed(6) : p.threshold > 0 ? 'inf' : '-inf'},${p.far.toFixed(6)},${p.tar.toFixed(6)}`);
+  for (const p of roc)
+    lines.push(
+      `${Number.isFinite(p.threshold) ? p.threshold.toFixed(6) : p.threshold > 0 ? 'inf' : '-inf'},${p.far.toFixed(6)},${p.tar.toFixed(6)}`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -180,10 +198,16 @@ export function rocSvg(roc: readonly RocPoint[], title: string): string {
   const y = (tar: number): number => h - m - tar * (h - 2 * m);
   const pts = roc.map((p) => `${x(p.far).toFixed(1)},${y(p.tar).toFixed(1)}`).join(' ');
   const ticks = [1e-4, 1e-3, 1e-2, 1e-1, 1]
-    .map((f) => `<line x1="${x(f)}" y1="${h - m}" x2="${x(f)}" y2="${m}" stroke="#ddd"/><text x="${x(f)}" y="${h - m + 18}" font-size="12" text-anchor="middle">${f.toExponential(0)}</text>`)
+    .map(
+      (f) =>
+        `<line x1="${x(f)}" y1="${h - m}" x2="${x(f)}" y2="${m}" stroke="#ddd"/><text x="${x(f)}" y="${h - m + 18}" font-size="12" text-anchor="middle">${f.toExponential(0)}</text>`,
+    )
     .join('');
   const yt = [0, 0.2, 0.4, 0.6, 0.8, 1]
-    .map((t) => `<line x1="${m}" y1="${y(t)}" x2="${w - m}" y2="${y(t)}" stroke="#ddd"/><text x="${m - 8}" y="${y(t) + 4}" font-size="12" text-anchor="end">${t.toFixed(1)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${m}" y1="${y(t)}" x2="${w - m}" y2="${y(t)}" stroke="#ddd"/><text x="${m - 8}" y="${y(t) + 4}" font-size="12" text-anchor="end">${t.toFixed(1)}</text>`,
+    )
     .join('');
   const safeTitle = title.replace(/[<>&"]/g, '');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><rect width="100%" height="100%" fill="white"/>${ticks}${yt}<polyline fill="none" stroke="#c0392b" stroke-width="2" points="${pts}"/><text x="${w / 2}" y="30" font-size="16" text-anchor="middle">${safeTitle}</text><text x="${w / 2}" y="${h - 15}" font-size="13" text-anchor="middle">False accept rate (log)</text><text x="18" y="${h / 2}" font-size="13" transform="rotate(-90 18 ${h / 2})" text-anchor="middle">True accept rate</text></svg>\n`;

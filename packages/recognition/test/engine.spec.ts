@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, createEngine, DEFAULT_ENROLLMENT_POLICY, evaluateEnrollment, getModelInfo, isRecognitionError, RecognitionErrorCode, type Engine, type Face } from '../src/index.js';
-import { pickSubjectFace } from '../src/cli/commands.js';
+import { pickSubjectFace } from '../src/subject-face.js';
 import { dataPath } from './helpers.js';
 
 let engine: Engine;

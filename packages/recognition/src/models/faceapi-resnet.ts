@@ -23,7 +23,13 @@ class FaceApiResnet implements Embedder {
   }
 
   /** One conv + scale layer as a single fused op: the per-channel scale is folded into filters and bias at load. */
-  private convLayer(x: tf.Tensor4D, prefix: string, stride: 1 | 2, relu: boolean, padding: 'same' | 'valid'): tf.Tensor4D {
+  private convLayer(
+    x: tf.Tensor4D,
+    prefix: string,
+    stride: 1 | 2,
+    relu: boolean,
+    padding: 'same' | 'valid',
+  ): tf.Tensor4D {
     return tf.fused.conv2d({
       x,
       filter: this.p(`${prefix}/folded/filters`) as tf.Tensor4D,
@@ -59,7 +65,10 @@ class FaceApiResnet implements Embedder {
     const out = tf.tidy(() => {
       const batch = new Float32Array(crops.length * size * size * 3);
       crops.forEach((c, i) => batch.set(c, i * size * size * 3));
-      const input = tf.div(tf.sub(tf.tensor4d(batch, [crops.length, size, size, 3]), tf.tensor1d(MEAN_RGB)), 256) as tf.Tensor4D;
+      const input = tf.div(
+        tf.sub(tf.tensor4d(batch, [crops.length, size, size, 3]), tf.tensor1d(MEAN_RGB)),
+        256,
+      ) as tf.Tensor4D;
       let x = this.convLayer(input, 'conv32_down', 2, true, 'valid');
       x = tf.maxPool(x, 3, 2, 'valid');
       x = this.residual(x, 'conv32_1');
@@ -98,7 +107,9 @@ class FaceApiResnet implements Embedder {
  */
 function foldScales(params: Params): Params {
   const folded: Params = new Map();
-  const prefixes = [...params.keys()].filter((k) => k.endsWith('/conv/filters')).map((k) => k.slice(0, -'/conv/filters'.length));
+  const prefixes = [...params.keys()]
+    .filter((k) => k.endsWith('/conv/filters'))
+    .map((k) => k.slice(0, -'/conv/filters'.length));
   for (const prefix of prefixes) {
     const take = (name: string): tf.Tensor => {
       const t = params.get(`${prefix}/${name}`);
@@ -106,9 +117,20 @@ function foldScales(params: Params): Params {
       params.delete(`${prefix}/${name}`);
       return t;
     };
-    const [filters, bias, scale, shift] = [take('conv/filters'), take('conv/bias'), take('scale/weights'), take('scale/biases')];
-    folded.set(`${prefix}/folded/filters`, tf.tidy(() => tf.mul(filters, scale)));
-    folded.set(`${prefix}/folded/bias`, tf.tidy(() => tf.add(tf.mul(bias, scale), shift)));
+    const [filters, bias, scale, shift] = [
+      take('conv/filters'),
+      take('conv/bias'),
+      take('scale/weights'),
+      take('scale/biases'),
+    ];
+    folded.set(
+      `${prefix}/folded/filters`,
+      tf.tidy(() => tf.mul(filters, scale)),
+    );
+    folded.set(
+      `${prefix}/folded/bias`,
+      tf.tidy(() => tf.add(tf.mul(bias, scale), shift)),
+    );
     tf.dispose([filters, bias, scale, shift]);
   }
   for (const [name, t] of params) folded.set(name, t);
@@ -119,7 +141,9 @@ function foldScales(params: Params): Params {
 export async function loadFaceApiResnet(info: EmbeddingModelInfo): Promise<Embedder> {
   const files = await readVerifiedWeights(info);
   const manifestFile = info.weights.find((w) => w.file.endsWith('.json'));
-  const manifest = JSON.parse((files.get(manifestFile?.file ?? '') ?? Buffer.from('[]')).toString('utf8')) as tf.io.WeightsManifestConfig;
+  const manifest = JSON.parse(
+    (files.get(manifestFile?.file ?? '') ?? Buffer.from('[]')).toString('utf8'),
+  ) as tf.io.WeightsManifestConfig;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
   for (const group of manifest) {

