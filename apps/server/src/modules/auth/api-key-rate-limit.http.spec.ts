@@ -1,6 +1,6 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../../test/auth-helpers.js';
+import { createApiKey, createApiKeyWithId } from '../../../test/auth-helpers.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 
 // The limiter is in memory and does not depend on the database; one mode is enough.
@@ -27,9 +27,31 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('per-key rate limit over HTTP (%s
     const limited = await ask(first);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    const body = (await limited.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await limited.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
     expect(body.errors[0]?.message).toMatch(/Wait \d+ s/);
     expect((await ask(second)).status).toBe(200);
+  });
+
+  it('does not charge the key for the re-checks the server makes of an open WebSocket', async () => {
+    const key = await createApiKeyWithId(server, ['read']);
+    for (let i = 0; i < 5; i++) {
+      const { actor } = await server.services.auth.authenticate(
+        { authorization: key.headers.authorization, sessionToken: undefined },
+        { countRequest: false },
+      );
+      expect(actor.kind).toBe('apiKey');
+    }
+    const ask = () =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...key.headers },
+        body: JSON.stringify({ query: '{ viewer { apiKey { prefix } } }' }),
+      });
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(429);
   });
 });

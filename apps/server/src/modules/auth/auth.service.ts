@@ -128,11 +128,16 @@ export class AuthService {
   /**
    * Resolves the caller: a Bearer API key wins over a session cookie. A bad key is an error (the
    * integrator must fix it); a stale cookie is only cleared, so the browser can sign in again.
+   * Each call counts against an API key's rate limit unless `countRequest` is false (the periodic
+   * re-check of an open WebSocket is the server's own doing, not a request of the key's).
    */
-  async authenticate(credentials: Credentials): Promise<Authentication> {
+  async authenticate(
+    credentials: Credentials,
+    { countRequest = true }: { countRequest?: boolean } = {},
+  ): Promise<Authentication> {
     if (credentials.authorization !== undefined) {
       const actor = await this.authenticateApiKey(credentials.authorization);
-      if (actor.kind === 'apiKey') {
+      if (actor.kind === 'apiKey' && countRequest) {
         const retryAfterSeconds = this.rateLimiter.take(actor.keyId);
         if (retryAfterSeconds > 0) {
           throw new AppError(

@@ -65,7 +65,10 @@ describe('the graphql-ws endpoint', () => {
     const { bus, client, events } = await connectAndSubscribe(authenticate);
     try {
       await expect(events.next()).rejects.toMatchObject({ code: 4401 });
-      expect(authenticate).toHaveBeenCalledWith({ authorization: 'Bearer fl_x_y', sessionToken: undefined });
+      const credentials = { authorization: 'Bearer fl_x_y', sessionToken: undefined };
+      // connecting is the key's request; the re-checks are the server's and take no rate-limit token
+      expect(authenticate.mock.calls[0]).toEqual([credentials, { countRequest: true }]);
+      expect(authenticate.mock.calls[1]).toEqual([credentials, { countRequest: false }]);
       await vi.waitFor(() => expect(bus.listenerCount).toBe(0));
     } finally {
       await client.dispose();

@@ -1,7 +1,8 @@
 // GraphQL subscriptions over graphql-ws on the HTTP server's /graphql (WebSocket upgrade), on the
 // same executable schema Apollo serves. The caller is authenticated once when the connection opens
 // (connectionParams.authorization "Bearer <key>", else the session cookie of the upgrade request)
-// and again every recheckIntervalMs, so a revoked key or session stops receiving events (a changed
+// and again every recheckIntervalMs (a re-check takes no rate-limit token: it is not the key's
+// request), so a revoked key or session stops receiving events (a changed
 // role or scope must connect again). Only subscription operations are served here; queries and
 // mutations go through Apollo over HTTP.
 import { randomUUID } from 'node:crypto';
@@ -109,9 +110,9 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
     maxPayload: MAX_MESSAGE_BYTES,
   });
 
-  async function authenticate(credentials: Credentials): Promise<Actor | null> {
+  async function authenticate(credentials: Credentials, countRequest: boolean): Promise<Actor | null> {
     try {
-      const { actor } = await services.auth.authenticate(credentials);
+      const { actor } = await services.auth.authenticate(credentials, { countRequest });
       return actor.kind === 'anonymous' ? null : actor;
     } catch (error) {
       if (isAppError(error)) return null;
@@ -123,7 +124,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
     {
       onConnect: async (ctx) => {
         const credentials = credentialsOf(ctx.connectionParams, ctx.extra.request);
-        const actor = await authenticate(credentials);
+        const actor = await authenticate(credentials, true);
         if (!actor) {
           ctx.extra.socket.close(CloseCode.Unauthorized, UNAUTHENTICATED_REASON);
           return false;
@@ -133,7 +134,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
         state.actor = actor;
         if (recheckIntervalMs > 0) {
           state.recheck = setInterval(() => {
-            authenticate(credentials).then(
+            authenticate(credentials, false).then(
               (current) => {
                 if (!current) {
                   ctx.extra.socket.close(
