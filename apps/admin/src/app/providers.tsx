@@ -2,7 +2,7 @@
 
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { ApiError } from '../lib/graphql-client';
+import { ApiError } from '../lib/api-error';
 import { SESSION_KEY } from '../queries/session';
 
 export function Providers({ children }: { children: ReactNode }) {

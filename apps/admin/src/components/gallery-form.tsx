@@ -4,7 +4,7 @@
 // and whether likely duplicates are refused. Errors from the API appear beside the field they name.
 import type { GalleryFieldsFragment } from '@faceledger/schema/client';
 import { useState, type FormEvent } from 'react';
-import { fieldError, formError } from '../lib/graphql-client';
+import { fieldError, formError } from '../lib/api-error';
 import { describedBy, Field } from './field';
 
 /** What the form submits; the same shape serves create and update. */

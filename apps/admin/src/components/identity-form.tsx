@@ -3,7 +3,7 @@
 // Create or edit an identity: display name, external id, consent and (when editing) metadata.
 // Errors from the API appear beside the field they name.
 import { useState, type FormEvent } from 'react';
-import { fieldError, formError } from '../lib/graphql-client';
+import { fieldError, formError } from '../lib/api-error';
 import { describedBy, Field } from './field';
 
 /** What the form submits. */

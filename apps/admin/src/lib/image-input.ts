@@ -1,6 +1,6 @@
 // Turns a chosen photo into the API's ImageInput: inline base64 for ordinary photos, an upload id
 // from POST /api/uploads for big ones (GraphQL bodies carry at most 10 MB of base64).
-import { ApiError } from './graphql-client';
+import { ApiError, apiErrorOf, type ApiErrorBody } from './api-error';
 
 /** Images up to this size go inline as base64; bigger ones through POST /api/uploads. */
 const INLINE_LIMIT_BYTES = 7 * 1024 * 1024;
@@ -18,17 +18,10 @@ async function uploadImage(file: File): Promise<string> {
   const form = new FormData();
   form.append('image', file);
   const response = await fetch('/api/uploads', { method: 'POST', body: form, credentials: 'same-origin' });
-  const body = (await response.json().catch(() => null)) as {
-    uploadId?: string;
-    message?: string;
-    errors?: Array<{ message?: string }>;
-  } | null;
+  const body = (await response.json().catch(() => null)) as ({ uploadId?: string } & ApiErrorBody) | null;
   if (!response.ok || !body?.uploadId) {
-    throw new ApiError(
-      body?.errors?.[0]?.message ??
-        body?.message ??
-        `The upload failed (HTTP ${response.status}); try again.`,
-      'UPLOAD',
+    throw (
+      apiErrorOf(body) ?? new ApiError(`The upload failed (HTTP ${response.status}); try again.`, 'UPLOAD')
     );
   }
   return body.uploadId;

@@ -10,7 +10,8 @@ import {
   type JobStatus,
 } from '@faceledger/schema/client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, request } from '../lib/graphql-client';
+import { ApiError, apiErrorOf, type ApiErrorBody } from '../lib/api-error';
+import { request } from '../lib/graphql-client';
 
 /** True while a job may still change. */
 export function isActive(status: JobStatus | undefined): boolean {
@@ -76,16 +77,9 @@ async function postForm<T>(path: string, form: FormData): Promise<T> {
   } catch {
     throw new ApiError('The FaceLedger API cannot be reached. Check that the server is running.', 'NETWORK');
   }
-  const body = (await response.json().catch(() => null)) as
-    (T & { errors?: Array<{ message: string; extensions?: { code?: string; field?: unknown } }> }) | null;
-  const first = body?.errors?.[0];
+  const body = (await response.json().catch(() => null)) as (T & ApiErrorBody) | null;
   if (!response.ok || !body) {
-    const field = typeof first?.extensions?.field === 'string' ? first.extensions.field : undefined;
-    throw new ApiError(
-      first?.message ?? `The upload failed (HTTP ${response.status}).`,
-      first?.extensions?.code ?? 'UNKNOWN',
-      field,
-    );
+    throw apiErrorOf(body) ?? new ApiError(`The upload failed (HTTP ${response.status}).`, 'UNKNOWN');
   }
   return body;
 }

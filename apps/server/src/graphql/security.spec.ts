@@ -1,5 +1,6 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readErrorResponse } from '../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../test/test-server.js';
 import { QUERY_LIMITS } from './security.js';
 
@@ -26,10 +27,9 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ health { ok } }', variables: { pad: 'x'.repeat(16 * 1024 * 1024) } }),
     });
-    expect(response.status).toBe(413);
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
-    expect(body.errors[0]?.extensions.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(body.errors[0]?.message).toMatch(/api\/uploads/);
+    const refused = await readErrorResponse(response);
+    expect(refused).toMatchObject({ status: 413, extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(refused.message).toMatch(/api\/uploads/);
   });
 
   it('answers a body that is not JSON with BAD_INPUT', async () => {
@@ -38,8 +38,9 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
       headers: { 'content-type': 'application/json' },
       body: '{"query": ',
     });
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
-    expect(body.errors[0]?.extensions.code).toBe('BAD_INPUT');
+    expect(await readErrorResponse(response)).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_INPUT' },
+    });
   });
 });

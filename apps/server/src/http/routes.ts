@@ -1,5 +1,5 @@
 // REST routes beside GraphQL (uploads, exports). Each module adds its router here; every route
-// resolves the caller with the same actor resolution as GraphQL.
+// resolves the caller with the same actor resolution as GraphQL. Any other /api path is NOT_FOUND.
 import { Router } from 'express';
 import type { Services } from '../graphql/context.js';
 import { createAuditExportRouter } from '../modules/audit/audit-export.route.js';
@@ -8,6 +8,7 @@ import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
 import { createImagesRouter } from '../modules/images/images.route.js';
 import { createBulkImportRouter } from '../modules/bulk-import/bulk-import.routes.js';
 import { createEvaluationRouter } from '../modules/evaluation/evaluation.routes.js';
+import { AppError, ErrorCode } from '../shared/app-error.js';
 
 export function createRestRouter(services: Services): Router {
   const router = Router();
@@ -18,5 +19,13 @@ export function createRestRouter(services: Services): Router {
   router.use(createImagesRouter(services.images));
   router.use(createBulkImportRouter(services.bulkImport));
   router.use(createEvaluationRouter(services.evaluation));
+  router.use((req, _res, next) => {
+    next(
+      new AppError(
+        ErrorCode.NOT_FOUND,
+        `There is no ${req.method} /api${req.path}; the REST routes are listed in docs/API.md.`,
+      ),
+    );
+  });
   return router;
 }

@@ -1,5 +1,6 @@
-// The one error type of the server. Each code is stable and reaches clients as
-// GraphQL `extensions.code` (see graphql/format-error.ts) or as the REST `code` field.
+// The one error type of the server. Each code is stable and reaches clients as `extensions.code`
+// of a GraphQL error: inside GraphQL answers (graphql/format-error.ts) and as the whole answer of a
+// failed REST or HTTP request (shared/error-response.ts).
 
 /** Why a request failed. Every code names a situation the client can act on. */
 export enum ErrorCode {

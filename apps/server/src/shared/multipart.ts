@@ -1,5 +1,5 @@
-// Multipart uploads held in memory (multer), with multer's limit errors turned into typed AppErrors
-// that the error handler answers as 413 or 400.
+// Multipart uploads held in memory (multer), with multer's limit errors and malformed bodies turned
+// into typed AppErrors that the error handler answers as 413 or 400.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, ErrorCode } from './app-error.js';
@@ -32,9 +32,29 @@ export function receiveFiles(
         );
         return;
       }
-      next(error);
+      next(
+        error
+          ? unreadableMultipart(
+              error,
+              fields.map((f) => f.name),
+            )
+          : undefined,
+      );
     });
   };
+}
+
+/**
+ * busboy's own errors (a malformed or truncated multipart body, a client that hung up) as BAD_INPUT
+ * naming the fields the route expects; multer's limit errors are mapped by each route.
+ */
+export function unreadableMultipart(error: unknown, fields: readonly string[]): AppError {
+  if (error instanceof AppError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AppError(
+    ErrorCode.BAD_INPUT,
+    `The multipart body could not be read (${reason}); send multipart/form-data with the fields ${fields.join(', ')}.`,
+  );
 }
 
 /** The files received in `field` (empty when none). */

@@ -3,7 +3,7 @@
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 import { safeNextPath } from '../../lib/access';
-import { ApiError } from '../../lib/graphql-client';
+import { ApiError } from '../../lib/api-error';
 import { useSession, useSignIn } from '../../queries/session';
 
 function messageOf(error: unknown): string {

@@ -3,10 +3,10 @@
 // the REST router's actor middleware, like every REST route.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth/request-actor.js';
-import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { AUDIT_EXPORT_FORMATS } from './audit-export-format.js';
 import { parseAuditFilter, type AuditService } from './audit.service.js';
 
@@ -17,39 +17,21 @@ const exportQuerySchema = z.object({
   galleryId: z.string().optional(),
 });
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.BAD_INPUT]: 400,
-};
-
-function sendError(res: Response, error: AppError): void {
-  res
-    .status(STATUS_OF[error.code] ?? 500)
-    .json({ code: error.code, message: error.message, ...error.details });
-}
-
 export function createAuditExportRouter(audit: AuditService): Router {
   const router = Router();
   router.get('/audit/export', async (req, res) => {
-    let exported;
-    try {
-      const query = exportQuerySchema.safeParse(req.query);
-      if (!query.success) {
-        const field = query.error.issues[0]?.path.join('.') ?? 'format';
-        throw new AppError(
-          ErrorCode.BAD_INPUT,
-          `The query parameter "${field}" is invalid: use format=ndjson|csv, from and to as ISO-8601 times, galleryId.`,
-          { field },
-        );
-      }
-      const { format, ...filterInput } = query.data;
-      exported = await audit.startExport(actorOf(res), { format, filter: parseAuditFilter(filterInput) });
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      sendError(res, error);
-      return;
+    // A refusal (BAD_INPUT, UNAUTHENTICATED, FORBIDDEN) goes to the app's error handler before any header is sent.
+    const query = exportQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      const field = query.error.issues[0]?.path.join('.') ?? 'format';
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        `The query parameter "${field}" is invalid: use format=ndjson|csv, from and to as ISO-8601 times, galleryId.`,
+        { field },
+      );
     }
+    const { format, ...filterInput } = query.data;
+    const exported = await audit.startExport(actorOf(res), { format, filter: parseAuditFilter(filterInput) });
     res.status(200);
     res.setHeader('content-type', exported.contentType);
     res.setHeader('content-disposition', `attachment; filename="${exported.filename}"`);

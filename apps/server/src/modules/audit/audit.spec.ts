@@ -4,6 +4,7 @@ import path from 'node:path';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
+import { readErrorResponse } from '../../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { runAuditVerify, type CommandOutput } from '../../cli/audit-commands.js';
 import type { AuditExportManifest } from './audit-export-format.js';
@@ -207,14 +208,20 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
     await writeFile(file, text);
     expect(await runAuditVerify(file, captureOutput())).toBe(0);
 
-    expect((await fetch(`${server.url}/api/audit/export`, { headers: reviewer })).status).toBe(403);
-    const anonymous = await fetch(`${server.url}/api/audit/export`);
-    expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
-    const badFormat = await fetch(`${server.url}/api/audit/export?format=xml`, { headers: auditor });
-    expect(badFormat.status).toBe(400);
-    expect(await badFormat.json()).toMatchObject({ code: 'BAD_INPUT', field: 'format' });
-    expect((await fetch(`${server.url}/api/audit/export?from=soon`, { headers: auditor })).status).toBe(400);
+    const refusal = async (query: string, headers: AuthHeaders = {}) =>
+      readErrorResponse(await fetch(`${server.url}/api/audit/export${query}`, { headers }));
+    expect(await refusal('', reviewer)).toMatchObject({
+      status: 403,
+      extensions: { code: 'FORBIDDEN', permission: 'audit.export' },
+    });
+    expect(await refusal('')).toMatchObject({ status: 401, extensions: { code: 'UNAUTHENTICATED' } });
+    const badFormat = await refusal('?format=xml', auditor);
+    expect(badFormat).toMatchObject({ status: 400, extensions: { code: 'BAD_INPUT', field: 'format' } });
+    expect(badFormat.message).toMatch(/use format=ndjson\|csv/);
+    expect(await refusal('?from=soon', auditor)).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_INPUT', field: 'from' },
+    });
   });
 
   describe('verifyAuditChain after tampering in the database', () => {

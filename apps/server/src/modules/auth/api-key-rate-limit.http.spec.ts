@@ -1,6 +1,7 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createApiKeyWithId } from '../../../test/auth-helpers.js';
+import { readErrorResponse } from '../../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 
 // The limiter is in memory and does not depend on the database; one mode is enough.
@@ -53,5 +54,17 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('per-key rate limit over HTTP (%s
     expect((await ask()).status).toBe(200);
     expect((await ask()).status).toBe(200);
     expect((await ask()).status).toBe(429);
+  });
+
+  it('answers a REST route over the limit with the same 429, Retry-After and error shape', async () => {
+    const key = await createApiKey(server, ['read']);
+    const image = () => fetch(`${server.url}/api/images/${'0'.repeat(64)}`, { headers: key });
+    expect((await image()).status).toBe(404);
+    expect((await image()).status).toBe(404);
+    const limited = await readErrorResponse(await image());
+    expect(limited).toMatchObject({ status: 429, extensions: { code: 'RATE_LIMITED' } });
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect(limited.extensions.retryAfterSeconds).toBe(Number(limited.retryAfter));
+    expect(limited.message).toMatch(/Wait \d+ s/);
   });
 });

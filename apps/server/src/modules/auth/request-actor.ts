@@ -3,6 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, isAppError } from '../../shared/app-error.js';
+import { HTTP_STATUS_OF_CODE, retryAfterOf } from '../../shared/error-response.js';
 import type { Actor } from './actor.js';
 import type { AuthService } from './auth.service.js';
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './session-cookie.js';
@@ -23,22 +24,23 @@ export async function resolveRequestActor(auth: AuthService, req: Request, res: 
 
 /**
  * For Apollo's context function: the same, with an auth failure turned into a GraphQLError that
- * Apollo answers as HTTP 401 with extensions.code UNAUTHENTICATED (context errors skip resolvers).
+ * Apollo answers with the status REST routes give it (401 UNAUTHENTICATED, 429 RATE_LIMITED with
+ * Retry-After; shared/error-response.ts) and the same extensions (context errors skip resolvers).
  */
 export async function resolveGraphQLActor(auth: AuthService, req: Request, res: Response): Promise<Actor> {
   try {
     return await resolveRequestActor(auth, req, res);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    const isRateLimited = error.code === ErrorCode.RATE_LIMITED;
-    const retryAfter = String(error.details.retryAfterSeconds ?? 60);
+    const status = HTTP_STATUS_OF_CODE[error.code];
     throw new GraphQLError(error.message, {
       extensions: {
         code: error.code,
         ...error.details,
-        http: isRateLimited
-          ? { status: 429, headers: new Map([['retry-after', retryAfter]]) }
-          : { status: 401 },
+        http:
+          error.code === ErrorCode.RATE_LIMITED
+            ? { status, headers: new Map([['retry-after', retryAfterOf(error)]]) }
+            : { status },
       },
     });
   }

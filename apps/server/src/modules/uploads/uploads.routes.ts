@@ -3,16 +3,10 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { sendErrorResponse } from '../../shared/error-response.js';
+import { unreadableMultipart } from '../../shared/multipart.js';
 import { actorOf } from '../auth/request-actor.js';
 import { MAX_UPLOAD_BYTES, type UploadsService } from './uploads.service.js';
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.BAD_INPUT]: 400,
-  [ErrorCode.BAD_IMAGE]: 400,
-  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
-};
 
 export function createUploadsRouter(uploads: UploadsService): Router {
   const router = Router();
@@ -38,7 +32,7 @@ export function createUploadsRouter(uploads: UploadsService): Router {
                 ),
           );
         } else {
-          next(error);
+          next(error ? unreadableMultipart(error, ['image']) : undefined);
         }
       });
     },
@@ -53,12 +47,11 @@ export function createUploadsRouter(uploads: UploadsService): Router {
     },
   );
 
+  // An empty file is BAD_IMAGE with HTTP 400 here (422 elsewhere), as docs/API.md says; every other
+  // error goes on to the app's error handler, which answers it in the same shape.
   router.use('/uploads', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!isAppError(error)) {
-      next(error);
-      return;
-    }
-    res.status(STATUS[error.code] ?? 400).json({ code: error.code, message: error.message });
+    if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE) sendErrorResponse(res, error, 400);
+    else next(error);
   });
   return router;
 }
