@@ -47,6 +47,9 @@ test('a reviewer rejects a near-threshold match in the review queue and it leave
   await expect(card.getByRole('heading', { name: new RegExp(`^Identify in ${gallery.name}`) })).toBeVisible();
   await expect(card.getByText('Near the threshold')).toBeVisible();
   await expect(card.getByRole('radio', { name: new RegExp(`^1\\. ${chavez.displayName}`) })).toBeChecked();
+  // The probe photo with the box of the face this event is about drawn over it.
+  const probePhoto = card.getByRole('img', { name: /^Probe photo .*, the face under review outlined$/ });
+  await expect(probePhoto.locator('rect')).toHaveCount(1);
   await capturePage('reviews');
 
   await card.getByLabel('Note (optional)').fill('Not the same person on closer look.');

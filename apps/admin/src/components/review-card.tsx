@@ -1,7 +1,8 @@
 'use client';
 
-// One match event in the review queue: the probe beside the chosen candidate's enrolled faces, the
-// ranked candidates (pick which one a verdict names), a note, and Confirm / Reject / Reassign.
+// One match event in the review queue: the probe (the face under review outlined) beside the chosen
+// candidate's enrolled faces, the ranked candidates (pick which one a verdict names), a note, and
+// Confirm / Reject / Reassign.
 import Link from 'next/link';
 import { useId, type Ref } from 'react';
 import { formatDateTime } from '../lib/format';
@@ -119,9 +120,13 @@ export function ReviewCard({
             {event.probeImageAvailable ? (
               <StoredFaceImage
                 imageKey={event.probeSha256}
-                box={null}
+                box={event.probeBox}
                 size={256}
-                label={`Probe photo of the event of ${when}`}
+                label={
+                  event.probeBox
+                    ? `Probe photo of the event of ${when}, the face under review outlined`
+                    : `Probe photo of the event of ${when}`
+                }
               />
             ) : (
               <span className="muted small review-gone">

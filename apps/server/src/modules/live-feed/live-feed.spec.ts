@@ -378,6 +378,31 @@ describe.each(TEST_DATABASE_MODES)('the live feed on %s', (mode) => {
         await receiver.close();
       }
     });
+
+    it('queues, once, the deliveries a crash between commit and queueing lost, and nothing older than the webhook', async () => {
+      const gallery = await createGallery();
+      const before = await commitEvent(gallery.id);
+      const { webhook } = await createWebhook(gallery.id, 'http://127.0.0.1:9/unused', ['MATCH']);
+      const queued = await commitEvent(gallery.id);
+      const unknown = await commitEvent(gallery.id, 'UNKNOWN');
+      // the after-commit path queued `queued`; simulate a crash that lost it
+      const deliveries = () =>
+        server.db.prisma.webhookDelivery.findMany({
+          where: { webhookId: webhook.id },
+          select: { eventId: true, status: true },
+        });
+      expect((await deliveries()).map((d) => d.eventId)).toEqual([queued]);
+      await server.db.prisma.webhookDelivery.deleteMany({ where: { webhookId: webhook.id } });
+      const now = new Date(Date.now() + 1000);
+      expect(await server.services.webhooks.recoverMissed(now)).toBe(1);
+      expect(await deliveries()).toEqual([{ eventId: queued, status: 'PENDING' }]);
+      // a second pass, and the normal path for the same event, add nothing
+      expect(await server.services.webhooks.recoverMissed(now)).toBe(0);
+      await server.services.liveFeed.publishCommitted([queued]);
+      expect((await deliveries()).map((d) => d.eventId)).toEqual([queued]);
+      expect((await deliveries()).map((d) => d.eventId)).not.toContain(before);
+      expect((await deliveries()).map((d) => d.eventId)).not.toContain(unknown);
+    });
   });
 
   async function createWebhook(galleryId: string, url: string, events: string[]) {

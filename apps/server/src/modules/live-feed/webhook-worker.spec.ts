@@ -1,5 +1,6 @@
 // The worker loop: runs at start, on every published event and on its interval, one run at a
-// time, repeating while runs find due deliveries; stop() waits for the run in flight.
+// time, repeating while runs find due deliveries; recovery of lost deliveries at start and on each
+// interval; stop() waits for the run in flight.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryRun } from './webhooks.service.js';
@@ -17,10 +18,11 @@ describe('startWebhookWorker', () => {
     vi.useFakeTimers();
     const runs = [BUSY, IDLE];
     const deliverDue = vi.fn(async () => runs.shift() ?? IDLE);
+    const recoverMissed = vi.fn(async () => 0);
     let published: (() => void) | null = null;
     const stop = startWebhookWorker(
       {
-        webhooks: { deliverDue },
+        webhooks: { deliverDue, recoverMissed },
         liveFeed: {
           onPublished: (listener) => {
             published = listener;
@@ -34,10 +36,14 @@ describe('startWebhookWorker', () => {
       { intervalMs: 5000 },
     );
     await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
+    expect(recoverMissed).toHaveBeenCalledTimes(1);
     published!();
     await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(3));
+    // a published event only delivers; the interval also recovers lost deliveries first
+    expect(recoverMissed).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(5000);
     expect(deliverDue).toHaveBeenCalledTimes(4);
+    expect(recoverMissed).toHaveBeenCalledTimes(2);
     await stop();
     expect(published).toBeNull();
     await vi.advanceTimersByTimeAsync(20_000);
@@ -53,7 +59,7 @@ describe('startWebhookWorker', () => {
     let kick: () => void = () => undefined;
     const stop = startWebhookWorker(
       {
-        webhooks: { deliverDue },
+        webhooks: { deliverDue, recoverMissed: async () => 0 },
         liveFeed: {
           onPublished: (listener) => {
             kick = listener;

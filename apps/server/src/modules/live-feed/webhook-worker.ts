@@ -1,18 +1,23 @@
 // The webhook worker of a running server: calls deliverDue() every interval and at once when an
-// event is published, one run at a time, going on while runs find due deliveries.
+// event is published, one run at a time, going on while runs find due deliveries. At start and every
+// interval it first queues the deliveries a crash may have lost (recoverMissed()).
 import type { Logger } from 'pino';
 import type { LiveFeedService } from './live-feed.service.js';
 import type { WebhooksService } from './webhooks.service.js';
 
 /** Starts the worker; the returned function stops it and waits for the attempt in flight. */
 export function startWebhookWorker(
-  services: { webhooks: Pick<WebhooksService, 'deliverDue'>; liveFeed: Pick<LiveFeedService, 'onPublished'> },
+  services: {
+    webhooks: Pick<WebhooksService, 'deliverDue' | 'recoverMissed'>;
+    liveFeed: Pick<LiveFeedService, 'onPublished'>;
+  },
   logger: Logger,
   options: { intervalMs: number },
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let recoverDue = true;
 
   const tick = (): void => {
     if (stopped) return;
@@ -24,6 +29,12 @@ export function startWebhookWorker(
       do {
         again = false;
         try {
+          if (recoverDue) {
+            recoverDue = false;
+            const recovered = await services.webhooks.recoverMissed(new Date());
+            if (recovered > 0)
+              logger.warn({ recovered }, 'queued webhook deliveries that were never queued (after a crash?)');
+          }
           const run = await services.webhooks.deliverDue(new Date());
           if (run.attempted > 0) {
             logger.info(run, 'webhook deliveries attempted');
@@ -38,7 +49,10 @@ export function startWebhookWorker(
     });
   };
 
-  const timer = setInterval(tick, options.intervalMs);
+  const timer = setInterval(() => {
+    recoverDue = true;
+    tick();
+  }, options.intervalMs);
   timer.unref();
   const unlisten = services.liveFeed.onPublished(tick);
   tick();

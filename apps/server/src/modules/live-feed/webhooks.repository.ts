@@ -122,8 +122,27 @@ export class WebhooksRepository {
         nextAttemptAt: dueAt,
         createdAt: dueAt,
       })),
+      skipDuplicates: true,
     });
     return count;
+  }
+
+  /**
+   * Queues, due at `now`, the deliveries that were never queued: every gallery match event created
+   * since `since` (and after its webhook) whose decision a webhook of its gallery takes, and that has no
+   * delivery for that webhook. Safe beside enqueue(): the (webhook, event) unique index drops a second one.
+   */
+  async enqueueMissed(since: Date, now: Date): Promise<number> {
+    return this.prisma.$executeRaw`
+      INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+      SELECT gen_random_uuid(), w.id, e.id, e.decision::text, 'PENDING', 0, ${now}::timestamptz, ${now}::timestamptz
+      FROM match_events e
+      JOIN webhooks w ON w.gallery_id = e.gallery_id
+      WHERE e.created_at >= ${since}::timestamptz
+        AND e.created_at >= w.created_at
+        AND e.decision::text = ANY (w.events)
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.event_id = e.id)
+      ON CONFLICT (webhook_id, event_id) DO NOTHING`;
   }
 
   /** Claims up to `limit` pending deliveries due at `now` until `leaseUntil`, oldest due first. */

@@ -35,12 +35,15 @@ export interface WebhookSettings {
   attemptTimeoutMs: number;
   /** Deliveries claimed by one deliverDue() call (sent concurrently). */
   batchSize: number;
+  /** How far back recoverMissed() looks for match events whose deliveries were never queued. */
+  recoveryWindowMs: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: Readonly<WebhookSettings> = Object.freeze({
   retryDelaysMs: [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000],
   attemptTimeoutMs: 10_000,
   batchSize: 20,
+  recoveryWindowMs: 24 * 3_600_000,
 });
 
 /** What one deliverDue() call did. */
@@ -207,6 +210,15 @@ export class WebhooksService {
       { eventId: event.eventId, galleryId: event.galleryId, eventType: event.decision },
       now,
     );
+  }
+
+  /**
+   * Queues the deliveries of recent events that were never queued: enqueue() runs after the matching
+   * transaction commits, so a crash in between would lose them. The worker calls this at start and
+   * every interval; returns how many it queued.
+   */
+  async recoverMissed(now: Date): Promise<number> {
+    return this.deps.webhooks.enqueueMissed(new Date(now.getTime() - this.settings.recoveryWindowMs), now);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Face search and match events: the pgvector queries of identify, verify and enrollment, the
 // negative exemplars left by REJECT reviews, and the rows every recognition call records.
 import { Prisma, type MatchDecision, type MatchKind, type PrismaClient } from '@faceledger/db';
+import type { FaceBox } from '@faceledger/schema';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
 import type { FaceRecord } from '../identities/identities.repository.js';
@@ -61,6 +62,8 @@ export interface NewMatchEvent {
   decision: MatchDecision;
   latencyMs: number;
   probeEmbedding: ArrayLike<number> | null;
+  /** Box of the probe face the event is about, in decoded probe pixels; null when there is none (detect, no face). */
+  probeBox: FaceBox | null;
   candidates: readonly NewCandidate[];
 }
 
@@ -181,12 +184,13 @@ export class MatchingRepository {
   /** Records one call and its candidates inside `tx`; returns the event id. */
   async createEvent(tx: Transaction, event: NewMatchEvent): Promise<string> {
     const embedding = event.probeEmbedding ? vectorLiteral(event.probeEmbedding) : null;
+    const box = event.probeBox ? JSON.stringify(event.probeBox) : null;
     const rows = await tx.$queryRaw<Array<{ id: string }>>`
       INSERT INTO match_events (id, kind, gallery_id, probe_image_key, probe_sha256, requester_user_id, requester_key_id,
-                                threshold, model_id, decision, latency_ms, probe_embedding)
+                                threshold, model_id, decision, latency_ms, probe_embedding, probe_box)
       VALUES (gen_random_uuid(), ${event.kind}::"MatchKind", ${event.galleryId}::uuid, ${event.probeImageKey}, ${event.probeSha256},
               ${event.requesterUserId}::uuid, ${event.requesterKeyId}::uuid, ${event.threshold}::float8, ${event.modelId},
-              ${event.decision}::"MatchDecision", ${event.latencyMs}::int, ${embedding}::vector)
+              ${event.decision}::"MatchDecision", ${event.latencyMs}::int, ${embedding}::vector, ${box}::jsonb)
       RETURNING id`;
     const id = rows[0]?.id;
     if (!id) throw new Error('INSERT INTO match_events returned no id');

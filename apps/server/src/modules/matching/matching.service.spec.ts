@@ -54,7 +54,10 @@ function setup(
       analyze: vi.fn(async () => ({
         width: 200,
         height: 200,
-        faces: Array.from({ length: options.faces ?? 1 }, () => engineFace()),
+        // Side by side, so each face has its own box.
+        faces: Array.from({ length: options.faces ?? 1 }, (_, i) =>
+          engineFace({ box: { x: 10 + 200 * i, y: 10, width: 120, height: 140 } }),
+        ),
         timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
       })),
       modelInfo: vi.fn(() => ({ dims: 3, threshold: 0.91 }) as never),
@@ -142,6 +145,17 @@ describe('MatchingService.identify', () => {
     expect(JSON.stringify(audit.entries)).not.toContain('embedding');
   });
 
+  it("records the box of each probe face with that face's event", async () => {
+    const { service, events } = setup({ faces: 2, hits: [{ faceId: 'x1', identityId: X, score: 0.95 }] });
+    const result = await service.identify(ADMIN, { galleryId: GALLERY_ID, image });
+    expect(result.faces.map((f) => f.eventId)).toEqual(['event-1', 'event-2']);
+    expect(events.map((e) => e.probeBox)).toEqual([
+      { x: 10, y: 10, width: 120, height: 140 },
+      { x: 210, y: 10, width: 120, height: 140 },
+    ]);
+    expect(events.map((e) => e.probeBox)).toEqual(result.faces.map((f) => f.face.box));
+  });
+
   it('never returns a rejected identity as the MATCH: it is demoted and the next candidate above the threshold wins', async () => {
     const { service, deps } = setup({
       hits: [
@@ -176,6 +190,7 @@ describe('MatchingService.identify', () => {
     expect(events[0]).toMatchObject({
       decision: 'UNKNOWN',
       probeEmbedding: null,
+      probeBox: null,
       probeImageKey: null,
       candidates: [],
     });
@@ -218,6 +233,7 @@ describe('MatchingService.verify', () => {
     });
     expect(events[0]).toMatchObject({
       kind: 'VERIFY',
+      probeBox: { x: 10, y: 10, width: 120, height: 140 },
       candidates: [{ identityId: X, faceId: 'f-x1', score: 0.95, rank: 1 }],
     });
     const rejected = setup({ rejected: [X] });

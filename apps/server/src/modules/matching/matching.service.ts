@@ -15,7 +15,7 @@ import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
 import type { FaceHit, MatchingRepository, NewMatchEvent } from './matching.repository.js';
-import { toDetectedFace, toFaceModel, toIdentityModel } from './recognition-models.js';
+import { toDetectedFace, toFaceBox, toFaceModel, toIdentityModel } from './recognition-models.js';
 
 /** What identify returns (GraphQL IdentifyResult with Identity models). */
 export type IdentifyModel = ResolversParentTypes['IdentifyResult'];
@@ -216,6 +216,7 @@ export class MatchingService {
             ...common,
             decision: 'UNKNOWN',
             probeEmbedding: null,
+            probeBox: null,
             candidates: [],
           }),
         );
@@ -226,6 +227,7 @@ export class MatchingService {
             ...common,
             decision: f.match ? 'MATCH' : 'UNKNOWN',
             probeEmbedding: f.embedding,
+            probeBox: toFaceBox(f.face.box),
             candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({
               identityId,
               faceId,
@@ -343,6 +345,7 @@ export class MatchingService {
         decision,
         latencyMs,
         probeEmbedding: embedding,
+        probeBox: face ? toFaceBox(face.box) : null,
         candidates: best
           ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }]
           : [],
@@ -417,6 +420,7 @@ export class MatchingService {
         decision,
         latencyMs,
         probeEmbedding: embeddingA,
+        probeBox: faceA ? toFaceBox(faceA.box) : null,
         candidates: [],
       });
       return {
@@ -462,6 +466,7 @@ export class MatchingService {
         decision: 'UNKNOWN',
         latencyMs,
         probeEmbedding: null,
+        probeBox: null,
         candidates: [],
       });
       return {

@@ -36,7 +36,7 @@ const IDENTIFY = `
       threshold modelId latencyMs
       faces {
         eventId decision score identity { id displayName }
-        face { box { width } quality { score } spoof { antispoof liveness } }
+        face { box { x y width height } quality { score } spoof { antispoof liveness } }
         candidates { rank score demoted identity { id } face { id } }
       }
     }
@@ -47,6 +47,13 @@ const VERIFY = `
     verify(identityId: $identityId, image: $image) { eventId match decision score threshold bestFace { id } }
   }`;
 
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 interface IdentifyBody {
   identify: {
     threshold: number;
@@ -56,6 +63,7 @@ interface IdentifyBody {
       decision: string;
       score: number | null;
       identity: { id: string } | null;
+      face: { box: Box };
       candidates: Array<{
         rank: number;
         score: number;
@@ -186,6 +194,37 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(stored?.dims).toBe(128);
   });
 
+  it('keeps with each face of a two-person photo the box of that face, which the review item shows', async () => {
+    const result = await identify({ base64: await base64Of(deepfaceImage('couple.jpg')) });
+    expect(result.faces).toHaveLength(2);
+    const reviewer = await createUserAndSignIn(server, 'REVIEWER');
+    const shown: Box[] = [];
+    for (const face of result.faces) {
+      const body = await gql<{
+        matchEvent: { id: string; probeImageAvailable: boolean; probeBox: Box | null };
+      }>(
+        'query E($id: ID!) { matchEvent(id: $id) { id probeImageAvailable probeBox { x y width height } } }',
+        { id: face.eventId },
+        reviewer,
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.matchEvent).toMatchObject({ id: face.eventId, probeImageAvailable: true });
+      expect(body.data?.matchEvent.probeBox).toEqual(face.face.box);
+      shown.push(body.data!.matchEvent.probeBox!);
+    }
+    expect(new Set(result.faces.map((f) => f.eventId)).size).toBe(2);
+    expect(shown[0]).not.toEqual(shown[1]);
+    // The review queue reads the same field through matchEvents.
+    const list = await gql<{ matchEvents: { edges: Array<{ node: { id: string; probeBox: Box | null } }> } }>(
+      'query L($f: MatchEventFilter) { matchEvents(filter: $f, first: 2) { edges { node { id probeBox { x y width height } } } } }',
+      { f: { galleryId, kind: 'IDENTIFY' } },
+      reviewer,
+    );
+    expect(list.errors).toBeUndefined();
+    const listed = new Map(list.data!.matchEvents.edges.map((e) => [e.node.id, e.node.probeBox]));
+    for (const face of result.faces) expect(listed.get(face.eventId)).toEqual(face.face.box);
+  });
+
   it('verifies 1:1: true for the person, false for someone else', async () => {
     const image = { base64: await base64Of(lfwImage('Colin_Powell', 4)) };
     const yes = await gql<{ verify: { match: boolean; decision: string; score: number } }>(VERIFY, {
@@ -297,7 +336,7 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     huge.append('image', new Blob([new Uint8Array(21 * 1024 * 1024)]), 'huge.jpg');
     const tooLarge = await fetch(`${server.url}/api/uploads`, { method: 'POST', body: huge, headers: admin });
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(await tooLarge.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
   });
 
   it('serves integrators with API keys: identify scope, gallery restriction, the key recorded as requester', async () => {

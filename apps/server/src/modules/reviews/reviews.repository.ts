@@ -7,6 +7,7 @@ import {
   type PrismaClient,
   type ReviewVerdict,
 } from '@faceledger/db';
+import type { FaceBox } from '@faceledger/schema';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
 
@@ -50,6 +51,8 @@ export interface MatchEventRecord {
   latencyMs: number;
   probeSha256: string;
   probeImageKey: string | null;
+  /** Box of the probe face the event is about; null for detect, no face, or events older than the column. */
+  probeBox: FaceBox | null;
   requesterUserId: string | null;
   requesterKeyId: string | null;
   createdAt: Date;
@@ -59,6 +62,18 @@ export interface MatchEventRecord {
 }
 
 const reviewInclude = { reviewer: { select: { email: true } } } as const satisfies Prisma.ReviewInclude;
+
+/** Reads a stored probe box ({ x, y, width, height } JSON); null when the column holds none. */
+function toProbeBox(value: Prisma.JsonValue): FaceBox | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { x, y, width, height } = value;
+  return typeof x === 'number' &&
+    typeof y === 'number' &&
+    typeof width === 'number' &&
+    typeof height === 'number'
+    ? { x, y, width, height }
+    : null;
+}
 
 function toReview(row: Prisma.ReviewGetPayload<{ include: typeof reviewInclude }>): ReviewRecord {
   const { reviewer, ...fields } = row;
@@ -148,6 +163,7 @@ export class ReviewsRepository {
       latencyMs: e.latencyMs,
       probeSha256: e.probeSha256,
       probeImageKey: e.probeImageKey,
+      probeBox: toProbeBox(e.probeBox),
       requesterUserId: e.requesterUserId,
       requesterKeyId: e.requesterKeyId,
       createdAt: e.createdAt,

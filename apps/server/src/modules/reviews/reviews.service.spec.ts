@@ -28,6 +28,7 @@ function event(overrides: Partial<MatchEventRecord> = {}): MatchEventRecord {
     latencyMs: 12,
     probeSha256: 'e'.repeat(64),
     probeImageKey: null,
+    probeBox: null,
     requesterUserId: null,
     requesterKeyId: null,
     createdAt: new Date('2026-01-03T00:00:00Z'),
@@ -168,6 +169,7 @@ describe('ReviewsService.listMatchEvents', () => {
       id: EVENT,
       topScore: 0.93,
       probeImageAvailable: false,
+      probeBox: null,
       createdAt: '2026-01-03T00:00:00.000Z',
     });
     expect(page.pageInfo).toMatchObject({ hasNextPage: false, endCursor: page.edges[0]?.cursor });

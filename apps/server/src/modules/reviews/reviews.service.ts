@@ -240,6 +240,7 @@ export class ReviewsService {
       latencyMs: e.latencyMs,
       probeSha256: e.probeSha256,
       probeImageAvailable: e.probeImageKey !== null,
+      probeBox: e.probeBox,
       requester: e.requesterUserId
         ? `user:${e.requesterUserId}`
         : e.requesterKeyId
