@@ -28,6 +28,7 @@ import { MatchingRepository } from './modules/matching/matching.repository.js';
 import { MatchingService } from './modules/matching/matching.service.js';
 import { ReviewsRepository } from './modules/reviews/reviews.repository.js';
 import { ReviewsService } from './modules/reviews/reviews.service.js';
+import { PendingUploadsRepository } from './modules/uploads/pending-uploads.repository.js';
 import { UploadsService } from './modules/uploads/uploads.service.js';
 import { ImagesRepository } from './modules/images/images.repository.js';
 import { ImagesService } from './modules/images/images.service.js';
@@ -67,8 +68,15 @@ export function createServices(infra: Infrastructure): Services {
   const erasureRepository = new IdentityErasureRepository(prisma, infra.imageStore);
   const images = new ImageRepository(prisma, infra.imageStore);
   const matchingRepository = new MatchingRepository(prisma);
-  const uploads = new UploadsService(images);
-  const recognitionDeps = { galleries: galleriesRepository, identities: identitiesRepository, recognition: infra.recognition, images, uploads, audit };
+  const uploads = new UploadsService(images, new PendingUploadsRepository(prisma));
+  const recognitionDeps = {
+    galleries: galleriesRepository,
+    identities: identitiesRepository,
+    recognition: infra.recognition,
+    images,
+    uploads,
+    audit,
+  };
   const liveFeedRepository = new LiveFeedRepository(prisma);
   const webhooks = new WebhooksService({
     webhooks: new WebhooksRepository(prisma),
@@ -90,7 +98,11 @@ export function createServices(infra: Infrastructure): Services {
   const jobs = new JobsService({ jobs: jobsRepository, audit, users: usersRepository });
   const galleries = new GalleriesService(galleriesRepository, audit, infra.recognition);
   const identities = new IdentitiesService(identitiesRepository, galleriesRepository, audit);
-  const enrollment = new EnrollmentService({ ...recognitionDeps, enrollment: new EnrollmentRepository(prisma), matching: matchingRepository });
+  const enrollment = new EnrollmentService({
+    ...recognitionDeps,
+    enrollment: new EnrollmentRepository(prisma),
+    matching: matchingRepository,
+  });
   const bulkImport = new BulkImportService({
     jobs,
     jobsRepository,
@@ -132,8 +144,16 @@ export function createServices(infra: Infrastructure): Services {
     uploads,
     images: new ImagesService(new ImagesRepository(infra.imageStore)),
     enrollment,
-    matching: publishCommittedMatchEvents(new MatchingService({ ...recognitionDeps, matching: matchingRepository }), liveFeed),
-    reviews: new ReviewsService({ reviews: new ReviewsRepository(prisma), identities: identitiesRepository, matching: matchingRepository, audit }),
+    matching: publishCommittedMatchEvents(
+      new MatchingService({ ...recognitionDeps, matching: matchingRepository }),
+      liveFeed,
+    ),
+    reviews: new ReviewsService({
+      reviews: new ReviewsRepository(prisma),
+      identities: identitiesRepository,
+      matching: matchingRepository,
+      audit,
+    }),
     liveFeed,
     webhooks,
     jobs,

@@ -1,5 +1,5 @@
 // Stored images as the services see them: put and get bytes, and delete images that nothing in the
-// database points at any more (no face, no match event). The only service-facing code over ImageStore.
+// database points at any more (no face, no match event, no pending upload). The only service-facing code over ImageStore.
 import type { PrismaClient } from '@faceledger/db';
 import { isImageKey, type ImageStore } from './image-store.js';
 
@@ -20,22 +20,27 @@ export class ImageRepository {
   }
 
   /**
-   * Deletes each image of `keys` that no face and no match event references; returns the deleted
-   * keys. Callers exclude keys they still hold for other reasons (pending uploads).
+   * Deletes each image of `keys` that no face, no match event and no pending upload references;
+   * returns the deleted keys.
    */
   async deleteUnreferenced(keys: readonly string[]): Promise<string[]> {
     const candidates = [...new Set(keys.filter(isImageKey))];
     if (candidates.length === 0) return [];
-    const [faces, events] = await Promise.all([
+    const [faces, events, uploads] = await Promise.all([
       this.prisma.face.findMany({ where: { imageKey: { in: candidates } }, select: { imageKey: true } }),
       this.prisma.matchEvent.findMany({
         where: { probeImageKey: { in: candidates } },
         select: { probeImageKey: true },
       }),
+      this.prisma.pendingUpload.findMany({
+        where: { imageKey: { in: candidates } },
+        select: { imageKey: true },
+      }),
     ]);
     const used = new Set<string | null>([
       ...faces.map((f) => f.imageKey),
       ...events.map((e) => e.probeImageKey),
+      ...uploads.map((u) => u.imageKey),
     ]);
     const unused = candidates.filter((key) => !used.has(key));
     for (const key of unused) await this.store.delete(key);

@@ -70,7 +70,6 @@ function setup(
     },
     uploads: {
       resolve: vi.fn(async () => ({ bytes: new Uint8Array([1, 2, 3]), sha256: 'c'.repeat(64) })),
-      isPending: vi.fn((key: string) => key === 'b'.repeat(64)),
     },
     audit,
   } satisfies MatchingDependencies;
@@ -246,15 +245,19 @@ describe('MatchingService.verify', () => {
 });
 
 describe('MatchingService.purgeExpiredProbes', () => {
-  it('clears expired probes in one audited transaction and deletes their images, except pending uploads', async () => {
+  it('clears expired probes in one audited transaction and deletes the images nothing else references', async () => {
     const { service, deps, audit } = setup();
     const now = new Date('2026-03-01T00:00:00Z');
+    // the image repository keeps what a face, another event or a pending upload still references
+    deps.images.deleteUnreferenced.mockImplementationOnce(async (keys: readonly string[]) =>
+      keys.slice(0, 1),
+    );
     expect(await service.purgeExpiredProbes({ kind: 'system' }, now)).toEqual({
       eventsCleared: 2,
       imagesDeleted: 1,
     });
     expect(deps.matching.expireProbeImages).toHaveBeenCalledWith(expect.anything(), now);
-    expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['a'.repeat(64)]);
+    expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['a'.repeat(64), 'b'.repeat(64)]);
     expect(audit.entries).toMatchObject([{ actor: 'system', action: 'matchEvents.purgeProbes' }]);
   });
 

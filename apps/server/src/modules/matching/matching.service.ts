@@ -58,7 +58,7 @@ export interface MatchingDependencies {
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'defaultModelId' | 'detectorName'>;
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
-  uploads: Pick<UploadsService, 'resolve' | 'isPending'>;
+  uploads: Pick<UploadsService, 'resolve'>;
   audit: Pick<AuditRepository, 'withEntry'>;
 }
 
@@ -103,7 +103,6 @@ export function pickMatch(
 ): Candidate | null {
   return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
 }
-
 
 function requester(actor: Actor): Pick<NewMatchEvent, 'requesterUserId' | 'requesterKeyId'> {
   return {
@@ -517,10 +516,7 @@ export class MatchingService {
         },
       };
     });
-    const keys = [...new Set(expired.map((r) => r.imageKey))].filter(
-      (key) => !this.deps.uploads.isPending(key),
-    );
-    const deleted = await this.deps.images.deleteUnreferenced(keys);
+    const deleted = await this.deps.images.deleteUnreferenced([...new Set(expired.map((r) => r.imageKey))]);
     return { eventsCleared: expired.length, imagesDeleted: deleted.length };
   }
 

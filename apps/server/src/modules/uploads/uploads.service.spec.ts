@@ -15,8 +15,25 @@ function setup() {
     get: vi.fn(async (key: string) => stored.get(key) ?? null),
     deleteUnreferenced: vi.fn(async (keys: readonly string[]) => [...keys]),
   };
+  // pending uploads as the repository keeps them (the real one is exercised in uploads.routes.spec.ts)
+  const rows = new Map<string, Date>();
+  const pending = {
+    record: vi.fn(
+      async (key: string, owner: string, expiresAt: Date) => void rows.set(`${key} ${owner}`, expiresAt),
+    ),
+    expiryOf: vi.fn(async (key: string, owner: string) => rows.get(`${key} ${owner}`) ?? null),
+    deleteExpired: vi.fn(async (at: Date) => {
+      const released: string[] = [];
+      for (const [id, expiresAt] of rows) {
+        if (expiresAt > at) continue;
+        rows.delete(id);
+        released.push(id.split(' ')[0] as string);
+      }
+      return released;
+    }),
+  };
   let now = 1_000_000;
-  const service = new UploadsService(images as never, () => now);
+  const service = new UploadsService(images, pending, () => now);
   return { service, images, advance: (ms: number) => (now += ms) };
 }
 
@@ -54,11 +71,9 @@ describe('UploadsService', () => {
     const { uploadId } = await service.upload(ADMIN, Buffer.from('image bytes'));
     expect((await service.resolve(ADMIN, { uploadId })).sha256).toBe(uploadId);
     await expect(service.resolve(REVIEWER, { uploadId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(service.isPending(uploadId)).toBe(true);
     expect(await service.purgeExpired()).toBe(0);
     advance(UPLOAD_TTL_MS + 1);
     await expect(service.resolve(ADMIN, { uploadId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(service.isPending(uploadId)).toBe(false);
     expect(await service.purgeExpired()).toBe(1);
     expect(images.deleteUnreferenced).toHaveBeenLastCalledWith([uploadId]);
   });

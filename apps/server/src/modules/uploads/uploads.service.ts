@@ -1,11 +1,13 @@
 // Images for recognition calls: base64 in GraphQL (up to 10 MB) or an upload id from POST /api/uploads.
 // An upload is stored in the image store at once (its id is the sha256 key) and can be used only by
-// the caller who uploaded it, until it expires. Pending uploads live in memory: a restart forgets them.
+// the caller who uploaded it, until it expires. Pending uploads are rows in the database (they survive
+// a restart) and keep their image from being deleted until purgeExpired() removes them.
 import { createHash } from 'node:crypto';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { isAllowed, type Permission } from '../auth/permissions.js';
+import type { PendingUploadsRepository } from './pending-uploads.repository.js';
 
 /** Largest image accepted as base64 inside a GraphQL request; bigger ones go through POST /api/uploads. */
 export const MAX_BASE64_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -37,11 +39,9 @@ export interface ImageBytes {
 const BASE64_PATTERN = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 export class UploadsService {
-  /** Pending uploads: key -> (actorRef -> expiry time in ms). */
-  private readonly pending = new Map<string, Map<string, number>>();
-
   constructor(
-    private readonly images: ImageRepository,
+    private readonly images: Pick<ImageRepository, 'put' | 'get' | 'deleteUnreferenced'>,
+    private readonly pending: Pick<PendingUploadsRepository, 'record' | 'expiryOf' | 'deleteExpired'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -69,9 +69,7 @@ export class UploadsService {
       );
     const key = await this.images.put(bytes);
     const expiresAt = this.now() + UPLOAD_TTL_MS;
-    const owners = this.pending.get(key) ?? new Map<string, number>();
-    owners.set(actorRef(actor), expiresAt);
-    this.pending.set(key, owners);
+    await this.pending.record(key, actorRef(actor), new Date(expiresAt));
     return { uploadId: key, bytes: bytes.length, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -90,30 +88,16 @@ export class UploadsService {
     return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
 
-  /** True while some caller may still use `key` as an upload id (the purge job keeps such images). */
-  isPending(key: string): boolean {
-    const owners = this.pending.get(key);
-    if (!owners) return false;
-    const now = this.now();
-    return [...owners.values()].some((expiresAt) => expiresAt > now);
-  }
-
-  /** Forgets expired uploads and deletes their images unless a face or match event uses them; returns the deleted count. */
+  /** Forgets expired uploads and deletes their images unless a face, a match event or another upload uses them; returns the deleted count. */
   async purgeExpired(now = this.now()): Promise<number> {
-    const expired: string[] = [];
-    for (const [key, owners] of this.pending) {
-      for (const [owner, expiresAt] of owners) if (expiresAt <= now) owners.delete(owner);
-      if (owners.size === 0) {
-        this.pending.delete(key);
-        expired.push(key);
-      }
-    }
-    return (await this.images.deleteUnreferenced(expired)).length;
+    const released = await this.pending.deleteExpired(new Date(now));
+    return (await this.images.deleteUnreferenced(released)).length;
   }
 
   private async readUpload(actor: Actor, uploadId: string, field: string): Promise<Uint8Array> {
-    const expiresAt = this.pending.get(uploadId)?.get(actorRef(actor));
-    const bytes = expiresAt !== undefined && expiresAt > this.now() ? await this.images.get(uploadId) : null;
+    const expiresAt = await this.pending.expiryOf(uploadId, actorRef(actor));
+    const bytes =
+      expiresAt !== null && expiresAt.getTime() > this.now() ? await this.images.get(uploadId) : null;
     if (!bytes) {
       throw new AppError(
         ErrorCode.NOT_FOUND,
