@@ -70,6 +70,7 @@ export function ReviewCard({
   const chosen =
     event.candidates.find((c) => c.identity.id === draft.identityId) ?? event.candidates[0] ?? null;
   const hasCandidate = chosen !== null;
+  const chosenFaces = chosen?.identity.faces ?? [];
   const when = formatDateTime(event.createdAt);
 
   return (
@@ -139,7 +140,7 @@ export function ReviewCard({
         <figure className="review-figure">
           {chosen ? (
             <ul className="review-faces" aria-label={`Enrolled faces of ${chosen.identity.displayName}`}>
-              {chosen.identity.faces.slice(0, MAX_FACES).map((face) => (
+              {chosenFaces.slice(0, MAX_FACES).map((face) => (
                 <li key={face.id} className="face-frame">
                   <StoredFaceImage
                     imageKey={face.imageKey}
@@ -149,7 +150,7 @@ export function ReviewCard({
                   />
                 </li>
               ))}
-              {chosen.identity.faces.length === 0 && <li className="muted small">No enrolled face left.</li>}
+              {chosenFaces.length === 0 && <li className="muted small">No enrolled face left.</li>}
             </ul>
           ) : (
             <p className="muted small">No candidate.</p>
@@ -159,8 +160,8 @@ export function ReviewCard({
               <>
                 <Link href={`/identities/${chosen.identity.id}`}>{chosen.identity.displayName}</Link>{' '}
                 <code className="muted">{chosen.identity.externalId}</code>
-                {chosen.identity.faces.length > MAX_FACES && (
-                  <span className="muted small"> (+{chosen.identity.faces.length - MAX_FACES} more)</span>
+                {chosenFaces.length > MAX_FACES && (
+                  <span className="muted small"> (+{chosenFaces.length - MAX_FACES} more)</span>
                 )}
               </>
             ) : (

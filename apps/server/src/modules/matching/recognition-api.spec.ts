@@ -350,6 +350,22 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
       where: { id: result.faces[0]!.eventId },
     });
     expect(event).toMatchObject({ requesterKeyId: key.id, requesterUserId: null });
+    // an identify key may not read enrolled faces: selecting them nulls only that field
+    const withFaces = await gql<{
+      identify: { faces: Array<{ identity: { id: string; displayName: string; faces: unknown } | null }> };
+    }>(
+      'mutation ($galleryId: ID!, $image: ImageInput!) { identify(galleryId: $galleryId, image: $image) { faces { identity { id displayName faces { id } } } } }',
+      { galleryId, image: { base64: await base64Of(lfwImage('Jacques_Chirac', 5)) } },
+      key.headers,
+    );
+    expect(withFaces.data?.identify.faces[0]?.identity).toEqual({
+      id: identityOf.get('Jacques_Chirac'),
+      displayName: 'Jacques Chirac',
+      faces: null,
+    });
+    expect(withFaces.errors).toMatchObject([
+      { extensions: { code: 'FORBIDDEN' }, path: ['identify', 'faces', 0, 'identity', 'faces'] },
+    ]);
     const detectOnly = await createApiKey(server, ['detect']);
     const denied = await gql(IDENTIFY, { galleryId, image: { base64: 'AAAA' } }, detectOnly);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -469,7 +485,7 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('purges probe images after the gallery retention, keeping images that faces still use', async () => {
+  it('purges probe images after the gallery retention, keeping images that faces or pending uploads still use', async () => {
     const services = createServices({
       db: server.db,
       imageStore: server.imageStore,
@@ -495,7 +511,10 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(await server.db.prisma.matchEvent.count({ where: { probeImageKey: { not: null } } })).toBe(0);
     for (const { probeImageKey } of kept) {
       const usedByFace = (await server.db.prisma.face.count({ where: { imageKey: probeImageKey! } })) > 0;
-      expect(await server.imageStore.has(probeImageKey!)).toBe(usedByFace);
+      // the uploads test above sent some probes through POST /api/uploads; those stay for 24 hours
+      const heldByUpload =
+        (await server.db.prisma.pendingUpload.count({ where: { imageKey: probeImageKey! } })) > 0;
+      expect(await server.imageStore.has(probeImageKey!)).toBe(usedByFace || heldByUpload);
     }
     for (const face of await server.db.prisma.face.findMany())
       expect(await server.imageStore.has(face.imageKey)).toBe(true);

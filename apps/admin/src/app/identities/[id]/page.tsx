@@ -20,12 +20,14 @@ function plural(n: number, one: string, many: string): string {
 }
 
 function Faces({ identity }: { identity: IdentityDetailFragment }) {
-  if (identity.faces.length === 0) {
+  // null only for a caller who may not read faces, and this page is for those who may
+  const faces = identity.faces ?? [];
+  if (faces.length === 0) {
     return <p className="panel">{identity.status === 'ERASED' ? 'Erased: no faces are kept.' : 'No faces enrolled yet.'}</p>;
   }
   return (
     <ul className="faces" aria-label="Enrolled faces">
-      {identity.faces.map((face, index) => {
+      {faces.map((face, index) => {
         const quality = qualityOf(face.quality);
         return (
           <li key={face.id} className="face-card">
