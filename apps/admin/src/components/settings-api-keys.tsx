@@ -9,6 +9,7 @@ import { useGalleries } from '../queries/galleries';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../queries/settings';
 import { Dialog } from './dialog';
 import { Field } from './field';
+import { FormActions } from './form-actions';
 import { ConfirmDialog } from './settings-confirm-dialog';
 
 const SCOPES: ReadonlyArray<{ value: ApiKeyScope; hint: string }> = [
@@ -111,19 +112,7 @@ function CreateKeyForm({
         </select>
       </Field>
       {galleries.error && <p className="error">{galleries.error.message}</p>}
-      {create.error && (
-        <p role="alert" className="error">
-          {create.error.message}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create key'}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions mutation={create} submitLabel="Create key" pendingLabel="Creating…" onCancel={onCancel} />
     </form>
   );
 }

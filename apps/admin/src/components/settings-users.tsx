@@ -8,6 +8,7 @@ import { useSession } from '../queries/session';
 import { useCreateUser, useUpdateUser, useUsers } from '../queries/settings';
 import { Dialog } from './dialog';
 import { Field } from './field';
+import { FormActions } from './form-actions';
 import { ConfirmDialog } from './settings-confirm-dialog';
 
 const ROLES: ReadonlyArray<{ value: Role; label: string; hint: string }> = [
@@ -118,19 +119,7 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
           </label>
         ))}
       </fieldset>
-      {create.error && (
-        <p role="alert" className="error">
-          {create.error.message}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create user'}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions mutation={create} submitLabel="Create user" pendingLabel="Creating…" onCancel={onDone} />
     </form>
   );
 }

@@ -4,9 +4,10 @@
 // hash chain, and export the filtered range as CSV or NDJSON.
 import type { AuditLogFilter, AuditLogOrder } from '@faceledger/schema/client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AuditChainStatus } from '../../components/audit-chain-status';
 import { RefCode } from '../../components/audit-ref';
+import { KeysetPager, useKeysetPages } from '../../components/keyset-pager';
 import { formatDateTime } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import { useAuditLog } from '../../queries/audit';
@@ -46,11 +47,6 @@ const KNOWN_ACTIONS = [
   'webhook.delete',
 ];
 
-type PageAt =
-  | { kind: 'first' }
-  | { kind: 'after'; cursor: string; page: number }
-  | { kind: 'before'; cursor: string; page: number };
-
 /** A datetime-local value (the reader's time zone) as ISO-8601 UTC; null when empty or invalid. */
 function toIso(local: string): string | null {
   if (!local) return null;
@@ -84,7 +80,6 @@ export default function AuditPage() {
   const [action, setAction] = useState('');
   const [galleryId, setGalleryId] = useState('');
   const [order, setOrder] = useState<AuditLogOrder>('NEWEST_FIRST');
-  const [pageAt, setPageAt] = useState<PageAt>({ kind: 'first' });
 
   const debouncedActor = useDebounced(actor.trim(), 300);
   const debouncedAction = useDebounced(action.trim(), 300);
@@ -99,18 +94,10 @@ export default function AuditPage() {
     action: debouncedAction || null,
     galleryId: galleryId || null,
   };
-  const filterKey = JSON.stringify(filter);
-  useEffect(() => setPageAt({ kind: 'first' }), [filterKey, order]);
-
-  const log = useAuditLog({
-    filter,
-    order,
-    ...(pageAt.kind === 'before'
-      ? { last: PAGE_SIZE, before: pageAt.cursor }
-      : { first: PAGE_SIZE, after: pageAt.kind === 'after' ? pageAt.cursor : null }),
-  });
+  const pages = useKeysetPages(PAGE_SIZE, JSON.stringify([filter, order]));
+  const log = useAuditLog({ filter, order, ...pages.variables });
   const connection = log.data;
-  const page = pageAt.kind === 'first' ? 1 : pageAt.page;
+  const page = pages.page;
 
   const exportParams = new URLSearchParams();
   if (fromIso) exportParams.set('from', fromIso);
@@ -338,37 +325,13 @@ export default function AuditPage() {
           </table>
         </div>
       )}
-      {connection && (connection.pageInfo.hasNextPage || connection.pageInfo.hasPreviousPage) && (
-        <nav className="pager" aria-label="Pages">
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={
-              !connection.pageInfo.hasPreviousPage || !connection.pageInfo.startCursor || log.isFetching
-            }
-            onClick={() => {
-              const cursor = connection.pageInfo.startCursor;
-              if (!cursor) return;
-              setPageAt(page <= 2 ? { kind: 'first' } : { kind: 'before', cursor, page: page - 1 });
-            }}
-          >
-            ← Previous
-          </button>
-          <span>
-            Page {page} of {Math.max(1, Math.ceil(connection.totalCount / PAGE_SIZE))}
-          </span>
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor || log.isFetching}
-            onClick={() => {
-              const cursor = connection.pageInfo.endCursor;
-              if (cursor) setPageAt({ kind: 'after', cursor, page: page + 1 });
-            }}
-          >
-            Next →
-          </button>
-        </nav>
+      {connection && (
+        <KeysetPager
+          pages={pages}
+          pageInfo={connection.pageInfo}
+          pageCount={Math.max(1, Math.ceil(connection.totalCount / PAGE_SIZE))}
+          isFetching={log.isFetching}
+        />
       )}
     </section>
   );

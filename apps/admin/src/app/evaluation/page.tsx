@@ -4,14 +4,14 @@
 // person, or an LFW pairs file with its images) as a background job; show accuracy, the ROC curve,
 // the false match / false non-match rates at the gallery's threshold, and (ADMIN) set the threshold
 // from a target false match rate.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Field } from '../../components/field';
 import { JobProgress } from '../../components/job-progress';
+import { JobUploadForm } from '../../components/job-upload-form';
+import { RecentJobs } from '../../components/recent-jobs';
 import { RocChart } from '../../components/roc-chart';
 import { canEditGalleries } from '../../lib/access';
-import { formatDateTime } from '../../lib/format';
-import { useGalleries } from '../../queries/galleries';
-import { useEvaluationJob, useJobs, useSetThresholdForFmr, useStartEvaluation } from '../../queries/jobs';
+import { useEvaluationJob, useSetThresholdForFmr, useStartEvaluation } from '../../queries/jobs';
 import { useSession } from '../../queries/session';
 
 function percent(value: number, digits = 1): string {
@@ -141,21 +141,8 @@ function EvaluationResult({ jobId }: { jobId: string }) {
 }
 
 export default function EvaluationPage() {
-  const galleries = useGalleries();
-  const recent = useJobs('EVALUATION');
   const start = useStartEvaluation();
-  const [galleryId, setGalleryId] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
-  const selectedGallery = galleryId || galleries.data?.[0]?.id || '';
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    form.set('galleryId', selectedGallery);
-    const pairs = form.get('pairs');
-    if (pairs instanceof File && pairs.size === 0) form.delete('pairs');
-    start.mutate(form, { onSuccess: (result) => setJobId(result.jobId) });
-  }
 
   return (
     <section aria-labelledby="evaluation-title">
@@ -167,21 +154,16 @@ export default function EvaluationPage() {
         folder of photos per person (same- and different-person pairs are made from it), or an LFW pairs file
         with a zip of its images.
       </p>
-      <form className="form panel" onSubmit={submit}>
-        <Field id="evaluation-gallery" label="Gallery (model and threshold)">
-          <select
-            id="evaluation-gallery"
-            value={selectedGallery}
-            onChange={(e) => setGalleryId(e.target.value)}
-            required
-          >
-            {galleries.data?.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name} (threshold {g.matchThreshold.toFixed(2)})
-              </option>
-            ))}
-          </select>
-        </Field>
+      <JobUploadForm
+        idPrefix="evaluation"
+        galleryLabel="Gallery (model and threshold)"
+        galleryOption={(g) => `${g.name} (threshold ${g.matchThreshold.toFixed(2)})`}
+        optionalFiles={['pairs']}
+        submitLabel="Start evaluation"
+        upload={start}
+        started={start.data && `Started: ${start.data.images} images, ${start.data.pairs} pairs.`}
+        onSubmit={(form) => start.mutate(form, { onSuccess: (result) => setJobId(result.jobId) })}
+      >
         <Field
           id="evaluation-archive"
           label="Images (zip)"
@@ -209,54 +191,19 @@ export default function EvaluationPage() {
             aria-describedby="evaluation-pairs-hint"
           />
         </Field>
-        <div className="actions">
-          <button type="submit" className="button" disabled={start.isPending || !selectedGallery}>
-            {start.isPending ? 'Uploading…' : 'Start evaluation'}
-          </button>
-          {start.data && (
-            <span className="saved">
-              Started: {start.data.images} images, {start.data.pairs} pairs.
-            </span>
-          )}
-        </div>
-        {start.error && (
-          <p role="alert" className="error">
-            {start.error.message}
-          </p>
-        )}
-      </form>
+      </JobUploadForm>
 
       {jobId && <EvaluationResult key={jobId} jobId={jobId} />}
 
-      <section aria-labelledby="recent-evaluations-title" className="recent-jobs">
-        <h2 id="recent-evaluations-title">Recent evaluations</h2>
-        {recent.error && (
-          <p role="alert" className="error">
-            {recent.error.message}
-          </p>
-        )}
-        {recent.data && recent.data.length === 0 && <p className="muted">No evaluations yet.</p>}
-        {recent.data && recent.data.length > 0 && (
-          <ul className="job-list">
-            {recent.data.map((job) => (
-              <li key={job.id}>
-                <button
-                  type="button"
-                  className="button button-quiet button-small"
-                  onClick={() => setJobId(job.id)}
-                  aria-pressed={job.id === jobId}
-                >
-                  {job.label}
-                </button>{' '}
-                <span className="muted small">
-                  {job.status.toLowerCase()}, {job.progress.done}/{job.progress.total} images,{' '}
-                  {formatDateTime(job.createdAt)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <RecentJobs
+        kind="EVALUATION"
+        titleId="recent-evaluations-title"
+        title="Recent evaluations"
+        emptyText="No evaluations yet."
+        noun="images"
+        selectedId={jobId}
+        onSelect={setJobId}
+      />
     </section>
   );
 }

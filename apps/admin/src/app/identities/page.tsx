@@ -3,9 +3,10 @@
 import type { IdentityStatus } from '@faceledger/schema/client';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Dialog } from '../../components/dialog';
 import { IdentityForm } from '../../components/identity-form';
+import { KeysetPager, useKeysetPages } from '../../components/keyset-pager';
 import { StatusBadge } from '../../components/status-badge';
 import { canWriteIdentities } from '../../lib/access';
 import { formatDateTime } from '../../lib/format';
@@ -23,9 +24,6 @@ const STATUS_OPTIONS: Array<{ value: '' | IdentityStatus; label: string }> = [
   { value: 'ERASED', label: 'Erased (tombstones)' },
 ];
 
-/** Where the current page starts: the first page, after a cursor (next) or before one (previous). */
-type PageAt = { kind: 'first' } | { kind: 'after'; cursor: string; page: number } | { kind: 'before'; cursor: string; page: number };
-
 function IdentitiesList() {
   const router = useRouter();
   const params = useSearchParams();
@@ -37,24 +35,19 @@ function IdentitiesList() {
 
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<'' | IdentityStatus>('');
-  const [pageAt, setPageAt] = useState<PageAt>({ kind: 'first' });
   const [creating, setCreating] = useState(false);
   const debouncedSearch = useDebounced(search.trim(), 300);
-
-  // A new filter starts again from the first page.
-  useEffect(() => setPageAt({ kind: 'first' }), [debouncedSearch, status, galleryId]);
+  const pages = useKeysetPages(PAGE_SIZE, JSON.stringify([debouncedSearch, status, galleryId]));
 
   const variables = {
     galleryId,
     search: debouncedSearch || null,
     status: status || null,
-    ...(pageAt.kind === 'before'
-      ? { last: PAGE_SIZE, before: pageAt.cursor }
-      : { first: PAGE_SIZE, after: pageAt.kind === 'after' ? pageAt.cursor : null }),
+    ...pages.variables,
   };
   const identities = useIdentities(variables);
   const create = useCreateIdentity();
-  const page = pageAt.kind === 'first' ? 1 : pageAt.page;
+  const page = pages.page;
   const connection = identities.data;
 
   function chooseGallery(id: string) {
@@ -182,33 +175,8 @@ function IdentitiesList() {
               </table>
             </div>
           )}
-          {connection && (connection.pageInfo.hasNextPage || connection.pageInfo.hasPreviousPage) && (
-            <nav className="pager" aria-label="Pages">
-              <button
-                type="button"
-                className="button button-quiet"
-                disabled={!connection.pageInfo.hasPreviousPage || !connection.pageInfo.startCursor || identities.isFetching}
-                onClick={() => {
-                  const cursor = connection.pageInfo.startCursor;
-                  if (!cursor) return;
-                  setPageAt(page <= 2 ? { kind: 'first' } : { kind: 'before', cursor, page: page - 1 });
-                }}
-              >
-                ← Previous
-              </button>
-              <span>Page {page}</span>
-              <button
-                type="button"
-                className="button button-quiet"
-                disabled={!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor || identities.isFetching}
-                onClick={() => {
-                  const cursor = connection.pageInfo.endCursor;
-                  if (cursor) setPageAt({ kind: 'after', cursor, page: page + 1 });
-                }}
-              >
-                Next →
-              </button>
-            </nav>
+          {connection && (
+            <KeysetPager pages={pages} pageInfo={connection.pageInfo} isFetching={identities.isFetching} />
           )}
         </>
       )}

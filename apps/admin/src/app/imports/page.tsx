@@ -3,12 +3,12 @@
 // Bulk import: a CSV (externalId, name, photo) and the photos (several files or one zip) into a
 // gallery, run as a background job: a progress bar polled every second, the result of every row,
 // and the error report as CSV.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Field } from '../../components/field';
 import { JobProgress } from '../../components/job-progress';
-import { formatDateTime } from '../../lib/format';
-import { useGalleries } from '../../queries/galleries';
-import { useImportJob, useJobs, useStartImport } from '../../queries/jobs';
+import { JobUploadForm } from '../../components/job-upload-form';
+import { RecentJobs } from '../../components/recent-jobs';
+import { useImportJob, useStartImport } from '../../queries/jobs';
 
 const PAGE_SIZE = 50;
 
@@ -143,22 +143,11 @@ function ImportResults({ jobId }: { jobId: string }) {
 }
 
 export default function ImportsPage() {
-  const galleries = useGalleries();
-  const recent = useJobs('BULK_IMPORT');
   const start = useStartImport();
-  const [galleryId, setGalleryId] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
   const [started, setStarted] = useState<string | null>(null);
-  const selectedGallery = galleryId || galleries.data?.[0]?.id || '';
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    form.set('galleryId', selectedGallery);
-    const archive = form.get('archive');
-    if (archive instanceof File && archive.size === 0) form.delete('archive');
-    for (const photo of form.getAll('photos'))
-      if (photo instanceof File && photo.size === 0) form.delete('photos');
+  function submit(form: FormData) {
     start.mutate(form, {
       onSuccess: (result) => {
         setJobId(result.jobId);
@@ -179,21 +168,16 @@ export default function ImportsPage() {
         photo&apos;s file name), and the photos as files or one zip. People are created or found by externalId
         and their photo enrolled; the import keeps going across server restarts.
       </p>
-      <form className="form panel" onSubmit={submit} aria-describedby="import-help">
-        <Field id="import-gallery" label="Gallery">
-          <select
-            id="import-gallery"
-            value={selectedGallery}
-            onChange={(e) => setGalleryId(e.target.value)}
-            required
-          >
-            {galleries.data?.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+      <JobUploadForm
+        idPrefix="import"
+        galleryLabel="Gallery"
+        optionalFiles={['archive', 'photos']}
+        submitLabel="Start import"
+        upload={start}
+        started={started}
+        describedBy="import-help"
+        onSubmit={submit}
+      >
         <Field id="import-csv" label="CSV file" hint="UTF-8, comma-separated, with a header line.">
           <input
             id="import-csv"
@@ -235,50 +219,19 @@ export default function ImportsPage() {
           Rows that cannot be enrolled (no face, low quality, duplicate, missing photo) are listed with the
           reason and in the error report.
         </p>
-        <div className="actions">
-          <button type="submit" className="button" disabled={start.isPending || !selectedGallery}>
-            {start.isPending ? 'Uploading…' : 'Start import'}
-          </button>
-          {started && <span className="saved">{started}</span>}
-        </div>
-        {start.error && (
-          <p role="alert" className="error">
-            {start.error.message}
-          </p>
-        )}
-      </form>
+      </JobUploadForm>
 
       {jobId && <ImportResults key={jobId} jobId={jobId} />}
 
-      <section aria-labelledby="recent-imports-title" className="recent-jobs">
-        <h2 id="recent-imports-title">Recent imports</h2>
-        {recent.error && (
-          <p role="alert" className="error">
-            {recent.error.message}
-          </p>
-        )}
-        {recent.data && recent.data.length === 0 && <p className="muted">No imports yet.</p>}
-        {recent.data && recent.data.length > 0 && (
-          <ul className="job-list">
-            {recent.data.map((job) => (
-              <li key={job.id}>
-                <button
-                  type="button"
-                  className="button button-quiet button-small"
-                  onClick={() => setJobId(job.id)}
-                  aria-pressed={job.id === jobId}
-                >
-                  {job.label}
-                </button>{' '}
-                <span className="muted small">
-                  {job.status.toLowerCase()}, {job.progress.done}/{job.progress.total} rows,{' '}
-                  {formatDateTime(job.createdAt)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <RecentJobs
+        kind="BULK_IMPORT"
+        titleId="recent-imports-title"
+        title="Recent imports"
+        emptyText="No imports yet."
+        noun="rows"
+        selectedId={jobId}
+        onSelect={setJobId}
+      />
     </section>
   );
 }

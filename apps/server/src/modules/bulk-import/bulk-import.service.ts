@@ -5,16 +5,16 @@ import type { Prisma } from '@faceledger/db';
 import type { ImportOutcome } from '@faceledger/schema';
 import type { JobModel } from '@faceledger/schema/server';
 import { stringify } from 'csv-stringify/sync';
-import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { ErrorCode, isAppError } from '../../shared/app-error.js';
 import { readZip } from '../../shared/read-zip.js';
 import type { Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../jobs/jobs.repository.js';
+import { findGalleryForJob } from '../jobs/job-gallery.js';
 import type { JobsService } from '../jobs/jobs.service.js';
 import { MAX_BASE64_IMAGE_BYTES } from '../uploads/uploads.service.js';
 import { parseImportCsv, photoKey, type ImportRow } from './import-csv.js';
@@ -81,18 +81,7 @@ export class BulkImportService implements JobHandler {
 
   /** Checks the upload and creates the job (one item per CSV row); the runner does the rest. */
   async startImport(actor: Actor, upload: ImportUpload): Promise<StartedImport> {
-    authorize(actor, 'imports.run');
-    authorizeGallery(actor, upload.galleryId);
-    const gallery = await this.deps.galleries.findById(upload.galleryId);
-    if (!gallery) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${upload.galleryId}; choose an existing gallery.`,
-        {
-          field: 'galleryId',
-        },
-      );
-    }
+    const gallery = await findGalleryForJob(actor, 'imports.run', upload.galleryId, this.deps.galleries);
     const rows = parseImportCsv(upload.csv.bytes);
     const available = new Map<string, Uint8Array>();
     for (const photo of upload.photos) available.set(photoKey(photo.name), photo.bytes);

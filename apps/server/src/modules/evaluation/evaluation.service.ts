@@ -16,6 +16,7 @@ import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { GalleriesService } from '../galleries/galleries.service.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../jobs/jobs.repository.js';
+import { findGalleryForJob } from '../jobs/job-gallery.js';
 import type { JobsService } from '../jobs/jobs.service.js';
 import {
   operatingPoint,
@@ -102,18 +103,7 @@ export class EvaluationService implements JobHandler {
 
   /** Checks the upload, makes the pairs and creates the job (one item per distinct image). */
   async startEvaluation(actor: Actor, upload: EvaluationUpload): Promise<StartedEvaluation> {
-    authorize(actor, 'evaluations.run');
-    authorizeGallery(actor, upload.galleryId);
-    const gallery = await this.deps.galleries.findById(upload.galleryId);
-    if (!gallery) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${upload.galleryId}; choose an existing gallery.`,
-        {
-          field: 'galleryId',
-        },
-      );
-    }
+    const gallery = await findGalleryForJob(actor, 'evaluations.run', upload.galleryId, this.deps.galleries);
     const entries = await readZip(upload.archive.bytes, EVALUATION_ZIP_LIMITS, 'archive');
     let set: EvaluationSet;
     if (upload.pairs) {
