@@ -60,8 +60,9 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('eval lfw --json prints one object with the documented keys', async () => {
-    const report = await faceledger(
+  /** `eval lfw` on the small pairs file, sharing one embedding cache. */
+  const evalLfw = (...extra: string[]) =>
+    faceledger(
       'eval',
       'lfw',
       '--pairs',
@@ -72,7 +73,11 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
       '1',
       '--out',
       path.join(dir, 'eval'),
+      ...extra,
     );
+
+  it('eval lfw --json prints one object with the documented keys', async () => {
+    const report = await evalLfw();
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining([
         'accuracy',
@@ -115,20 +120,7 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
       images: 12,
       excludedPeople: 0,
     });
-    const report = await faceledger(
-      'eval',
-      'lfw',
-      '--pairs',
-      pairs,
-      '--images',
-      images,
-      '--workers',
-      '1',
-      '--out',
-      path.join(dir, 'eval'),
-      '--head',
-      headFile,
-    );
+    const report = await evalLfw('--head', headFile);
     const others = report.others as { model: string; pairs: number }[];
     expect(others.map((o) => o.model)).toEqual(['faceapi-resnet128+head(head.json)']);
     expect(others[0]?.pairs).toBe(8);
