@@ -18,7 +18,7 @@ describe('startWebhookWorker', () => {
     vi.useFakeTimers();
     const runs = [BUSY, IDLE];
     const deliverDue = vi.fn(async () => runs.shift() ?? IDLE);
-    const recoverMissed = vi.fn(async () => 0);
+    const recoverMissed = vi.fn(async (_now: Date, _since?: Date) => 0);
     let published: (() => void) | null = null;
     const stop = startWebhookWorker(
       {
@@ -33,21 +33,27 @@ describe('startWebhookWorker', () => {
         },
       },
       pino({ level: 'silent' }),
-      { intervalMs: 5000 },
+      { intervalMs: 5000, recoveryEveryMs: 10_000 },
     );
     await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
     expect(recoverMissed).toHaveBeenCalledTimes(1);
     published!();
     await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(3));
-    // a published event only delivers; the interval also recovers lost deliveries first
+    // a published event only delivers; recovery runs again once recoveryEveryMs has passed, and then
+    // looks back 10 minutes instead of the first pass's default (24 hours)
     expect(recoverMissed).toHaveBeenCalledTimes(1);
+    expect(recoverMissed.mock.calls[0]).toEqual([expect.any(Date), undefined]);
     await vi.advanceTimersByTimeAsync(5000);
     expect(deliverDue).toHaveBeenCalledTimes(4);
+    expect(recoverMissed).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(5000);
     expect(recoverMissed).toHaveBeenCalledTimes(2);
+    const [at, since] = recoverMissed.mock.calls[1] as [Date, Date];
+    expect(at.getTime() - since.getTime()).toBe(10 * 60_000);
     await stop();
     expect(published).toBeNull();
     await vi.advanceTimersByTimeAsync(20_000);
-    expect(deliverDue).toHaveBeenCalledTimes(4);
+    expect(deliverDue).toHaveBeenCalledTimes(5);
   });
 
   it('keeps going after a failed run and lets stop() wait for the run in flight', async () => {

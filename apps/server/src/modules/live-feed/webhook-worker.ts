@@ -1,9 +1,13 @@
 // The webhook worker of a running server: calls deliverDue() every interval and at once when an
-// event is published, one run at a time, going on while runs find due deliveries. At start and every
-// interval it first queues the deliveries a crash may have lost (recoverMissed()).
+// event is published, one run at a time, going on while runs find due deliveries. At start it first
+// queues the deliveries a crash may have lost (recoverMissed() over the last 24 hours), and then once
+// a minute those whose queueing failed while running (over the last 10 minutes).
 import type { Logger } from 'pino';
 import type { LiveFeedService } from './live-feed.service.js';
 import type { WebhooksService } from './webhooks.service.js';
+
+/** How far back the recovery passes after the first look (the first looks back 24 hours). */
+const RUNNING_RECOVERY_WINDOW_MS = 10 * 60_000;
 
 /** Starts the worker; the returned function stops it and waits for the attempt in flight. */
 export function startWebhookWorker(
@@ -12,12 +16,13 @@ export function startWebhookWorker(
     liveFeed: Pick<LiveFeedService, 'onPublished'>;
   },
   logger: Logger,
-  options: { intervalMs: number },
+  options: { intervalMs: number; recoveryEveryMs?: number },
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
-  let recoverDue = true;
+  const recoveryEveryMs = options.recoveryEveryMs ?? 60_000;
+  let lastRecovery: number | null = null;
 
   const tick = (): void => {
     if (stopped) return;
@@ -29,9 +34,12 @@ export function startWebhookWorker(
       do {
         again = false;
         try {
-          if (recoverDue) {
-            recoverDue = false;
-            const recovered = await services.webhooks.recoverMissed(new Date());
+          const now = new Date();
+          if (lastRecovery === null || now.getTime() - lastRecovery >= recoveryEveryMs) {
+            const since =
+              lastRecovery === null ? undefined : new Date(now.getTime() - RUNNING_RECOVERY_WINDOW_MS);
+            lastRecovery = now.getTime();
+            const recovered = await services.webhooks.recoverMissed(now, since);
             if (recovered > 0)
               logger.warn({ recovered }, 'queued webhook deliveries that were never queued (after a crash?)');
           }
@@ -49,10 +57,7 @@ export function startWebhookWorker(
     });
   };
 
-  const timer = setInterval(() => {
-    recoverDue = true;
-    tick();
-  }, options.intervalMs);
+  const timer = setInterval(tick, options.intervalMs);
   timer.unref();
   const unlisten = services.liveFeed.onPublished(tick);
   tick();

@@ -35,7 +35,7 @@ export interface WebhookSettings {
   attemptTimeoutMs: number;
   /** Deliveries claimed by one deliverDue() call (sent concurrently). */
   batchSize: number;
-  /** How far back recoverMissed() looks for match events whose deliveries were never queued. */
+  /** How far back recoverMissed() looks by default for match events whose deliveries were never queued. */
   recoveryWindowMs: number;
 }
 
@@ -214,11 +214,14 @@ export class WebhooksService {
 
   /**
    * Queues the deliveries of recent events that were never queued: enqueue() runs after the matching
-   * transaction commits, so a crash in between would lose them. The worker calls this at start and
-   * every interval; returns how many it queued.
+   * transaction commits, so a crash in between would lose them. Looks at events since `since`
+   * (default: recoveryWindowMs before `now`); returns how many it queued.
    */
-  async recoverMissed(now: Date): Promise<number> {
-    return this.deps.webhooks.enqueueMissed(new Date(now.getTime() - this.settings.recoveryWindowMs), now);
+  async recoverMissed(now: Date, since?: Date): Promise<number> {
+    return this.deps.webhooks.enqueueMissed(
+      since ?? new Date(now.getTime() - this.settings.recoveryWindowMs),
+      now,
+    );
   }
 
   /**
