@@ -40,10 +40,15 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('POST /api/uploads (%s)', (mode) 
     });
   });
 
-  it('refuses a file with no image bytes as BAD_IMAGE (HTTP 400), in the GraphQL error shape', async () => {
+  it('refuses an empty file or one that is no image as BAD_IMAGE (HTTP 400), in the GraphQL error shape', async () => {
     const refused = await readErrorResponse(await upload([['image', new Uint8Array(0)]]));
     expect(refused).toMatchObject({ status: 400, extensions: { code: 'BAD_IMAGE' } });
     expect(refused.message).toMatch(/empty; send the image file/);
+    const text = await readErrorResponse(
+      await upload([['image', Buffer.from('name,department\nAda,R&D\n')]]),
+    );
+    expect(text).toMatchObject({ status: 400, extensions: { code: 'BAD_IMAGE' } });
+    expect(text.message).toMatch(/not an image file; send a photo/);
   });
 
   it('refuses a file over the size limit as PAYLOAD_TOO_LARGE (HTTP 413)', async () => {

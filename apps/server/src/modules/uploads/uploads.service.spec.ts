@@ -1,7 +1,9 @@
 // UploadsService: the two forms of an image argument, the base64 limit, uploader-only use and expiry.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { ADMIN, AUDITOR, REVIEWER } from '../../../test/recognition-fakes.js';
+import { lfwImage } from '../../../test/test-data.js';
 import { MAX_BASE64_IMAGE_BYTES, UPLOAD_TTL_MS, UploadsService } from './uploads.service.js';
 
 function setup() {
@@ -68,7 +70,7 @@ describe('UploadsService', () => {
 
   it('lets only the uploader use an upload id, until it expires; then the purge deletes it', async () => {
     const { service, images, advance } = setup();
-    const { uploadId } = await service.upload(ADMIN, Buffer.from('image bytes'));
+    const { uploadId } = await service.upload(ADMIN, await readFile(lfwImage('AJ_Cook', 1)));
     expect((await service.resolve(ADMIN, { uploadId })).sha256).toBe(uploadId);
     await expect(service.resolve(REVIEWER, { uploadId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await service.purgeExpired()).toBe(0);
@@ -78,12 +80,16 @@ describe('UploadsService', () => {
     expect(images.deleteUnreferenced).toHaveBeenLastCalledWith([uploadId]);
   });
 
-  it('accepts uploads only from callers who may run a recognition call', async () => {
-    const { service } = setup();
+  it('accepts uploads only from callers who may run a recognition call, and only image files', async () => {
+    const { service, images } = setup();
     await expect(service.upload({ kind: 'anonymous' }, Buffer.from('x'))).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
     await expect(service.upload(AUDITOR, Buffer.from('x'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(service.upload(ADMIN, Buffer.from('%PDF-1.7 not a photo'))).rejects.toMatchObject({
+      code: 'BAD_IMAGE',
+    });
     await expect(service.upload(ADMIN, Buffer.alloc(0))).rejects.toMatchObject({ code: 'BAD_IMAGE' });
+    expect(images.put).not.toHaveBeenCalled();
   });
 });

@@ -3,6 +3,7 @@
 // the caller who uploaded it, until it expires. Pending uploads are rows in the database (they survive
 // a restart) and keep their image from being deleted until purgeExpired() removes them.
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { actorRef, type Actor } from '../auth/actor.js';
@@ -67,6 +68,7 @@ export class UploadsService {
         ErrorCode.BAD_IMAGE,
         'The upload is empty; send the image file in the "image" field.',
       );
+    await assertImageFile(bytes);
     const key = await this.images.put(bytes);
     const expiresAt = this.now() + UPLOAD_TTL_MS;
     await this.pending.record(key, actorRef(actor), new Date(expiresAt));
@@ -106,6 +108,25 @@ export class UploadsService {
       );
     }
     return bytes;
+  }
+}
+
+/**
+ * Refuses bytes that are no image file before they reach the store: sharp reads only the header here,
+ * so a truncated photo still passes and is refused by the call that decodes it (CORRUPT_IMAGE).
+ */
+async function assertImageFile(bytes: Uint8Array): Promise<void> {
+  let format: string | undefined;
+  try {
+    format = (await sharp(bytes, { limitInputPixels: false }).metadata()).format;
+  } catch {
+    format = undefined;
+  }
+  if (!format) {
+    throw new AppError(
+      ErrorCode.BAD_IMAGE,
+      'The upload is not an image file; send a photo (JPEG, PNG, WebP, GIF, TIFF or AVIF) in the "image" field.',
+    );
   }
 }
 
