@@ -8,7 +8,7 @@ export function FormActions({
   onCancel,
 }: {
   /** The request the form sends: Submit waits for it, its error is shown. */
-  mutation: { error: Error | null; isPending: boolean };
+  mutation: { error: { message: string } | null; isPending: boolean };
   submitLabel: string;
   pendingLabel: string;
   onCancel: () => void;

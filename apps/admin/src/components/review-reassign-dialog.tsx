@@ -6,6 +6,7 @@ import { useEffect, useId, useState } from 'react';
 import { useDebounced } from '../lib/use-debounced';
 import { useReassignCandidates } from '../queries/reviews';
 import { Dialog } from './dialog';
+import { FormActions } from './form-actions';
 
 export function ReassignDialog({
   galleryId,
@@ -104,19 +105,12 @@ export function ReassignDialog({
             onChange={(e) => setNote(e.target.value)}
           />
         </div>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button" disabled={isPending}>
-            {isPending ? 'Reassigning…' : 'Reassign'}
-          </button>
-          <button type="button" className="button button-quiet" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormActions
+          mutation={{ error: error === null ? null : { message: error }, isPending }}
+          submitLabel="Reassign"
+          pendingLabel="Reassigning…"
+          onCancel={onCancel}
+        />
       </form>
     </Dialog>
   );
