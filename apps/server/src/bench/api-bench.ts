@@ -3,7 +3,7 @@
 // sends identify requests for other photos of the same people (and of people never enrolled) over
 // HTTP, C at a time, and reports end-to-end latency percentiles, requests per second, the server's
 // own latencyMs and how many answers were right. Prints a summary and writes
-// bench/results/api-<people>.json.
+// bench/results/api-<people>-t<threshold>.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -24,6 +24,8 @@ interface Options {
   requests: number;
   concurrency: number;
   workers?: number;
+  databaseUrl?: string;
+  threshold: number;
   images: string;
   out: string;
 }
@@ -67,7 +69,7 @@ function graphqlClient(url: string, headers: Record<string, string>) {
 async function startServer(
   dataDir: string,
   port: number,
-  workers: number | undefined,
+  o: Pick<Options, 'workers' | 'databaseUrl'>,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(SERVER_ROOT, 'dist/main.js')], {
     env: {
@@ -79,7 +81,9 @@ async function startServer(
       FACELEDGER_ADMIN_EMAIL: ADMIN.email,
       FACELEDGER_ADMIN_PASSWORD: ADMIN.password,
       FACELEDGER_API_KEY_RATE_LIMIT: '0',
-      ...(workers ? { FACELEDGER_RECOGNITION_WORKERS: String(workers) } : {}),
+      // the embedded database unless DATABASE_URL names a PostgreSQL
+      ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : { DATABASE_URL: '' }),
+      ...(o.workers ? { FACELEDGER_RECOGNITION_WORKERS: String(o.workers) } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -137,14 +141,13 @@ async function run(o: Options): Promise<void> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-api-bench-'));
   progress(`starting the server on :${port} (data in ${dataDir})`);
-  const server = await startServer(dataDir, port, o.workers);
+  const server = await startServer(dataDir, port, o);
   const url = `http://127.0.0.1:${port}`;
   try {
     const asAdmin = graphqlClient(url, await signIn(url));
     const { createGallery } = await asAdmin<{ createGallery: { id: string } }>(
       'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      // the default model's LFW threshold (packages/recognition README)
-      { input: { name: 'API bench', matchThreshold: 0.911 } },
+      { input: { name: 'API bench', matchThreshold: o.threshold } },
     );
     const galleryId = createGallery.id;
     const { createApiKey } = await asAdmin<{ createApiKey: { secret: string } }>(
@@ -184,7 +187,7 @@ async function run(o: Options): Promise<void> {
     progress(`${work.length} identify requests, ${o.concurrency} at a time`);
     const latencies: number[] = [];
     const serverLatencies: number[] = [];
-    let right = 0;
+    const outcomes = { right: 0, missed: 0, wrongPerson: 0, strangerMatched: 0 };
     let next = 0;
     const started = performance.now();
     const client = async (): Promise<void> => {
@@ -201,7 +204,10 @@ async function run(o: Options): Promise<void> {
         serverLatencies.push(result.latencyMs);
         const answer = result.faces[0];
         const named = answer?.decision === 'MATCH' ? (answer.identity?.id ?? null) : null;
-        if (named === probe.expected) right++;
+        if (named === probe.expected) outcomes.right++;
+        else if (probe.expected === null) outcomes.strangerMatched++;
+        else if (named === null) outcomes.missed++;
+        else outcomes.wrongPerson++;
       }
     };
     await Promise.all(Array.from({ length: o.concurrency }, client));
@@ -210,6 +216,7 @@ async function run(o: Options): Promise<void> {
     serverLatencies.sort((a, b) => a - b);
     const report = {
       people: enrolled.length,
+      threshold: o.threshold,
       requests: work.length,
       concurrency: o.concurrency,
       workers: o.workers ?? 'cores',
@@ -220,12 +227,13 @@ async function run(o: Options): Promise<void> {
         p99: percentile(latencies, 99),
       },
       serverLatencyMs: { p50: percentile(serverLatencies, 50), p95: percentile(serverLatencies, 95) },
-      correct: right / work.length,
-      database: 'pglite',
+      correct: outcomes.right / work.length,
+      outcomes,
+      database: o.databaseUrl ? 'postgres' : 'pglite',
     };
     const round = (v: number): number => Math.round(v * 10) / 10;
     out(
-      `identify over HTTP: ${report.requests} requests, ${report.concurrency} at a time, gallery of ${report.people} people`,
+      `identify over HTTP: ${report.requests} requests, ${report.concurrency} at a time, gallery of ${report.people} people, threshold ${report.threshold}`,
     );
     out(
       `  ${report.requestsPerSecond} requests/s; latency p50 ${round(report.latencyMs.p50)} ms, p95 ${round(report.latencyMs.p95)} ms, p99 ${round(report.latencyMs.p99)} ms`,
@@ -234,7 +242,7 @@ async function run(o: Options): Promise<void> {
       `  server latencyMs p50 ${report.serverLatencyMs.p50}, p95 ${report.serverLatencyMs.p95}; right answers ${(report.correct * 100).toFixed(1)}% (MATCH of the person, or no MATCH for a stranger)`,
     );
     await mkdir(o.out, { recursive: true });
-    const file = path.join(o.out, `api-${report.people}.json`);
+    const file = path.join(o.out, `api-${report.people}-t${o.threshold}.json`);
     await writeFile(file, JSON.stringify(report, null, 2) + '\n');
     progress(`wrote ${file}`);
   } finally {
@@ -250,6 +258,10 @@ const program = new Command('bench:api')
   .option('--requests <n>', 'identify requests to time', (v) => Number.parseInt(v, 10), 200)
   .option('--concurrency <n>', 'requests in flight', (v) => Number.parseInt(v, 10), 4)
   .option('--workers <n>', 'recognition worker threads (default: cores)', (v) => Number.parseInt(v, 10))
+  .option(
+    '--database-url <url>',
+    'a PostgreSQL with pgvector (an empty database) instead of the embedded one',
+  )
   .option('--images <dir>', 'LFW images directory', path.resolve(REPO_ROOT, '../shared/data/lfw/images'))
   .option('--out <dir>', 'where the JSON goes', path.join(REPO_ROOT, 'bench/results'))
   .action(async (o: Options) => {
