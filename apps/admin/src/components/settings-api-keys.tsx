@@ -3,13 +3,15 @@
 // Settings > API keys: integrators' credentials. A new key's secret is shown once, in a dialog with a
 // copy button; later only its prefix. Revoking asks first and takes effect at once.
 import type { ApiKeyFieldsFragment, ApiKeyScope } from '@faceledger/schema/client';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { formatDateTime } from '../lib/format';
 import { useGalleries } from '../queries/galleries';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../queries/settings';
+import { CheckList, CodeBadges } from './check-list';
 import { Dialog } from './dialog';
 import { Field } from './field';
 import { FormActions } from './form-actions';
+import { SecretOnce } from './secret-once';
 import { ConfirmDialog } from './settings-confirm-dialog';
 
 const SCOPES: ReadonlyArray<{ value: ApiKeyScope; hint: string }> = [
@@ -62,36 +64,14 @@ function CreateKeyForm({
           onChange={(e) => setName(e.target.value)}
         />
       </Field>
-      <fieldset
-        className="scope-choice"
-        aria-describedby={tried && noScope ? 'new-key-scopes-error' : undefined}
-      >
-        <legend>Scopes</legend>
-        {SCOPES.map((scope) => (
-          <label key={scope.value} className="review-candidate">
-            <input
-              type="checkbox"
-              checked={scopes.has(scope.value)}
-              onChange={(e) =>
-                setScopes((current) => {
-                  const next = new Set(current);
-                  if (e.target.checked) next.add(scope.value);
-                  else next.delete(scope.value);
-                  return next;
-                })
-              }
-            />
-            <span>
-              <code>{scope.value}</code> <span className="muted small">{scope.hint}</span>
-            </span>
-          </label>
-        ))}
-        {tried && noScope && (
-          <p id="new-key-scopes-error" className="field-error">
-            Choose at least one scope.
-          </p>
-        )}
-      </fieldset>
+      <CheckList
+        id="new-key-scopes"
+        legend="Scopes"
+        options={SCOPES}
+        selected={scopes}
+        onChange={setScopes}
+        error={tried && noScope ? 'Choose at least one scope.' : undefined}
+      />
       <Field
         id="new-key-gallery"
         label="Gallery"
@@ -114,70 +94,6 @@ function CreateKeyForm({
       {galleries.error && <p className="error">{galleries.error.message}</p>}
       <FormActions mutation={create} submitLabel="Create key" pendingLabel="Creating…" onCancel={onCancel} />
     </form>
-  );
-}
-
-function SecretOnce({
-  secret,
-  apiKey,
-  onDone,
-}: {
-  secret: string;
-  apiKey: ApiKeyFieldsFragment;
-  onDone: () => void;
-}) {
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  return (
-    <>
-      <p className="secret-warning" role="note">
-        <strong>Copy this secret now.</strong> It is shown only once: FaceLedger stores only its hash. If it
-        is lost, revoke the key and create another.
-      </p>
-      <Field
-        id="new-key-secret"
-        label={`Secret of “${apiKey.name}”`}
-        hint="Send it as “Authorization: Bearer <secret>”."
-      >
-        <input
-          ref={input}
-          id="new-key-secret"
-          className="secret-value"
-          readOnly
-          value={secret}
-          aria-describedby="new-key-secret-hint"
-          onFocus={(e) => e.target.select()}
-        />
-      </Field>
-      <div className="actions">
-        <button
-          type="button"
-          className="button"
-          data-autofocus
-          onClick={() => {
-            navigator.clipboard.writeText(secret).then(
-              () => setCopied('yes'),
-              () => {
-                input.current?.select();
-                setCopied('no');
-              },
-            );
-          }}
-        >
-          Copy secret
-        </button>
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          I have stored it
-        </button>
-      </div>
-      <p role="status" className={copied === 'yes' ? 'saved' : 'muted'}>
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'no'
-            ? 'The browser refused; the secret is selected: press Ctrl+C (⌘C).'
-            : ''}
-      </p>
-    </>
   );
 }
 
@@ -238,13 +154,7 @@ export function SettingsApiKeys() {
                     <code>{key.prefix}_…</code>
                   </td>
                   <td>
-                    <ul className="badges" aria-label="Scopes">
-                      {key.scopes.map((s) => (
-                        <li key={s} className="badge badge-role">
-                          {s}
-                        </li>
-                      ))}
-                    </ul>
+                    <CodeBadges label="Scopes" codes={key.scopes} />
                   </td>
                   <td>
                     {key.galleryId ? (
@@ -300,8 +210,11 @@ export function SettingsApiKeys() {
       >
         {created ? (
           <SecretOnce
+            id="new-key-secret"
+            label={`Secret of “${created.apiKey.name}”`}
+            hint="Send it as “Authorization: Bearer <secret>”."
+            warning="It is shown only once: FaceLedger stores only its hash. If it is lost, revoke the key and create another."
             secret={created.secret}
-            apiKey={created.apiKey}
             onDone={() => {
               setCreating(false);
               setCreated(null);

@@ -1,8 +1,16 @@
-// An identity's lifecycle status as a coloured badge.
-import type { IdentityStatus } from '@faceledger/schema/client';
+// A status as a coloured badge: an identity's lifecycle, or a webhook delivery's progress.
+import type { IdentityStatus, WebhookDeliveryStatus } from '@faceledger/schema/client';
 
-const LABEL: Record<IdentityStatus, string> = { ACTIVE: 'Active', SUSPENDED: 'Suspended', ERASED: 'Erased' };
+const BADGES: Record<IdentityStatus | WebhookDeliveryStatus, { label: string; className: string }> = {
+  ACTIVE: { label: 'Active', className: 'status-ACTIVE' },
+  SUSPENDED: { label: 'Suspended', className: 'status-SUSPENDED' },
+  ERASED: { label: 'Erased', className: 'status-ERASED' },
+  PENDING: { label: 'Pending', className: 'badge-warn' },
+  SUCCEEDED: { label: 'Succeeded', className: 'badge-ok' },
+  FAILED: { label: 'Failed', className: 'badge-bad' },
+};
 
-export function StatusBadge({ status }: { status: IdentityStatus }) {
-  return <span className={`badge status-${status}`}>{LABEL[status]}</span>;
+export function StatusBadge({ status }: { status: IdentityStatus | WebhookDeliveryStatus }) {
+  const { label, className } = BADGES[status];
+  return <span className={`badge ${className}`}>{label}</span>;
 }

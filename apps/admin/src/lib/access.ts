@@ -60,6 +60,11 @@ export function canEditGalleries(role: Role | null): boolean {
   return role === 'ADMIN';
 }
 
+/** A gallery's webhooks may be seen, added and deleted by admins only (webhooks.manage on the server). */
+export function canManageWebhooks(role: Role | null): boolean {
+  return role === 'ADMIN';
+}
+
 /** Galleries may be created by ADMIN and HR (galleries.create on the server). */
 export function canCreateGalleries(role: Role | null): boolean {
   return role === 'ADMIN' || role === 'HR';

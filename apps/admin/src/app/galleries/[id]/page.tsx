@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useState } from 'react';
 import { GalleryForm } from '../../../components/gallery-form';
-import { canEditGalleries } from '../../../lib/access';
+import { GalleryWebhooks } from '../../../components/gallery-webhooks';
+import { canEditGalleries, canManageWebhooks } from '../../../lib/access';
 import { formatDateTime, formatRetention } from '../../../lib/format';
 import { useGallery, useUpdateGallery } from '../../../queries/galleries';
 import { useSession } from '../../../queries/session';
@@ -82,6 +83,7 @@ export default function GalleryPage() {
               />
             </>
           )}
+          {canManageWebhooks(user?.role ?? null) && <GalleryWebhooks galleryId={gallery.id} />}
         </>
       )}
     </section>
