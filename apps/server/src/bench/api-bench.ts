@@ -259,6 +259,12 @@ const program = new Command('bench:api')
   .option('--concurrency <n>', 'requests in flight', (v) => Number.parseInt(v, 10), 4)
   .option('--workers <n>', 'recognition worker threads (default: cores)', (v) => Number.parseInt(v, 10))
   .option(
+    '--threshold <cosine>',
+    "the gallery's match threshold (default: the default model's LFW pair threshold)",
+    Number.parseFloat,
+    0.911,
+  )
+  .option(
     '--database-url <url>',
     'a PostgreSQL with pgvector (an empty database) instead of the embedded one',
   )
