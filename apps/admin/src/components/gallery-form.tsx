@@ -17,6 +17,9 @@ export interface GalleryFormValues {
   embeddingModelId: string | null;
 }
 
+/** The default model's (faceapi-resnet128) best LFW pair threshold, from the recognition package's README. */
+const DEFAULT_MODEL_PAIR_THRESHOLD = 0.91;
+
 const FIELDS = ['name', 'description', 'matchThreshold', 'probeRetentionDays', 'embeddingModelId', 'forbidLikelyDuplicates'];
 
 function checkLocally(values: { name: string; threshold: string; retention: string }): Record<string, string> {
@@ -24,7 +27,7 @@ function checkLocally(values: { name: string; threshold: string; retention: stri
   if (!values.name.trim()) problems.name = 'Give the gallery a name.';
   const threshold = Number(values.threshold);
   if (values.threshold.trim() === '' || !Number.isFinite(threshold) || threshold <= 0 || threshold >= 1) {
-    problems.matchThreshold = 'Enter a threshold greater than 0 and less than 1, such as 0.6.';
+    problems.matchThreshold = 'Enter a threshold greater than 0 and less than 1, such as 0.91.';
   }
   const retention = Number(values.retention);
   if (values.retention.trim() === '' || !Number.isInteger(retention) || retention < 0 || retention > 36_500) {
@@ -50,7 +53,7 @@ export function GalleryForm({
 }) {
   const [name, setName] = useState(gallery?.name ?? '');
   const [description, setDescription] = useState(gallery?.description ?? '');
-  const [threshold, setThreshold] = useState(String(gallery?.matchThreshold ?? 0.6));
+  const [threshold, setThreshold] = useState(String(gallery?.matchThreshold ?? DEFAULT_MODEL_PAIR_THRESHOLD));
   const [retention, setRetention] = useState(String(gallery?.probeRetentionDays ?? 30));
   const [forbid, setForbid] = useState(gallery?.forbidLikelyDuplicates ?? false);
   const [model, setModel] = useState(gallery?.embeddingModelId ?? '');
@@ -78,11 +81,11 @@ export function GalleryForm({
 
   const thresholdHint = (
     <>
-      A candidate whose cosine similarity reaches this value is reported as a MATCH. Higher means fewer false
-      matches but more missed ones; 0.5–0.7 suits most galleries.
-      {Number.isFinite(thresholdNumber) && thresholdNumber > 0 && thresholdNumber < 1 && (
-        <> Currently {thresholdNumber.toFixed(2)}: {thresholdNumber >= 0.7 ? 'strict' : thresholdNumber >= 0.5 ? 'balanced' : 'lenient'}.</>
-      )}
+      A candidate whose cosine similarity reaches this value is reported as a MATCH. Each model has its own
+      scale: the best threshold for comparing two photos on LFW is 0.91 for faceapi-resnet128 (the default),
+      0.53 for human-faceres and 0.17 for human-mobileface. Identify compares a stranger with everyone in the
+      gallery, so large galleries need a higher value: run an evaluation and set the threshold from the false
+      match rate you accept.
     </>
   );
 
@@ -120,7 +123,7 @@ export function GalleryForm({
             min={0.01}
             max={0.99}
             step={0.01}
-            value={Number.isFinite(thresholdNumber) ? thresholdNumber : 0.6}
+            value={Number.isFinite(thresholdNumber) ? thresholdNumber : DEFAULT_MODEL_PAIR_THRESHOLD}
             onChange={(e) => setThreshold(e.target.value)}
             aria-label="Match threshold slider"
             aria-describedby="gallery-threshold-hint"
