@@ -67,12 +67,32 @@ const ready: RecognitionStatus = {
     defaultModel: 'human-faceres',
     dims: 1024,
     detector: 'blazeface',
-    models: [{ id: 'human-faceres' }, { id: 'faceapi-resnet128' }] as never,
+    models: [
+      { id: 'human-faceres', threshold: 0.525 },
+      { id: 'faceapi-resnet128', threshold: 0.911 },
+    ] as never,
   },
 };
 const loading: RecognitionStatus = { state: 'LOADING', info: null, error: null };
 
 describe('GalleriesService', () => {
+  it("defaults the threshold to the gallery model's registered pair threshold", async () => {
+    const withEngine = setUp(ready);
+    expect((await withEngine.service.create(admin, { name: 'A' })).matchThreshold).toBe(0.525);
+    expect(
+      (await withEngine.service.create(admin, { name: 'B', embeddingModelId: 'faceapi-resnet128' }))
+        .matchThreshold,
+    ).toBe(0.911);
+    expect((await withEngine.service.create(admin, { name: 'C', matchThreshold: 0.95 })).matchThreshold).toBe(
+      0.95,
+    );
+    const whileLoading = setUp(loading);
+    expect((await whileLoading.service.create(admin, { name: 'D' })).matchThreshold).toBe(0.911);
+    await expect(
+      whileLoading.service.create(admin, { name: 'E', embeddingModelId: 'human-faceres' }),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'matchThreshold' } });
+  });
+
   it('defaults the model to the ready engine default, else to faceapi-resnet128', async () => {
     const withEngine = setUp(ready);
     expect(

@@ -11,6 +11,8 @@ import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galler
 
 /** The engine's default embedding model, used while the engine is not loaded yet. */
 export const FALLBACK_EMBEDDING_MODEL_ID = 'faceapi-resnet128';
+/** That model's best LFW pair threshold (its registry entry), for galleries made while the engine loads. */
+const FALLBACK_MODEL_THRESHOLD = 0.911;
 
 const name = z
   .string()
@@ -41,7 +43,7 @@ const probeRetentionDays = z
 const createSchema = z.object({
   name,
   description: description.nullish().transform((v) => v ?? ''),
-  matchThreshold,
+  matchThreshold: matchThreshold.nullish(),
   embeddingModelId: embeddingModelId.nullish(),
   probeRetentionDays: probeRetentionDays.nullish().transform((v) => v ?? 30),
   forbidLikelyDuplicates: z
@@ -96,9 +98,11 @@ export class GalleriesService {
   async create(actor: Actor, input: CreateGalleryInput): Promise<Gallery> {
     authorize(actor, 'galleries.create');
     const parsed = parseInput(createSchema, input);
+    const embeddingModelId = this.checkModel(parsed.embeddingModelId ?? this.defaultModelId());
     const fields: GalleryFields = {
       ...parsed,
-      embeddingModelId: this.checkModel(parsed.embeddingModelId ?? this.defaultModelId()),
+      embeddingModelId,
+      matchThreshold: parsed.matchThreshold ?? this.defaultThreshold(embeddingModelId),
     };
     const created = await this.audit.withEntry(async (tx) => {
       await this.checkNameFree(fields.name, null, tx);
@@ -193,6 +197,18 @@ export class GalleriesService {
 
   private defaultModelId(): string {
     return this.recognition.status().info?.defaultModel ?? FALLBACK_EMBEDDING_MODEL_ID;
+  }
+
+  /** The model's registered pair threshold; while the engine loads only the fallback model's is known. */
+  private defaultThreshold(modelId: string): number {
+    const known = this.recognition.status().info?.models.find((m) => m.id === modelId)?.threshold;
+    if (known !== undefined) return known;
+    if (modelId === FALLBACK_EMBEDDING_MODEL_ID) return FALLBACK_MODEL_THRESHOLD;
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      `Give matchThreshold: the default for ${modelId} is known once the recognition engine has loaded (see /healthz).`,
+      { field: 'matchThreshold' },
+    );
   }
 
   /** Refuses a model the loaded engine does not know; while it loads, any id is accepted. */
