@@ -12,6 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { percentile } from './percentile.js';
 
 const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO_ROOT = path.resolve(SERVER_ROOT, '../..');
@@ -34,10 +35,6 @@ interface Probe {
   file: string;
   /** Identity id the answer should name; null for someone never enrolled. */
   expected: string | null;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function freePort(): Promise<number> {

@@ -15,6 +15,7 @@ import { createEngine, pickSubjectFace } from '@faceledger/recognition';
 import { DEFAULT_EF_SEARCH, MatchingRepository } from '../modules/matching/matching.repository.js';
 import pg from 'pg';
 import { pino } from 'pino';
+import { percentile } from './percentile.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -58,10 +59,6 @@ function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 /** Embeds one photo each of `count` LFW people (cached in bench/results, so reruns are quick). */

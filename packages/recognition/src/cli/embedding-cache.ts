@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { isRecognitionError } from '../errors.js';
 import { getModelInfo } from '../models/registry.js';
 import { pickSubjectFace } from '../subject-face.js';
+import type { LabelledEmbedding } from '../training/projection-head.js';
 import type { Face } from '../types.js';
 import { err, openEngine, readImage, type EngineOptions } from './shared.js';
 
@@ -99,4 +100,12 @@ export async function embedImages(
     vectors.set(model, m);
   }
   return { vectors, imagesPerSecond, computed: todo.length };
+}
+
+/** One labelled sample per embedded image; the label is the image's folder (one folder per person). */
+export function labelledSamples(vectors: ReadonlyMap<string, Float32Array | null>): LabelledEmbedding[] {
+  const samples: LabelledEmbedding[] = [];
+  for (const [file, embedding] of vectors)
+    if (embedding) samples.push({ label: path.basename(path.dirname(file)), embedding });
+  return samples;
 }

@@ -16,9 +16,8 @@ import { getModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { crossValidateHead } from '../training/cross-validate.js';
 import { applyProjectionHead, headFromFile } from '../training/projection-head.js';
-import { embedImages } from './embedding-cache.js';
+import { embedImages, labelledSamples } from './embedding-cache.js';
 import { backendOption, err, listImages, out, positiveInt, round, runSafely } from './shared.js';
-import { labelledSamples } from './train-command.js';
 
 interface EvalOptions {
   pairs: string;

@@ -6,13 +6,8 @@ import { DEFAULT_MODEL_ID } from '../config.js';
 import { parseLfwPairs } from '../lfw.js';
 import { getModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
-import {
-  DEFAULT_HEAD_TRAINING,
-  headToFile,
-  trainProjectionHead,
-  type LabelledEmbedding,
-} from '../training/projection-head.js';
-import { embedImages } from './embedding-cache.js';
+import { DEFAULT_HEAD_TRAINING, headToFile, trainProjectionHead } from '../training/projection-head.js';
+import { embedImages, labelledSamples } from './embedding-cache.js';
 import { backendOption, err, listImages, out, positiveInt, runSafely } from './shared.js';
 
 interface TrainOptions {
@@ -36,14 +31,6 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number');
   return n;
-}
-
-/** One labelled sample per embedded image; the label is the image's folder (one folder per person). */
-export function labelledSamples(vectors: ReadonlyMap<string, Float32Array | null>): LabelledEmbedding[] {
-  const samples: LabelledEmbedding[] = [];
-  for (const [file, embedding] of vectors)
-    if (embedding) samples.push({ label: path.basename(path.dirname(file)), embedding });
-  return samples;
 }
 
 /** Adds `train head`. */

@@ -1,6 +1,7 @@
 import { tf } from '../runtime/backend.js';
 import type { Embedder } from './embedder.js';
 import { readVerifiedWeights, type EmbeddingModelInfo } from './registry.js';
+import { concatWeights } from './weights-manifest.js';
 
 type Params = Map<string, tf.Tensor>;
 
@@ -144,17 +145,11 @@ export async function loadFaceApiResnet(info: EmbeddingModelInfo): Promise<Embed
   const manifest = JSON.parse(
     (files.get(manifestFile?.file ?? '') ?? Buffer.from('[]')).toString('utf8'),
   ) as tf.io.WeightsManifestConfig;
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Buffer[] = [];
-  for (const group of manifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) {
-      const bytes = files.get(p);
-      if (!bytes) throw new Error(`face-api manifest names ${p}, which is not registered`);
-      buffers.push(bytes);
-    }
-  }
-  const all = Buffer.concat(buffers);
-  const named = tf.io.decodeWeights(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), specs);
+  const [specs, weights] = await concatWeights(manifest, (shard) => {
+    const bytes = files.get(shard);
+    if (!bytes) throw new Error(`face-api manifest names ${shard}, which is not registered`);
+    return bytes;
+  });
+  const named = tf.io.decodeWeights(weights, specs);
   return new FaceApiResnet(info, foldScales(new Map(Object.entries(named))));
 }

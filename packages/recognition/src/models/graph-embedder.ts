@@ -2,6 +2,7 @@ import * as tfconv from '@tensorflow/tfjs-converter';
 import { tf } from '../runtime/backend.js';
 import type { Embedder } from './embedder.js';
 import { readVerifiedWeights, type EmbeddingModelInfo } from './registry.js';
+import { concatWeights } from './weights-manifest.js';
 
 /** A Human graph model (faceres, mobileface) run on aligned RGB 0..255 crops. */
 class GraphEmbedder implements Embedder {
@@ -38,21 +39,16 @@ class GraphEmbedder implements Embedder {
 export async function loadGraphEmbedder(info: EmbeddingModelInfo): Promise<Embedder> {
   const files = await readVerifiedWeights(info);
   const jsonFile = info.weights.find((w) => w.file.endsWith('.json'));
-  const json = JSON.parse((files.get(jsonFile?.file ?? '') ?? Buffer.from('{}')).toString('utf8')) as tf.io.ModelJSON;
-  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-    const specs: tf.io.WeightsManifestEntry[] = [];
-    const buffers: Buffer[] = [];
-    for (const group of manifest) {
-      specs.push(...group.weights);
-      for (const p of group.paths) {
-        const bytes = files.get(p);
-        if (!bytes) throw new Error(`${info.id} manifest names ${p}, which is not registered`);
-        buffers.push(bytes);
-      }
-    }
-    const all = Buffer.concat(buffers);
-    return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
-  });
+  const json = JSON.parse(
+    (files.get(jsonFile?.file ?? '') ?? Buffer.from('{}')).toString('utf8'),
+  ) as tf.io.ModelJSON;
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, (manifest) =>
+    concatWeights(manifest, (shard) => {
+      const bytes = files.get(shard);
+      if (!bytes) throw new Error(`${info.id} manifest names ${shard}, which is not registered`);
+      return bytes;
+    }),
+  );
   const model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
   return new GraphEmbedder(info, model);
 }

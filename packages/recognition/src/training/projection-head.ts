@@ -129,7 +129,8 @@ export async function trainProjectionHead(
       const x = tf.tensor2d(batch, [2 * per, dims]);
       const loss = optimizer.minimize(
         () => {
-          const z = tf.div(tf.matMul(x, w), tf.norm(tf.matMul(x, w), 'euclidean', 1, true));
+          const projected = tf.matMul(x, w);
+          const z = tf.div(projected, tf.norm(projected, 'euclidean', 1, true));
           const logits = tf.add(tf.mul(tf.matMul(z, z, false, true), options.scale), selfMask);
           const contrastive = tf.losses.softmaxCrossEntropy(labels, logits);
           return tf.add(
