@@ -22,6 +22,8 @@ export enum ErrorCode {
   BAD_IMAGE = 'BAD_IMAGE',
   /** The recognition engine is still loading or failed to start; retry shortly or check /healthz. */
   ENGINE_UNAVAILABLE = 'ENGINE_UNAVAILABLE',
+  /** The database cannot be reached; retry after the number of seconds in `retryAfterSeconds`. */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   /** A bug or an outage; the message carries a request id to quote in a report. */
   INTERNAL = 'INTERNAL',
 }

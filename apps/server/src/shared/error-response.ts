@@ -15,6 +15,7 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.BAD_IMAGE]: 422,
   [ErrorCode.ENGINE_UNAVAILABLE]: 503,
+  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
 };
 
@@ -41,6 +42,7 @@ export function sendErrorResponse(
   error: AppError,
   status = HTTP_STATUS_OF_CODE[error.code],
 ): void {
-  if (error.code === ErrorCode.RATE_LIMITED) res.setHeader('retry-after', retryAfterOf(error));
+  if (error.code === ErrorCode.RATE_LIMITED || error.code === ErrorCode.DATABASE_UNAVAILABLE)
+    res.setHeader('retry-after', retryAfterOf(error));
   res.status(status).json(errorResponseBody(error));
 }
