@@ -1,6 +1,6 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, createApiKeyWithId } from '../../../test/auth-helpers.js';
+import { adminHeaders, createApiKeyWithId, createUser, signIn } from '../../../test/auth-helpers.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES } from '../auth/actor.js';
@@ -150,6 +150,49 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
     const rest = await fetch(`${server.url}/api/anything`, { headers: { authorization: 'Bearer nope' } });
     expect(rest.status).toBe(401);
     expect(await rest.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('stops a key working while the user who made it is disabled, over GraphQL, REST and WebSocket re-checks', async () => {
+    const maker = await createUser(server, 'ADMIN');
+    const makerHeaders = await signIn(server, maker.email, maker.password);
+    const created = await server.graphql<{ createApiKey: { secret: string; apiKey: { prefix: string } } }>(
+      CREATE,
+      { input: { name: 'made by a leaver', scopes: ['read'] } },
+      makerHeaders,
+    );
+    const { secret, apiKey } = created.data!.createApiKey;
+    const headers = { authorization: `Bearer ${secret}` };
+    expect((await server.graphql(VIEWER, {}, headers)).errors).toBeUndefined();
+
+    const setDisabled = async (disabled: boolean) => {
+      const changed = await server.graphql(
+        'mutation ($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { disabled } }',
+        { id: maker.id, input: { disabled } },
+        await adminHeaders(server),
+      );
+      expect(changed.errors).toBeUndefined();
+    };
+    await setDisabled(true);
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: VIEWER }),
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0]?.message).toContain(apiKey.prefix);
+    expect(body.errors[0]?.message).toMatch(/disabled/);
+    const rest = await fetch(`${server.url}/api/audit/export`, { headers });
+    expect(rest.status).toBe(401);
+    // the WebSocket re-check goes through the same authentication (countRequest false)
+    await expect(
+      auth.authenticate({ authorization: `Bearer ${secret}`, sessionToken: undefined }, { countRequest: false }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // enabling the user again brings the key back; revoking is what ends a key for good
+    await setDisabled(false);
+    expect((await server.graphql(VIEWER, {}, headers)).errors).toBeUndefined();
   });
 
   it('turns a key into an actor whose scopes decide every permission', async () => {

@@ -23,8 +23,9 @@ export class ApiKeysRepository {
     return tx.apiKey.create({ data, include: { createdBy: true } });
   }
 
-  findByPrefix(prefix: string): Promise<ApiKeyModel | null> {
-    return this.prisma.apiKey.findUnique({ where: { prefix } });
+  /** The key with this prefix and its creator, whose being disabled stops the key working. */
+  findByPrefix(prefix: string): Promise<ApiKeyWithCreator | null> {
+    return this.prisma.apiKey.findUnique({ where: { prefix }, include: { createdBy: true } });
   }
 
   findById(id: string, tx: Transaction = this.prisma): Promise<ApiKeyWithCreator | null> {

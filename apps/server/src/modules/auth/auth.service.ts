@@ -176,6 +176,12 @@ export class AuthService {
         `This API key (${record.prefix}) was revoked on ${record.revokedAt.toISOString()}. Ask an admin for a new one.`,
       );
     }
+    if (record.createdBy?.disabled) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        `This API key (${record.prefix}) was made by a user who is now disabled. Ask an admin to enable that user again or to make you a new key.`,
+      );
+    }
     const now = this.now();
     if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       await this.apiKeys.recordUse(record.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));

@@ -64,6 +64,10 @@ export class UsersService {
     });
   }
 
+  /**
+   * Changes a user. Disabling one revokes their sessions; the API keys they made stop working while
+   * they stay disabled (AuthService checks the creator at every request) and work again once enabled.
+   */
   async update(actor: Actor, id: string, input: UserUpdate): Promise<UserRecord> {
     authorize(actor, 'users.manage');
     const changes: UserChanges = {};
