@@ -5,6 +5,7 @@ import type { AuditEntry, Prisma, PrismaClient } from '@faceledger/db';
 import type { ChainedAuditEntry } from './audit-chain.js';
 import { gallerySubject, type AuditFilter } from './audit-filter.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
+import { canonicalJson, toStoredJson } from './canonical-json.js';
 
 /** Serialises appends across connections and processes; any constant unique to this lock. */
 const LEDGER_LOCK_KEY = 4_202_611;
@@ -75,7 +76,8 @@ export class AuditRepository {
     const seq = (last?.seq ?? 0n) + 1n;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const at = new Date();
-    const payload = JSON.parse(JSON.stringify(entry.payload)) as Prisma.InputJsonValue;
+    // Hash exactly what the row will hold: the stored form, written as its canonical text.
+    const payload = toStoredJson(entry.payload);
     const hash = hashAuditEntry(prevHash, {
       seq: seq.toString(),
       at: at.toISOString(),
@@ -84,9 +86,10 @@ export class AuditRepository {
       subject: entry.subject,
       payload,
     });
-    await tx.auditEntry.create({
-      data: { seq, at, actor: entry.actor, action: entry.action, subject: entry.subject, payload, prevHash, hash },
-    });
+    await tx.$executeRaw`
+      INSERT INTO audit_entries (seq, at, actor, action, subject, payload, prev_hash, hash)
+      VALUES (${seq}, ${at}, ${entry.actor}, ${entry.action}, ${entry.subject},
+              ${canonicalJson(payload)}::jsonb, ${prevHash}, ${hash})`;
     return { seq, hash };
   }
 
