@@ -4,7 +4,7 @@ import { getModelInfo, MODEL_REGISTRY, type EmbeddingModelInfo } from './models/
 import { Pipeline } from './pipeline.js';
 import type { BackendName } from './runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
-import { WorkerPool } from './workers/pool.js';
+import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStatus } from './workers/pool.js';
 
 /** One entry of analyzeMany: the result, or the typed error of that image (one bad image never fails the batch). */
 export type BatchItem = { ok: true; result: AnalysisResult } | { ok: false; error: RecognitionError };
@@ -33,6 +33,8 @@ export interface Engine {
   analyzeMany(images: readonly Uint8Array[], options?: AnalyzeOptions): Promise<BatchItem[]>;
   /** Backend, workers and models. */
   info(): EngineInfo;
+  /** Live state of the worker threads (how many are up, why not all); null for in-process engines. */
+  workerStatus(): WorkerPoolStatus | null;
   /** Live tensors in the calling thread's backend (in-process engines; leak checks). */
   numTensors(): number | null;
   /** Finishes queued work, then frees workers and models. Further calls reject with ENGINE_CLOSED. */
@@ -74,6 +76,10 @@ class InProcessEngine implements Engine {
     return engineInfo(this.config, this.pipeline.backend, 0);
   }
 
+  workerStatus(): null {
+    return null;
+  }
+
   numTensors(): number {
     return this.pipeline.numTensors();
   }
@@ -104,6 +110,10 @@ class PooledEngine implements Engine {
     return engineInfo(this.config, this.pool.backend, this.pool.size);
   }
 
+  workerStatus(): WorkerPoolStatus {
+    return this.pool.status();
+  }
+
   numTensors(): null {
     return null;
   }
@@ -123,13 +133,18 @@ function engineInfo(config: RecognitionConfig, backend: BackendName, workers: nu
   return { backend, workers, defaultModel: model.id, dims: model.dims, models: MODEL_REGISTRY, detector: config.detector.model };
 }
 
+/** How the worker pool restarts crashed workers and how long images wait for one (see WorkerPoolOptions). */
+export interface EngineOptions {
+  pool?: WorkerPoolOptions;
+}
+
 /**
  * Creates a recognition engine: validates the configuration, starts the worker pool (one backend
  * per worker; `runtime.workers: 0` runs in the calling thread) and loads the models.
  */
-export async function createEngine(config: DeepPartial<RecognitionConfig> = {}): Promise<Engine> {
+export async function createEngine(config: DeepPartial<RecognitionConfig> = {}, options: EngineOptions = {}): Promise<Engine> {
   const resolved = resolveConfig(config);
   getModelInfo(resolved.embedding.model);
   if (resolved.runtime.workers === 0) return new InProcessEngine(resolved, await Pipeline.create(resolved));
-  return new PooledEngine(resolved, await WorkerPool.start(resolved));
+  return new PooledEngine(resolved, await WorkerPool.start(resolved, options.pool));
 }

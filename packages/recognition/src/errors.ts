@@ -16,8 +16,10 @@ export enum RecognitionErrorCode {
   INVALID_CONFIG = 'INVALID_CONFIG',
   /** The engine was closed; no further images are accepted. */
   ENGINE_CLOSED = 'ENGINE_CLOSED',
-  /** A worker thread crashed while analysing an image. */
+  /** A worker thread crashed while analysing an image; retrying the image usually works. */
   WORKER_FAILED = 'WORKER_FAILED',
+  /** No worker thread is running (they crashed and restarting them keeps failing); retry later. */
+  WORKERS_UNAVAILABLE = 'WORKERS_UNAVAILABLE',
 }
 
 /** The one error type the recognition package throws for expected failures; `message` tells the user what to do. */

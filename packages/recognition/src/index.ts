@@ -2,7 +2,8 @@
  * @faceledger/recognition — image in, faces out: decode, detect, landmarks, align, segment, quality,
  * antispoof and embeddings on TensorFlow.js, fully offline.
  */
-export { createEngine, type Engine, type EngineInfo, type BatchItem } from './engine.js';
+export { createEngine, type Engine, type EngineInfo, type EngineOptions, type BatchItem } from './engine.js';
+export type { WorkerPoolOptions, WorkerPoolStatus } from './workers/pool.js';
 export { resolveConfig, defaultConfig, DEFAULT_MODEL_ID } from './config.js';
 export type { RecognitionConfig, DeepPartial, RuntimeConfig, LimitsConfig, DetectorConfig, DetectorModel, EmbeddingConfig, SpoofConfig, AttributesConfig } from './config.js';
 export { RecognitionError, RecognitionErrorCode, isRecognitionError } from './errors.js';
