@@ -100,6 +100,8 @@ test('a reviewer rejects a near-threshold match in the review queue and it leave
   await expect(cards.first().getByText('Flagged: demoted or suspended')).toBeVisible();
   await cards.first().getByRole('heading', { level: 2 }).click(); // makes it the active card
   await page.keyboard.press('r');
+  // The confirmation comes once the review is committed; the card may leave the list before that.
+  await expect(page.getByRole('status').filter({ hasText: `Rejected ${chavez.displayName}` })).toBeVisible();
   await expect(cards).toHaveCount(0);
   await expect(page.getByText('Nothing needs review right now.')).toBeVisible();
   const { matchEvent: flagged } = await seed.gql<{

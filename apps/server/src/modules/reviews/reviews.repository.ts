@@ -132,26 +132,33 @@ export class ReviewsRepository {
     return toReview(await tx.review.create({ data: review, include: reviewInclude }));
   }
 
-  /** Events by id, newest first, with candidates, reviews and the needs-review flag. */
+  /**
+   * Events by id, newest first, with candidates, reviews and the needs-review flag, read in one
+   * snapshot: read apart, a review committed between the two reads answered needsReview true for
+   * an event that already showed its review.
+   */
   private async findByIds(ids: readonly string[]): Promise<MatchEventRecord[]> {
     if (ids.length === 0) return [];
-    const [events, flags] = await Promise.all([
-      this.prisma.matchEvent.findMany({
-        where: { id: { in: [...ids] } },
-        include: {
-          candidates: {
-            orderBy: { rank: 'asc' },
-            select: { identityId: true, faceId: true, score: true, rank: true },
+    const [events, flags] = await this.prisma.$transaction(
+      [
+        this.prisma.matchEvent.findMany({
+          where: { id: { in: [...ids] } },
+          include: {
+            candidates: {
+              orderBy: { rank: 'asc' },
+              select: { identityId: true, faceId: true, score: true, rank: true },
+            },
+            reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: reviewInclude },
           },
-          reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: reviewInclude },
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-      this.prisma.$queryRaw<Array<{ id: string; needsReview: boolean }>>`
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
+        this.prisma.$queryRaw<Array<{ id: string; needsReview: boolean }>>`
         SELECT e.id, (${needsReviewSql()}) AS "needsReview"
         FROM match_events e
         WHERE e.id IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})`,
-    ]);
+      ],
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
     const needs = new Map(flags.map((f) => [f.id, f.needsReview]));
     return events.map((e) => ({
       id: e.id,
