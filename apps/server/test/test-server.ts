@@ -36,12 +36,25 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const db = await createTestDatabase(mode, logger);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-server-'));
-  const imageStore = new FileImageStore(path.join(dataDir, 'images'));
   const recognition = new RecognitionRepository(
     { enabled: options.recognition ?? false, backend: 'wasm', workers: 1 },
     logger,
   );
+  return startTestServerOn(db, recognition, options);
+}
+
+/**
+ * The same on a database and an engine the test made (an engine with a crashing worker, a database
+ * behind a proxy the test can close); close() closes and drops them as startTestServer's own.
+ */
+export async function startTestServerOn(
+  db: TestDatabase,
+  recognition: RecognitionRepository,
+  options: { auth?: Partial<AuthSettings> } = {},
+): Promise<TestServer> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-server-'));
+  const imageStore = new FileImageStore(path.join(dataDir, 'images'));
   const services = createServices({
     db,
     imageStore,
