@@ -11,6 +11,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { AppContext, Services } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
+import { createInputGuard } from './graphql/input-guard.js';
 import { resolvers } from './graphql/resolvers.js';
 import { createQueryLimits } from './graphql/security.js';
 import { createErrorHandler } from './http/error-handler.js';
@@ -54,7 +55,7 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   });
   const apollo = new ApolloServer<AppContext>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), createInputGuard<AppContext>(), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
     // main.ts owns SIGINT/SIGTERM and stops Apollo itself; a second stop would hang.

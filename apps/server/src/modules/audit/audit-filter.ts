@@ -1,6 +1,7 @@
 // Which ledger entries a listing or an export covers. The same rule runs as a database query
 // (audit.repository.ts) and in memory (export-verifier.ts), so an offline check of a filtered
 // export can confirm that every row it holds really matches the filter it claims.
+import { parseStorableDate } from '../../shared/date-input.js';
 
 /** A narrowing of the ledger; every field present must hold. */
 export interface AuditFilter {
@@ -85,8 +86,8 @@ export function auditFilterFromJson(json: unknown): AuditFilter {
   for (const key of ['from', 'to'] as const) {
     const value = record[key];
     if (value === undefined) continue;
-    const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw new Error(`filter.${key} is not an ISO-8601 time`);
+    const date = typeof value === 'string' ? parseStorableDate(value) : null;
+    if (date === null) throw new Error(`filter.${key} is not an ISO-8601 time between the years 0001 and 9999`);
     filter[key] = date;
   }
   for (const key of ['actor', 'action', 'subject', 'galleryId'] as const) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
 import { encodeCursor, parsePageArgs, type PageArgs, type PageInfo } from '../../shared/relay-pagination.js';
 import { AuditChainWalker, type ChainedAuditEntry } from './audit-chain.js';
 import {
@@ -17,8 +18,8 @@ import { toChainedEntry, type AuditRepository, type SeqOrder } from './audit.rep
 
 /** Filter fields as they arrive from GraphQL or a query string (times as ISO-8601 strings). */
 export const auditFilterInputSchema = z.object({
-  from: z.iso.datetime({ offset: true }).nullish(),
-  to: z.iso.datetime({ offset: true }).nullish(),
+  from: z.iso.datetime({ offset: true }).refine((v) => parseStorableDate(v) !== null, dateInputMessage('from')).nullish(),
+  to: z.iso.datetime({ offset: true }).refine((v) => parseStorableDate(v) !== null, dateInputMessage('to')).nullish(),
   actor: z.string().min(1).nullish(),
   action: z.string().min(1).nullish(),
   subject: z.string().min(1).nullish(),

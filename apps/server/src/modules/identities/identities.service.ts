@@ -1,5 +1,6 @@
 // Identities: enrol people into a gallery as records (name, externalId, metadata, consent), change,
 // suspend and reactivate them, and page through them. Erasure lives in identity-erasure.service.ts.
+import { dateInputMessage, isStorableDate } from '../../shared/date-input.js';
 import type { IdentityStatus } from '@faceledger/db';
 import type { CreateIdentityInput, Face, PageInfo, UpdateIdentityInput } from '@faceledger/schema';
 import type { IdentityModel } from '@faceledger/schema/server';
@@ -62,9 +63,10 @@ const metadata = z
 const consentGivenAt = z.iso
   .datetime({
     offset: true,
-    message: 'consentGivenAt must be an ISO-8601 date and time, such as 2026-01-31T09:00:00Z.',
+    message: dateInputMessage('consentGivenAt'),
   })
-  .transform((value) => new Date(value));
+  .transform((value) => new Date(value))
+  .refine(isStorableDate, dateInputMessage('consentGivenAt'));
 const consentGivenBy = z.string().trim().max(200, 'consentGivenBy must be at most 200 characters.');
 
 const createSchema = z.object({

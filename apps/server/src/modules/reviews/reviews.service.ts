@@ -3,6 +3,7 @@
 import type { MatchDecision, MatchKind, ReviewVerdict } from '@faceledger/db';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
 import { encodeCursor, parsePageArgs } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -44,20 +45,14 @@ function parseKey(value: unknown): MatchEventKey | null {
   if (!Array.isArray(value) || value.length !== 2) return null;
   const [at, id] = value as unknown[];
   if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
-  const createdAt = new Date(at);
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
+  const createdAt = parseStorableDate(at);
+  return createdAt === null ? null : { createdAt, id };
 }
 
 function parseDate(value: string | null | undefined, field: string): Date | null {
   if (value == null) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new AppError(
-      ErrorCode.BAD_INPUT,
-      `${field} must be an ISO-8601 date and time, such as 2026-01-31T00:00:00Z.`,
-      { field },
-    );
-  }
+  const date = parseStorableDate(value);
+  if (date === null) throw new AppError(ErrorCode.BAD_INPUT, dateInputMessage(field), { field });
   return date;
 }
 
