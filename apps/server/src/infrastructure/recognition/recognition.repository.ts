@@ -8,6 +8,7 @@ import type {
   Engine,
   EngineInfo,
   Face,
+  WorkerPoolOptions,
 } from '@faceledger/recognition';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
@@ -20,11 +21,16 @@ const IMAGE_ERRORS: ReadonlySet<string> = new Set([
   'IMAGE_TOO_SMALL',
 ]);
 
-/** Engine failures that go away when the engine is back; the client should retry. */
+/**
+ * Engine failures that go away when the engine is back; the client should retry. WORKER_FAILED is
+ * a worker that died holding this image (it is restarted), WORKERS_UNAVAILABLE none running at all.
+ */
 const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
   'ENGINE_CLOSED',
   'QUEUE_FULL',
   'BACKEND_UNAVAILABLE',
+  'WORKER_FAILED',
+  'WORKERS_UNAVAILABLE',
 ]);
 
 /** The package's pure functions the repository uses once the package is loaded. */
@@ -41,12 +47,18 @@ export interface RecognitionSettings {
   enabled: boolean;
   backend: 'wasm' | 'tensorflow' | 'cpu';
   workers: number;
+  /** How the pool restarts crashed workers; tests point `script` at a worker that crashes on demand. */
+  pool?: WorkerPoolOptions;
 }
 
 /** What health reports about the engine. */
 export interface RecognitionStatus {
   state: RecognitionState;
   info: EngineInfo | null;
+  /** Worker threads up now (absent or null before the engine has loaded). */
+  workers?: number | null;
+  /** Worker threads the engine is configured for (absent or null before the engine has loaded). */
+  workersConfigured?: number | null;
   error: string | null;
 }
 
@@ -73,9 +85,10 @@ export class RecognitionRepository {
     try {
       const { createEngine, getModelInfo, evaluateEnrollment } = await import('@faceledger/recognition');
       this.helpers = { getModelInfo, evaluateEnrollment };
-      const engine = await createEngine({
-        runtime: { backend: this.settings.backend, workers: this.settings.workers },
-      });
+      const engine = await createEngine(
+        { runtime: { backend: this.settings.backend, workers: this.settings.workers } },
+        this.settings.pool ? { pool: this.settings.pool } : {},
+      );
       this.engine = engine;
       const info = engine.info();
       this.logger.info(
@@ -90,10 +103,33 @@ export class RecognitionRepository {
     }
   }
 
-  /** Current state without waiting. */
+  /**
+   * Current state without waiting. A loaded engine whose workers all died (and are being restarted)
+   * is FAILED with the reason until one is back: its calls fail with ENGINE_UNAVAILABLE meanwhile.
+   */
   status(): RecognitionStatus {
-    if (this.engine) return { state: 'READY', info: this.engine.info(), error: null };
-    return { state: this.error ? 'FAILED' : 'LOADING', info: null, error: this.error };
+    if (this.engine) {
+      const info = this.engine.info();
+      const workers = this.engine.workerStatus();
+      if (!workers) return { state: 'READY', info, workers: 0, workersConfigured: 0, error: null };
+      const running = workers.ready > 0;
+      return {
+        state: running ? 'READY' : 'FAILED',
+        info,
+        workers: workers.ready,
+        workersConfigured: workers.wanted,
+        error: running
+          ? workers.lastError
+          : `No recognition worker is running (${workers.lastError ?? 'they stopped'}); restarting them (${workers.restarts} restarts so far).`,
+      };
+    }
+    return {
+      state: this.error ? 'FAILED' : 'LOADING',
+      info: null,
+      workers: null,
+      workersConfigured: null,
+      error: this.error,
+    };
   }
 
   /** Resolves once loading has finished, either way. */

@@ -27,7 +27,8 @@ export class HealthService {
       recognition: {
         state: engine.state,
         backend: engine.info?.backend ?? null,
-        workers: engine.info?.workers ?? null,
+        workers: engine.workers ?? null,
+        workersConfigured: engine.workersConfigured ?? null,
         defaultModel: engine.info?.defaultModel ?? null,
         error: engine.error,
       },
