@@ -24,6 +24,8 @@ export interface AppOptions {
   services: Services;
   logger: Logger;
   maxBodyBytes: number;
+  /** Answer introspection queries (FACELEDGER_GRAPHQL_INTROSPECTION); off unless true. */
+  introspection?: boolean;
 }
 
 /** A started-but-not-listening HTTP server and its shutdown. */
@@ -32,7 +34,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp({ services, logger, maxBodyBytes }: AppOptions): Promise<App> {
+export async function createApp({ services, logger, maxBodyBytes, introspection = false }: AppOptions): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -41,7 +43,7 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
 
-  const limits = createQueryLimits();
+  const limits = createQueryLimits({ introspection });
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   const formatError = createFormatError(logger.child({ module: 'graphql' }));
   const subscriptions = attachGraphQLWebSocket({
@@ -58,6 +60,9 @@ export async function createApp({ services, logger, maxBodyBytes }: AppOptions):
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), createInputGuard<AppContext>(), ...limits.plugins],
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
+    // Not Apollo's switch (its default follows NODE_ENV and its refusal names Apollo's option):
+    // the limits' rule refuses __schema and __type unless `introspection`, here and over WebSocket.
+    introspection: true,
     // main.ts owns SIGINT/SIGTERM and stops Apollo itself; a second stop would hang.
     stopOnTerminationSignals: false,
     logger: logger.child({ module: 'apollo' }),

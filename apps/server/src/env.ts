@@ -43,6 +43,8 @@ const envSchema = z.object({
   FACELEDGER_API_KEY_RATE_LIMIT: z.coerce.number().int().min(0).default(600),
   /** Requests an idle API key may send at once before the per-minute rate applies. */
   FACELEDGER_API_KEY_BURST: z.coerce.number().int().min(1).default(60),
+  /** Set to true to answer GraphQL introspection (__schema, __type); off by default, the SDL is in packages/schema. */
+  FACELEDGER_GRAPHQL_INTROSPECTION: z.stringbool().default(false),
   /** Seconds between runs of the webhook worker looking for due deliveries (new events are sent at once anyway). */
   FACELEDGER_WEBHOOK_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(5),
   /** Email of the first admin, created at start only while the database has no user (with the password below). */

@@ -71,6 +71,7 @@ const app = await createApp({
   services,
   logger,
   maxBodyBytes: env.FACELEDGER_MAX_BODY_MB * 1024 * 1024,
+  introspection: env.FACELEDGER_GRAPHQL_INTROSPECTION,
 });
 app.httpServer.listen(env.FACELEDGER_PORT, env.FACELEDGER_HOST, () => {
   logger.info(

@@ -1,8 +1,14 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readErrorResponse } from '../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../test/test-server.js';
-import { QUERY_LIMITS } from './security.js';
+import { createApp } from '../app.js';
+import { loadEnv } from '../env.js';
+import { INTROSPECTION_OFF_MESSAGE, QUERY_LIMITS } from './security.js';
+
+const INTROSPECTION = '{ __schema { queryType { name } } __type(name: "Identity") { name } }';
 
 // Limits do not depend on the database; one mode is enough.
 describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => {
@@ -42,5 +48,50 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
       status: 400,
       extensions: { code: 'BAD_INPUT' },
     });
+  });
+
+  it('refuses introspection unless the server was started with it on', async () => {
+    const refused = await server.graphql(INTROSPECTION);
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
+    expect(refused.errors?.[0]?.message).toBe(INTROSPECTION_OFF_MESSAGE);
+    // __typename is not introspection: the admin switches on it for union results
+    expect((await server.graphql('{ health { __typename } }')).errors).toBeUndefined();
+
+    const open = await createApp({
+      services: server.services,
+      logger: pino({ level: 'silent' }),
+      maxBodyBytes: 1024 * 1024,
+      introspection: true,
+    });
+    await new Promise<void>((resolve) => open.httpServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = open.httpServer.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: INTROSPECTION }),
+      });
+      expect(await response.json()).toEqual({
+        data: { __schema: { queryType: { name: 'Query' } }, __type: { name: 'Identity' } },
+      });
+    } finally {
+      await open.stop();
+      await new Promise((resolve) => open.httpServer.close(resolve));
+    }
+  });
+});
+
+describe('FACELEDGER_GRAPHQL_INTROSPECTION', () => {
+  it('is off by default and on only for true', () => {
+    expect(loadEnv({}).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(false);
+    expect(loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'true' }).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(true);
+    expect(loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'false' }).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(false);
+    expect(() => loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(
+      /FACELEDGER_GRAPHQL_INTROSPECTION/,
+    );
   });
 });
