@@ -235,12 +235,18 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
       return body.data!.verifyAuditChain;
     };
 
-    /** Runs `sql` against row `seq`, checks the verdict, then puts the row back as it was. */
+    /**
+     * Runs `sql` against row `seq`, checks the verdict, then puts the row back as it was. The ledger's
+     * append-only trigger refuses UPDATE and DELETE from every role, so this test (as the superuser
+     * or table owner it connects as) disables it for the tampering and enables it again afterwards:
+     * detection must hold for whoever gets past the trigger.
+     */
     async function tamperAndRestore(sql: string, seq: bigint, check: () => Promise<void>) {
       const prisma = server.db.prisma;
       const original = await prisma.auditEntry.findUniqueOrThrow({ where: { seq } });
-      await prisma.$executeRawUnsafe(sql, seq);
+      await prisma.$executeRawUnsafe('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only');
       try {
+        await prisma.$executeRawUnsafe(sql, seq);
         await check();
       } finally {
         await prisma.$executeRawUnsafe(
@@ -257,6 +263,7 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
           original.prevHash,
           original.hash,
         );
+        await prisma.$executeRawUnsafe('ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only');
       }
     }
 
