@@ -1,4 +1,5 @@
 import { DEFAULT_API_KEY_RATE_LIMITS, type ApiKeyRateLimits } from './api-key-rate-limiter.js';
+import type { SignInLimits } from './sign-in-limiter.js';
 
 // Tunables of sign-in, sessions and API-key request limits, read from env.ts in main.ts; tests and the CLI use the defaults.
 
@@ -10,6 +11,8 @@ export interface AuthSettings {
   secureCookies: 'auto' | 'always' | 'never';
   /** Requests each API key may make; over it, requests get RATE_LIMITED. */
   apiKeyRateLimits: ApiKeyRateLimits;
+  /** Sign-in attempts per email and per source; DEFAULT_SIGN_IN_LIMITS where absent (tests shrink them). */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../graphql/context.js';
 import { toApiKeyView } from '../api-keys/api-key-view.js';
 import { toUserView } from '../users/user-view.js';
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from './session-cookie.js';
+import { signInSource } from './sign-in-source.js';
 
 export const authResolvers: Resolvers<AppContext> = {
   Query: {
@@ -21,7 +22,11 @@ export const authResolvers: Resolvers<AppContext> = {
   },
   Mutation: {
     signIn: async (_parent, { email, password }, ctx) => {
-      const { user, sessionToken, expiresAt } = await ctx.services.auth.signIn(email, password);
+      const { user, sessionToken, expiresAt } = await ctx.services.auth.signIn(
+        email,
+        password,
+        signInSource(ctx.req),
+      );
       writeSessionCookie(ctx.req, ctx.res, ctx.services.auth.settings, sessionToken, expiresAt);
       return toUserView(user);
     },

@@ -85,7 +85,7 @@ describe('AuthService.signIn', () => {
     const { service, sessions, entries } = makeService({
       user: user({ passwordHash: await hashPassword('right password!') }),
     });
-    const result = await service.signIn(' ADA@example.org ', 'right password!');
+    const result = await service.signIn(' ADA@example.org ', 'right password!', '192.0.2.1');
     expect(result.expiresAt).toEqual(new Date(NOW.getTime() + DEFAULT_AUTH_SETTINGS.sessionTtlMs));
     expect(sessions.create).toHaveBeenCalledWith(expect.anything(), {
       tokenHash: hashToken(result.sessionToken),
@@ -107,11 +107,11 @@ describe('AuthService.signIn', () => {
       user: user({ passwordHash: await hashPassword('right password!') }),
     });
     for (let i = 0; i < 2; i += 1) {
-      await expect(service.signIn('ada@example.org', 'wrong')).rejects.toMatchObject({
+      await expect(service.signIn('ada@example.org', 'wrong', '192.0.2.1')).rejects.toMatchObject({
         code: 'UNAUTHENTICATED',
       });
     }
-    await expect(service.signIn('ada@example.org', 'right password!')).rejects.toMatchObject({
+    await expect(service.signIn('ada@example.org', 'right password!', '192.0.2.2')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       details: { retryAfterSeconds: 60 },
     });
@@ -121,6 +121,41 @@ describe('AuthService.signIn', () => {
       'wrong_password',
       'rate_limited',
     ]);
+  });
+
+  it('counts parallel attempts before checking any password, and audits the refusals as one row', async () => {
+    const { service, users, entries } = makeService({
+      user: user({ passwordHash: await hashPassword('right password!') }),
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, () => service.signIn('ada@example.org', 'wrong', '192.0.2.1')),
+    );
+    const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : 'OK'));
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(2);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(38);
+    expect(users.findByEmail).toHaveBeenCalledTimes(2);
+    expect(entries.map((e) => [e.payload.reason, e.payload.refused])).toEqual([
+      ['rate_limited', 1],
+      ['wrong_password', undefined],
+      ['wrong_password', undefined],
+    ]);
+  });
+
+  it('refuses an email longer than any account can have before it reaches the limiter', async () => {
+    const limiter = new SignInLimiter();
+    const service = new AuthService(
+      {} as UsersRepository,
+      {} as SessionsRepository,
+      {} as ApiKeysRepository,
+      {} as AuditRepository,
+      DEFAULT_AUTH_SETTINGS,
+      limiter,
+    );
+    await expect(service.signIn(`${'a'.repeat(250)}@example.org`, 'x', '192.0.2.1')).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      details: { field: 'email' },
+    });
+    expect(limiter.size).toEqual({ email: 0, source: 0 });
   });
 });
 

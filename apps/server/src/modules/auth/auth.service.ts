@@ -42,6 +42,9 @@ export interface Authentication {
   clearSession?: boolean;
 }
 
+/** Longest email a user can have (users.service.ts), checked before the email reaches the limiter. */
+const MAX_EMAIL_LENGTH = 254;
+
 const WRONG_CREDENTIALS =
   'The email or the password is not right. Check both and try again; an admin can reset a forgotten password.';
 
@@ -52,7 +55,7 @@ export class AuthService {
     private readonly apiKeys: ApiKeysRepository,
     private readonly audit: AuditRepository,
     readonly settings: AuthSettings,
-    private readonly limiter: SignInLimiter = new SignInLimiter(),
+    private readonly limiter: SignInLimiter = new SignInLimiter(settings.signInLimits),
     private readonly now: () => Date = () => new Date(),
   ) {
     this.rateLimiter = new ApiKeyRateLimiter(settings.apiKeyRateLimits);
@@ -60,22 +63,40 @@ export class AuthService {
 
   private readonly rateLimiter: ApiKeyRateLimiter;
 
-  /** Checks the password and opens a session; every attempt, failed or not, is audited. */
-  async signIn(rawEmail: string, password: string): Promise<SignInResult> {
+  /**
+   * Checks the password and opens a session. The attempt is counted against the email's and the
+   * source's limits before the password is hashed; every checked attempt is audited, refused ones
+   * in aggregate (the first refusal of a lockout, then one row per REFUSALS_PER_REPORT).
+   * `source` is the caller's address (signInSource()), never written to the ledger.
+   */
+  async signIn(rawEmail: string, password: string, source: string): Promise<SignInResult> {
     const email = rawEmail.trim().toLowerCase();
-    const retryAfterSeconds = this.limiter.retryAfterSeconds(email);
-    if (retryAfterSeconds > 0) {
-      await this.auditFailure(email, null, 'rate_limited');
+    if (email.length > MAX_EMAIL_LENGTH) {
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        `An email has at most ${MAX_EMAIL_LENGTH} characters; check what was typed in the email field.`,
+        { field: 'email' },
+      );
+    }
+    const admission = this.limiter.begin(email, source);
+    await this.auditEndedLockouts();
+    if (!admission.admitted) {
+      if (admission.report > 0) {
+        await this.auditFailure(email, null, 'rate_limited', { limit: admission.scope, refused: admission.report });
+      }
+      const { retryAfterSeconds } = admission;
+      const wait = `Wait ${Math.ceil(retryAfterSeconds / 60)} minutes and try again`;
       throw new AppError(
         ErrorCode.RATE_LIMITED,
-        `Too many failed sign-ins for this email. Wait ${Math.ceil(retryAfterSeconds / 60)} minutes and try again, or ask an admin to reset the password.`,
+        admission.scope === 'email'
+          ? `Too many failed sign-ins for this email. ${wait}, or ask an admin to reset the password.`
+          : `Too many failed sign-ins from this address. ${wait}.`,
         { retryAfterSeconds },
       );
     }
     const user = await this.users.findByEmail(email);
     const isPasswordRight = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !isPasswordRight) {
-      this.limiter.recordFailure(email);
       await this.auditFailure(email, user, user ? 'wrong_password' : 'unknown_email');
       throw new AppError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
     }
@@ -86,7 +107,7 @@ export class AuthService {
         'This account is disabled. Ask an admin to enable it again.',
       );
     }
-    this.limiter.recordSuccess(email);
+    admission.succeeded();
     const sessionToken = generateSessionToken();
     const expiresAt = new Date(this.now().getTime() + this.settings.sessionTtlMs);
     await this.audit.withEntry(async (tx) => {
@@ -214,15 +235,40 @@ export class AuthService {
     return { actor, renewedSession: { token, expiresAt } };
   }
 
-  private async auditFailure(email: string, user: UserRecord | null, reason: string): Promise<void> {
+  private async auditFailure(
+    email: string,
+    user: UserRecord | null,
+    reason: string,
+    details: Record<string, string | number> = {},
+  ): Promise<void> {
     await this.audit.withEntry(async () => ({
       result: undefined,
       audit: {
         actor: 'anonymous',
         action: 'auth.signInFailed',
-        subject: user ? `user:${user.id}` : `email:${email.slice(0, 254)}`,
-        payload: { email: email.slice(0, 254), reason },
+        subject: user ? `user:${user.id}` : `email:${email}`,
+        payload: { email, reason, ...details },
       },
     }));
+  }
+
+  /** One row per lockout that ended with refusals not yet audited (the source itself is not written). */
+  private async auditEndedLockouts(): Promise<void> {
+    for (const report of this.limiter.takeReports()) {
+      await this.audit.withEntry(async () => ({
+        result: undefined,
+        audit: {
+          actor: 'anonymous',
+          action: 'auth.signInFailed',
+          subject: report.scope === 'email' && report.key !== null ? `email:${report.key}` : 'auth:signIn',
+          payload: {
+            ...(report.scope === 'email' && report.key !== null ? { email: report.key } : {}),
+            reason: 'rate_limited',
+            limit: report.scope,
+            refused: report.refused,
+          },
+        },
+      }));
+    }
   }
 }
