@@ -80,10 +80,12 @@ export class Pipeline {
     if (detected.length === 0 && fallback > 0 && fallback < this.config.detector.minConfidence) detected = await this.detector.detect(image, fallback);
     timings.detect = performance.now() - t1;
     detected.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+    const { maxFaces } = this.config.detector;
+    const facesTruncated = detected.length > maxFaces;
     const faces: Face[] = [];
-    for (const d of detected) faces.push(await this.analyzeFace(image, d, options, timings));
+    for (const d of detected.slice(0, maxFaces)) faces.push(await this.analyzeFace(image, d, options, timings));
     timings.total = performance.now() - t0;
-    return { width: image.width, height: image.height, faces, timings };
+    return { width: image.width, height: image.height, faces, facesTruncated, timings };
   }
 
   private async analyzeFace(image: DecodedImage, d: DetectedFace, options: AnalyzeOptions, timings: StageTimings): Promise<Face> {

@@ -102,8 +102,10 @@ export interface AnalysisResult {
   width: number;
   /** Height of the upright image. */
   height: number;
-  /** Every face found, largest first. */
+  /** Every face found, largest first, at most detector.maxFaces of them. */
   faces: Face[];
+  /** True when the image holds more faces than detector.maxFaces: only the detector's surest were analysed. */
+  facesTruncated: boolean;
   /** Per-stage timings of this call. */
   timings: StageTimings;
 }

@@ -67,6 +67,23 @@ describe('engine (in-process) on real photos', () => {
     expect(cosineSimilarity(a.embedding as Float32Array, b.embedding as Float32Array)).toBeLessThan(getModelInfo('faceapi-resnet128').threshold);
   });
 
+  it('says when an image holds more faces than detector.maxFaces, and keeps that many of them', async () => {
+    const photo = await readFile(dataPath('deepface', 'selfie-many-people.jpg'));
+    const all = await engine.analyze(photo, { embed: false });
+    expect(all.facesTruncated).toBe(false);
+    const capped = await createEngine({ runtime: { workers: 0 }, detector: { maxFaces: 3 } });
+    try {
+      const r = await capped.analyze(photo, { embed: false });
+      expect(all.faces.length).toBeGreaterThan(3);
+      expect(r.faces).toHaveLength(3);
+      expect(r.facesTruncated).toBe(true);
+      const area = (f: Face) => f.box.width * f.box.height;
+      expect(all.faces.map(area)).toEqual(expect.arrayContaining(r.faces.map(area)));
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('finds many faces in selfie-many-people.jpg', async () => {
     const r = await engine.analyze(await readFile(dataPath('deepface', 'selfie-many-people.jpg')), { embed: false });
     expect(r.faces.length).toBeGreaterThanOrEqual(5);

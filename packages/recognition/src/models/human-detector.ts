@@ -107,7 +107,8 @@ export class HumanDetector {
         detector: {
           modelPath: `${detector.model}.json`,
           rotation: detector.rotation,
-          maxDetected: detector.maxFaces,
+          // One more than kept, so the pipeline can tell an image that holds more than maxFaces.
+          maxDetected: detector.maxFaces + 1,
           minConfidence: detector.minConfidence,
           iouThreshold: detector.iouThreshold,
           minSize: 0,

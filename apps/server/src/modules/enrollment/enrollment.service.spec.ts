@@ -57,6 +57,7 @@ function setup(
         width: 200,
         height: 200,
         faces: Array.from({ length: options.faces ?? 1 }, () => engineFace()),
+        facesTruncated: false,
         timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
       })),
       modelInfo: vi.fn(() => ({ dims: 3 }) as never),

@@ -58,6 +58,7 @@ function setup(
         faces: Array.from({ length: options.faces ?? 1 }, (_, i) =>
           engineFace({ box: { x: 10 + 200 * i, y: 10, width: 120, height: 140 } }),
         ),
+        facesTruncated: false,
         timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
       })),
       modelInfo: vi.fn(() => ({ dims: 3, threshold: 0.91 }) as never),

@@ -245,6 +245,7 @@ export class MatchingService {
           payload: {
             eventIds: ids,
             faces: perFace.length,
+            facesTruncated: analysis.facesTruncated,
             decisions: perFace.map((f) => (f.match ? 'MATCH' : 'UNKNOWN')),
             matchedIdentityIds: perFace.map((f) => f.match?.identityId ?? null),
             threshold,
@@ -265,6 +266,7 @@ export class MatchingService {
       threshold,
       modelId: gallery.embeddingModelId,
       latencyMs,
+      facesTruncated: analysis.facesTruncated,
       faces: perFace.map((f, i) => {
         const candidates = f.candidates.flatMap((c) => {
           const identity = identities.get(c.identityId);
@@ -406,7 +408,8 @@ export class MatchingService {
     const decision: MatchDecision = score === null ? 'UNKNOWN' : score >= threshold ? 'MATCH' : 'NO_MATCH';
     const latencyMs = Math.round(performance.now() - started);
 
-    // No gallery, so no retention period: the event keeps the sha256 of image A, never the images.
+    // No gallery, so no retention period: the event keeps the sha256 of image A, never the images
+    // nor an embedding (no review or negative exemplar ever reads one from a COMPARE event).
     const eventId = await this.deps.audit.withEntry(async (tx) => {
       const id = await this.deps.matching.createEvent(tx, {
         kind: 'COMPARE',
@@ -418,7 +421,7 @@ export class MatchingService {
         modelId,
         decision,
         latencyMs,
-        probeEmbedding: embeddingA,
+        probeEmbedding: null,
         probeBox: faceA ? toFaceBox(faceA.box) : null,
         candidates: [],
       });
@@ -474,7 +477,7 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'faces.detect',
           subject: `matchEvent:${id}`,
-          payload: { faces: analysis.faces.length, modelId, latencyMs },
+          payload: { faces: analysis.faces.length, facesTruncated: analysis.facesTruncated, modelId, latencyMs },
         },
       };
     });
@@ -483,6 +486,7 @@ export class MatchingService {
       width: analysis.width,
       height: analysis.height,
       faces: analysis.faces.map(toDetectedFace),
+      facesTruncated: analysis.facesTruncated,
       latencyMs,
     };
   }

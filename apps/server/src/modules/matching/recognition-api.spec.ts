@@ -33,7 +33,7 @@ const ENROLL = `
 const IDENTIFY = `
   mutation Identify($galleryId: ID!, $image: ImageInput!, $topK: Int) {
     identify(galleryId: $galleryId, image: $image, topK: $topK) {
-      threshold modelId latencyMs
+      threshold modelId latencyMs facesTruncated
       faces {
         eventId decision score identity { id displayName }
         face { box { x y width height } quality { score } spoof { antispoof liveness } }
@@ -57,6 +57,7 @@ interface Box {
 interface IdentifyBody {
   identify: {
     threshold: number;
+    facesTruncated: boolean;
     modelId: string;
     faces: Array<{
       eventId: string;
@@ -197,6 +198,7 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
   it('keeps with each face of a two-person photo the box of that face, which the review item shows', async () => {
     const result = await identify({ base64: await base64Of(deepfaceImage('couple.jpg')) });
     expect(result.faces).toHaveLength(2);
+    expect(result.facesTruncated).toBe(false);
     const reviewer = await createUserAndSignIn(server, 'REVIEWER');
     const shown: Box[] = [];
     for (const face of result.faces) {
@@ -384,13 +386,14 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     expect(compare.errors).toBeUndefined();
     expect(compare.data?.compareFaces).toMatchObject({ match: true, modelId: 'faceapi-resnet128' });
     const detect = await gql<{
-      detectFaces: { faces: Array<{ quality: { score: number }; spoof: { antispoof: number | null } }> };
+      detectFaces: { facesTruncated: boolean; faces: Array<{ quality: { score: number }; spoof: { antispoof: number | null } }> };
     }>(
-      'mutation D($i: ImageInput!) { detectFaces(image: $i) { eventId width height faces { box { x y width height } detectionScore pose { yaw } quality { score reasons } spoof { antispoof liveness } } } }',
+      'mutation D($i: ImageInput!) { detectFaces(image: $i) { eventId width height facesTruncated faces { box { x y width height } detectionScore pose { yaw } quality { score reasons } spoof { antispoof liveness } } } }',
       { i: { base64: await base64Of(deepfaceImage('couple.jpg')) } },
     );
     expect(detect.errors).toBeUndefined();
     expect(detect.data?.detectFaces.faces).toHaveLength(2);
+    expect(detect.data?.detectFaces).toMatchObject({ facesTruncated: false });
     expect(detect.data?.detectFaces.faces[0]?.spoof.antispoof).toBeGreaterThan(0);
     const audited = await server.db.prisma.auditEntry.findMany({
       where: { action: { in: ['faces.compare', 'faces.detect', 'faces.identify', 'faces.verify'] } },
