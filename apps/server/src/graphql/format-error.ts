@@ -1,13 +1,19 @@
-// Maps every error leaving GraphQL to a stable extensions.code. AppErrors keep their message;
-// anything else is a bug: logged with the request id, and answered without internals.
+// Maps every error leaving GraphQL to a stable extensions.code. AppErrors keep their message; a
+// database outage is DATABASE_UNAVAILABLE; anything else is a bug: logged with the request id,
+// and answered without internals.
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isAppError } from '../shared/app-error.js';
+import { databaseUnavailableError, isDatabaseUnavailable } from '../shared/database-unavailable.js';
 
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = unwrapResolverError(error);
+    if (!isAppError(original) && isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable during a GraphQL operation');
+      original = databaseUnavailableError(original);
+    }
     if (isAppError(original)) {
       return {
         message: original.message,

@@ -1,9 +1,10 @@
 // Last Express middleware: turns errors raised before GraphQL or REST handlers run (a body over the
-// size limit, malformed JSON, a bad or rate-limited API key) and AppErrors from REST routes into
-// answers in the one error shape (shared/error-response.ts).
+// size limit, malformed JSON, a bad or rate-limited API key, a database outage) and AppErrors from
+// REST routes into answers in the one error shape (shared/error-response.ts).
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, isAppError } from '../shared/app-error.js';
+import { databaseUnavailableError, isDatabaseUnavailable } from '../shared/database-unavailable.js';
 import { sendErrorResponse } from '../shared/error-response.js';
 
 export function createErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
@@ -29,6 +30,10 @@ function toAppError(error: unknown, logger: Logger, maxBodyBytes: number): AppEr
       ErrorCode.BAD_INPUT,
       'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.',
     );
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error }, 'database unavailable in an HTTP route');
+    return databaseUnavailableError(error);
   }
   logger.error({ err: error }, 'unhandled error in an HTTP route');
   return new AppError(

@@ -3,6 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, isAppError } from '../../shared/app-error.js';
+import { databaseUnavailableError, isDatabaseUnavailable } from '../../shared/database-unavailable.js';
 import { HTTP_STATUS_OF_CODE, retryAfterOf } from '../../shared/error-response.js';
 import type { Actor } from './actor.js';
 import type { AuthService } from './auth.service.js';
@@ -24,13 +25,16 @@ export async function resolveRequestActor(auth: AuthService, req: Request, res: 
 
 /**
  * For Apollo's context function: the same, with an auth failure turned into a GraphQLError that
- * Apollo answers with the status REST routes give it (401 UNAUTHENTICATED, 429 RATE_LIMITED with
- * Retry-After; shared/error-response.ts) and the same extensions (context errors skip resolvers).
+ * Apollo answers with the status REST routes give it (401 UNAUTHENTICATED, 429 RATE_LIMITED and
+ * 503 DATABASE_UNAVAILABLE with Retry-After; shared/error-response.ts) and the same extensions
+ * (context errors skip resolvers). Checking a key or a cookie reads the database, so an outage
+ * surfaces here first.
  */
 export async function resolveGraphQLActor(auth: AuthService, req: Request, res: Response): Promise<Actor> {
   try {
     return await resolveRequestActor(auth, req, res);
-  } catch (error) {
+  } catch (caught) {
+    const error = !isAppError(caught) && isDatabaseUnavailable(caught) ? databaseUnavailableError(caught) : caught;
     if (!isAppError(error)) throw error;
     const status = HTTP_STATUS_OF_CODE[error.code];
     throw new GraphQLError(error.message, {
@@ -38,7 +42,7 @@ export async function resolveGraphQLActor(auth: AuthService, req: Request, res: 
         code: error.code,
         ...error.details,
         http:
-          error.code === ErrorCode.RATE_LIMITED
+          error.code === ErrorCode.RATE_LIMITED || error.code === ErrorCode.DATABASE_UNAVAILABLE
             ? { status, headers: new Map([['retry-after', retryAfterOf(error)]]) }
             : { status },
       },

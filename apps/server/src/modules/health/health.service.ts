@@ -1,10 +1,20 @@
-// Answers "is this server ready?" for the health query and GET /healthz.
-import type { Database } from '@faceledger/db';
+// Answers "is this server ready?" for the health query and GET /healthz. It asks the database it is
+// serving each time: a database that went away, or was recreated empty under the running server,
+// is not ok, whatever the migrations at start-up were.
+import { readMigrations, type Database } from '@faceledger/db';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { Health } from '@faceledger/schema';
 
+/** Applied migrations as the database records them now; null when it cannot be asked. */
+interface LiveMigrations {
+  names: string[];
+  error: string | null;
+}
+
 export class HealthService {
   private readonly startedAt = Date.now();
+  /** Names of the migrations this version ships, read once. */
+  private shipped: Promise<string[]> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -13,17 +23,25 @@ export class HealthService {
   ) {}
 
   async check(): Promise<Health> {
-    const databaseUp = await this.db.prisma.$queryRaw`SELECT 1`.then(
-      () => true,
-      () => false,
-    );
-    const report = this.db.migrations;
-    const migrations = { applied: report ? report.total : 0, total: report?.total ?? 0, latest: report?.latest ?? null };
+    this.shipped ??= readMigrations().then((files) => files.map((f) => f.name));
+    const [shipped, live] = await Promise.all([this.shipped, this.readApplied()]);
+    const applied = new Set(live.names);
+    const missing = shipped.filter((name) => !applied.has(name));
+    const databaseError =
+      live.error ??
+      (missing.length > 0
+        ? `${missing.length} of ${shipped.length} migrations are not applied to this database (first missing: ${missing[0]}); restart the server to apply them, or restore the database.`
+        : null);
     const engine = this.recognition.status();
     return {
-      ok: databaseUp && report !== null,
+      ok: databaseError === null,
       database: this.db.mode === 'pglite' ? 'PGLITE' : 'POSTGRES',
-      migrations,
+      databaseError,
+      migrations: {
+        applied: shipped.length - missing.length,
+        total: shipped.length,
+        latest: live.names.at(-1) ?? null,
+      },
       recognition: {
         state: engine.state,
         backend: engine.info?.backend ?? null,
@@ -36,4 +54,31 @@ export class HealthService {
       uptimeSeconds: (Date.now() - this.startedAt) / 1000,
     };
   }
+
+  /** The finished migrations recorded in the serving database, oldest first. */
+  private async readApplied(): Promise<LiveMigrations> {
+    try {
+      await this.db.prisma.$queryRaw`SELECT 1`;
+    } catch (error) {
+      return { names: [], error: `The database does not answer: ${messageOf(error)}` };
+    }
+    try {
+      const rows = await this.db.prisma.$queryRaw<{ migration_name: string }[]>`
+        SELECT migration_name FROM _prisma_migrations
+        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL
+        ORDER BY migration_name`;
+      return { names: rows.map((r) => r.migration_name), error: null };
+    } catch (error) {
+      return {
+        names: [],
+        error: `The database has no migration history (_prisma_migrations cannot be read: ${messageOf(error)}); it was emptied or replaced. Restart the server to migrate it, or restore it.`,
+      };
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Prisma prefixes the cause with the invocation; the last line says what happened.
+  return text.trim().split('\n').filter(Boolean).at(-1) ?? text;
 }
