@@ -1,8 +1,10 @@
 // The database and image-store side of erasing an identity: removes its faces, embeddings, match
-// candidates and the probes that pointed at it, leaves a tombstone, and deletes unreferenced images.
-import { Prisma, type PrismaClient } from '@faceledger/db';
+// candidates, every probe derived from its photos or face, its job rows and pending uploads, leaves a
+// tombstone, deletes unreferenced images, and rewrites the touched tables so no old bytes remain.
+import type { PrismaClient } from '@faceledger/db';
 import type { ImageStore } from '../../infrastructure/image-store/image-store.js';
 import type { Transaction } from '../audit/audit.repository.js';
+import { eraseJobDataOf } from '../jobs/jobs-erasure.repository.js';
 
 /**
  * What a tombstone keeps instead of personal data: the id (which the audit trail names), gallery,
@@ -18,16 +20,44 @@ export function erasedExternalId(identityId: string): string {
 export interface ErasureCounts {
   facesDeleted: number;
   matchCandidatesDeleted: number;
-  /** Match events whose probe embedding and probe image were cleared. */
+  /**
+   * Match events whose probe embedding, probe image and probe sha256 were cleared: those that named
+   * the person, those whose probe was one of its enrolled photos, and those whose probe face matches
+   * one of its faces, in every gallery.
+   */
   probesCleared: number;
+  /** Review notes in which the person's name or externalId was replaced by "[erased]". */
+  reviewNotesRedacted: number;
+  /** Bulk-import rows that named the person (cleared to their line number). */
+  jobItemsCleared: number;
+  /** Input files of unfinished jobs that were one of the person's photos. */
+  jobFilesDeleted: number;
+  /** Pending uploads of one of the person's photos. */
+  uploadsDeleted: number;
 }
 
 /** Outcome of the transactional part; `imageKeys` are deleted from the store after commit. */
 export type ErasureOutcome =
   { alreadyErased: true } | { alreadyErased: false; counts: ErasureCounts; imageKeys: string[] };
 
-function uuidList(ids: readonly string[]): Prisma.Sql {
-  return Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
+/**
+ * The tables an erasure deletes from or updates. Their dead row versions (and the freed space
+ * plain VACUUM leaves as it was) still hold the erased bytes until VACUUM FULL rewrites them.
+ */
+export const ERASURE_TABLES = [
+  'identities',
+  'faces',
+  'match_candidates',
+  'match_events',
+  'reviews',
+  'job_items',
+  'job_files',
+  'pending_uploads',
+] as const;
+
+/** A regular expression (PostgreSQL ARE) matching `text` as a whole word, case-insensitively. */
+function wordPattern(text: string): string {
+  return `\\m${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\M`;
 }
 
 export class IdentityErasureRepository {
@@ -41,47 +71,80 @@ export class IdentityErasureRepository {
    * FOR SHARE waits for this transaction and then sees ERASED. Null when the identity does not exist.
    */
   async eraseWithin(tx: Transaction, identityId: string): Promise<ErasureOutcome | null> {
-    const locked = await tx.$queryRaw<Array<{ status: string }>>`
-      SELECT status::text AS status FROM identities WHERE id = ${identityId}::uuid FOR UPDATE`;
-    const status = locked[0]?.status;
-    if (status === undefined) return null;
-    if (status === 'ERASED') return { alreadyErased: true };
+    const locked = await tx.$queryRaw<
+      Array<{ status: string; galleryId: string; externalId: string; displayName: string; threshold: number }>
+    >`
+      SELECT i.status::text AS status, i.gallery_id::text AS "galleryId", i.external_id AS "externalId",
+             i.display_name AS "displayName", g.match_threshold AS threshold
+      FROM identities i JOIN galleries g ON g.id = i.gallery_id
+      WHERE i.id = ${identityId}::uuid
+      FOR UPDATE OF i`;
+    const person = locked[0];
+    if (person === undefined) return null;
+    if (person.status === 'ERASED') return { alreadyErased: true };
 
     const faceImages = await tx.face.findMany({
       where: { identityId },
       select: { imageKey: true },
       distinct: ['imageKey'],
     });
-    // Events that named this person: as a candidate, or as the target of a review (REASSIGN/CONFIRM).
-    const candidateEvents = await tx.matchCandidate.findMany({
-      where: { identityId },
-      select: { eventId: true },
-      distinct: ['eventId'],
-    });
-    const reviewEvents = await tx.review.findMany({
-      where: { targetIdentityId: identityId },
-      select: { eventId: true },
-      distinct: ['eventId'],
-    });
-    const eventIds = [...new Set([...candidateEvents, ...reviewEvents].map((e) => e.eventId))];
-    const probeImages =
-      eventIds.length === 0
-        ? []
-        : await tx.matchEvent.findMany({
-            where: { id: { in: eventIds }, probeImageKey: { not: null } },
-            select: { probeImageKey: true },
-            distinct: ['probeImageKey'],
-          });
+    const photoKeys = faceImages.map((f) => f.imageKey);
+
+    // Every probe derived from this person, while the faces still exist to compare with: events that
+    // named it (as a candidate, or as the target of a review: REASSIGN, CONFIRM, or the REJECT whose
+    // probe is a negative exemplar), events whose probe was one of its enrolled photos, and events of
+    // any gallery whose probe face matches one of its faces (same model) at the lowest of its
+    // gallery's threshold, the event's gallery's threshold and the event's own threshold.
+    const cleared = await tx.$queryRaw<Array<{ id: string; imageKey: string | null }>>`
+      WITH named AS (
+        SELECT event_id FROM match_candidates WHERE identity_id = ${identityId}::uuid
+        UNION
+        SELECT event_id FROM reviews WHERE target_identity_id = ${identityId}::uuid
+      ),
+      photos AS (
+        SELECT DISTINCT image_key FROM faces WHERE identity_id = ${identityId}::uuid
+      ),
+      targets AS (
+        SELECT e.id, e.probe_image_key
+        FROM match_events e
+        LEFT JOIN galleries g ON g.id = e.gallery_id
+        WHERE e.id IN (SELECT event_id FROM named)
+           OR e.probe_sha256 IN (SELECT image_key FROM photos)
+           OR e.probe_image_key IN (SELECT image_key FROM photos)
+           OR (e.probe_embedding IS NOT NULL AND EXISTS (
+                SELECT 1 FROM faces f
+                WHERE f.identity_id = ${identityId}::uuid
+                  AND f.model_id = e.model_id
+                  AND CASE WHEN vector_dims(f.embedding) = vector_dims(e.probe_embedding)
+                           THEN 1 - (f.embedding <=> e.probe_embedding)
+                           ELSE -2 END
+                      >= LEAST(${person.threshold}::float8, COALESCE(g.match_threshold, 1), COALESCE(e.threshold, 1))))
+        FOR UPDATE OF e
+      )
+      UPDATE match_events m SET probe_embedding = NULL, probe_image_key = NULL, probe_sha256 = ''
+      FROM targets
+      WHERE m.id = targets.id
+        AND (m.probe_embedding IS NOT NULL OR m.probe_image_key IS NOT NULL OR m.probe_sha256 <> '')
+      RETURNING m.id::text AS id, targets.probe_image_key AS "imageKey"`;
 
     const { count: matchCandidatesDeleted } = await tx.matchCandidate.deleteMany({ where: { identityId } });
-    const probesCleared =
-      eventIds.length === 0
-        ? 0
-        : await tx.$executeRaw`
-            UPDATE match_events SET probe_embedding = NULL, probe_image_key = NULL
-            WHERE id IN (${uuidList(eventIds)})
-              AND (probe_embedding IS NOT NULL OR probe_image_key IS NOT NULL)`;
     const { count: facesDeleted } = await tx.face.deleteMany({ where: { identityId } });
+    // Notes are free text: the person's name and externalId, as whole words, become "[erased]".
+    const reviewNotesRedacted = await tx.$executeRaw`
+      UPDATE reviews
+      SET note = regexp_replace(regexp_replace(note, ${wordPattern(person.displayName)}, ${ERASED_DISPLAY_NAME}, 'gi'),
+                                ${wordPattern(person.externalId)}, ${ERASED_DISPLAY_NAME}, 'gi')
+      WHERE note ~* ${wordPattern(person.displayName)} OR note ~* ${wordPattern(person.externalId)}`;
+    const jobs = await eraseJobDataOf(tx, {
+      identityId,
+      galleryId: person.galleryId,
+      externalId: person.externalId,
+      imageKeys: photoKeys,
+    });
+    const { count: uploadsDeleted } =
+      photoKeys.length === 0
+        ? { count: 0 }
+        : await tx.pendingUpload.deleteMany({ where: { imageKey: { in: photoKeys } } });
     await tx.identity.update({
       where: { id: identityId },
       data: {
@@ -95,17 +158,30 @@ export class IdentityErasureRepository {
     });
 
     const keys = [
-      ...new Set([
-        ...faceImages.map((f) => f.imageKey),
-        ...probeImages.flatMap((e) => (e.probeImageKey === null ? [] : [e.probeImageKey])),
-      ]),
+      ...new Set([...photoKeys, ...cleared.flatMap((e) => (e.imageKey === null ? [] : [e.imageKey]))]),
     ];
     const imageKeys = await this.findUnreferencedImageKeys(keys, tx);
     return {
       alreadyErased: false,
-      counts: { facesDeleted, matchCandidatesDeleted, probesCleared },
+      counts: {
+        facesDeleted,
+        matchCandidatesDeleted,
+        probesCleared: cleared.length,
+        reviewNotesRedacted,
+        ...jobs,
+        uploadsDeleted,
+      },
       imageKeys,
     };
+  }
+
+  /**
+   * Rewrites the tables an erasure touched (VACUUM FULL, which also rebuilds their indexes), so the
+   * erased rows' old versions and the free space they left hold none of their bytes any more. Runs
+   * after commit: VACUUM cannot run inside a transaction. It locks each table while it rewrites it.
+   */
+  async compactErasedTables(): Promise<void> {
+    await this.prisma.$executeRawUnsafe(`VACUUM FULL ${ERASURE_TABLES.join(', ')}`);
   }
 
   /** The keys among `keys` that no face and no match event uses. */

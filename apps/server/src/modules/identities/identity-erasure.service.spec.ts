@@ -25,7 +25,7 @@ const identity: IdentityRecord = {
   updatedAt: new Date(),
 };
 
-function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean } = {}) {
+function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean; failCompact?: boolean } = {}) {
   const steps: string[] = [];
   const identities = { findById: vi.fn(async () => identity) };
   const erasure = {
@@ -35,6 +35,10 @@ function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean } = {}) 
     deleteImages: vi.fn(async (keys: string[]) => {
       steps.push(`delete ${keys.length}`);
       return keys.length;
+    }),
+    compactErasedTables: vi.fn(async () => {
+      if (options.failCompact) throw new Error('lock timeout');
+      steps.push('compact');
     }),
   };
   const entries: NewAuditEntry[] = [];
@@ -60,15 +64,23 @@ function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean } = {}) 
 
 const erased: ErasureOutcome = {
   alreadyErased: false,
-  counts: { facesDeleted: 2, matchCandidatesDeleted: 1, probesCleared: 1 },
+  counts: {
+    facesDeleted: 2,
+    matchCandidatesDeleted: 1,
+    probesCleared: 1,
+    reviewNotesRedacted: 0,
+    jobItemsCleared: 1,
+    jobFilesDeleted: 0,
+    uploadsDeleted: 0,
+  },
   imageKeys: [KEY_A, KEY_B],
 };
 
 describe('IdentityErasureService', () => {
-  it('deletes images only after commit, and only those still unreferenced then', async () => {
+  it('deletes images only after commit, and only those still unreferenced then, then rewrites the tables', async () => {
     const { service, erasure, steps, entries } = setUp(erased);
     const result = await service.erase(hr, ID);
-    expect(steps).toEqual(['commit', 'delete 1']);
+    expect(steps).toEqual(['commit', 'delete 1', 'compact']);
     expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
     expect(result).toMatchObject({ facesDeleted: 2, imagesDeleted: 1, identity: { status: 'ERASED' } });
     expect(entries[0]).toMatchObject({
@@ -83,6 +95,19 @@ describe('IdentityErasureService', () => {
     const { service, erasure } = setUp(erased, { failCommit: true });
     await expect(service.erase(hr, ID)).rejects.toThrow('serialization failure');
     expect(erasure.deleteImages).not.toHaveBeenCalled();
+    expect(erasure.compactErasedTables).not.toHaveBeenCalled();
+  });
+
+  it('reports an INTERNAL error that says what to do when the rewrite fails, and retries it on an already erased identity', async () => {
+    const failing = setUp(erased, { failCompact: true });
+    await expect(failing.service.erase(hr, ID)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/VACUUM FULL|erase again/),
+    });
+    expect(failing.steps).toEqual(['commit', 'delete 1']);
+    const again = setUp({ alreadyErased: true });
+    await again.service.erase(hr, ID);
+    expect(again.steps).toEqual(['commit', 'compact']);
   });
 
   it('is refused before any repository call without identities.erase', async () => {

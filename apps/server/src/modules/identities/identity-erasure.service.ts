@@ -1,5 +1,6 @@
 // Erasure (the right to be forgotten): removes an identity's biometric and personal data in one
-// audited transaction, keeps a tombstone, then deletes the stored images nothing else uses.
+// audited transaction, keeps a tombstone, then deletes the stored images nothing else uses and
+// rewrites the touched tables so the database files keep no copy of the erased rows.
 import type { IdentityModel } from '@faceledger/schema/server';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
@@ -17,7 +18,15 @@ export interface IdentityErasureModel extends ErasureCounts {
   imagesDeleted: number;
 }
 
-const NOTHING_ERASED: ErasureCounts = { facesDeleted: 0, matchCandidatesDeleted: 0, probesCleared: 0 };
+const NOTHING_ERASED: ErasureCounts = {
+  facesDeleted: 0,
+  matchCandidatesDeleted: 0,
+  probesCleared: 0,
+  reviewNotesRedacted: 0,
+  jobItemsCleared: 0,
+  jobFilesDeleted: 0,
+  uploadsDeleted: 0,
+};
 
 export class IdentityErasureService {
   constructor(
@@ -57,10 +66,31 @@ export class IdentityErasureService {
     });
 
     const imagesDeleted = await this.deleteImages(id, imageKeys);
+    // Also when it was already erased: a retry completes an earlier erasure whose rewrite failed.
+    await this.compact(id);
     const tombstone = await this.identities.findById(id);
     if (!tombstone) throw new AppError(ErrorCode.INTERNAL, `Identity ${id} vanished during erasure.`);
     this.logger.info({ identityId: id, ...counts, imagesDeleted }, 'identity erased');
     return { identity: toIdentityModel(tombstone), ...counts, imagesDeleted };
+  }
+
+  /**
+   * Rewrites the touched tables after commit (VACUUM cannot run in a transaction). Until it has run,
+   * the erased rows' old versions are still in the table files; a failure is logged and reported,
+   * and the next erasure (or an operator's VACUUM FULL) completes it. The database part stands.
+   */
+  private async compact(identityId: string): Promise<void> {
+    try {
+      await this.erasure.compactErasedTables();
+    } catch (error) {
+      this.logger.error({ err: error, identityId }, 'erasure could not rewrite the erased tables');
+      throw new AppError(
+        ErrorCode.INTERNAL,
+        `Identity ${identityId} is erased, but the database could not rewrite the tables that held it, so old row versions may remain in its files; run VACUUM FULL on them (see the server log) or erase again later.`,
+        { id: identityId },
+        { cause: error },
+      );
+    }
   }
 
   /**

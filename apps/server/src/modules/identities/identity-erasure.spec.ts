@@ -230,6 +230,10 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
       facesDeleted: 2,
       matchCandidatesDeleted: 1,
       probesCleared: 2,
+      reviewNotesRedacted: 0,
+      jobItemsCleared: 0,
+      jobFilesDeleted: 0,
+      uploadsDeleted: 0,
       imagesToDelete: 3,
     });
     const ledger = await prisma.auditEntry.findMany();
