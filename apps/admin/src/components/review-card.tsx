@@ -142,12 +142,14 @@ export function ReviewCard({
             <ul className="review-faces" aria-label={`Enrolled faces of ${chosen.identity.displayName}`}>
               {chosenFaces.slice(0, MAX_FACES).map((face) => (
                 <li key={face.id} className="face-frame">
-                  <StoredFaceImage
-                    imageKey={face.imageKey}
-                    box={boxOf(face.box)}
-                    size={128}
-                    label={`Enrolled face of ${chosen.identity.displayName}`}
-                  />
+                  {face.imageKey && (
+                    <StoredFaceImage
+                      imageKey={face.imageKey}
+                      box={boxOf(face.box)}
+                      size={128}
+                      label={`Enrolled face of ${chosen.identity.displayName}`}
+                    />
+                  )}
                 </li>
               ))}
               {chosenFaces.length === 0 && <li className="muted small">No enrolled face left.</li>}

@@ -1,4 +1,5 @@
-// Every module's resolvers, merged into the one map Apollo Server takes.
+// Every module's resolvers, merged into the one map Apollo Server takes, with the field-level
+// guards of personal data on top (field-guards.ts).
 import { apiKeysResolvers } from '../modules/api-keys/api-keys.resolvers.js';
 import { auditResolvers } from '../modules/audit/audit.resolvers.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
@@ -11,5 +12,6 @@ import { matchingResolvers } from '../modules/matching/matching.resolvers.js';
 import { reviewsResolvers } from '../modules/reviews/reviews.resolvers.js';
 import { liveFeedResolvers } from '../modules/live-feed/live-feed.resolvers.js';
 import { jobsResolvers } from '../modules/jobs/jobs.resolvers.js';
+import { withFieldGuards } from './field-guards.js';
 
-export const resolvers = [healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers];
+export const resolvers = withFieldGuards([healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers]);

@@ -84,7 +84,7 @@ function FaceResult({
                   {candidate.rank}
                 </span>
                 <span className="candidate-thumb">
-                  {candidate.face ? (
+                  {candidate.face?.imageKey ? (
                     <StoredFaceImage
                       imageKey={candidate.face.imageKey}
                       box={box}
@@ -306,7 +306,7 @@ export default function IdentifyPage() {
                       box: face.face.box,
                       decision: face.decision,
                       label:
-                        face.decision === 'MATCH' && face.identity ? face.identity.displayName : 'Unknown',
+                        (face.decision === 'MATCH' && face.identity?.displayName) || 'Unknown',
                     }))
                   : []
               }

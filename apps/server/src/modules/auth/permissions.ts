@@ -16,6 +16,9 @@ export const PERMISSIONS = {
   'galleries.create': { roles: ['ADMIN', 'HR'], scopes: [] },
   'galleries.write': { roles: ['ADMIN'], scopes: [] },
   'identities.read': { roles: ['ADMIN', 'HR', 'REVIEWER'], scopes: ['read', 'enroll'] },
+  // Who a person is (displayName, externalId) wherever an identity shows up: what identify answers,
+  // so identify keys have it; auditors see ids, scores and decisions, never names (FIELD_PERMISSIONS).
+  'identities.readName': { roles: ['ADMIN', 'HR', 'REVIEWER'], scopes: ['identify', 'enroll', 'read'] },
   'identities.write': { roles: ['ADMIN', 'HR'], scopes: ['enroll'] },
   'identities.erase': { roles: ['ADMIN', 'HR'], scopes: [] },
   'faces.enroll': { roles: ['ADMIN', 'HR'], scopes: ['enroll'] },
@@ -33,6 +36,62 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * The permission each field holding personal data needs, wherever its object is reached (a match
+ * event's candidates, identify, verify, enrollment results, the live feed). graphql/field-guards.ts
+ * applies it to the resolvers in one place: a caller without it gets null and a FORBIDDEN error at
+ * that path, the rest of the answer stays intact (so these fields are nullable in the SDL). A field
+ * not listed here is listed in PUBLIC_FIELDS of permissions.spec.ts, with why it is no personal data.
+ */
+export const FIELD_PERMISSIONS = {
+  Identity: {
+    externalId: 'identities.readName',
+    displayName: 'identities.readName',
+    metadata: 'identities.read',
+    consentGivenAt: 'identities.read',
+    consentGivenBy: 'identities.read',
+    faces: 'identities.read',
+  },
+  // The enrolled photo and the geometry of the face in it: the same callers who may open the image
+  // (GET /api/images/:key) and read the identity.
+  Face: {
+    imageKey: 'identities.read',
+    box: 'identities.read',
+    landmarks: 'identities.read',
+  },
+  // The live feed's copy of a candidate's name (subscription and its resolvers; webhooks are set up
+  // by admins and carry it).
+  LiveMatchCandidate: {
+    displayName: 'identities.readName',
+    externalId: 'identities.readName',
+  },
+} as const satisfies Record<string, Record<string, Permission>>;
+
+/** A type with guarded fields. */
+export type GuardedType = keyof typeof FIELD_PERMISSIONS;
+
+/** The permission `typeName.field` needs, or null when it holds no personal data. */
+export function fieldPermission(typeName: string, field: string): Permission | null {
+  const fields = (FIELD_PERMISSIONS as Record<string, Record<string, Permission> | undefined>)[typeName];
+  return fields?.[field] ?? null;
+}
+
+/** Throws FORBIDDEN (UNAUTHENTICATED for anonymous) unless `actor` may read `typeName.field`. */
+export function authorizeField(actor: Actor, typeName: string, field: string): void {
+  const permission = fieldPermission(typeName, field);
+  if (permission === null || isAllowed(actor, permission)) return;
+  if (actor.kind === 'anonymous') authorize(actor, permission);
+  const who =
+    actor.kind === 'apiKey'
+      ? 'this API key lacks'
+      : `your role (${actor.kind === 'user' ? actor.role : actor.kind}) lacks`;
+  throw new AppError(
+    ErrorCode.FORBIDDEN,
+    `${typeName}.${field} is personal data that needs ${permission}, which ${who}; leave it out of the query or ask an admin.`,
+    { permission, field: `${typeName}.${field}` },
+  );
+}
 
 /** True when `actor` may run `permission` (gallery restrictions of keys are checked separately). */
 export function isAllowed(actor: Actor, permission: Permission): boolean {

@@ -32,11 +32,13 @@ function Faces({ identity }: { identity: IdentityDetailFragment }) {
         return (
           <li key={face.id} className="face-card">
             <div className="face-frame">
-              <StoredFaceImage
-                imageKey={face.imageKey}
-                box={boxOf(face.box)}
-                label={`Enrolled face ${index + 1} of ${identity.displayName}, face outlined`}
-              />
+              {face.imageKey && (
+                <StoredFaceImage
+                  imageKey={face.imageKey}
+                  box={boxOf(face.box)}
+                  label={`Enrolled face ${index + 1} of ${identity.displayName}, face outlined`}
+                />
+              )}
             </div>
             <QualityBadges score={quality.score} reasons={quality.reasons} />
             <span className="muted small">
@@ -211,7 +213,7 @@ export default function IdentityPage() {
 
           <Dialog open={editing} title={`Edit ${identity.displayName}`} onClose={() => setEditing(false)}>
             <IdentityForm
-              initial={identity}
+              initial={{ ...identity, displayName: identity.displayName ?? '', externalId: identity.externalId ?? '' }}
               withMetadata
               submitLabel="Save changes"
               pendingLabel="Saving…"
