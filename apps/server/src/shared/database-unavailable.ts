@@ -39,9 +39,21 @@ function adapterErrorOf(error: object): { kind?: unknown; code?: unknown } | und
   return undefined;
 }
 
+/** Node's socket error codes for a server that is not there (also on an AggregateError of several addresses). */
+const SOCKET_OUTAGE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 function isOutage(error: object): boolean {
   const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
   if (name === 'PrismaClientInitializationError') return true;
+  if (typeof code === 'string' && SOCKET_OUTAGE_CODES.has(code)) return true;
   if (typeof code === 'string' && (PRISMA_CONNECTION_CODES.has(code) || /^[0-9A-Z]{5}$/.test(code) && isOutageSqlState(code)))
     return true;
   const adapter = adapterErrorOf(error);
