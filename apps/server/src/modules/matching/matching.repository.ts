@@ -67,10 +67,30 @@ export interface NewMatchEvent {
   candidates: readonly NewCandidate[];
 }
 
-/** A probe image whose retention ended. */
+/** A probe whose retention ended. */
 export interface ExpiredProbe {
   eventId: string;
-  imageKey: string;
+  /** The probe image it held (to delete when nothing else uses it); null when it held none. */
+  imageKey: string | null;
+  /** Whether its probe embedding was cleared (false: none, or a standing REJECT keeps it). */
+  embeddingCleared: boolean;
+}
+
+/**
+ * True when a REJECT review of event `e` stands: no later CONFIRM or REASSIGN of the same event to
+ * the same identity overturned it. Such an event's probe embedding is a negative exemplar.
+ */
+function standingRejectOf(e: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM reviews r
+    WHERE r.event_id = ${e}.id AND r.verdict = 'REJECT'
+      AND NOT EXISTS (
+        SELECT 1 FROM reviews later
+        WHERE later.event_id = r.event_id
+          AND later.target_identity_id = r.target_identity_id
+          AND later.verdict IN ('CONFIRM', 'REASSIGN')
+          AND (later.created_at, later.id) > (r.created_at, r.id)
+      ))`;
 }
 
 /**
@@ -200,35 +220,43 @@ export class MatchingRepository {
     return id;
   }
 
-  /** How many events hold a probe image whose retention has ended at `now` (a cheap check before purging). */
-  async countExpiredProbeImages(now: Date): Promise<number> {
+  /**
+   * How many events hold a probe image, or a probe embedding that no standing REJECT keeps, whose
+   * retention has ended at `now` (a cheap check before purging).
+   */
+  async countExpiredProbes(now: Date): Promise<number> {
     const rows = await this.prisma.$queryRaw<Array<{ count: bigint | number }>>`
       SELECT count(*) AS count
       FROM match_events e
       LEFT JOIN galleries g ON g.id = e.gallery_id
-      WHERE e.probe_image_key IS NOT NULL
-        AND (g.id IS NULL OR e.created_at <= ${now}::timestamptz - make_interval(days => g.probe_retention_days))`;
+      WHERE (g.id IS NULL OR e.created_at <= ${now}::timestamptz - make_interval(days => g.probe_retention_days))
+        AND (e.probe_image_key IS NOT NULL OR (e.probe_embedding IS NOT NULL AND NOT ${standingRejectOf(Prisma.sql`e`)}))`;
     return Number(rows[0]?.count ?? 0);
   }
 
   /**
-   * Clears the probe image key of every event whose gallery's retention has ended at `now` (and of
-   * events whose gallery is gone), inside `tx`; returns the keys cleared.
+   * Ends the retention of every probe whose gallery's probeRetentionDays have passed at `now` (and
+   * of events whose gallery is gone), inside `tx`: clears the probe image key, and the probe
+   * embedding unless a standing REJECT review of the event uses it as a negative exemplar (that one
+   * is kept until the review is overturned or the identity it names is erased). Returns what it cleared.
    */
-  async expireProbeImages(tx: Transaction, now: Date): Promise<ExpiredProbe[]> {
+  async expireProbes(tx: Transaction, now: Date): Promise<ExpiredProbe[]> {
     return tx.$queryRaw<ExpiredProbe[]>`
       WITH expired AS (
-        SELECT e.id, e.probe_image_key
+        SELECT e.id, e.probe_image_key,
+               (e.probe_embedding IS NOT NULL AND NOT ${standingRejectOf(Prisma.sql`e`)}) AS drop_embedding
         FROM match_events e
         LEFT JOIN galleries g ON g.id = e.gallery_id
-        WHERE e.probe_image_key IS NOT NULL
-          AND (g.id IS NULL OR e.created_at <= ${now}::timestamptz - make_interval(days => g.probe_retention_days))
+        WHERE (g.id IS NULL OR e.created_at <= ${now}::timestamptz - make_interval(days => g.probe_retention_days))
+          AND (e.probe_image_key IS NOT NULL OR (e.probe_embedding IS NOT NULL AND NOT ${standingRejectOf(Prisma.sql`e`)}))
         FOR UPDATE OF e
       )
-      UPDATE match_events m SET probe_image_key = NULL
+      UPDATE match_events m
+      SET probe_image_key = NULL,
+          probe_embedding = CASE WHEN expired.drop_embedding THEN NULL ELSE m.probe_embedding END
       FROM expired
       WHERE m.id = expired.id
-      RETURNING m.id AS "eventId", expired.probe_image_key AS "imageKey"`;
+      RETURNING m.id AS "eventId", expired.probe_image_key AS "imageKey", expired.drop_embedding AS "embeddingCleared"`;
   }
 
   /** Enrolled faces by id, without embeddings (deleted ones are missing). */

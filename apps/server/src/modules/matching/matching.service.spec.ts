@@ -38,10 +38,11 @@ function setup(
         events.push(event);
         return `event-${events.length}`;
       }),
-      countExpiredProbeImages: vi.fn(async () => 2),
-      expireProbeImages: vi.fn(async () => [
-        { eventId: 'e1', imageKey: 'a'.repeat(64) },
-        { eventId: 'e2', imageKey: 'b'.repeat(64) },
+      countExpiredProbes: vi.fn(async () => 3),
+      expireProbes: vi.fn(async () => [
+        { eventId: 'e1', imageKey: 'a'.repeat(64), embeddingCleared: true },
+        { eventId: 'e2', imageKey: 'b'.repeat(64), embeddingCleared: false },
+        { eventId: 'e3', imageKey: null, embeddingCleared: true },
       ]),
       findFaces: vi.fn(async () => []),
     },
@@ -197,6 +198,18 @@ describe('MatchingService.identify', () => {
     expect(deps.images.put).not.toHaveBeenCalled();
   });
 
+  it('keeps neither probe image nor probe embedding of a face when the gallery retains probes 0 days', async () => {
+    const { service, deps, events } = setup();
+    deps.galleries.findById.mockResolvedValue(gallery({ probeRetentionDays: 0 }));
+    await service.identify(ADMIN, { galleryId: GALLERY_ID, image });
+    await service.verify(ADMIN, { identityId: X, image });
+    expect(events.map((e) => [e.kind, e.probeImageKey, e.probeEmbedding])).toEqual([
+      ['IDENTIFY', null, null],
+      ['VERIFY', null, null],
+    ]);
+    expect(events.every((e) => e.probeBox !== null)).toBe(true);
+  });
+
   it('checks permission, gallery restriction and arguments before touching the image', async () => {
     const { service, deps } = setup();
     await expect(
@@ -254,19 +267,21 @@ describe('MatchingService.purgeExpiredProbes', () => {
       keys.slice(0, 1),
     );
     expect(await service.purgeExpiredProbes({ kind: 'system' }, now)).toEqual({
-      eventsCleared: 2,
+      eventsCleared: 3,
+      embeddingsCleared: 2,
       imagesDeleted: 1,
     });
-    expect(deps.matching.expireProbeImages).toHaveBeenCalledWith(expect.anything(), now);
+    expect(deps.matching.expireProbes).toHaveBeenCalledWith(expect.anything(), now);
     expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['a'.repeat(64), 'b'.repeat(64)]);
     expect(audit.entries).toMatchObject([{ actor: 'system', action: 'matchEvents.purgeProbes' }]);
   });
 
   it('writes nothing when nothing expired', async () => {
     const { service, deps, audit } = setup();
-    deps.matching.countExpiredProbeImages.mockResolvedValueOnce(0);
+    deps.matching.countExpiredProbes.mockResolvedValueOnce(0);
     expect(await service.purgeExpiredProbes({ kind: 'system' }, new Date())).toEqual({
       eventsCleared: 0,
+      embeddingsCleared: 0,
       imagesDeleted: 0,
     });
     expect(audit.entries).toEqual([]);

@@ -1,6 +1,6 @@
 // Matching: identify (1:N inside a gallery), verify (1:1), compareFaces and detectFaces. Every call is
 // recorded as a MatchEvent with its candidates and audited in the same transaction; the probe image
-// is kept for the gallery's retention period, then purged by purgeExpiredProbes.
+// and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
 import type { MatchDecision } from '@faceledger/db';
 import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
@@ -50,8 +50,8 @@ export interface MatchingDependencies {
     | 'bestFaceOfIdentity'
     | 'identitiesRejectedNear'
     | 'createEvent'
-    | 'expireProbeImages'
-    | 'countExpiredProbeImages'
+    | 'expireProbes'
+    | 'countExpiredProbes'
     | 'findFaces'
   >;
   galleries: Pick<GalleriesRepository, 'findById'>;
@@ -225,7 +225,8 @@ export class MatchingService {
           await this.deps.matching.createEvent(tx, {
             ...common,
             decision: f.match ? 'MATCH' : 'UNKNOWN',
-            probeEmbedding: f.embedding,
+            // Kept as long as the probe image (none at retention 0): a REJECT review needs it.
+            probeEmbedding: gallery.probeRetentionDays > 0 ? f.embedding : null,
             probeBox: toFaceBox(f.face.box),
             candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({
               identityId,
@@ -345,7 +346,7 @@ export class MatchingService {
         modelId: gallery.embeddingModelId,
         decision,
         latencyMs,
-        probeEmbedding: embedding,
+        probeEmbedding: gallery.probeRetentionDays > 0 ? embedding : null,
         probeBox: face ? toFaceBox(face.box) : null,
         candidates: best
           ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }]
@@ -477,7 +478,12 @@ export class MatchingService {
           actor: actorRef(actor),
           action: 'faces.detect',
           subject: `matchEvent:${id}`,
-          payload: { faces: analysis.faces.length, facesTruncated: analysis.facesTruncated, modelId, latencyMs },
+          payload: {
+            faces: analysis.faces.length,
+            facesTruncated: analysis.facesTruncated,
+            modelId,
+            latencyMs,
+          },
         },
       };
     });
@@ -492,20 +498,21 @@ export class MatchingService {
   }
 
   /**
-   * The retention job: clears the probe image of every event older than its gallery's
-   * probeRetentionDays at `now` and deletes the image unless an enrolled face, another event or a
-   * pending upload still uses it. Writes one audit entry when anything expired.
+   * The retention job: clears the probe image and the probe embedding of every event older than its
+   * gallery's probeRetentionDays at `now` (keeping the embedding of a standing REJECT, the negative
+   * exemplar) and deletes the image unless an enrolled face, another event or a pending upload still
+   * uses it. Writes one audit entry when anything expired.
    */
   async purgeExpiredProbes(
     actor: Actor,
     now: Date,
-  ): Promise<{ eventsCleared: number; imagesDeleted: number }> {
+  ): Promise<{ eventsCleared: number; embeddingsCleared: number; imagesDeleted: number }> {
     if (actor.kind !== 'system')
       throw new AppError(ErrorCode.FORBIDDEN, 'Only the server itself purges probe images.');
-    if ((await this.deps.matching.countExpiredProbeImages(now)) === 0)
-      return { eventsCleared: 0, imagesDeleted: 0 };
+    if ((await this.deps.matching.countExpiredProbes(now)) === 0)
+      return { eventsCleared: 0, embeddingsCleared: 0, imagesDeleted: 0 };
     const expired = await this.deps.audit.withEntry(async (tx) => {
-      const rows = await this.deps.matching.expireProbeImages(tx, now);
+      const rows = await this.deps.matching.expireProbes(tx, now);
       return {
         result: rows,
         audit: {
@@ -514,14 +521,21 @@ export class MatchingService {
           subject: 'matchEvents',
           payload: {
             eventsCleared: rows.length,
-            images: new Set(rows.map((r) => r.imageKey)).size,
+            embeddingsCleared: rows.filter((r) => r.embeddingCleared).length,
+            images: new Set(rows.flatMap((r) => (r.imageKey === null ? [] : [r.imageKey]))).size,
             at: now.toISOString(),
           },
         },
       };
     });
-    const deleted = await this.deps.images.deleteUnreferenced([...new Set(expired.map((r) => r.imageKey))]);
-    return { eventsCleared: expired.length, imagesDeleted: deleted.length };
+    const deleted = await this.deps.images.deleteUnreferenced([
+      ...new Set(expired.flatMap((r) => (r.imageKey === null ? [] : [r.imageKey]))),
+    ]);
+    return {
+      eventsCleared: expired.length,
+      embeddingsCleared: expired.filter((r) => r.embeddingCleared).length,
+      imagesDeleted: deleted.length,
+    };
   }
 
   /** Candidates at or above the threshold that a negative exemplar rules out. */

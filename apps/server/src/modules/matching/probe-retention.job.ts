@@ -1,4 +1,4 @@
-// The scheduled purge of probe images past their gallery's retention, and of expired uploads.
+// The scheduled purge of probe images and embeddings past their gallery's retention, and of expired uploads.
 // A plain interval in the server process; each run is idempotent, so missing one loses nothing.
 import type { Logger } from 'pino';
 import type { MatchingService } from './matching.service.js';
@@ -28,7 +28,7 @@ export function startProbeRetentionJob(
       if (probes.eventsCleared > 0 || uploadsDeleted > 0) {
         logger.info(
           { ...probes, uploadsDeleted, ms: Date.now() - started },
-          'purged expired probe images and uploads',
+          'purged expired probes and uploads',
         );
       }
     } catch (error) {

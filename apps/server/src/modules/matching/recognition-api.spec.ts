@@ -505,7 +505,7 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
       { kind: 'system' },
       new Date(Date.now() + 6 * 86_400_000),
     );
-    expect(none).toEqual({ eventsCleared: 0, imagesDeleted: 0 });
+    expect(none).toEqual({ eventsCleared: 0, embeddingsCleared: 0, imagesDeleted: 0 });
     const later = await services.matching.purgeExpiredProbes(
       { kind: 'system' },
       new Date(Date.now() + 8 * 86_400_000),
