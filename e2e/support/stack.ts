@@ -133,6 +133,8 @@ export async function startStack(): Promise<Stack> {
         FACELEDGER_LOG_LEVEL: 'info',
         FACELEDGER_RECOGNITION_ENABLED: String(recognitionBuilt),
         FACELEDGER_RECOGNITION_WORKERS: '1',
+        // The webhook journey's receiver listens on 127.0.0.1, which webhooks may not reach by default.
+        FACELEDGER_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
         // The first admin, created at start on the empty database; support/seed.ts signs in with it.
         FACELEDGER_ADMIN_EMAIL: E2E_ADMIN.email,
         FACELEDGER_ADMIN_PASSWORD: E2E_ADMIN.password,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseNetworks } from './modules/live-feed/webhook-destination.js';
 
 /** The repository root, so relative defaults work whichever folder `npm start` ran in. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -47,6 +48,18 @@ const envSchema = z.object({
   FACELEDGER_GRAPHQL_INTROSPECTION: z.stringbool().default(false),
   /** Seconds between runs of the webhook worker looking for due deliveries (new events are sent at once anyway). */
   FACELEDGER_WEBHOOK_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  /** Non-public networks webhooks may still reach (a self-hosted receiver), comma-separated, such as 10.1.2.0/24,127.0.0.1; empty: public addresses only. */
+  FACELEDGER_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseNetworks(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Email of the first admin, created at start only while the database has no user (with the password below). */
   FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
   /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */

@@ -36,6 +36,7 @@ import { LiveFeedRepository } from './modules/live-feed/live-feed.repository.js'
 import { LiveFeedService } from './modules/live-feed/live-feed.service.js';
 import { MatchEventBus } from './modules/live-feed/match-event-bus.js';
 import { publishCommittedMatchEvents } from './modules/live-feed/publish-match-events.js';
+import { WebhookDestinationPolicy } from './modules/live-feed/webhook-destination.js';
 import { FetchWebhookSender } from './modules/live-feed/webhook-sender.js';
 import { WebhooksRepository } from './modules/live-feed/webhooks.repository.js';
 import { WebhooksService } from './modules/live-feed/webhooks.service.js';
@@ -54,6 +55,8 @@ export interface Infrastructure {
   version: string;
   /** Session lifetime and cookie flags; the defaults when absent (tests). */
   auth?: AuthSettings;
+  /** Non-public networks webhooks may reach (FACELEDGER_WEBHOOK_ALLOWED_NETWORKS); none when absent. */
+  webhookAllowedNetworks?: readonly string[];
 }
 
 export function createServices(infra: Infrastructure): Services {
@@ -78,12 +81,14 @@ export function createServices(infra: Infrastructure): Services {
     audit,
   };
   const liveFeedRepository = new LiveFeedRepository(prisma);
+  const webhookDestinations = new WebhookDestinationPolicy(infra.webhookAllowedNetworks);
   const webhooks = new WebhooksService({
     webhooks: new WebhooksRepository(prisma),
     events: liveFeedRepository,
     galleries: galleriesRepository,
     audit,
-    sender: new FetchWebhookSender(),
+    sender: new FetchWebhookSender(webhookDestinations),
+    destinations: webhookDestinations,
     logger: infra.logger.child({ module: 'webhooks' }),
   });
   const liveFeed = new LiveFeedService({

@@ -32,7 +32,12 @@ export interface TestServer {
 
 export async function startTestServer(
   mode: DatabaseMode,
-  options: { recognition?: boolean; auth?: Partial<AuthSettings> } = {},
+  options: {
+    recognition?: boolean;
+    auth?: Partial<AuthSettings>;
+    /** FACELEDGER_WEBHOOK_ALLOWED_NETWORKS; loopback by default, where the tests' receivers listen. */
+    webhookAllowedNetworks?: string[];
+  } = {},
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const db = await createTestDatabase(mode, logger);
@@ -50,7 +55,7 @@ export async function startTestServer(
 export async function startTestServerOn(
   db: TestDatabase,
   recognition: RecognitionRepository,
-  options: { auth?: Partial<AuthSettings> } = {},
+  options: { auth?: Partial<AuthSettings>; webhookAllowedNetworks?: string[] } = {},
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-server-'));
@@ -62,6 +67,7 @@ export async function startTestServerOn(
     logger,
     version: 'test',
     auth: { ...DEFAULT_AUTH_SETTINGS, ...options.auth },
+    webhookAllowedNetworks: options.webhookAllowedNetworks ?? ['127.0.0.1/32'],
   });
   const app = await createApp({
     services,

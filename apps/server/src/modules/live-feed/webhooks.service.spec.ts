@@ -151,6 +151,17 @@ describe('WebhooksService management', () => {
     ['ftp://example.org/hook', 'url'],
     ['not a url', 'url'],
     ['https://example.org/hook', 'events'],
+    // Destinations only the server itself could reach (checked before anything is connected to).
+    ['http://127.0.0.1/hook', 'url'],
+    ['http://0.0.0.0:4000/', 'url'],
+    ['http://2130706433/', 'url'],
+    ['http://[::1]/', 'url'],
+    ['http://[::ffff:127.0.0.1]/', 'url'],
+    ['http://10.1.2.3/', 'url'],
+    ['http://192.168.0.10/', 'url'],
+    ['http://169.254.169.254/latest/meta-data/', 'url'],
+    ['http://localhost:4000/', 'url'],
+    ['https://admin:secret@example.org/hook', 'url'],
   ])('refuses %s with BAD_INPUT on %s', async (url, field) => {
     const { service } = setup();
     const events = field === 'events' ? [] : ['MATCH'];

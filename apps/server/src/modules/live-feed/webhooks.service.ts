@@ -13,6 +13,7 @@ import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { LiveFeedRepository } from './live-feed.repository.js';
 import type { LiveMatchEventModel } from './match-event-bus.js';
+import { WebhookDestinationError, WebhookDestinationPolicy } from './webhook-destination.js';
 import { generateWebhookSecret, signWebhookBody } from './webhook-signature.js';
 import type { SendOutcome, WebhookSender } from './webhook-sender.js';
 import type { WebhookDeliveryRecord, WebhookRecord, WebhooksRepository } from './webhooks.repository.js';
@@ -62,6 +63,8 @@ export interface WebhooksDependencies {
   galleries: Pick<GalleriesRepository, 'findById'>;
   audit: Pick<AuditRepository, 'withEntry'>;
   sender: WebhookSender;
+  /** Where webhooks may point (checked at creation; the sender checks again at each delivery). Default: public addresses only. */
+  destinations?: Pick<WebhookDestinationPolicy, 'checkUrl'>;
   logger: Logger;
 }
 
@@ -134,6 +137,7 @@ export class WebhooksService {
   ): Promise<{ webhook: Webhook; secret: string }> {
     authorize(actor, 'webhooks.manage');
     const input = parseInput(createSchema, { url: args.url, events: args.events });
+    await this.requireAllowedDestination(input.url);
     await this.requireGallery(args.galleryId);
     const secret = generateWebhookSecret();
     const created = await this.deps.audit.withEntry(async (tx) => {
@@ -269,6 +273,12 @@ export class WebhooksService {
               : `answered HTTP ${outcome.statusCode}`,
           deliveredAt: succeeded ? now : null,
         });
+        if ('detail' in outcome && outcome.detail !== undefined) {
+          this.deps.logger.warn(
+            { deliveryId: delivery.id, webhookId: delivery.webhookId, detail: outcome.detail },
+            'webhook receiver unreachable',
+          );
+        }
         if (succeeded) run.succeeded += 1;
         else if (retry) run.retrying += 1;
         else run.failed += 1;
@@ -296,6 +306,16 @@ export class WebhooksService {
       'x-faceledger-timestamp': timestamp,
       'x-faceledger-signature': signWebhookBody(secret, timestamp, body),
     };
+  }
+
+  /** BAD_INPUT on url unless every address of its host may receive webhooks (and it has no user:password). */
+  private async requireAllowedDestination(url: string): Promise<void> {
+    try {
+      await (this.deps.destinations ?? new WebhookDestinationPolicy()).checkUrl(new URL(url));
+    } catch (error) {
+      if (!(error instanceof WebhookDestinationError)) throw error;
+      throw new AppError(ErrorCode.BAD_INPUT, error.message, { field: 'url' });
+    }
   }
 
   private async requireGallery(galleryId: string): Promise<void> {
