@@ -13,7 +13,12 @@ describe.each(TEST_DATABASE_MODES)('the audit ledger refuses rewrites on %s', (m
     db = await createTestDatabase(mode);
     ledger = new AuditRepository(db.prisma);
     for (let i = 1; i <= 3; i += 1) {
-      await ledger.appendAlone({ actor: 'system', action: 'test.entry', subject: `thing:${i}`, payload: { i } });
+      await ledger.appendAlone({
+        actor: 'system',
+        action: 'test.entry',
+        subject: `thing:${i}`,
+        payload: { i },
+      });
     }
   });
   afterAll(async () => {
@@ -49,7 +54,12 @@ describe.each(TEST_DATABASE_MODES)('the audit ledger refuses rewrites on %s', (m
   });
 
   it('still appends, and the chain verifies up to a head an operator can anchor', async () => {
-    const appended = await ledger.appendAlone({ actor: 'system', action: 'test.entry', subject: 'thing:4', payload: {} });
+    const appended = await ledger.appendAlone({
+      actor: 'system',
+      action: 'test.entry',
+      subject: 'thing:4',
+      payload: {},
+    });
     const report = await new AuditService(ledger).verifyChain({ kind: 'system' });
     expect(report).toEqual({
       ok: true,

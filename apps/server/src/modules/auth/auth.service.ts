@@ -82,7 +82,10 @@ export class AuthService {
     await this.auditEndedLockouts();
     if (!admission.admitted) {
       if (admission.report > 0) {
-        await this.auditFailure(email, null, 'rate_limited', { limit: admission.scope, refused: admission.report });
+        await this.auditFailure(email, null, 'rate_limited', {
+          limit: admission.scope,
+          refused: admission.report,
+        });
       }
       const { retryAfterSeconds } = admission;
       const wait = `Wait ${Math.ceil(retryAfterSeconds / 60)} minutes and try again`;

@@ -4,7 +4,9 @@ import { REFUSALS_PER_REPORT, SignInLimiter, type SignInAdmission } from './sign
 const LIMITS = { maxFailures: 3, maxSourceFailures: 5, windowMs: 60_000, maxEntries: 100 };
 
 function refusal(admission: SignInAdmission) {
-  return admission.admitted ? null : { scope: admission.scope, retryAfterSeconds: admission.retryAfterSeconds };
+  return admission.admitted
+    ? null
+    : { scope: admission.scope, retryAfterSeconds: admission.retryAfterSeconds };
 }
 
 describe('SignInLimiter', () => {
@@ -13,7 +15,10 @@ describe('SignInLimiter', () => {
     // Three attempts in flight, none finished: the fourth is refused before any password is checked.
     const inFlight = [1, 2, 3].map(() => limiter.begin('a@example.org', '198.51.100.7'));
     expect(inFlight.every((a) => a.admitted)).toBe(true);
-    expect(refusal(limiter.begin('a@example.org', '198.51.100.8'))).toEqual({ scope: 'email', retryAfterSeconds: 60 });
+    expect(refusal(limiter.begin('a@example.org', '198.51.100.8'))).toEqual({
+      scope: 'email',
+      retryAfterSeconds: 60,
+    });
     expect(limiter.begin('b@example.org', '198.51.100.7').admitted).toBe(true);
   });
 
@@ -45,8 +50,12 @@ describe('SignInLimiter', () => {
 
   it('limits one source across many emails', () => {
     const limiter = new SignInLimiter(LIMITS, () => 0);
-    for (let i = 0; i < 5; i += 1) expect(limiter.begin(`user${i}@example.org`, '203.0.113.5').admitted).toBe(true);
-    expect(refusal(limiter.begin('fresh@example.org', '203.0.113.5'))).toEqual({ scope: 'source', retryAfterSeconds: 60 });
+    for (let i = 0; i < 5; i += 1)
+      expect(limiter.begin(`user${i}@example.org`, '203.0.113.5').admitted).toBe(true);
+    expect(refusal(limiter.begin('fresh@example.org', '203.0.113.5'))).toEqual({
+      scope: 'source',
+      retryAfterSeconds: 60,
+    });
     expect(limiter.begin('fresh@example.org', '203.0.113.6').admitted).toBe(true);
   });
 
@@ -64,7 +73,9 @@ describe('SignInLimiter', () => {
     expect(limiter.takeReports()).toEqual([]);
     now = 60_000;
     expect(limiter.begin('a', 'later').admitted).toBe(true);
-    expect(limiter.takeReports()).toEqual([{ scope: 'email', key: 'a', refused: 249 - 2 * REFUSALS_PER_REPORT }]);
+    expect(limiter.takeReports()).toEqual([
+      { scope: 'email', key: 'a', refused: 249 - 2 * REFUSALS_PER_REPORT },
+    ]);
     expect(limiter.takeReports()).toEqual([]);
   });
 

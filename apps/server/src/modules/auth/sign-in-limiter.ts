@@ -157,7 +157,8 @@ export class SignInLimiter {
     const id = `${scope}:${key}`;
     const report = this.pending.get(id);
     if (report) report.refused += window.unreported;
-    else if (this.pending.size < MAX_PENDING_REPORTS) this.pending.set(id, { scope, key, refused: window.unreported });
+    else if (this.pending.size < MAX_PENDING_REPORTS)
+      this.pending.set(id, { scope, key, refused: window.unreported });
     else {
       const folded = this.pending.get(`${scope}\u0000`) ?? { scope, key: null, refused: 0 };
       folded.refused += window.unreported;

@@ -3,10 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../test/auth-helpers.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 
-const SIGN_IN = 'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }';
+const SIGN_IN =
+  'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }';
 
 /** The error code of one sign-in (OK when it succeeded), sent as if from `source` through the admin's proxy. */
-async function signInCode(server: TestServer, email: string, password: string, source: string): Promise<string> {
+async function signInCode(
+  server: TestServer,
+  email: string,
+  password: string,
+  source: string,
+): Promise<string> {
   const body = await server.graphql(SIGN_IN, { email, password }, { 'x-forwarded-for': source });
   return body.errors?.[0]?.extensions?.code ?? 'OK';
 }
@@ -24,7 +30,9 @@ async function failuresOf(server: TestServer, email: string) {
 describe.each(TEST_DATABASE_MODES)('sign-in limits over HTTP on %s', (mode) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(mode, { auth: { signInLimits: { maxFailures: 10, maxSourceFailures: 25 } } });
+    server = await startTestServer(mode, {
+      auth: { signInLimits: { maxFailures: 10, maxSourceFailures: 25 } },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -33,7 +41,9 @@ describe.each(TEST_DATABASE_MODES)('sign-in limits over HTTP on %s', (mode) => {
   it('checks at most ten of 40 parallel sign-ins for one email, and audits the refused ones in one row', async () => {
     const user = await createUser(server, 'HR');
     const codes = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => signInCode(server, user.email, `wrong password ${i}`, `198.51.100.${i}`)),
+      Array.from({ length: 40 }, (_, i) =>
+        signInCode(server, user.email, `wrong password ${i}`, `198.51.100.${i}`),
+      ),
     );
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(10);
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(30);
@@ -53,7 +63,9 @@ describe.each(TEST_DATABASE_MODES)('sign-in limits over HTTP on %s', (mode) => {
       codes.push(await signInCode(server, `nobody-${mode}-${i}@example.org`, 'guess', '203.0.113.50'));
     }
     expect(new Set(codes)).toEqual(new Set(['UNAUTHENTICATED']));
-    expect(await signInCode(server, users[0]!.email, users[0]!.password, '203.0.113.50')).toBe('RATE_LIMITED');
+    expect(await signInCode(server, users[0]!.email, users[0]!.password, '203.0.113.50')).toBe(
+      'RATE_LIMITED',
+    );
     expect(await signInCode(server, users[1]!.email, users[1]!.password, '203.0.113.51')).toBe('OK');
     // A forwarded address is believed only from a loopback peer (the admin's proxy); the test's own
     // connection is loopback, so a chain ending in a loopback hop still names 203.0.113.50.
