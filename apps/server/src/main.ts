@@ -7,6 +7,7 @@ import path from 'node:path';
 import { openDatabase, type Database } from '@faceledger/db';
 import { createApp } from './app.js';
 import { loadEnv, type Env } from './env.js';
+import { secureDataDir } from './infrastructure/data-dir.js';
 import { FileImageStore } from './infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
 import { createLogger } from './logger.js';
@@ -65,6 +66,8 @@ await new Promise<void>((resolve, reject) => {
 }).catch((error: NodeJS.ErrnoException) => exitWithReason(listenFailure(error)));
 
 const logger = createLogger(env.FACELEDGER_LOG_LEVEL);
+// Owner-only before anything is written there: it holds the faces, embeddings and database files.
+await secureDataDir(env.FACELEDGER_DATA_DIR, logger.child({ module: 'data-dir' }));
 let db: Database;
 try {
   db = await openDatabase({

@@ -1,11 +1,16 @@
 // ImageStore on the local disk: <root>/<aa>/<bb>/<sha256> plus <sha256>.thumb-<size>.jpg beside it.
+// Faces are personal data: directories are created 0700 and files 0600, whatever the umask.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { assertWithinPixelLimit } from '../../shared/image-limits.js';
 import { isImageKey, type ImageStore } from './image-store.js';
 
 const DEFAULT_THUMBNAIL_SIZE = 256;
+/** Only the server's own user may list the store's directories or read its images. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 export class FileImageStore implements ImageStore {
   constructor(private readonly root: string) {}
@@ -19,10 +24,10 @@ export class FileImageStore implements ImageStore {
     const key = createHash('sha256').update(bytes).digest('hex');
     const file = this.pathOf(key);
     if (await this.has(key)) return key;
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     // Write then rename, so a crash never leaves a half-written file under a valid key.
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, bytes);
+    await writeFile(temp, bytes, { mode: FILE_MODE });
     await rename(temp, file);
     return key;
   }
@@ -59,12 +64,13 @@ export class FileImageStore implements ImageStore {
     if (cached) return cached;
     const original = await this.get(key);
     if (!original) return null;
+    await assertWithinPixelLimit(original);
     const thumb = await sharp(original)
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 80 })
       .toBuffer();
-    await writeFile(file, thumb);
+    await writeFile(file, thumb, { mode: FILE_MODE });
     return thumb;
   }
 
