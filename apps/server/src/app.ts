@@ -15,6 +15,7 @@ import { createInputGuard } from './graphql/input-guard.js';
 import { resolvers } from './graphql/resolvers.js';
 import { createQueryLimits } from './graphql/security.js';
 import { createErrorHandler } from './http/error-handler.js';
+import { refuseCrossSiteCookies } from './http/origin-check.js';
 import { createRestRouter } from './http/routes.js';
 import { resolveGraphQLActor } from './modules/auth/request-actor.js';
 import { attachGraphQLWebSocket } from './modules/live-feed/graphql-ws.server.js';
@@ -76,7 +77,7 @@ export async function createApp({ services, logger, maxBodyBytes, introspection 
     res.status(health.ok ? 200 : 503).json(health);
   });
 
-  app.use('/api', createRestRouter(services));
+  app.use('/api', refuseCrossSiteCookies(), createRestRouter(services));
 
   app.use(
     '/graphql',

@@ -27,6 +27,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../../graphql/context.js';
+import { isCrossSiteRequest } from '../../http/origin-check.js';
 import { isAppError } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
 import type { Credentials } from '../auth/auth.service.js';
@@ -71,8 +72,9 @@ const UNAUTHENTICATED_REASON = 'Unauthorized: sign in, or send connectionParams.
 
 /**
  * The credentials of a connection: connectionParams.authorization wins; the session cookie counts
- * only when the browser's Origin (if any) names this server's host, so another site's page cannot
- * open a socket with the user's cookie.
+ * only when the browser does not say another site opened the socket (Sec-Fetch-Site, else an Origin
+ * with this server's scheme, host and port: http/origin-check.ts), so another site's page, or
+ * another port of the same host, cannot open a socket with the user's cookie.
  */
 export function credentialsOf(
   connectionParams: Readonly<Record<string, unknown>> | undefined,
@@ -81,19 +83,8 @@ export function credentialsOf(
   const authorization = connectionParams?.authorization ?? connectionParams?.Authorization;
   if (typeof authorization === 'string') return { authorization, sessionToken: undefined };
   const header = request.headers.cookie;
-  const sessionToken = header && isSameHostOrigin(request) ? parseCookie(header)[SESSION_COOKIE] : undefined;
+  const sessionToken = header && !isCrossSiteRequest(request) ? parseCookie(header)[SESSION_COOKIE] : undefined;
   return { authorization: undefined, sessionToken };
-}
-
-function isSameHostOrigin(request: http.IncomingMessage): boolean {
-  const { origin, host } = request.headers;
-  if (origin === undefined) return true;
-  if (host === undefined) return false;
-  try {
-    return new URL(origin).hostname === new URL(`http://${host}`).hostname;
-  } catch {
-    return false;
-  }
 }
 
 function validationError(error: GraphQLError, code: string): GraphQLError {

@@ -117,9 +117,14 @@ describe('credentialsOf', () => {
     const cookie = 'faceledger_session=t; other=1';
     expect(credentialsOf(undefined, request({ cookie, host: 'api.local:4000' })).sessionToken).toBe('t');
     expect(
-      credentialsOf(undefined, request({ cookie, host: 'api.local:4000', origin: 'http://api.local:3000' }))
+      credentialsOf(undefined, request({ cookie, host: 'api.local:4000', origin: 'http://api.local:4000' }))
         .sessionToken,
     ).toBe('t');
+    // another port of the same host is another origin (http/origin-check.spec.ts has every rule)
+    expect(
+      credentialsOf(undefined, request({ cookie, host: 'api.local:4000', origin: 'http://api.local:3000' }))
+        .sessionToken,
+    ).toBeUndefined();
     expect(
       credentialsOf(undefined, request({ cookie, host: 'api.local:4000', origin: 'https://evil.example' }))
         .sessionToken,
