@@ -12,6 +12,7 @@ import type {
 } from '@faceledger/recognition';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { MAX_IMAGE_PIXELS } from '../../shared/image-limits.js';
 
 /** Engine failures caused by the image itself; they reach the client as BAD_IMAGE with the engine's message. */
 const IMAGE_ERRORS: ReadonlySet<string> = new Set([
@@ -86,7 +87,11 @@ export class RecognitionRepository {
       const { createEngine, getModelInfo, evaluateEnrollment } = await import('@faceledger/recognition');
       this.helpers = { getModelInfo, evaluateEnrollment };
       const engine = await createEngine(
-        { runtime: { backend: this.settings.backend, workers: this.settings.workers } },
+        {
+          runtime: { backend: this.settings.backend, workers: this.settings.workers },
+          // The engine refuses bigger images from their header, before decoding (IMAGE_TOO_LARGE).
+          limits: { maxPixels: MAX_IMAGE_PIXELS },
+        },
         this.settings.pool ? { pool: this.settings.pool } : {},
       );
       this.engine = engine;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { assertWithinPixelLimit } from '../../shared/image-limits.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { isAllowed, type Permission } from '../auth/permissions.js';
 import type { PendingUploadsRepository } from './pending-uploads.repository.js';
@@ -69,6 +70,7 @@ export class UploadsService {
         'The upload is empty; send the image file in the "image" field.',
       );
     await assertImageFile(bytes);
+    await assertWithinPixelLimit(bytes);
     const key = await this.images.put(bytes);
     const expiresAt = this.now() + UPLOAD_TTL_MS;
     await this.pending.record(key, actorRef(actor), new Date(expiresAt));
