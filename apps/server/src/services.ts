@@ -37,7 +37,7 @@ import { LiveFeedService } from './modules/live-feed/live-feed.service.js';
 import { MatchEventBus } from './modules/live-feed/match-event-bus.js';
 import { publishCommittedMatchEvents } from './modules/live-feed/publish-match-events.js';
 import { WebhookDestinationPolicy } from './modules/live-feed/webhook-destination.js';
-import { FetchWebhookSender } from './modules/live-feed/webhook-sender.js';
+import { HttpWebhookSender } from './modules/live-feed/webhook-sender.js';
 import { WebhooksRepository } from './modules/live-feed/webhooks.repository.js';
 import { WebhooksService } from './modules/live-feed/webhooks.service.js';
 import { JobsRepository } from './modules/jobs/jobs.repository.js';
@@ -87,7 +87,7 @@ export function createServices(infra: Infrastructure): Services {
     events: liveFeedRepository,
     galleries: galleriesRepository,
     audit,
-    sender: new FetchWebhookSender(webhookDestinations),
+    sender: new HttpWebhookSender(webhookDestinations),
     destinations: webhookDestinations,
     logger: infra.logger.child({ module: 'webhooks' }),
   });

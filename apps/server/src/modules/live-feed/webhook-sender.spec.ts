@@ -4,9 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDestinationPolicy } from './webhook-destination.js';
-import { FetchWebhookSender, UNREACHABLE } from './webhook-sender.js';
+import { HttpWebhookSender, UNREACHABLE } from './webhook-sender.js';
 
-describe('FetchWebhookSender', () => {
+describe('HttpWebhookSender', () => {
   let receiver: http.Server;
   let port: number;
   const bodies: string[] = [];
@@ -28,11 +28,11 @@ describe('FetchWebhookSender', () => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  const send = (sender: FetchWebhookSender, url: string) =>
+  const send = (sender: HttpWebhookSender, url: string) =>
     sender.send({ url, headers: { 'content-type': 'application/json' }, body: '{"n":1}', timeoutMs: 5_000 });
 
   it('refuses loopback by default, by address or by name, without connecting', async () => {
-    const sender = new FetchWebhookSender();
+    const sender = new HttpWebhookSender();
     for (const url of [
       `http://127.0.0.1:${port}/`,
       `http://2130706433:${port}/`,
@@ -44,7 +44,7 @@ describe('FetchWebhookSender', () => {
   });
 
   it('posts to an allowed network, and calls a closed port only "unreachable"', async () => {
-    const sender = new FetchWebhookSender(new WebhookDestinationPolicy(['127.0.0.1/32', '::1/128']));
+    const sender = new HttpWebhookSender(new WebhookDestinationPolicy(['127.0.0.1/32', '::1/128']));
     expect(await send(sender, `http://127.0.0.1:${port}/hook`)).toEqual({ statusCode: 204 });
     expect(await send(sender, `http://localhost:${port}/hook`)).toEqual({ statusCode: 204 });
     expect(bodies).toEqual(['{"n":1}', '{"n":1}']);

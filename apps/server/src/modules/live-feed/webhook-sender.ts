@@ -26,7 +26,7 @@ export interface WebhookSender {
 /** lastError of a delivery that could not connect (refused by the policy, or no connection). */
 export const UNREACHABLE = 'unreachable';
 
-export class FetchWebhookSender implements WebhookSender {
+export class HttpWebhookSender implements WebhookSender {
   /** `policy`: where deliveries may connect; by default public addresses only. */
   constructor(private readonly policy: WebhookDestinationPolicy = new WebhookDestinationPolicy()) {}
 
