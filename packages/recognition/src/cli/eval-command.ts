@@ -17,6 +17,7 @@ import type { BackendName } from '../runtime/backend.js';
 import { crossValidateHead } from '../training/cross-validate.js';
 import { applyProjectionHead, headFromFile } from '../training/projection-head.js';
 import { embedImages, labelledSamples } from './embedding-cache.js';
+import { registerIdentifyCommand } from './identify-command.js';
 import { backendOption, err, listImages, out, positiveInt, round, runSafely } from './shared.js';
 
 interface EvalOptions {
@@ -90,9 +91,10 @@ async function evaluateHeads(
   return reports;
 }
 
-/** Adds `eval lfw`. */
+/** Adds `eval lfw` and `eval identify`. */
 export function registerEvalCommand(program: Command, modelHelp: string): void {
   const evalCmd = program.command('eval').description('accuracy benchmarks');
+  registerIdentifyCommand(evalCmd, modelHelp);
   evalCmd
     .command('lfw')
     .description('LFW verification with the official k-fold protocol (threshold chosen on the other folds)')

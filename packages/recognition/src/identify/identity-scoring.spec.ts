@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { IDENTITY_SCORING, rankIdentities, type FaceHit } from './identity-scoring.js';
+
+const hits: FaceHit[] = [
+  { faceId: 'y1', identityId: 'Y', score: 0.93 },
+  { faceId: 'x1', identityId: 'X', score: 0.91 },
+  { faceId: 'x2', identityId: 'X', score: 0.96 },
+  { faceId: 'z1', identityId: 'Z', score: 0.5 },
+  { faceId: 'y2', identityId: 'Y', score: 0.92 },
+];
+
+describe('identity scoring rule', () => {
+  it('ships best face: an identity scores its most similar face, ranked, topK kept', () => {
+    expect(IDENTITY_SCORING.aggregation).toBe('best-face');
+    expect(rankIdentities(hits, 2)).toEqual([
+      { identityId: 'X', faceId: 'x2', score: 0.96, rank: 1 },
+      { identityId: 'Y', faceId: 'y1', score: 0.93, rank: 2 },
+    ]);
+  });
+
+  it('mean of top two averages the two most similar faces; one face scores itself', () => {
+    const ranked = rankIdentities(hits, 5, { aggregation: 'mean-top2' });
+    expect(ranked.map((c) => [c.identityId, c.faceId, c.rank])).toEqual([
+      ['X', 'x2', 1],
+      ['Y', 'y1', 2],
+      ['Z', 'z1', 3],
+    ]);
+    expect(ranked[0]?.score).toBeCloseTo((0.96 + 0.91) / 2, 12);
+    expect(ranked[1]?.score).toBeCloseTo((0.93 + 0.92) / 2, 12);
+    expect(ranked[2]?.score).toBe(0.5);
+  });
+
+  it('returns nothing for no hits', () => {
+    expect(rankIdentities([], 5)).toEqual([]);
+  });
+});

@@ -1,0 +1,221 @@
+import { cosineSimilarity } from '../models/embedder.js';
+import { rankIdentities, type FaceHit } from './identity-scoring.js';
+import {
+  searchAll,
+  searchProbes,
+  serverRankOne,
+  SERVER_FACES_READ,
+  SERVER_TOP_K,
+  type GalleryFace,
+  type OpenSetGallery,
+  type RankOneRule,
+} from './open-set-eval.js';
+import { evaluateOpenSet, type FpirKey } from './open-set-metrics.js';
+import type { OpenSetProtocol } from './protocol.js';
+
+/** One scoring variant measured by `eval identify --variants`. */
+export interface VariantRow {
+  /** What the variant does. */
+  name: string;
+  /** Closed-set rank-1 under the variant's ranking. */
+  rank1: number;
+  /** FNIR at each FPIR target. */
+  fnir: Record<FpirKey, number | null>;
+  /** Threshold at each FPIR target, in the variant's own score units. */
+  thresholds: Record<FpirKey, number | null>;
+}
+
+interface Stats {
+  mean: number;
+  std: number;
+}
+
+function statsOf(values: readonly number[]): Stats {
+  if (values.length === 0) return { mean: 0, std: 1 };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, std: std > 1e-6 ? std : 1e-6 };
+}
+
+/** Best-face score per identity, most similar first (hits must be sorted, most similar first). */
+function bestPerIdentity(hits: readonly FaceHit[]): Array<{ identityId: string; score: number }> {
+  const seen = new Set<string>();
+  const out: Array<{ identityId: string; score: number }> = [];
+  for (const h of hits)
+    if (!seen.has(h.identityId)) {
+      seen.add(h.identityId);
+      out.push({ identityId: h.identityId, score: h.score });
+    }
+  return out;
+}
+
+function normalised(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  return v.map((x) => x / n);
+}
+
+/** Mean of the normalised embeddings of each identity, normalised again. */
+function templatesOf(faces: readonly GalleryFace[]): Map<string, Float32Array> {
+  const sums = new Map<string, Float32Array>();
+  for (const f of faces) {
+    const e = normalised(f.embedding);
+    const sum = sums.get(f.identityId) ?? new Float32Array(e.length);
+    for (let i = 0; i < e.length; i++) sum[i] = (sum[i] as number) + (e[i] as number);
+    sums.set(f.identityId, sum);
+  }
+  return new Map([...sums].map(([id, sum]) => [id, normalised(sum)]));
+}
+
+/** For each identity: mean and std of its template's top-M cosine to the other identities' templates. */
+function galleryCohortStats(templates: ReadonlyMap<string, Float32Array>, m: number): Map<string, Stats> {
+  const ids = [...templates.keys()];
+  const vecs = ids.map((id) => templates.get(id) as Float32Array);
+  const stats = new Map<string, Stats>();
+  for (let i = 0; i < ids.length; i++) {
+    const scores: number[] = [];
+    for (let j = 0; j < ids.length; j++)
+      if (j !== i) scores.push(cosineSimilarity(vecs[i] as Float32Array, vecs[j] as Float32Array));
+    scores.sort((a, b) => b - a);
+    stats.set(ids[i] as string, statsOf(scores.slice(0, m)));
+  }
+  return stats;
+}
+
+/**
+ * Every scoring variant tried on dev data, each measured on the same gallery and probes (exact search).
+ * Variants that need the whole gallery or the embeddings say so in their name.
+ */
+export function compareVariants(
+  protocol: OpenSetProtocol,
+  gallery: OpenSetGallery,
+  embeddingOf: (file: string) => Float32Array | null,
+): VariantRow[] {
+  const rules: Array<[string, RankOneRule]> = [];
+  const read = (hits: readonly FaceHit[]): FaceHit[] => hits.slice(0, SERVER_FACES_READ);
+  rules.push(['shipped: rankIdentities over the 50 faces read', serverRankOne]);
+  rules.push([
+    "best face, raw cosine (today's rankByBestFace)",
+    (hits) => {
+      const top = bestPerIdentity(read(hits))[0];
+      return top ?? null;
+    },
+  ]);
+  rules.push([
+    'mean of top two faces',
+    (hits) => {
+      const top = rankIdentities(read(hits), SERVER_TOP_K, { aggregation: 'mean-top2' })[0];
+      return top ? { identityId: top.identityId, score: top.score } : null;
+    },
+  ]);
+  const templates = templatesOf(gallery.faces);
+  rules.push([
+    'template (mean embedding), whole gallery',
+    (_hits, probe) => {
+      let best: { identityId: string; score: number } | null = null;
+      for (const [identityId, t] of templates) {
+        const score = cosineSimilarity(probe, t);
+        if (!best || score > best.score) best = { identityId, score };
+      }
+      return best;
+    },
+  ]);
+  rules.push([
+    'margin s1 - s2 (50 faces read)',
+    (hits) => {
+      const [a, b] = bestPerIdentity(read(hits));
+      return a ? { identityId: a.identityId, score: a.score - (b?.score ?? 0) } : null;
+    },
+  ]);
+  for (const w of [0.1, 0.25, 0.5, 1])
+    rules.push([
+      `s1 + ${w} x (s1 - s2) (50 faces read)`,
+      (hits) => {
+        const [a, b] = bestPerIdentity(read(hits));
+        return a
+          ? { identityId: a.identityId, score: a.score + w * (a.score - (b?.score ?? a.score)) }
+          : null;
+      },
+    ]);
+  rules.push([
+    'T-norm: z of s1 against every other identity (whole gallery)',
+    (hits) => {
+      const [a, ...rest] = bestPerIdentity(hits);
+      if (!a) return null;
+      const st = statsOf(rest.map((r) => r.score));
+      return { identityId: a.identityId, score: (a.score - st.mean) / st.std };
+    },
+  ]);
+  for (const m of [10, 20, 40]) {
+    rules.push([
+      `AS-norm, probe side: z of s1 against the top ${m} others (50 faces read)`,
+      (hits) => {
+        const [a, ...rest] = bestPerIdentity(read(hits));
+        if (!a) return null;
+        const st = statsOf(rest.slice(0, m).map((r) => r.score));
+        return { identityId: a.identityId, score: (a.score - st.mean) / st.std };
+      },
+    ]);
+    rules.push([
+      `cohort shift: s1 - mean of the top ${m} others (50 faces read)`,
+      (hits) => {
+        const [a, ...rest] = bestPerIdentity(read(hits));
+        if (!a) return null;
+        return {
+          identityId: a.identityId,
+          score: a.score - statsOf(rest.slice(0, m).map((r) => r.score)).mean,
+        };
+      },
+    ]);
+  }
+  for (const m of [10, 50]) {
+    const side = galleryCohortStats(templates, m);
+    rules.push([
+      `AS-norm, symmetric, top ${m} (gallery side from templates, whole gallery)`,
+      (hits) => {
+        const ranked = bestPerIdentity(hits);
+        let best: { identityId: string; score: number } | null = null;
+        for (const c of ranked.slice(0, SERVER_TOP_K * 2)) {
+          const probeSide = statsOf(
+            ranked
+              .filter((r) => r.identityId !== c.identityId)
+              .slice(0, m)
+              .map((r) => r.score),
+          );
+          const identitySide = side.get(c.identityId) ?? { mean: 0, std: 1 };
+          const score =
+            0.5 *
+            ((c.score - probeSide.mean) / probeSide.std + (c.score - identitySide.mean) / identitySide.std);
+          if (!best || score > best.score) best = { identityId: c.identityId, score };
+        }
+        return best;
+      },
+    ]);
+  }
+  const dims = gallery.faces[0]?.embedding.length ?? 0;
+  const mean = new Float32Array(dims);
+  for (const f of gallery.faces) {
+    const e = normalised(f.embedding);
+    for (let i = 0; i < dims; i++) mean[i] = (mean[i] as number) + (e[i] as number) / gallery.faces.length;
+  }
+  const rows: VariantRow[] = [];
+  const measure = (name: string, rule: RankOneRule, hitsOf?: (probe: Float32Array) => FaceHit[]): void => {
+    const r = evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf, rule, hitsOf));
+    rows.push({ name, rank1: r.rank1, fnir: r.fnir, thresholds: r.thresholds });
+  };
+  for (const [name, rule] of rules) measure(name, rule);
+  for (const alpha of [0.5, 1]) {
+    const centre = (v: Float32Array): Float32Array => {
+      const e = normalised(v);
+      return e.map((x, i) => x - alpha * (mean[i] as number));
+    };
+    const centred = gallery.faces.map((f) => ({ ...f, embedding: centre(f.embedding) }));
+    measure(
+      `best face, embeddings centred on ${alpha} x the gallery mean (whole gallery)`,
+      (hits) => bestPerIdentity(hits)[0] ?? null,
+      (probe) => searchAll(centre(probe), centred),
+    );
+  }
+  return rows;
+}
