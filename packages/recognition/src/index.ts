@@ -19,3 +19,4 @@ export { parseLfwPairs, type LfwPair, type LfwImage } from './lfw.js';
 export { registerRecognitionCommands } from './cli/commands.js';
 export { pickSubjectFace } from './subject-face.js';
 export type { BackendName } from './runtime/backend.js';
+export * from './identify/index.js';

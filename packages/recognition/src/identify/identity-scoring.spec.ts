@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_SCORING, rankIdentities, type FaceHit } from './identity-scoring.js';
+import { IDENTITY_SCORING, rankIdentities, type ScoredFace } from './identity-scoring.js';
 
-const hits: FaceHit[] = [
+const hits: ScoredFace[] = [
   { faceId: 'y1', identityId: 'Y', score: 0.93 },
   { faceId: 'x1', identityId: 'X', score: 0.91 },
   { faceId: 'x2', identityId: 'X', score: 0.96 },

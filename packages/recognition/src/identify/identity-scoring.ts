@@ -1,5 +1,5 @@
 /** One enrolled face read for a probe: its identity and its cosine similarity to the probe. */
-export interface FaceHit {
+export interface ScoredFace {
   /** The enrolled face. */
   faceId: string;
   /** The identity the face is enrolled under. */
@@ -41,11 +41,11 @@ export const IDENTITY_SCORING: Readonly<IdentityScoringRule> = Object.freeze({ a
  * and the first `topK` kept. Needs only the faces read (the server reads topK x 10 nearest).
  */
 export function rankIdentities(
-  hits: readonly FaceHit[],
+  hits: readonly ScoredFace[],
   topK: number,
   rule: Readonly<IdentityScoringRule> = IDENTITY_SCORING,
 ): IdentityCandidate[] {
-  const byIdentity = new Map<string, FaceHit[]>();
+  const byIdentity = new Map<string, ScoredFace[]>();
   for (const hit of hits) {
     const faces = byIdentity.get(hit.identityId);
     if (faces) faces.push(hit);
@@ -54,7 +54,7 @@ export function rankIdentities(
   const scored: Array<{ identityId: string; faceId: string; score: number }> = [];
   for (const [identityId, faces] of byIdentity) {
     faces.sort((a, b) => b.score - a.score);
-    const best = faces[0] as FaceHit;
+    const best = faces[0] as ScoredFace;
     const second = faces[1];
     const score = rule.aggregation === 'mean-top2' && second ? (best.score + second.score) / 2 : best.score;
     scored.push({ identityId, faceId: best.faceId, score });

@@ -1,5 +1,5 @@
 import { cosineSimilarity } from '../models/embedder.js';
-import { rankIdentities, type FaceHit } from './identity-scoring.js';
+import { rankIdentities, type ScoredFace } from './identity-scoring.js';
 import type { SearchOutcome } from './open-set-metrics.js';
 import type { OpenSetProtocol } from './protocol.js';
 
@@ -59,7 +59,7 @@ export function buildGallery(
 }
 
 /** Every enrolled face scored against the probe (exact search), most similar first. */
-export function searchAll(probe: Float32Array, faces: readonly GalleryFace[]): FaceHit[] {
+export function searchAll(probe: Float32Array, faces: readonly GalleryFace[]): ScoredFace[] {
   return faces
     .map((f) => ({ faceId: f.faceId, identityId: f.identityId, score: cosineSimilarity(probe, f.embedding) }))
     .sort((a, b) => b.score - a.score);
@@ -67,7 +67,7 @@ export function searchAll(probe: Float32Array, faces: readonly GalleryFace[]): F
 
 /** Chooses the rank-1 identity and its decision score from a probe's search. */
 export type RankOneRule = (
-  hits: readonly FaceHit[],
+  hits: readonly ScoredFace[],
   probe: Float32Array,
 ) => { identityId: string; score: number } | null;
 
@@ -83,7 +83,7 @@ export function searchProbes(
   gallery: OpenSetGallery,
   embeddingOf: (file: string) => Float32Array | null,
   rule: RankOneRule = serverRankOne,
-  hitsOf: (probe: Float32Array) => FaceHit[] = (probe) => searchAll(probe, gallery.faces),
+  hitsOf: (probe: Float32Array) => ScoredFace[] = (probe) => searchAll(probe, gallery.faces),
 ): SearchOutcome[] {
   return [...protocol.mated, ...protocol.nonMated].map((p) => {
     const embedding = embeddingOf(p.file);

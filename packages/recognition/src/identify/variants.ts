@@ -1,5 +1,5 @@
 import { cosineSimilarity } from '../models/embedder.js';
-import { rankIdentities, type FaceHit } from './identity-scoring.js';
+import { rankIdentities, type ScoredFace } from './identity-scoring.js';
 import {
   searchAll,
   searchProbes,
@@ -38,7 +38,7 @@ function statsOf(values: readonly number[]): Stats {
 }
 
 /** Best-face score per identity, most similar first (hits must be sorted, most similar first). */
-function bestPerIdentity(hits: readonly FaceHit[]): Array<{ identityId: string; score: number }> {
+function bestPerIdentity(hits: readonly ScoredFace[]): Array<{ identityId: string; score: number }> {
   const seen = new Set<string>();
   const out: Array<{ identityId: string; score: number }> = [];
   for (const h of hits)
@@ -93,7 +93,7 @@ export function compareVariants(
   embeddingOf: (file: string) => Float32Array | null,
 ): VariantRow[] {
   const rules: Array<[string, RankOneRule]> = [];
-  const read = (hits: readonly FaceHit[]): FaceHit[] => hits.slice(0, SERVER_FACES_READ);
+  const read = (hits: readonly ScoredFace[]): ScoredFace[] => hits.slice(0, SERVER_FACES_READ);
   rules.push(['shipped: rankIdentities over the 50 faces read', serverRankOne]);
   rules.push([
     "best face, raw cosine (today's rankByBestFace)",
@@ -200,7 +200,7 @@ export function compareVariants(
     for (let i = 0; i < dims; i++) mean[i] = (mean[i] as number) + (e[i] as number) / gallery.faces.length;
   }
   const rows: VariantRow[] = [];
-  const measure = (name: string, rule: RankOneRule, hitsOf?: (probe: Float32Array) => FaceHit[]): void => {
+  const measure = (name: string, rule: RankOneRule, hitsOf?: (probe: Float32Array) => ScoredFace[]): void => {
     const r = evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf, rule, hitsOf));
     rows.push({ name, rank1: r.rank1, fnir: r.fnir, thresholds: r.thresholds });
   };

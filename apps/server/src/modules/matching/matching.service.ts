@@ -3,6 +3,7 @@
 // and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
 import type { MatchDecision } from '@faceledger/db';
 import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
+import { rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
@@ -14,7 +15,7 @@ import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
-import type { FaceHit, MatchingRepository, NewMatchEvent } from './matching.repository.js';
+import type { MatchingRepository, NewMatchEvent } from './matching.repository.js';
 import { toDetectedFace, toFaceBox, toFaceModel, toIdentityModel } from './recognition-models.js';
 
 /** What identify returns (GraphQL IdentifyResult with Identity models). */
@@ -62,13 +63,8 @@ export interface MatchingDependencies {
   audit: Pick<AuditRepository, 'withEntry'>;
 }
 
-/** One identity proposed for a probe face: its best face's score. */
-export interface Candidate {
-  identityId: string;
-  faceId: string;
-  score: number;
-  rank: number;
-}
+/** One identity proposed for a probe face: its score under the identity scoring rule, its best face. */
+export type Candidate = IdentityCandidate;
 
 /** What identify worked out for one face of the probe. */
 interface FaceOutcome {
@@ -80,20 +76,10 @@ interface FaceOutcome {
 }
 
 /**
- * Aggregation rule of identify: an identity's score is the score of its best (most similar) face
- * among the faces read; identities are ranked by that score and the first `topK` kept.
+ * Aggregation rule of identify: @faceledger/recognition's rankIdentities, the rule `faceledger eval
+ * identify` measures (an identity scores its best face among the faces read; README of the package).
  */
-export function rankByBestFace(hits: readonly FaceHit[], topK: number): Candidate[] {
-  const best = new Map<string, FaceHit>();
-  for (const hit of hits) {
-    const seen = best.get(hit.identityId);
-    if (!seen || hit.score > seen.score) best.set(hit.identityId, hit);
-  }
-  return [...best.values()]
-    .sort((a, b) => b.score - a.score)
-    .slice(0, topK)
-    .map((hit, i) => ({ identityId: hit.identityId, faceId: hit.faceId, score: hit.score, rank: i + 1 }));
-}
+export const rankByBestFace = rankIdentities;
 
 /** The MATCH of a ranked list: the first candidate at or above the threshold that no negative exemplar demoted. */
 export function pickMatch(
