@@ -173,6 +173,39 @@ describe.each(TEST_DATABASE_MODES)('erasure of derived data on %s (real engine)'
         },
       },
     });
+    // An evaluation whose set held another photo of them (and one of someone else).
+    const probes = await eventRows();
+    const float32Base64 = (text: string) =>
+      Buffer.from(Float32Array.from(text.slice(1, -1).split(','), Number).buffer).toString('base64');
+    await prisma.job.create({
+      data: {
+        kind: 'EVALUATION',
+        galleryId: staffId,
+        label: 'set.zip',
+        createdBy: 'user:00000000-0000-4000-8000-000000000001',
+        payload: { galleryId: staffId, modelId: 'faceapi-resnet128', thresholdAtStart: 0.91, pairs: [] },
+        status: 'SUCCEEDED',
+        total: 2,
+        items: {
+          create: [
+            {
+              index: 0,
+              input: { path: 'Colin_Powell/Colin_Powell_0003.jpg' },
+              outcome: 'EMBEDDED',
+              result: { embedding: float32Base64(probes.get(events.otherPhoto)!.embedding!) },
+              processedAt: new Date(),
+            },
+            {
+              index: 1,
+              input: { path: 'Laura_Bush/Laura_Bush_0003.jpg' },
+              outcome: 'EMBEDDED',
+              result: { embedding: float32Base64(probes.get(events.kept)!.embedding!) },
+              processedAt: new Date(),
+            },
+          ],
+        },
+      },
+    });
     await prisma.pendingUpload.create({
       data: {
         imageKey: sha(photos.get('Colin_Powell_1')!),
@@ -222,11 +255,19 @@ describe.each(TEST_DATABASE_MODES)('erasure of derived data on %s (real engine)'
     expect(after.get(events.kept)?.embedding).not.toBeNull();
 
     const prisma = server.db.prisma;
-    const items = await prisma.jobItem.findMany({ orderBy: { index: 'asc' } });
-    expect(items.map((i) => [i.input, i.message, i.outcome])).toEqual([
+    const items = await prisma.jobItem.findMany({
+      orderBy: { index: 'asc' },
+      include: { job: { select: { kind: true } } },
+    });
+    const itemsOf = (kind: string) => items.filter((i) => i.job.kind === kind);
+    expect(itemsOf('BULK_IMPORT').map((i) => [i.input, i.message, i.outcome])).toEqual([
       [{ line: 2 }, null, 'ENROLLED'],
       [{ line: 3, externalId: 'EMP-LB-2', name: 'Laura Bush', photo: 'lb.jpg' }, 'Enrolled.', 'ENROLLED'],
     ]);
+    const evaluation = itemsOf('EVALUATION');
+    expect(evaluation[0]).toMatchObject({ input: {}, result: null });
+    expect(evaluation[1]).toMatchObject({ input: { path: 'Laura_Bush/Laura_Bush_0003.jpg' } });
+    expect((evaluation[1]?.result as { embedding?: string }).embedding).toEqual(expect.any(String));
     expect((await prisma.jobFile.findMany()).map((f) => f.name)).toEqual(['lb.jpg']);
     expect(await prisma.pendingUpload.count()).toBe(0);
     expect((await prisma.review.findFirst())?.note).toBe('Not [erased]: [erased] was abroad.');

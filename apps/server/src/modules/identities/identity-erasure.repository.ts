@@ -55,6 +55,11 @@ export const ERASURE_TABLES = [
   'pending_uploads',
 ] as const;
 
+/** pgvector's text form ('[0.1,0.2,...]') as numbers. */
+function parseVector(text: string): Float32Array {
+  return Float32Array.from(text.slice(1, -1).split(','), Number);
+}
+
 /** A regular expression (PostgreSQL ARE) matching `text` as a whole word, case-insensitively. */
 function wordPattern(text: string): string {
   return `\\m${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\M`;
@@ -89,6 +94,8 @@ export class IdentityErasureRepository {
       distinct: ['imageKey'],
     });
     const photoKeys = faceImages.map((f) => f.imageKey);
+    const templates = await tx.$queryRaw<Array<{ modelId: string; embedding: string }>>`
+      SELECT model_id AS "modelId", embedding::text AS embedding FROM faces WHERE identity_id = ${identityId}::uuid`;
 
     // Every probe derived from this person, while the faces still exist to compare with: events that
     // named it (as a candidate, or as the target of a review: REASSIGN, CONFIRM, or the REJECT whose
@@ -140,6 +147,8 @@ export class IdentityErasureRepository {
       galleryId: person.galleryId,
       externalId: person.externalId,
       imageKeys: photoKeys,
+      faces: templates.map((t) => ({ modelId: t.modelId, embedding: parseVector(t.embedding) })),
+      threshold: person.threshold,
     });
     const { count: uploadsDeleted } =
       photoKeys.length === 0
