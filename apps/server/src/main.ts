@@ -77,7 +77,7 @@ try {
   });
 } catch (error) {
   const code = (error as { code?: unknown }).code;
-  if (!env.DATABASE_URL || !(isDatabaseUnavailable(error) || (typeof code === 'string' && DATABASE_SETTING_ERRORS.has(code)))) throw error;
+  if (!env.DATABASE_URL || !(isDatabaseUnavailable(error, { rawConnection: true }) || (typeof code === 'string' && DATABASE_SETTING_ERRORS.has(code)))) throw error;
   const url = new URL(env.DATABASE_URL);
   exitWithReason(
     `FaceLedger cannot start: the database ${url.pathname.slice(1)} at ${url.hostname}:${url.port || '5432'} (DATABASE_URL) refused or could not be reached (${reasonOf(error)}); check DATABASE_URL and that PostgreSQL is running there.`,

@@ -5,6 +5,9 @@ import { readMigrations, type Database } from '@faceledger/db';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { Health } from '@faceledger/schema';
 
+/** How long health waits for the database before calling it down (a black-holed host never refuses). */
+const DATABASE_ANSWER_MS = 5000;
+
 /** Applied migrations as the database records them now; null when it cannot be asked. */
 interface LiveMigrations {
   names: string[];
@@ -58,7 +61,11 @@ export class HealthService {
   /** The finished migrations recorded in the serving database, oldest first. */
   private async readApplied(): Promise<LiveMigrations> {
     try {
-      await this.db.prisma.$queryRaw`SELECT 1`;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_ANSWER_MS / 1000} s`)), DATABASE_ANSWER_MS);
+      });
+      await Promise.race([this.db.prisma.$queryRaw`SELECT 1`, timeout]).finally(() => clearTimeout(timer));
     } catch (error) {
       return { names: [], error: `The database does not answer: ${messageOf(error)}` };
     }
