@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_MODEL_ID } from '../config.js';
+import { averageEmbeddings, JITTER_CROPS, writeJittered } from '../identify/jitter.js';
 import { buildGallery, searchProbes } from '../identify/open-set-eval.js';
 import { detSvg, evaluateOpenSet, FPIR_TARGETS, type OpenSetReport } from '../identify/open-set-metrics.js';
 import { buildOpenSetProtocol, type OpenSetProtocol } from '../identify/protocol.js';
@@ -23,6 +24,7 @@ interface IdentifyOptions {
   cache?: string;
   json?: boolean;
   variants?: boolean;
+  jitter: number;
   backend: BackendName;
 }
 
@@ -79,10 +81,10 @@ function formatSize(s: SizeSummary): string {
 function formatVariants(rows: readonly VariantRow[]): string {
   const pct = (v: number | null): string => (v === null ? '     -' : `${(v * 100).toFixed(2)}%`.padStart(6));
   return [
-    'variant'.padEnd(52) + 'rank-1   FNIR@1e-2 FNIR@3e-3 FNIR@1e-3',
+    'variant'.padEnd(76) + 'rank-1   FNIR@1e-2 FNIR@3e-3 FNIR@1e-3',
     ...rows.map(
       (r) =>
-        `${r.name.padEnd(52)}${pct(r.rank1)}   ${pct(r.fnir['1e-2'])}    ${pct(r.fnir['3e-3'])}    ${pct(r.fnir['1e-3'])}`,
+        `${r.name.padEnd(76)}${pct(r.rank1)}   ${pct(r.fnir['1e-2'])}    ${pct(r.fnir['3e-3'])}    ${pct(r.fnir['1e-3'])}`,
     ),
   ].join('\n');
 }
@@ -118,6 +120,12 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
     .option('--out <dir>', 'write det.svg, report.json and the embedding cache here')
     .option('--cache <dir>', 'keep the embedding cache here instead of --out (one file per model)')
     .option(
+      '--jitter <n>',
+      'average each embedding with n jittered crops of the image (at most 4; the copies are kept beside the cache)',
+      positiveInt,
+      0,
+    )
+    .option(
       '--variants',
       'also measure the scoring variants tried (normalisations, aggregations) at the largest size',
     )
@@ -127,6 +135,7 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
       runSafely(async () => {
         const model = getModelInfo(o.model ?? DEFAULT_MODEL_ID).id;
         if (o.enroll < 1) throw new Error('--enroll must be at least 1');
+        if (o.jitter > JITTER_CROPS.length) throw new Error(`--jitter can be at most ${JITTER_CROPS.length}`);
         const images = await listImages(path.resolve(o.images), Number.MAX_SAFE_INTEGER);
         const distractorImages = o.distractors
           ? await listImages(path.resolve(o.distractors), Number.MAX_SAFE_INTEGER)
@@ -148,15 +157,29 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
           `${base} people enrolled with ${o.enroll} photo(s), ${protocol.mated.length} mated and ${protocol.nonMated.length} non-mated probes, ` +
             `${protocol.distractors.length} distractor people; ${used.size} images`,
         );
+        const cacheDir = o.cache ?? o.out;
+        const jittered = new Map<string, string[]>();
+        if (o.jitter > 0) {
+          const jitterDir = cacheDir ?? (await mkdtemp(path.join(os.tmpdir(), 'faceledger-jitter-')));
+          err(`writing ${o.jitter} jittered copies of ${used.size} images below ${jitterDir}`);
+          for (const file of used) {
+            const copies: string[] = [];
+            for (let k = 1; k <= o.jitter; k++) copies.push(await writeJittered(jitterDir, file, k));
+            jittered.set(file, copies);
+          }
+        }
         const { vectors } = await embedImages(
-          [...used],
+          [...used, ...[...jittered.values()].flat()],
           [model],
           { backend: o.backend, mirror: true },
           o.workers,
-          o.cache ?? o.out,
+          cacheDir,
         );
         const embeddings = vectors.get(model) as Map<string, Float32Array | null>;
-        const embeddingOf = (file: string): Float32Array | null => embeddings.get(file) ?? null;
+        const embeddingOf = (file: string): Float32Array | null =>
+          o.jitter > 0
+            ? averageEmbeddings([file, ...(jittered.get(file) ?? [])].map((f) => embeddings.get(f) ?? null))
+            : (embeddings.get(file) ?? null);
 
         const summaries: SizeSummary[] = [];
         const curves = [];
@@ -172,7 +195,12 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
             variants = compareVariants(protocol, gallery, embeddingOf);
           }
         }
-        const result = { model, enroll: o.enroll, sizes: summaries };
+        const result = {
+          model,
+          enroll: o.enroll,
+          ...(o.jitter > 0 ? { jitter: o.jitter } : {}),
+          sizes: summaries,
+        };
         if (o.out) {
           await mkdir(o.out, { recursive: true });
           await writeFile(
@@ -186,7 +214,9 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
         }
         if (o.json) out(JSON.stringify(result));
         else {
-          out(`model ${model}, ${o.enroll} photo(s) enrolled per person`);
+          out(
+            `model ${model}, ${o.enroll} photo(s) enrolled per person${o.jitter > 0 ? `, ${o.jitter} jittered crop(s) averaged` : ''}`,
+          );
           for (const s of summaries) out(formatSize(s));
           if (variants) out(formatVariants(variants));
         }
