@@ -320,12 +320,30 @@ describe.each(TEST_DATABASE_MODES)('the database files after an erasure on %s (r
       );
       expect(enroll.data?.enrollFace.__typename).toBe('Enrolled');
     }
-    const probe = await server.graphql(
+    const probe = await server.graphql<{ identify: { faces: Array<{ eventId: string }> } }>(
       'mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image) { faces { eventId } } }',
       { g: galleryId, image: { base64: (await readFile(lfwImage('Colin_Powell', 3))).toString('base64') } },
       admin,
     );
     expect(probe.errors).toBeUndefined();
+    // A review note and a bulk-import row that name them.
+    const reviewed = await server.graphql(
+      'mutation ($e: ID!) { reviewMatch(eventId: $e, verdict: CONFIRM, note: "Colin Powell, EMP-CP-4471, at gate 3") { id } }',
+      { e: probe.data!.identify.faces[0]!.eventId },
+      admin,
+    );
+    expect(reviewed.errors).toBeUndefined();
+    await server.db.prisma.job.create({
+      data: {
+        kind: 'BULK_IMPORT',
+        galleryId,
+        createdBy: 'user:00000000-0000-4000-8000-000000000001',
+        total: 1,
+        items: {
+          create: [{ index: 0, input: { line: 2, externalId: EXTERNAL_ID, name: NAME, photo: 'cp.jpg' } }],
+        },
+      },
+    });
 
     const prisma = server.db.prisma;
     const templates = await prisma.$queryRaw<Array<{ embedding: string }>>`

@@ -54,6 +54,25 @@ export const ERASURE_TABLES = [
   'job_files',
   'pending_uploads',
 ] as const;
+export type ErasureTable = (typeof ERASURE_TABLES)[number];
+
+/**
+ * The tables one erasure changed, by its counts (the identity row always changes). Rewriting only
+ * those spares the large tables an erasure did not touch.
+ */
+export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
+  const changed: Record<ErasureTable, boolean> = {
+    identities: true,
+    faces: counts.facesDeleted > 0,
+    match_candidates: counts.matchCandidatesDeleted > 0,
+    match_events: counts.probesCleared > 0,
+    reviews: counts.reviewNotesRedacted > 0,
+    job_items: counts.jobItemsCleared > 0,
+    job_files: counts.jobFilesDeleted > 0,
+    pending_uploads: counts.uploadsDeleted > 0,
+  };
+  return ERASURE_TABLES.filter((table) => changed[table]);
+}
 
 /** pgvector's text form ('[0.1,0.2,...]') as numbers. */
 function parseVector(text: string): Float32Array {
@@ -185,12 +204,14 @@ export class IdentityErasureRepository {
   }
 
   /**
-   * Rewrites the tables an erasure touched (VACUUM FULL, which also rebuilds their indexes), so the
-   * erased rows' old versions and the free space they left hold none of their bytes any more. Runs
-   * after commit: VACUUM cannot run inside a transaction. It locks each table while it rewrites it.
+   * Rewrites the tables an erasure touched (VACUUM FULL, which also rebuilds their indexes, the
+   * faces table's HNSW indexes included), so the erased rows' old versions and the free space they
+   * left hold none of their bytes any more. Runs after commit: VACUUM cannot run inside a
+   * transaction. It locks each table while it rewrites it.
    */
-  async compactErasedTables(): Promise<void> {
-    await this.prisma.$executeRawUnsafe(`VACUUM FULL ${ERASURE_TABLES.join(', ')}`);
+  async compactErasedTables(tables: readonly ErasureTable[] = ERASURE_TABLES): Promise<void> {
+    const known = tables.filter((t) => (ERASURE_TABLES as readonly string[]).includes(t));
+    if (known.length > 0) await this.prisma.$executeRawUnsafe(`VACUUM FULL ${known.join(', ')}`);
   }
 
   /** The keys among `keys` that no face and no match event uses. */

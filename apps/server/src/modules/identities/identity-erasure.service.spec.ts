@@ -36,9 +36,9 @@ function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean; failCom
       steps.push(`delete ${keys.length}`);
       return keys.length;
     }),
-    compactErasedTables: vi.fn(async () => {
+    compactErasedTables: vi.fn(async (tables: string[]) => {
       if (options.failCompact) throw new Error('lock timeout');
-      steps.push('compact');
+      steps.push(`compact ${tables.join(' ')}`);
     }),
   };
   const entries: NewAuditEntry[] = [];
@@ -80,7 +80,12 @@ describe('IdentityErasureService', () => {
   it('deletes images only after commit, and only those still unreferenced then, then rewrites the tables', async () => {
     const { service, erasure, steps, entries } = setUp(erased);
     const result = await service.erase(hr, ID);
-    expect(steps).toEqual(['commit', 'delete 1', 'compact']);
+    // only the tables it changed: no review note, job file or upload here
+    expect(steps).toEqual([
+      'commit',
+      'delete 1',
+      'compact identities faces match_candidates match_events job_items',
+    ]);
     expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
     expect(result).toMatchObject({ facesDeleted: 2, imagesDeleted: 1, identity: { status: 'ERASED' } });
     expect(entries[0]).toMatchObject({
@@ -107,7 +112,10 @@ describe('IdentityErasureService', () => {
     expect(failing.steps).toEqual(['commit', 'delete 1']);
     const again = setUp({ alreadyErased: true });
     await again.service.erase(hr, ID);
-    expect(again.steps).toEqual(['commit', 'compact']);
+    expect(again.steps).toEqual([
+      'commit',
+      'compact identities faces match_candidates match_events reviews job_items job_files pending_uploads',
+    ]);
   });
 
   it('is refused before any repository call without identities.erase', async () => {

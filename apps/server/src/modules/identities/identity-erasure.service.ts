@@ -10,7 +10,13 @@ import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { IdentitiesRepository } from './identities.repository.js';
 import { toIdentityModel } from './identities.mapper.js';
 import { identityNotFound } from './identities.service.js';
-import type { ErasureCounts, IdentityErasureRepository } from './identity-erasure.repository.js';
+import {
+  ERASURE_TABLES,
+  tablesChangedBy,
+  type ErasureCounts,
+  type ErasureTable,
+  type IdentityErasureRepository,
+} from './identity-erasure.repository.js';
 
 /** The eraseIdentity result: the tombstone and what was removed. */
 export interface IdentityErasureModel extends ErasureCounts {
@@ -42,12 +48,13 @@ export class IdentityErasureService {
     if (!identity) throw identityNotFound(id);
     authorizeGallery(actor, identity.galleryId);
 
-    const { counts, imageKeys } = await this.audit.withEntry(async (tx) => {
+    const { counts, imageKeys, tables } = await this.audit.withEntry(async (tx) => {
       const outcome = await this.erasure.eraseWithin(tx, id);
       if (outcome === null) throw identityNotFound(id);
+      // Erasing again rewrites every table: it completes an earlier erasure whose rewrite failed.
       const result = outcome.alreadyErased
-        ? { counts: NOTHING_ERASED, imageKeys: [] as string[] }
-        : { counts: outcome.counts, imageKeys: outcome.imageKeys };
+        ? { counts: NOTHING_ERASED, imageKeys: [] as string[], tables: [...ERASURE_TABLES] }
+        : { counts: outcome.counts, imageKeys: outcome.imageKeys, tables: tablesChangedBy(outcome.counts) };
       return {
         result,
         audit: {
@@ -66,8 +73,7 @@ export class IdentityErasureService {
     });
 
     const imagesDeleted = await this.deleteImages(id, imageKeys);
-    // Also when it was already erased: a retry completes an earlier erasure whose rewrite failed.
-    await this.compact(id);
+    await this.compact(id, tables);
     const tombstone = await this.identities.findById(id);
     if (!tombstone) throw new AppError(ErrorCode.INTERNAL, `Identity ${id} vanished during erasure.`);
     this.logger.info({ identityId: id, ...counts, imagesDeleted }, 'identity erased');
@@ -79,9 +85,9 @@ export class IdentityErasureService {
    * the erased rows' old versions are still in the table files; a failure is logged and reported,
    * and the next erasure (or an operator's VACUUM FULL) completes it. The database part stands.
    */
-  private async compact(identityId: string): Promise<void> {
+  private async compact(identityId: string, tables: ErasureTable[]): Promise<void> {
     try {
-      await this.erasure.compactErasedTables();
+      await this.erasure.compactErasedTables(tables);
     } catch (error) {
       this.logger.error({ err: error, identityId }, 'erasure could not rewrite the erased tables');
       throw new AppError(
