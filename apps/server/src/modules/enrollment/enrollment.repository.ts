@@ -3,6 +3,7 @@
 import type { Prisma, PrismaClient } from '@faceledger/db';
 import type { Transaction } from '../audit/audit.repository.js';
 import type { FaceRecord } from '../identities/identities.repository.js';
+import { isUuid } from '../../shared/uuid.js';
 import { vectorLiteral } from '../matching/vector-sql.js';
 
 /** A face to store. */
@@ -14,6 +15,22 @@ export interface NewFace {
   quality: Prisma.InputJsonObject;
   modelId: string;
   embedding: ArrayLike<number>;
+  /** The other identity the face looked like at enrollment, kept as a warning until resolved. */
+  likelySameAs?: { identityId: string; score: number } | null;
+}
+
+/** What deleting or replacing a face needs to know about it. */
+export interface StoredFace {
+  id: string;
+  identityId: string;
+  imageKey: string;
+}
+
+/** A face's unresolved warning: the other identity it looked like at enrollment. */
+export interface FaceWarningRecord {
+  faceId: string;
+  otherIdentityId: string;
+  score: number;
 }
 
 export class EnrollmentRepository {
@@ -45,14 +62,55 @@ export class EnrollmentRepository {
   /** Inserts the face inside `tx` and returns it without its embedding. */
   async insertFace(tx: Transaction, face: NewFace): Promise<FaceRecord> {
     const rows = await tx.$queryRaw<FaceRecord[]>`
-      INSERT INTO faces (id, identity_id, image_key, box, landmarks, quality, model_id, embedding)
+      INSERT INTO faces (id, identity_id, image_key, box, landmarks, quality, model_id, embedding,
+                         likely_same_as_id, likely_same_as_score)
       VALUES (gen_random_uuid(), ${face.identityId}::uuid, ${face.imageKey}, ${JSON.stringify(face.box)}::jsonb,
               ${JSON.stringify(face.landmarks)}::jsonb, ${JSON.stringify(face.quality)}::jsonb, ${face.modelId},
-              ${vectorLiteral(face.embedding)}::vector)
+              ${vectorLiteral(face.embedding)}::vector,
+              ${face.likelySameAs?.identityId ?? null}::uuid, ${face.likelySameAs?.score ?? null}::double precision)
       RETURNING id, identity_id AS "identityId", image_key AS "imageKey", box, landmarks, quality, model_id AS "modelId",
                 created_at AS "createdAt"`;
     const row = rows[0];
     if (!row) throw new Error('INSERT INTO faces returned no row');
     return row;
+  }
+
+  /** The face with its identity and image key; null for an unknown id. */
+  async findFace(faceId: string): Promise<StoredFace | null> {
+    if (!isUuid(faceId)) return null;
+    return this.prisma.face.findUnique({
+      where: { id: faceId },
+      select: { id: true, identityId: true, imageKey: true },
+    });
+  }
+
+  /** Deletes the face of `identityId` inside `tx` (its embedding goes with the row); false when it was gone. */
+  async deleteFace(tx: Transaction, faceId: string, identityId: string): Promise<boolean> {
+    const { count } = await tx.face.deleteMany({ where: { id: faceId, identityId } });
+    return count > 0;
+  }
+
+  /** Clears the face's warning inside `tx`; false when it had none. */
+  async clearWarning(tx: Transaction, faceId: string): Promise<boolean> {
+    const { count } = await tx.face.updateMany({
+      where: { id: faceId, likelySameAsId: { not: null } },
+      data: { likelySameAsId: null, likelySameAsScore: null },
+    });
+    return count > 0;
+  }
+
+  /** The unresolved warnings of the identity's faces, oldest face first. */
+  async findWarnings(identityId: string): Promise<FaceWarningRecord[]> {
+    if (!isUuid(identityId)) return [];
+    const rows = await this.prisma.face.findMany({
+      where: { identityId, likelySameAsId: { not: null } },
+      select: { id: true, likelySameAsId: true, likelySameAsScore: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.flatMap((r) =>
+      r.likelySameAsId === null
+        ? []
+        : [{ faceId: r.id, otherIdentityId: r.likelySameAsId, score: r.likelySameAsScore ?? 0 }],
+    );
   }
 }

@@ -44,6 +44,10 @@ function setup(
           createdAt: new Date('2026-01-02T00:00:00Z'),
         }),
       ),
+      findFace: vi.fn(async (id: string) => ({ id, identityId: X, imageKey: 'c'.repeat(64) })),
+      deleteFace: vi.fn(async () => true),
+      clearWarning: vi.fn(async () => true),
+      findWarnings: vi.fn(async () => []),
     },
     matching: {
       searchGallery: vi.fn(async () =>
@@ -51,7 +55,10 @@ function setup(
       ),
     },
     galleries: { findById: vi.fn(async () => gallery({ forbidLikelyDuplicates: options.forbid ?? false })) },
-    identities: { findById: vi.fn(async (id: string) => identity(id)) },
+    identities: {
+      findById: vi.fn(async (id: string) => identity(id)),
+      findByIds: vi.fn(async (ids: readonly string[]) => ids.map((id) => identity(id))),
+    },
     recognition: {
       analyze: vi.fn(async () => ({
         width: 200,

@@ -13,10 +13,26 @@ import type { IdentitiesRepository } from '../identities/identities.repository.j
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toDetectedFace, toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
-import type { EnrollmentRepository } from './enrollment.repository.js';
+import type { EnrollmentRepository, StoredFace } from './enrollment.repository.js';
 
 /** What enrollFace returns: one member of the EnrollFaceResult union, tagged with __typename. */
 export type EnrollFaceModel = ResolversParentTypes['EnrollFaceResult'];
+/** What deleteFace returns. */
+export type FaceDeletedModel = ResolversParentTypes['FaceDeleted'];
+/** One unresolved warning of a face. */
+export type FaceWarningModel = ResolversParentTypes['FaceWarning'];
+
+function faceNotFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No face has id ${id}; open the identity to find its faces.`, {
+    id,
+  });
+}
+
+function identityNotFound(id: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, {
+    id,
+  });
+}
 
 /**
  * The server's enrollment policy: the engine's defaults, except a minimum of 30 px between the eyes
@@ -29,10 +45,19 @@ export const ENROLLMENT_POLICY: Readonly<Partial<EnrollmentPolicy>> = Object.fre
 const LIKELY_SAME_AS_FACES = 20;
 
 export interface EnrollmentDependencies {
-  enrollment: Pick<EnrollmentRepository, 'findFaceByImage' | 'lockIdentityStatus' | 'insertFace'>;
+  enrollment: Pick<
+    EnrollmentRepository,
+    | 'findFaceByImage'
+    | 'lockIdentityStatus'
+    | 'insertFace'
+    | 'findFace'
+    | 'deleteFace'
+    | 'clearWarning'
+    | 'findWarnings'
+  >;
   matching: Pick<MatchingRepository, 'searchGallery'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
-  identities: Pick<IdentitiesRepository, 'findById'>;
+  identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'checkEnrollment'>;
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
@@ -48,13 +73,126 @@ export class EnrollmentService {
   /** Enrolls the one face of `image` to the identity, or returns why not. */
   async enrollFace(actor: Actor, args: { identityId: string; image: ImageArg }): Promise<EnrollFaceModel> {
     authorize(actor, 'faces.enroll');
+    return this.enroll(actor, args.identityId, args.image, null);
+  }
+
+  /**
+   * Enrolls `image` in place of the face: the new face is inserted and the old one deleted in one
+   * audited transaction (face.replace), then the old photo is purged unless something else uses it.
+   * A refusal leaves the old face as it was.
+   */
+  async replaceFace(actor: Actor, args: { faceId: string; image: ImageArg }): Promise<EnrollFaceModel> {
+    authorize(actor, 'faces.enroll');
+    const face = await this.deps.enrollment.findFace(args.faceId);
+    if (!face) throw faceNotFound(args.faceId);
+    const result = await this.enroll(actor, face.identityId, args.image, face);
+    if (result.__typename === 'Enrolled') await this.deps.images.deleteUnreferenced([face.imageKey]);
+    return result;
+  }
+
+  /**
+   * Deletes one enrolled face (a wrong photo) with its embedding, audited as face.delete; after commit
+   * the photo is deleted unless another face, a match event or a pending upload still uses it.
+   */
+  async deleteFace(actor: Actor, args: { faceId: string }): Promise<FaceDeletedModel> {
+    authorize(actor, 'faces.enroll');
+    const face = await this.deps.enrollment.findFace(args.faceId);
+    if (!face) throw faceNotFound(args.faceId);
+    const identity = await this.deps.identities.findById(face.identityId);
+    if (!identity || identity.status === 'ERASED') throw faceNotFound(args.faceId);
+    authorizeGallery(actor, identity.galleryId);
+    await this.deps.audit.withEntry(async (tx) => {
+      // Under the identity's row lock, as enrollment: an erasure in progress goes first.
+      const status = await this.deps.enrollment.lockIdentityStatus(tx, identity.id);
+      if (status === null || status === 'ERASED') throw faceNotFound(face.id);
+      if (!(await this.deps.enrollment.deleteFace(tx, face.id, identity.id))) throw faceNotFound(face.id);
+      return {
+        result: null,
+        audit: {
+          actor: actorRef(actor),
+          action: 'face.delete',
+          subject: `face:${face.id}`,
+          payload: { identityId: identity.id, galleryId: identity.galleryId },
+        },
+      };
+    });
+    const deleted = await this.deps.images.deleteUnreferenced([face.imageKey]);
+    const after = await this.deps.identities.findById(identity.id);
+    return {
+      faceId: face.id,
+      identity: toIdentityModel(after ?? identity),
+      imageDeleted: deleted.includes(face.imageKey),
+    };
+  }
+
+  /** Marks the face's likely-same-as warning as checked (the photo is right), audited as face.resolveWarning. */
+  async resolveFaceWarning(actor: Actor, args: { faceId: string }): Promise<boolean> {
+    authorize(actor, 'faces.enroll');
+    const face = await this.deps.enrollment.findFace(args.faceId);
+    if (!face) throw faceNotFound(args.faceId);
+    const identity = await this.deps.identities.findById(face.identityId);
+    if (!identity || identity.status === 'ERASED') throw faceNotFound(args.faceId);
+    authorizeGallery(actor, identity.galleryId);
+    return this.deps.audit.withEntry(async (tx) => {
+      if (!(await this.deps.enrollment.clearWarning(tx, face.id))) {
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'This face has no open warning; there is nothing to resolve.',
+          {
+            field: 'faceId',
+          },
+        );
+      }
+      return {
+        result: true,
+        audit: {
+          actor: actorRef(actor),
+          action: 'face.resolveWarning',
+          subject: `face:${face.id}`,
+          payload: { identityId: identity.id, galleryId: identity.galleryId, code: 'LIKELY_SAME_AS' },
+        },
+      };
+    });
+  }
+
+  /** The unresolved warnings of the identity's faces, shown on the identity until someone resolves them. */
+  async faceWarnings(actor: Actor, args: { identityId: string }): Promise<FaceWarningModel[]> {
+    authorize(actor, 'identities.read');
     const identity = await this.deps.identities.findById(args.identityId);
     if (!identity || identity.status === 'ERASED') {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No identity has id ${args.identityId}; search identities to find its id.`,
-        { id: args.identityId },
-      );
+      if (identity) authorizeGallery(actor, identity.galleryId);
+      return [];
+    }
+    authorizeGallery(actor, identity.galleryId);
+    const warnings = await this.deps.enrollment.findWarnings(identity.id);
+    if (warnings.length === 0) return [];
+    const others = new Map(
+      (await this.deps.identities.findByIds([...new Set(warnings.map((w) => w.otherIdentityId))]))
+        .filter((o) => o.status !== 'ERASED')
+        .map((o) => [o.id, o]),
+    );
+    return warnings.map((w) => {
+      const other = others.get(w.otherIdentityId);
+      const who = other ? other.displayName : 'an identity that was since erased';
+      return {
+        faceId: w.faceId,
+        code: 'LIKELY_SAME_AS' as const,
+        identity: other ? toIdentityModel(other) : null,
+        score: w.score,
+        message: `This photo looked like ${who} (score ${w.score.toFixed(3)}) when it was enrolled. If it does not show ${identity.displayName}, delete or replace it; if it does, mark it as checked.`,
+      };
+    });
+  }
+
+  private async enroll(
+    actor: Actor,
+    identityId: string,
+    image: ImageArg,
+    replacing: StoredFace | null,
+  ): Promise<EnrollFaceModel> {
+    const identity = await this.deps.identities.findById(identityId);
+    if (!identity || identity.status === 'ERASED') {
+      throw replacing ? faceNotFound(replacing.id) : identityNotFound(identityId);
     }
     const gallery = await this.deps.galleries.findById(identity.galleryId);
     if (!gallery)
@@ -70,7 +208,7 @@ export class EnrollmentService {
         { field: 'identityId' },
       );
     }
-    const probe = await this.deps.uploads.resolve(actor, args.image);
+    const probe = await this.deps.uploads.resolve(actor, image);
     const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) =>
       this.deps.audit.withEntry(async () => ({
         result,
@@ -199,6 +337,13 @@ export class EnrollmentService {
                 { id: identity.id },
               );
         }
+        if (replacing && !(await this.deps.enrollment.deleteFace(tx, replacing.id, identity.id))) {
+          throw new AppError(
+            ErrorCode.NOT_FOUND,
+            `Face ${replacing.id} was deleted meanwhile; enroll the photo with enrollFace instead.`,
+            { id: replacing.id },
+          );
+        }
         const row = await this.deps.enrollment.insertFace(tx, {
           identityId: identity.id,
           imageKey,
@@ -220,14 +365,16 @@ export class EnrollmentService {
           },
           modelId: gallery.embeddingModelId,
           embedding,
+          likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
         });
         return {
           result: row,
           audit: {
             actor: actorRef(actor),
-            action: 'face.enroll',
+            action: replacing ? 'face.replace' : 'face.enroll',
             subject: `face:${row.id}`,
             payload: {
+              ...(replacing ? { replacedFaceId: replacing.id } : {}),
               identityId: identity.id,
               galleryId: gallery.id,
               modelId: gallery.embeddingModelId,
