@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { PrismaClient } from './generated/prisma/client.js';
 import { defaultLogger } from './logger.js';
 import { migrate, type MigrationReport } from './migrate.js';
+import { createQueryPool } from './query-pool.js';
 
 /** Which database a running FaceLedger talks to. */
 export type DatabaseMode = 'pglite' | 'postgres';
@@ -112,7 +113,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const connectionString = options.databaseUrl ?? embedded!.connectionString;
   try {
     const migrations = options.runMigrations === false ? null : await migrate(connectionString, logger, options.migrationsDir);
-    const adapter = new PrismaPg({ connectionString, max: embedded ? 1 : 10 });
+    const adapter = new PrismaPg(createQueryPool(connectionString, embedded ? 1 : 10), { disposeExternalPool: true });
     const prisma = new PrismaClient({ adapter });
     await prisma.$connect();
     return {
