@@ -1,5 +1,7 @@
 // REST routes beside GraphQL (uploads, exports). Each module adds its router here; every route
-// resolves the caller with the same actor resolution as GraphQL. Any other /api path is NOT_FOUND.
+// resolves the caller with the same actor resolution as GraphQL (from the headers, before any body
+// is read). Any other /api path is NOT_FOUND. An error answered before the body was read closes the
+// connection, so the body is never read.
 import { Router } from 'express';
 import type { Services } from '../graphql/context.js';
 import { createAuditExportRouter } from '../modules/audit/audit-export.route.js';
@@ -9,6 +11,7 @@ import { createImagesRouter } from '../modules/images/images.route.js';
 import { createBulkImportRouter } from '../modules/bulk-import/bulk-import.routes.js';
 import { createEvaluationRouter } from '../modules/evaluation/evaluation.routes.js';
 import { AppError, ErrorCode } from '../shared/app-error.js';
+import { closeUnreadRequests } from '../shared/multipart.js';
 
 export function createRestRouter(services: Services): Router {
   const router = Router();
@@ -27,5 +30,6 @@ export function createRestRouter(services: Services): Router {
       ),
     );
   });
+  router.use(closeUnreadRequests);
   return router;
 }

@@ -1,48 +1,55 @@
 // POST /api/imports: multipart with galleryId, csv (the CSV file), photos (any number of image files)
-// and/or archive (one zip of photos); answers 202 { jobId, rows, photos, missingPhotos }.
+// and/or archive (one zip of photos); answers 202 { jobId, rows, photos, missingPhotos }. The caller is
+// checked before the body is read; the files are streamed to disk within IMPORT_LIMITS.
 // GET /api/imports/:jobId/errors.csv: the rows that were not enrolled, as CSV.
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import { filesOf, receiveFiles, textField } from '../../shared/multipart.js';
+import { formOf, receiveMultipart, requireCaller } from '../../shared/multipart.js';
+import { authorize } from '../auth/permissions.js';
 import { actorOf } from '../auth/request-actor.js';
-import type { BulkImportService } from './bulk-import.service.js';
-
-/** Largest single file of an import request (the zip). */
-export const MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024;
+import { IMPORT_LIMITS, type BulkImportService } from './bulk-import.service.js';
 
 export function createBulkImportRouter(imports: BulkImportService): Router {
   const router = Router();
   router.post(
     '/imports',
-    receiveFiles(
-      [
-        { name: 'csv', maxCount: 1 },
-        { name: 'photos', maxCount: 5_000 },
-        { name: 'archive', maxCount: 1 },
+    requireCaller((actor) => authorize(actor, 'imports.run')),
+    receiveMultipart({
+      files: [
+        { name: 'csv', maxCount: 1, maxBytes: IMPORT_LIMITS.csvBytes },
+        {
+          name: 'photos',
+          maxCount: IMPORT_LIMITS.photoFiles,
+          maxBytes: IMPORT_LIMITS.photoBytes,
+        },
+        { name: 'archive', maxCount: 1, maxBytes: IMPORT_LIMITS.archiveBytes },
       ],
-      { fileSizeBytes: MAX_IMPORT_FILE_BYTES, files: 5_002 },
-    ),
-    async (req, res) => {
-      const [csv] = filesOf(req, 'csv');
+      textFields: ['galleryId'],
+      maxRequestBytes: IMPORT_LIMITS.requestBytes,
+    }),
+    async (_req, res) => {
+      const form = formOf(res);
+      const [csv] = form.files('csv');
       if (!csv)
         throw new AppError(
           ErrorCode.BAD_INPUT,
           'No CSV received; send it as multipart/form-data in the field "csv".',
           { field: 'csv' },
         );
-      const galleryId = textField(req, 'galleryId');
+      const galleryId = form.text('galleryId');
       if (!galleryId)
         throw new AppError(
           ErrorCode.BAD_INPUT,
           'Give the gallery to import into in the form field "galleryId".',
           { field: 'galleryId' },
         );
-      const [archive] = filesOf(req, 'archive');
+      const [archive] = form.files('archive');
       const started = await imports.startImport(actorOf(res), {
         galleryId,
-        csv: { name: csv.originalname, bytes: csv.buffer },
-        photos: filesOf(req, 'photos').map((file) => ({ name: file.originalname, bytes: file.buffer })),
-        archive: archive ? { name: archive.originalname, bytes: archive.buffer } : null,
+        csv,
+        photos: form.files('photos'),
+        archive: archive ?? null,
+        workDir: form.workDir,
       });
       res.status(202).json(started);
     },

@@ -1,12 +1,17 @@
 // Bulk import: a CSV of people (externalId, name, photo) and their photos (files or one zip) become
 // a BULK_IMPORT job with one item per row; the job handler creates or finds each identity and enrolls
 // the photo through the identities and enrollment services, so every rule and audit entry applies.
+// Uploads arrive as files on disk; the zip's photos that the CSV names are unpacked to disk one by one
+// (limits counted while inflating) and written to the job's storage one at a time, so an import's
+// memory does not grow with its size.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Prisma } from '@faceledger/db';
 import type { ImportOutcome } from '@faceledger/schema';
 import type { JobModel } from '@faceledger/schema/server';
 import { stringify } from 'csv-stringify/sync';
-import { ErrorCode, isAppError } from '../../shared/app-error.js';
-import { readZip } from '../../shared/read-zip.js';
+import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { extractZip, type ZipLimits } from '../../shared/read-zip.js';
 import type { Actor } from '../auth/actor.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
@@ -17,23 +22,56 @@ import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../j
 import { findGalleryForJob } from '../jobs/job-gallery.js';
 import type { JobsService } from '../jobs/jobs.service.js';
 import { MAX_BASE64_IMAGE_BYTES } from '../uploads/uploads.service.js';
-import { parseImportCsv, photoKey, type ImportRow } from './import-csv.js';
+import { neutralizeCsvCell, parseImportCsv, photoKey, type ImportRow } from './import-csv.js';
 
 export const BULK_IMPORT = 'BULK_IMPORT';
 
-/** Limits of the photo zip: files, and bytes once unpacked. */
-export const IMPORT_ZIP_LIMITS = {
-  maxEntries: 10_000,
-  maxTotalBytes: 1024 * 1024 * 1024,
-  maxEntryBytes: 20 * 1024 * 1024,
+const MB = 1024 * 1024;
+
+/**
+ * Limits of POST /api/imports (docs/API.md, Limits). The photos an import keeps (the files and zip
+ * entries its CSV names) are written to the job's storage in the transaction that creates the job,
+ * so their total is what bounds the time and memory of that transaction.
+ */
+export const IMPORT_LIMITS = {
+  /** The whole multipart body. */
+  requestBytes: 520 * MB,
+  csvBytes: 8 * MB,
+  archiveBytes: 512 * MB,
+  /** Files in the field `photos`. */
+  photoFiles: 5_000,
+  /** One photo, as a file or unpacked from the zip: what enrollment accepts. */
+  photoBytes: MAX_BASE64_IMAGE_BYTES,
+  /** Files in the zip (directories not counted). */
+  zipEntries: 10_000,
+  /** All photos the CSV names, files and unpacked zip entries together. */
+  keptPhotoBytes: 256 * MB,
 };
+
+/** "The photos come to more than 256 MB" for the total of an import's kept photos. */
+function keptPhotosTooLarge(): AppError {
+  return new AppError(
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    `The photos the CSV names come to more than ${IMPORT_LIMITS.keptPhotoBytes / MB} MB, the limit of one import (unpacked); split the CSV into smaller imports.`,
+    { field: 'archive', limitBytes: IMPORT_LIMITS.keptPhotoBytes },
+  );
+}
+
+/** An uploaded file, streamed to disk by the route. */
+export interface UploadedFile {
+  name: string;
+  path: string;
+  size: number;
+}
 
 /** Uploaded files of an import request. */
 export interface ImportUpload {
   galleryId: string;
-  csv: { name: string; bytes: Uint8Array };
-  photos: ReadonlyArray<{ name: string; bytes: Uint8Array }>;
-  archive: { name: string; bytes: Uint8Array } | null;
+  csv: UploadedFile;
+  photos: readonly UploadedFile[];
+  archive: UploadedFile | null;
+  /** A folder for the zip's unpacked photos; the caller removes it after startImport. */
+  workDir: string;
 }
 
 /** What POST /api/imports answers. */
@@ -61,6 +99,13 @@ function outcome(code: ImportOutcome, message: string, result?: Prisma.InputJson
   return { outcome: code, message, result };
 }
 
+/** The job's label from the CSV's file name: control characters dropped, at most MAX_TEXT characters. */
+function jobLabel(fileName: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_TEXT);
+  return clean || 'import.csv';
+}
+
 function rowOf(item: JobItemRecord): ImportRow {
   const input = (item.input ?? {}) as Record<string, unknown>;
   const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -79,24 +124,48 @@ export class BulkImportService implements JobHandler {
 
   constructor(private readonly deps: BulkImportDependencies) {}
 
-  /** Checks the upload and creates the job (one item per CSV row); the runner does the rest. */
+  /**
+   * Checks the upload and creates the job (one item per CSV row); the runner does the rest. Only the
+   * photos some row names are kept: files as uploaded, the zip's unpacked one by one into workDir.
+   */
   async startImport(actor: Actor, upload: ImportUpload): Promise<StartedImport> {
     const gallery = await findGalleryForJob(actor, 'imports.run', upload.galleryId, this.deps.galleries);
-    const rows = parseImportCsv(upload.csv.bytes);
-    const available = new Map<string, Uint8Array>();
-    for (const photo of upload.photos) available.set(photoKey(photo.name), photo.bytes);
+    const rows = parseImportCsv(await readFile(upload.csv.path));
+    const wanted = new Set(rows.map((row) => photoKey(row.photo)).filter((key) => key !== ''));
+    const available = new Map<string, { path: string; size: number }>();
+    for (const photo of upload.photos) {
+      const key = photoKey(photo.name);
+      if (wanted.has(key)) available.set(key, photo);
+    }
+    let keptBytes = [...available.values()].reduce((sum, photo) => sum + photo.size, 0);
+    if (keptBytes > IMPORT_LIMITS.keptPhotoBytes) throw keptPhotosTooLarge();
     if (upload.archive) {
-      for (const entry of await readZip(upload.archive.bytes, IMPORT_ZIP_LIMITS, 'archive')) {
-        const key = photoKey(entry.path);
-        if (!available.has(key)) available.set(key, entry.bytes);
+      let unpacked = 0;
+      const claimed = new Set<string>();
+      const limits: ZipLimits = {
+        maxEntries: IMPORT_LIMITS.zipEntries,
+        maxEntryBytes: IMPORT_LIMITS.photoBytes,
+        maxTotalBytes: IMPORT_LIMITS.keptPhotoBytes - keptBytes,
+      };
+      const entries = await extractZip(upload.archive.path, limits, 'archive', (entryPath) => {
+        const key = photoKey(entryPath);
+        if (!wanted.has(key) || available.has(key) || claimed.has(key)) return null;
+        claimed.add(key);
+        return path.join(upload.workDir, `archive-${unpacked++}`);
+      }).catch((error: unknown) => {
+        throw isAppError(error) && error.details.limit === 'maxTotalBytes' ? keptPhotosTooLarge() : error;
+      });
+      for (const entry of entries) {
+        available.set(photoKey(entry.path), { path: entry.file, size: entry.size });
+        keptBytes += entry.size;
       }
     }
-    const files = new Map<string, Uint8Array>();
+    const files = new Map<string, string>();
     let missingPhotos = 0;
     for (const row of rows) {
       const key = photoKey(row.photo);
-      const bytes = key ? available.get(key) : undefined;
-      if (bytes) files.set(key, bytes);
+      const file = key ? available.get(key) : undefined;
+      if (file) files.set(key, file.path);
       else missingPhotos++;
     }
     const job = await this.deps.jobs.enqueue(
@@ -104,7 +173,7 @@ export class BulkImportService implements JobHandler {
       {
         kind: BULK_IMPORT,
         galleryId: gallery.id,
-        label: upload.csv.name || 'import.csv',
+        label: jobLabel(upload.csv.name),
         payload: { galleryId: gallery.id },
         items: rows.map((row) => ({
           line: row.line,
@@ -112,7 +181,7 @@ export class BulkImportService implements JobHandler {
           name: row.name,
           photo: row.photo,
         })),
-        files: [...files].map(([name, data]) => ({ name, data })),
+        files: [...files].map(([name, file]) => ({ name, data: () => readFile(file) })),
       },
       { action: 'import.start', payload: { photos: files.size, missingPhotos } },
     );
@@ -132,14 +201,11 @@ export class BulkImportService implements JobHandler {
       });
       for (const item of items) {
         const row = rowOf(item);
-        lines.push([
-          String(row.line),
-          row.externalId,
-          row.name,
-          row.photo,
-          item.outcome ?? '',
-          item.message ?? '',
-        ]);
+        lines.push(
+          [String(row.line), row.externalId, row.name, row.photo, item.outcome ?? '', item.message ?? ''].map(
+            neutralizeCsvCell,
+          ),
+        );
       }
       const last = items.at(-1);
       if (!last || items.length < 500) break;

@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readZip } from '../../shared/read-zip.js';
+import { extractZip, readZip } from '../../shared/read-zip.js';
 import { makeZip } from '../../../test/zip-writer.js';
-import { parseImportCsv, photoKey } from './import-csv.js';
+import { neutralizeCsvCell, parseImportCsv, photoKey } from './import-csv.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -23,6 +26,31 @@ describe('the import CSV', () => {
     expect(() => parseImportCsv(encode('externalId,name,photo\n'))).toThrow(
       expect.objectContaining({ code: 'BAD_INPUT' }),
     );
+  });
+
+  it('refuses a NUL or a lone surrogate in a kept cell as BAD_INPUT naming line and column', () => {
+    expect(() => parseImportCsv(encode('externalId,name,photo\nE1,A,a.jpg\n\nE2,B,b\u0000.jpg\n'))).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', details: { field: 'csv', line: 4, column: 'photo' } }),
+    );
+    const utf16 = Buffer.from('\ufeffexternalId,name,photo\nE1,\udc00x,a.jpg\n', 'utf16le');
+    expect(() => parseImportCsv(utf16)).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', details: { field: 'csv', line: 2, column: 'name' } }),
+    );
+    // A surrogate pair is a character (an emoji), and unkept columns are not looked at.
+    expect(parseImportCsv(encode('externalId,name,photo,note\nE1,Ann \u{1F600},a.jpg,x\u0000\n'))).toHaveLength(1);
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    expect(['=1+1', '+4', '-2', '@SUM(A1)', '\tx', 'Ann', '', "'=x"].map(neutralizeCsvCell)).toEqual([
+      "'=1+1",
+      "'+4",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      'Ann',
+      '',
+      "'=x",
+    ]);
   });
 
   it('looks photos up by file name without folders, ignoring case', () => {
@@ -59,5 +87,49 @@ describe('readZip', () => {
     await expect(
       readZip(encode('not a zip'), { maxEntries: 10, maxTotalBytes: 1000, maxEntryBytes: 100 }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('extractZip', () => {
+  it('writes only the chosen files, one by one, with entries counted over all files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'extract-zip-'));
+    try {
+      const zipFile = path.join(dir, 'a.zip');
+      await writeFile(
+        zipFile,
+        makeZip(
+          [
+            { path: 'a/one.jpg', bytes: new Uint8Array(10).fill(1) },
+            { path: '__MACOSX/a/._one.jpg', bytes: new Uint8Array(5) },
+            { path: 'two.jpg', bytes: new Uint8Array(20).fill(2) },
+            { path: 'three.jpg', bytes: new Uint8Array(30).fill(3) },
+          ],
+          { deflate: true },
+        ),
+      );
+      const limits = { maxEntries: 3, maxTotalBytes: 40, maxEntryBytes: 30 };
+      const chosen = (p: string) => (p.endsWith('three.jpg') ? null : path.join(dir, path.basename(p)));
+      const written = await extractZip(zipFile, limits, 'archive', chosen);
+      expect(written.map((e) => [e.path, e.size])).toEqual([
+        ['a/one.jpg', 10],
+        ['two.jpg', 20],
+      ]);
+      expect(await readFile(path.join(dir, 'two.jpg'))).toEqual(Buffer.alloc(20, 2));
+      await expect(
+        extractZip(zipFile, { ...limits, maxTotalBytes: 25 }, 'archive', chosen),
+      ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxTotalBytes', limitBytes: 25 } });
+      await expect(
+        extractZip(zipFile, { ...limits, maxEntryBytes: 15 }, 'archive', chosen),
+      ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxEntryBytes' } });
+      await expect(
+        extractZip(zipFile, { ...limits, maxEntries: 2 }, 'archive', chosen),
+      ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxEntries' } });
+      await writeFile(path.join(dir, 'bad.zip'), 'not a zip');
+      await expect(
+        extractZip(path.join(dir, 'bad.zip'), limits, 'archive', chosen),
+      ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

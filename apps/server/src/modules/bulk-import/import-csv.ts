@@ -1,6 +1,7 @@
 // The bulk import CSV: a header with externalId, name and photo (any order, any case, more columns
-// ignored), then one person and photo per row. Parsing checks the shape only; each row's values are
-// checked when the job processes it, so one bad row becomes INVALID_ROW instead of failing all.
+// ignored), then one person and photo per row. Parsing checks the shape, and that every cell the job
+// keeps can be stored as text (no NUL, no lone surrogate); each row's values are checked when the job
+// processes it, so one bad row becomes INVALID_ROW instead of failing all.
 import { parse } from 'csv-parse/sync';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 
@@ -16,6 +17,19 @@ export interface ImportRow {
 }
 
 const REQUIRED = ['externalid', 'name', 'photo'] as const;
+const COLUMN_NAMES = ['externalId', 'name', 'photo'] as const;
+
+/** A character PostgreSQL text cannot hold (NUL) or that is no character at all (a lone UTF-16 surrogate). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** How an unstorable character is named in a message. */
+function describeUnstorable(text: string): string {
+  const found = UNSTORABLE.exec(text)?.[0] ?? '';
+  return found === '\u0000'
+    ? 'a NUL character (\\u0000)'
+    : `a lone surrogate (\\u${found.charCodeAt(0).toString(16)})`;
+}
 
 /** The rows of the CSV; BAD_INPUT when it is not CSV or lacks a required column. */
 export function parseImportCsv(bytes: Uint8Array): ImportRow[] {
@@ -61,12 +75,32 @@ export function parseImportCsv(bytes: Uint8Array): ImportRow[] {
   }
   const [externalIdAt, nameAt, photoAt] = at as [number, number, number];
   // info.lines is the line the record ends on (the header is line 1; blank lines count).
-  return rows.map(({ record, info }) => ({
+  const parsed = rows.map(({ record, info }) => ({
     line: info.lines,
     externalId: record[externalIdAt] ?? '',
     name: record[nameAt] ?? '',
     photo: record[photoAt] ?? '',
   }));
+  for (const row of parsed) {
+    for (const column of COLUMN_NAMES) {
+      if (UNSTORABLE.test(row[column])) {
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          `Line ${row.line}, column ${column} of the CSV holds ${describeUnstorable(row[column])}; remove it, save the CSV as UTF-8 text and import again.`,
+          { field: 'csv', line: row.line, column },
+        );
+      }
+    }
+  }
+  return parsed;
+}
+
+/**
+ * A cell for a CSV a person opens in a spreadsheet: text starting with =, +, -, @ (or a tab or
+ * carriage return) is prefixed with ' so it is shown as text, never run as a formula (CSV injection).
+ */
+export function neutralizeCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** How a photo is looked up: its file name without folders, in lower case. */

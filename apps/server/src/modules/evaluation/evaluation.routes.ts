@@ -1,27 +1,39 @@
 // POST /api/evaluations: multipart with galleryId, archive (a zip of images) and optionally pairs (an
 // LFW pairs file; without it the zip holds one folder per person); answers 202 { jobId, images, pairs }.
+// The caller is checked before the body is read; the files are streamed to disk within the limits.
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import { filesOf, receiveFiles, textField } from '../../shared/multipart.js';
+import { formOf, receiveMultipart, requireCaller } from '../../shared/multipart.js';
+import { authorize } from '../auth/permissions.js';
 import { actorOf } from '../auth/request-actor.js';
 import type { EvaluationService } from './evaluation.service.js';
 
-/** Largest file of an evaluation request (the zip). */
-export const MAX_EVALUATION_FILE_BYTES = 512 * 1024 * 1024;
+const MB = 1024 * 1024;
+
+/** Limits of POST /api/evaluations (docs/API.md, Limits). */
+export const EVALUATION_REQUEST_LIMITS = {
+  /** The whole multipart body. */
+  requestBytes: 520 * MB,
+  archiveBytes: 512 * MB,
+  pairsBytes: 8 * MB,
+};
 
 export function createEvaluationRouter(evaluation: EvaluationService): Router {
   const router = Router();
   router.post(
     '/evaluations',
-    receiveFiles(
-      [
-        { name: 'archive', maxCount: 1 },
-        { name: 'pairs', maxCount: 1 },
+    requireCaller((actor) => authorize(actor, 'evaluations.run')),
+    receiveMultipart({
+      files: [
+        { name: 'archive', maxCount: 1, maxBytes: EVALUATION_REQUEST_LIMITS.archiveBytes },
+        { name: 'pairs', maxCount: 1, maxBytes: EVALUATION_REQUEST_LIMITS.pairsBytes },
       ],
-      { fileSizeBytes: MAX_EVALUATION_FILE_BYTES, files: 2 },
-    ),
-    async (req, res) => {
-      const [archive] = filesOf(req, 'archive');
+      textFields: ['galleryId'],
+      maxRequestBytes: EVALUATION_REQUEST_LIMITS.requestBytes,
+    }),
+    async (_req, res) => {
+      const form = formOf(res);
+      const [archive] = form.files('archive');
       if (!archive) {
         throw new AppError(
           ErrorCode.BAD_INPUT,
@@ -31,18 +43,18 @@ export function createEvaluationRouter(evaluation: EvaluationService): Router {
           },
         );
       }
-      const galleryId = textField(req, 'galleryId');
+      const galleryId = form.text('galleryId');
       if (!galleryId)
         throw new AppError(
           ErrorCode.BAD_INPUT,
           'Give the gallery whose model and threshold to evaluate in the form field "galleryId".',
           { field: 'galleryId' },
         );
-      const [pairs] = filesOf(req, 'pairs');
+      const [pairs] = form.files('pairs');
       const started = await evaluation.startEvaluation(actorOf(res), {
         galleryId,
-        archive: { name: archive.originalname, bytes: archive.buffer },
-        pairs: pairs ? { name: pairs.originalname, bytes: pairs.buffer } : null,
+        archive: { name: archive.name, bytes: await form.read(archive) },
+        pairs: pairs ? { name: pairs.name, bytes: await form.read(pairs) } : null,
       });
       res.status(202).json(started);
     },

@@ -45,8 +45,11 @@ export interface NewJob {
   createdBy: string;
   /** One input per item, in order (index = position). */
   items: readonly Prisma.InputJsonObject[];
-  /** Input files, read by the handler through readFile. */
-  files: ReadonlyArray<{ name: string; data: Uint8Array }>;
+  /**
+   * Input files, read by the handler through readFile. `data` may be a loader: such files are read
+   * and written one at a time, so a large job never holds more than one file in memory.
+   */
+  files: ReadonlyArray<{ name: string; data: Uint8Array | (() => Promise<Uint8Array>) }>;
 }
 
 /** The recorded outcome of one item. */
@@ -94,6 +97,8 @@ const ITEM_COLUMNS = {
 
 /** Rows per INSERT when a job is created. */
 const INSERT_CHUNK = 500;
+/** Bytes of input files per INSERT (a single larger file goes alone). */
+const FILE_BATCH_BYTES = 16 * 1024 * 1024;
 
 export class JobsRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -120,15 +125,21 @@ export class JobsRepository {
         })),
       });
     }
-    for (let start = 0; start < job.files.length; start += 50) {
-      await tx.jobFile.createMany({
-        data: job.files.slice(start, start + 50).map((file) => ({
-          jobId: created.id,
-          name: file.name,
-          data: new Uint8Array(file.data),
-        })),
-      });
+    // Batches of up to 50 files and FILE_BATCH_BYTES: one statement's parameters stay small.
+    let batch: Array<{ jobId: string; name: string; data: Uint8Array<ArrayBuffer> }> = [];
+    let batchBytes = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length > 0) await tx.jobFile.createMany({ data: batch });
+      batch = [];
+      batchBytes = 0;
+    };
+    for (const file of job.files) {
+      const data = typeof file.data === 'function' ? await file.data() : file.data;
+      if (batch.length > 0 && (batch.length >= 50 || batchBytes + data.length > FILE_BATCH_BYTES)) await flush();
+      batch.push({ jobId: created.id, name: file.name, data: new Uint8Array(data) });
+      batchBytes += data.length;
     }
+    await flush();
     return created;
   }
 

@@ -51,10 +51,22 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('POST /api/uploads (%s)', (mode) 
     expect(text.message).toMatch(/not an image file; send a photo/);
   });
 
+  it('refuses an SVG (vector, not a photo) as BAD_IMAGE (HTTP 400) and stores nothing', async () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#c84"/></svg>',
+    );
+    const before = await server.db.prisma.pendingUpload.count();
+    const refused = await readErrorResponse(await upload([['image', svg]]));
+    expect(refused).toMatchObject({ status: 400, extensions: { code: 'BAD_IMAGE', format: 'svg' } });
+    expect(refused.message).toMatch(/SVG file, not a photo; send a photo \(JPEG, PNG/);
+    expect(await server.db.prisma.pendingUpload.count()).toBe(before);
+  });
+
   it('refuses a file over the size limit as PAYLOAD_TOO_LARGE (HTTP 413)', async () => {
     const refused = await readErrorResponse(await upload([['image', new Uint8Array(MAX_UPLOAD_BYTES + 1)]]));
     expect(refused).toMatchObject({ status: 413, extensions: { code: 'PAYLOAD_TOO_LARGE' } });
-    expect(refused.message).toMatch(/larger than 20 MB; send a smaller image/);
+    expect(refused.message).toMatch(/larger than 20 MB, the limit per file; send a smaller one/);
+    expect(refused.extensions).toMatchObject({ field: 'image', limitBytes: MAX_UPLOAD_BYTES });
   });
 
   it('refuses a form without the "image" field, or with two files, as BAD_INPUT (HTTP 400)', async () => {

@@ -38,6 +38,22 @@ export interface ImageBytes {
   sha256: string;
 }
 
+/** Throws UNAUTHENTICATED or FORBIDDEN unless `actor` may upload (checked before the body is read). */
+export function authorizeUpload(actor: Actor): void {
+  if (actor.kind === 'anonymous') {
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'Sign in, or send an API key as "Authorization: Bearer <key>".',
+    );
+  }
+  if (!UPLOAD_PERMISSIONS.some((p) => isAllowed(actor, p))) {
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      'Uploads are for enroll, identify, verify and detect calls, and you may run none of them.',
+    );
+  }
+}
+
 const BASE64_PATTERN = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 export class UploadsService {
@@ -52,18 +68,7 @@ export class UploadsService {
     actor: Actor,
     bytes: Uint8Array,
   ): Promise<{ uploadId: string; bytes: number; expiresAt: string }> {
-    if (actor.kind === 'anonymous') {
-      throw new AppError(
-        ErrorCode.UNAUTHENTICATED,
-        'Sign in, or send an API key as "Authorization: Bearer <key>".',
-      );
-    }
-    if (!UPLOAD_PERMISSIONS.some((p) => isAllowed(actor, p))) {
-      throw new AppError(
-        ErrorCode.FORBIDDEN,
-        'Uploads are for enroll, identify, verify and detect calls, and you may run none of them.',
-      );
-    }
+    authorizeUpload(actor);
     if (bytes.length === 0)
       throw new AppError(
         ErrorCode.BAD_IMAGE,
@@ -114,8 +119,15 @@ export class UploadsService {
 }
 
 /**
- * Refuses bytes that are no image file before they reach the store: sharp reads only the header here,
- * so a truncated photo still passes and is refused by the call that decodes it (CORRUPT_IMAGE).
+ * Raster formats an upload may be (sharp's names; `heif` covers AVIF): the ones the recognition
+ * engine decodes. Vector and document formats sharp can also read (SVG, PDF) are refused: rendering
+ * them runs a parser on markup and may reach for other files.
+ */
+export const UPLOAD_FORMATS: readonly string[] = ['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif'];
+
+/**
+ * Refuses bytes that are no raster image file before they reach the store: sharp reads only the
+ * header here, so a truncated photo still passes and is refused by the call that decodes it (CORRUPT_IMAGE).
  */
 async function assertImageFile(bytes: Uint8Array): Promise<void> {
   let format: string | undefined;
@@ -124,10 +136,11 @@ async function assertImageFile(bytes: Uint8Array): Promise<void> {
   } catch {
     format = undefined;
   }
-  if (!format) {
+  if (!format || !UPLOAD_FORMATS.includes(format)) {
     throw new AppError(
       ErrorCode.BAD_IMAGE,
-      'The upload is not an image file; send a photo (JPEG, PNG, WebP, GIF, TIFF or AVIF) in the "image" field.',
+      `${format ? `The upload is a ${format.toUpperCase()} file, not a photo` : 'The upload is not an image file'}; send a photo (JPEG, PNG, WebP, GIF, TIFF or AVIF) in the "image" field.`,
+      format ? { format } : {},
     );
   }
 }
