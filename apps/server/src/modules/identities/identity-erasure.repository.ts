@@ -79,9 +79,15 @@ function parseVector(text: string): Float32Array {
   return Float32Array.from(text.slice(1, -1).split(','), Number);
 }
 
-/** A regular expression (PostgreSQL ARE) matching `text` as a whole word, case-insensitively. */
-function wordPattern(text: string): string {
-  return `\\m${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\M`;
+/**
+ * A regular expression (PostgreSQL ARE; the SQL applies it case-insensitively) for `text` as a whole word where
+ * it starts or ends with a word character (so "Al" does not match inside "Also").
+ */
+export function wordPattern(text: string): string {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const start = /^\w/.test(text) ? '\\m' : '';
+  const end = /\w$/.test(text) ? '\\M' : '';
+  return `${start}${escaped}${end}`;
 }
 
 export class IdentityErasureRepository {
