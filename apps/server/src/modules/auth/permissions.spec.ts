@@ -148,10 +148,21 @@ describe('the permission table', () => {
       const actor = keyActor([scope]);
       expect(isAllowed(actor, permission)).toBe(allowed);
       if (allowed) expect(() => authorize(actor, permission)).not.toThrow();
-      else
+      else {
+        // The message names what to ask for: the scopes of the matrix row, or signing in when it has none.
+        const scopes = API_KEY_SCOPES.filter((s) => expectedFor(permission)[1].includes(SCOPE_LETTERS[s]));
         expect(() => authorize(actor, permission)).toThrow(
-          expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('scope') }),
+          expect.objectContaining({ code: 'FORBIDDEN', details: { permission, scopes } }),
         );
+        let message = '';
+        try {
+          authorize(actor, permission);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        if (scopes.length === 0) expect(message).toMatch(/^No API key scope allows .*; sign in as a user with role /);
+        for (const s of scopes) expect(message).toContain(`"${s}"`);
+      }
     });
 
     it('allows a key with every scope exactly when some scope is allowed, and a key with none never', () => {

@@ -2,7 +2,7 @@
 // authorize() first thing; tests walk the whole table (permissions.spec.ts).
 import type { Role } from '@faceledger/db';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import type { Actor, ApiKeyScope } from './actor.js';
+import { API_KEY_SCOPES, type Actor, type ApiKeyScope } from './actor.js';
 
 /** Everything that needs a permission. Add a line here when adding an operation. */
 export const PERMISSIONS = {
@@ -82,13 +82,18 @@ export function authorizeField(actor: Actor, typeName: string, field: string): v
   const permission = fieldPermission(typeName, field);
   if (permission === null || isAllowed(actor, permission)) return;
   if (actor.kind === 'anonymous') authorize(actor, permission);
-  const who =
-    actor.kind === 'apiKey'
-      ? 'this API key lacks'
-      : `your role (${actor.kind === 'user' ? actor.role : actor.kind}) lacks`;
+  if (actor.kind === 'apiKey') {
+    const scopes = scopesFor(permission);
+    const ask = scopes.length > 0 ? `a key with scope ${scopes.map((s) => `"${s}"`).join(' or ')}` : 'a signed-in user';
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      `${typeName}.${field} is personal data that needs ${permission}, which this API key lacks; leave it out of the query or use ${ask}.`,
+      { permission, field: `${typeName}.${field}`, scopes },
+    );
+  }
   throw new AppError(
     ErrorCode.FORBIDDEN,
-    `${typeName}.${field} is personal data that needs ${permission}, which ${who}; leave it out of the query or ask an admin.`,
+    `${typeName}.${field} is personal data that needs ${permission}, which your role (${actor.kind === 'user' ? actor.role : actor.kind}) lacks; leave it out of the query or ask an admin.`,
     { permission, field: `${typeName}.${field}` },
   );
 }
@@ -117,14 +122,32 @@ export function authorize(actor: Actor, permission: Permission): void {
     );
   }
   if (!isAllowed(actor, permission)) {
+    if (actor.kind === 'apiKey') {
+      const scopes = scopesFor(permission);
+      throw new AppError(ErrorCode.FORBIDDEN, keyLacksMessage(permission, scopes), { permission, scopes });
+    }
     throw new AppError(
       ErrorCode.FORBIDDEN,
-      actor.kind === 'apiKey'
-        ? `This API key lacks the scope for ${permission}; ask an admin for a key with it.`
-        : `Your role (${actor.kind === 'user' ? actor.role : actor.kind}) may not do ${permission}; ask an admin.`,
+      `Your role (${actor.kind === 'user' ? actor.role : actor.kind}) may not do ${permission}; ask an admin.`,
       { permission },
     );
   }
+}
+
+/** The API-key scopes that grant `permission` (empty when only signed-in people have it). */
+export function scopesFor(permission: Permission): ApiKeyScope[] {
+  const granting = PERMISSIONS[permission].scopes as readonly ApiKeyScope[];
+  return API_KEY_SCOPES.filter((s) => granting.includes(s));
+}
+
+/** What a key without `permission` should ask for: a scope by name, or signing in when no scope grants it. */
+function keyLacksMessage(permission: Permission, scopes: readonly ApiKeyScope[]): string {
+  if (scopes.length === 0) {
+    const roles = (PERMISSIONS[permission].roles as readonly Role[]).join(', ');
+    return `No API key scope allows ${permission}; sign in as a user with role ${roles} instead.`;
+  }
+  const named = scopes.map((s) => `"${s}"`).join(' or ');
+  return `This API key lacks the ${named} scope (needed for ${permission}); ask an admin for a key with scope ${named}.`;
 }
 
 /** Throws FORBIDDEN when a gallery-restricted key reaches for another gallery. */
