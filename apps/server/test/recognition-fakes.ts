@@ -36,6 +36,7 @@ export function gallery(overrides: Partial<GalleryRecord> = {}): GalleryRecord {
     embeddingModelId: 'faceapi-resnet128',
     probeRetentionDays: 30,
     forbidLikelyDuplicates: false,
+    requiredConfirmations: 1,
     identityCount: 2,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-01T00:00:00Z'),

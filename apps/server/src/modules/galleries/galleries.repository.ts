@@ -13,6 +13,8 @@ export interface GalleryRecord {
   embeddingModelId: string;
   probeRetentionDays: number;
   forbidLikelyDuplicates: boolean;
+  /** Reviewers who must confirm an identification (set by ReviewsService.setGalleryReviewPolicy). */
+  requiredConfirmations: number;
   identityCount: number;
   createdAt: Date;
   updatedAt: Date;

@@ -57,6 +57,8 @@ export interface MatchEventRecord {
   requesterKeyId: string | null;
   createdAt: Date;
   needsReview: boolean;
+  /** Different reviewers that must confirm an identification of the event's gallery (1 when it has none). */
+  requiredConfirmations: number;
   candidates: Array<{ identityId: string; faceId: string | null; score: number; rank: number }>;
   reviews: ReviewRecord[];
 }
@@ -118,6 +120,45 @@ export class ReviewsRepository {
     return (await this.findByIds([id]))[0] ?? null;
   }
 
+  /**
+   * Locks the event's row inside `tx` and answers whether `reviewerId` already confirmed
+   * `identityId` on it: reviews of one event are then written one at a time, so the same person
+   * cannot count twice toward a gallery's two confirmations.
+   */
+  async hasConfirmed(
+    tx: Transaction,
+    eventId: string,
+    reviewerId: string,
+    identityId: string,
+  ): Promise<boolean> {
+    await tx.$queryRaw`SELECT id FROM match_events WHERE id = ${eventId}::uuid FOR UPDATE`;
+    const count = await tx.review.count({
+      where: { eventId, reviewerId, verdict: 'CONFIRM', targetIdentityId: identityId },
+    });
+    return count > 0;
+  }
+
+  /** The gallery's review policy; null when there is no such gallery. */
+  async findReviewPolicy(galleryId: string): Promise<{ requiredConfirmations: number } | null> {
+    if (!isUuid(galleryId)) return null;
+    return this.prisma.gallery.findUnique({
+      where: { id: galleryId },
+      select: { requiredConfirmations: true },
+    });
+  }
+
+  /** Sets the gallery's required confirmations inside `tx`; returns the value it had. */
+  async setRequiredConfirmations(
+    tx: Transaction,
+    galleryId: string,
+    requiredConfirmations: number,
+  ): Promise<number> {
+    const [before] = await tx.$queryRaw<Array<{ n: number }>>`
+      SELECT required_confirmations AS n FROM galleries WHERE id = ${galleryId}::uuid FOR UPDATE`;
+    await tx.gallery.update({ where: { id: galleryId }, data: { requiredConfirmations } });
+    return before?.n ?? 1;
+  }
+
   /** Writes a review inside `tx`. */
   async createReview(
     tx: Transaction,
@@ -152,14 +193,14 @@ export class ReviewsRepository {
           },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         }),
-        this.prisma.$queryRaw<Array<{ id: string; needsReview: boolean }>>`
-        SELECT e.id, (${needsReviewSql()}) AS "needsReview"
+        this.prisma.$queryRaw<Array<{ id: string; needsReview: boolean; requiredConfirmations: number }>>`
+        SELECT e.id, (${needsReviewSql()}) AS "needsReview", (${requiredConfirmationsSql()}) AS "requiredConfirmations"
         FROM match_events e
         WHERE e.id IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})`,
       ],
       { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
     );
-    const needs = new Map(flags.map((f) => [f.id, f.needsReview]));
+    const needs = new Map(flags.map((f) => [f.id, f]));
     return events.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -174,25 +215,44 @@ export class ReviewsRepository {
       requesterUserId: e.requesterUserId,
       requesterKeyId: e.requesterKeyId,
       createdAt: e.createdAt,
-      needsReview: needs.get(e.id) ?? false,
+      needsReview: needs.get(e.id)?.needsReview ?? false,
+      requiredConfirmations: needs.get(e.id)?.requiredConfirmations ?? 1,
       candidates: e.candidates,
       reviews: e.reviews.map(toReview),
     }));
   }
 }
 
+/** The event's gallery's required confirmations; 1 for an event without gallery. */
+function requiredConfirmationsSql(): Prisma.Sql {
+  return Prisma.sql`COALESCE((SELECT g.required_confirmations FROM galleries g WHERE g.id = e.gallery_id), 1)`;
+}
+
 /**
- * Needs review: an identify or verify event without any review whose top candidate's score lies
- * within REVIEW_MARGIN of the threshold, or that was flagged: its top candidate reached the threshold
- * yet the decision is not MATCH (a negative exemplar demoted it, or the identity is suspended).
+ * Needs review: an identify or verify event that no verdict settled yet and whose top candidate's
+ * score lies within REVIEW_MARGIN of the threshold, or that was flagged (its top candidate reached the
+ * threshold yet the decision is not MATCH: a negative exemplar demoted it, or the identity is
+ * suspended), or, where the gallery requires two confirmations, that is a MATCH or was confirmed once.
+ * REJECT, REASSIGN, UNKNOWN and DISMISS settle an event; CONFIRMs settle it once as many different
+ * reviewers as the gallery requires confirmed the same identity.
  */
 function needsReviewSql(): Prisma.Sql {
   return Prisma.sql`
     e.kind IN ('IDENTIFY', 'VERIFY')
     AND e.threshold IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id)
+    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id AND r.verdict <> 'CONFIRM')
     AND COALESCE((
-      SELECT abs(c.score - e.threshold) <= ${REVIEW_MARGIN} OR (c.score >= e.threshold AND e.decision <> 'MATCH')
-      FROM match_candidates c WHERE c.event_id = e.id ORDER BY c.rank LIMIT 1
-    ), FALSE)`;
+      SELECT max(n) FROM (
+        SELECT count(DISTINCT r.reviewer_id) AS n FROM reviews r
+        WHERE r.event_id = e.id AND r.verdict = 'CONFIRM' GROUP BY r.target_identity_id
+      ) confirmed
+    ), 0) < ${requiredConfirmationsSql()}
+    AND (
+      EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id)
+      OR (e.decision = 'MATCH' AND ${requiredConfirmationsSql()} >= 2)
+      OR COALESCE((
+        SELECT abs(c.score - e.threshold) <= ${REVIEW_MARGIN} OR (c.score >= e.threshold AND e.decision <> 'MATCH')
+        FROM match_candidates c WHERE c.event_id = e.id ORDER BY c.rank LIMIT 1
+      ), FALSE)
+    )`;
 }

@@ -8,5 +8,9 @@ export const reviewsResolvers: Resolvers<AppContext> = {
   },
   Mutation: {
     reviewMatch: (_parent, args, ctx) => ctx.services.reviews.reviewMatch(ctx.actor, args),
+    setGalleryReviewPolicy: async (_parent, args, ctx) => {
+      await ctx.services.reviews.setGalleryReviewPolicy(ctx.actor, args);
+      return ctx.services.galleries.get(ctx.actor, args.galleryId);
+    },
   },
 };

@@ -33,6 +33,7 @@ function event(overrides: Partial<MatchEventRecord> = {}): MatchEventRecord {
     requesterKeyId: null,
     createdAt: new Date('2026-01-03T00:00:00Z'),
     needsReview: false,
+    requiredConfirmations: 1,
     candidates: [
       { identityId: X, faceId: null, score: 0.93, rank: 1 },
       { identityId: Y, faceId: null, score: 0.8, rank: 2 },
@@ -54,7 +55,7 @@ function setup(found: MatchEventRecord | null = event()) {
           r: {
             eventId: string;
             reviewerId: string;
-            verdict: 'CONFIRM' | 'REJECT' | 'REASSIGN';
+            verdict: 'CONFIRM' | 'REJECT' | 'REASSIGN' | 'UNKNOWN' | 'DISMISS';
             targetIdentityId: string | null;
             note: string;
           },
@@ -65,6 +66,9 @@ function setup(found: MatchEventRecord | null = event()) {
           createdAt: new Date('2026-01-04T00:00:00Z'),
         }),
       ),
+      hasConfirmed: vi.fn(async (): Promise<boolean> => false),
+      findReviewPolicy: vi.fn(async () => ({ requiredConfirmations: 1 })),
+      setRequiredConfirmations: vi.fn(async () => 1),
     },
     identities: {
       findById: vi.fn(async (id: string) => identity(id)),

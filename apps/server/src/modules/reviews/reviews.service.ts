@@ -1,5 +1,7 @@
 // Reviews: lists recorded match events for people to check, and records their verdicts. A REJECT of
-// identity X turns the event's probe embedding into a negative exemplar for X (see MatchingService).
+// identity X turns the event's probe embedding into a negative exemplar for X (see MatchingService);
+// UNKNOWN and DISMISS settle an event and teach nothing. A gallery may require two different
+// reviewers to CONFIRM an identification before it counts.
 import type { MatchDecision, MatchKind, ReviewVerdict } from '@faceledger/db';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
@@ -35,7 +37,15 @@ export interface MatchEventFilterArg {
 }
 
 export interface ReviewsDependencies {
-  reviews: Pick<ReviewsRepository, 'findPage' | 'findById' | 'createReview'>;
+  reviews: Pick<
+    ReviewsRepository,
+    | 'findPage'
+    | 'findById'
+    | 'createReview'
+    | 'hasConfirmed'
+    | 'findReviewPolicy'
+    | 'setRequiredConfirmations'
+  >;
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   matching: Pick<MatchingRepository, 'findFaces'>;
   audit: Pick<AuditRepository, 'withEntry'>;
@@ -54,6 +64,24 @@ function parseDate(value: string | null | undefined, field: string): Date | null
   const date = parseStorableDate(value);
   if (date === null) throw new AppError(ErrorCode.BAD_INPUT, dateInputMessage(field), { field });
   return date;
+}
+
+/**
+ * Different reviewers who confirmed the identity of the latest CONFIRM, and whether that stands
+ * (no other verdict came after it).
+ */
+export function confirmationsOf(reviews: readonly ReviewRecord[]): {
+  confirmations: number;
+  isStanding: boolean;
+} {
+  const lastConfirm = reviews.findLast((r) => r.verdict === 'CONFIRM');
+  if (!lastConfirm) return { confirmations: 0, isStanding: false };
+  const reviewers = new Set(
+    reviews
+      .filter((r) => r.verdict === 'CONFIRM' && r.targetIdentityId === lastConfirm.targetIdentityId)
+      .map((r) => r.reviewerId),
+  );
+  return { confirmations: reviewers.size, isStanding: reviews.at(-1)?.verdict === 'CONFIRM' };
 }
 
 function eventNotFound(id: string): AppError {
@@ -147,6 +175,19 @@ export class ReviewsService {
     }
     const targetIdentityId = await this.pickTarget(event, args.verdict, args.identityId ?? null);
     const review = await this.deps.audit.withEntry(async (tx) => {
+      if (
+        args.verdict === 'CONFIRM' &&
+        targetIdentityId !== null &&
+        (await this.deps.reviews.hasConfirmed(tx, event.id, actor.userId, targetIdentityId))
+      ) {
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          event.requiredConfirmations > 1
+            ? 'You already confirmed this identification; a second, different reviewer must confirm it before it counts.'
+            : 'You already confirmed this identification.',
+          { field: 'verdict' },
+        );
+      }
       const created = await this.deps.reviews.createReview(tx, {
         eventId: event.id,
         reviewerId: actor.userId,
@@ -166,19 +207,70 @@ export class ReviewsService {
             identityId: targetIdentityId,
             galleryId: event.galleryId,
             hasNote: note.length > 0,
+            requiredConfirmations: event.requiredConfirmations,
           },
         },
       };
     });
-    const target = await this.deps.identities.findById(targetIdentityId);
+    const target = targetIdentityId === null ? null : await this.deps.identities.findById(targetIdentityId);
     return this.toReviewModel(review, new Map(target ? [[target.id, toIdentityModel(target)]] : []));
+  }
+
+  /** Sets how many different reviewers must confirm an identification of the gallery (1 or 2); audited. */
+  async setGalleryReviewPolicy(
+    actor: Actor,
+    args: { galleryId: string; requiredConfirmations: number },
+  ): Promise<void> {
+    authorize(actor, 'galleries.write');
+    if (args.requiredConfirmations !== 1 && args.requiredConfirmations !== 2) {
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        'requiredConfirmations must be 1 (one reviewer) or 2 (two different reviewers).',
+        { field: 'requiredConfirmations' },
+      );
+    }
+    const policy = await this.deps.reviews.findReviewPolicy(args.galleryId);
+    if (!policy) {
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `No gallery has id ${args.galleryId}; list galleries to find its id.`,
+        { id: args.galleryId },
+      );
+    }
+    authorizeGallery(actor, args.galleryId);
+    await this.deps.audit.withEntry(async (tx) => {
+      const before = await this.deps.reviews.setRequiredConfirmations(
+        tx,
+        args.galleryId,
+        args.requiredConfirmations,
+      );
+      return {
+        result: null,
+        audit: {
+          actor: actorRef(actor),
+          action: 'gallery.reviewPolicy',
+          subject: `gallery:${args.galleryId}`,
+          payload: { requiredConfirmations: { from: before, to: args.requiredConfirmations } },
+        },
+      };
+    });
   }
 
   private async pickTarget(
     event: MatchEventRecord,
     verdict: ReviewVerdict,
     identityId: string | null,
-  ): Promise<string> {
+  ): Promise<string | null> {
+    if (verdict === 'UNKNOWN' || verdict === 'DISMISS') {
+      if (identityId !== null) {
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          `${verdict} names no identity; leave identityId out (use REJECT or REASSIGN to name one).`,
+          { field: 'identityId' },
+        );
+      }
+      return null;
+    }
     if (verdict === 'REASSIGN') {
       if (identityId === null) {
         throw new AppError(
@@ -250,8 +342,22 @@ export class ReviewsService {
       topScore: e.candidates[0]?.score ?? null,
       reviews: e.reviews.map((r) => this.toReviewModel(r, identities)),
       needsReview: e.needsReview,
+      ...this.confirmationState(e),
       createdAt: e.createdAt.toISOString(),
     }));
+  }
+
+  private confirmationState(e: MatchEventRecord): {
+    confirmations: number;
+    requiredConfirmations: number;
+    confirmed: boolean;
+  } {
+    const { confirmations, isStanding } = confirmationsOf(e.reviews);
+    return {
+      confirmations,
+      requiredConfirmations: e.requiredConfirmations,
+      confirmed: isStanding && confirmations >= e.requiredConfirmations,
+    };
   }
 
   private toReviewModel(
