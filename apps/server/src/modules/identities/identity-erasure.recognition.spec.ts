@@ -206,12 +206,13 @@ describe.each(TEST_DATABASE_MODES)('erasure of derived data on %s (real engine)'
         },
       },
     });
-    await prisma.pendingUpload.create({
-      data: {
-        imageKey: sha(photos.get('Colin_Powell_1')!),
+    // Pending uploads: one of their enrolled photos, the probe photo of another gallery, someone else's.
+    await prisma.pendingUpload.createMany({
+      data: ['Colin_Powell_1', 'Colin_Powell_3', 'Laura_Bush_3'].map((name) => ({
+        imageKey: sha(photos.get(name)!),
         owner: 'user:00000000-0000-4000-8000-000000000002',
         expiresAt: new Date(Date.now() + 3_600_000),
-      },
+      })),
     });
   });
   afterAll(async () => {
@@ -269,7 +270,9 @@ describe.each(TEST_DATABASE_MODES)('erasure of derived data on %s (real engine)'
     expect(evaluation[1]).toMatchObject({ input: { path: 'Laura_Bush/Laura_Bush_0003.jpg' } });
     expect((evaluation[1]?.result as { embedding?: string }).embedding).toEqual(expect.any(String));
     expect((await prisma.jobFile.findMany()).map((f) => f.name)).toEqual(['lb.jpg']);
-    expect(await prisma.pendingUpload.count()).toBe(0);
+    expect((await prisma.pendingUpload.findMany()).map((u) => u.imageKey)).toEqual([
+      sha(photos.get('Laura_Bush_3')!),
+    ]);
     expect((await prisma.review.findFirst())?.note).toBe('Not [erased]: [erased] was abroad.');
 
     // Images: their photos and the probes of the cleared events are gone; the kept probe stays.

@@ -175,10 +175,6 @@ export class IdentityErasureRepository {
       faces: templates.map((t) => ({ modelId: t.modelId, embedding: parseVector(t.embedding) })),
       threshold: person.threshold,
     });
-    const { count: uploadsDeleted } =
-      photoKeys.length === 0
-        ? { count: 0 }
-        : await tx.pendingUpload.deleteMany({ where: { imageKey: { in: photoKeys } } });
     await tx.identity.update({
       where: { id: identityId },
       data: {
@@ -195,6 +191,13 @@ export class IdentityErasureRepository {
       ...new Set([...photoKeys, ...cleared.flatMap((e) => (e.imageKey === null ? [] : [e.imageKey]))]),
     ];
     const imageKeys = await this.findUnreferencedImageKeys(keys, tx);
+    // Pending uploads of its photos, and of probe images about to be deleted (an upload id of a
+    // deleted image would only fail later).
+    const uploadKeys = [...new Set([...photoKeys, ...imageKeys])];
+    const { count: uploadsDeleted } =
+      uploadKeys.length === 0
+        ? { count: 0 }
+        : await tx.pendingUpload.deleteMany({ where: { imageKey: { in: uploadKeys } } });
     return {
       alreadyErased: false,
       counts: {
