@@ -2,6 +2,7 @@
 // 0 when it verifies, 1 with the first problem (line and seq) otherwise.
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { splitLines, verifyAuditExport } from '../modules/audit/export-verifier.js';
 
@@ -47,6 +48,11 @@ export async function runAuditVerify(file: string, output: CommandOutput = proce
   return 0;
 }
 
+/** `file` as given when absolute or when there is no base (an empty base is none), else inside `base`. */
+export function resolveAgainst(base: string | undefined, file: string): string {
+  return base ? path.resolve(base, file) : file;
+}
+
 /** Adds the `audit` command group to the CLI. */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit ledger');
@@ -56,7 +62,11 @@ export function registerAuditCommands(program: Command): void {
       'Check an audit export (NDJSON or CSV) offline: every hash, the links between rows, the manifest',
     )
     .argument('<file>', 'a file saved from GET /api/audit/export')
-    .action(async (file: string) => {
-      process.exitCode = await runAuditVerify(file);
+    .option(
+      '--base <dir>',
+      'resolve a relative FILE against this folder instead of the working directory (npm run passes where you ran npm)',
+    )
+    .action(async (file: string, options: { base?: string }) => {
+      process.exitCode = await runAuditVerify(resolveAgainst(options.base, file));
     });
 }
