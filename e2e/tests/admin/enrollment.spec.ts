@@ -119,7 +119,7 @@ test.describe('HR enrollment', () => {
       for (const photo of person.photos) {
         const card = uploadCard(page, photo.split('/').pop() ?? '');
         await expect(card.getByText('Enrolled.', { exact: true })).toBeVisible({ timeout: 60_000 });
-        await expect(card.getByRole('button', { name: 'Accept' })).toBeVisible();
+        await expect(card.getByRole('button', { name: /^Clear .* from this list \(it stays enrolled\)$/ })).toBeVisible();
       }
       await expect(page.getByRole('heading', { level: 2, name: 'Enrolled faces (2)' })).toBeVisible();
       await expect(page.getByRole('list', { name: 'Enrolled faces' }).locator(':scope > li')).toHaveCount(2);

@@ -65,6 +65,12 @@ function Outcome({ item }: { item: Item }) {
               )}
             </p>
           ))}
+          {result.warnings.length > 0 && (
+            <p className="small">
+              The photo is enrolled; the warning stays on this identity&apos;s faces above until someone
+              deletes or replaces the photo, or keeps it.
+            </p>
+          )}
         </>
       );
     case 'LowQuality':
@@ -266,8 +272,13 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
                   </div>
                   <div className="actions">
                     {item.state === 'done' && item.result?.__typename === 'Enrolled' && (
-                      <button type="button" className="button button-small" onClick={() => remove(item.id)}>
-                        Accept
+                      <button
+                        type="button"
+                        className="button button-small button-quiet"
+                        aria-label={`Clear ${item.file.name} from this list (it stays enrolled)`}
+                        onClick={() => remove(item.id)}
+                      >
+                        Clear from list
                       </button>
                     )}
                     {item.state === 'failed' && (

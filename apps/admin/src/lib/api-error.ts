@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     /** Dotted path of the input field the error is about (BAD_INPUT, CONFLICT), when the API names one. */
     readonly field?: string,
+    /** The error's other extensions (e.g. existingId of a CONFLICT), as the API sent them. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -15,7 +17,10 @@ export class ApiError extends Error {
 
 /** What every answer of the API may carry: `errors`, whose first entry says what went wrong. */
 export interface ApiErrorBody {
-  errors?: Array<{ message: string; extensions?: { code?: string; field?: unknown } }>;
+  errors?: Array<{
+    message: string;
+    extensions?: { code?: string; field?: unknown; [key: string]: unknown };
+  }>;
 }
 
 /** The first error of an answer's body as an ApiError; undefined when it has none. */
@@ -23,7 +28,7 @@ export function apiErrorOf(body: ApiErrorBody | null | undefined): ApiError | un
   const first = body?.errors?.[0];
   if (!first) return undefined;
   const field = typeof first.extensions?.field === 'string' ? first.extensions.field : undefined;
-  return new ApiError(first.message, first.extensions?.code ?? 'UNKNOWN', field);
+  return new ApiError(first.message, first.extensions?.code ?? 'UNKNOWN', field, first.extensions ?? {});
 }
 
 /** The message of an error for a form field named `name` (the last segment of the API's path), if any. */

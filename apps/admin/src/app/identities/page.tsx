@@ -14,6 +14,7 @@ import { useDebounced } from '../../lib/use-debounced';
 import { useGalleries } from '../../queries/galleries';
 import { useCreateIdentity, useIdentities } from '../../queries/identities';
 import { useSession } from '../../queries/session';
+import { DuplicateExternalIdLink, withReadableConflict } from './duplicate-external-id';
 
 const PAGE_SIZE = 20;
 
@@ -181,12 +182,13 @@ function IdentitiesList() {
         </>
       )}
       <Dialog open={creating} title={`New identity in ${gallery?.name ?? 'the gallery'}`} onClose={() => setCreating(false)}>
+        <DuplicateExternalIdLink error={create.error} />
         <IdentityForm
           withMetadata={false}
           submitLabel="Create identity"
           pendingLabel="Creating…"
           isPending={create.isPending}
-          error={create.error}
+          error={withReadableConflict(create.error)}
           onCancel={() => setCreating(false)}
           onSubmit={(values) =>
             create.mutate(

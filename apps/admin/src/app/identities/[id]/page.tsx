@@ -6,49 +6,17 @@ import { useParams } from 'next/navigation';
 import { useState } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { EnrollPhotos } from '../../../components/enroll-photos';
-import { boxOf, StoredFaceImage } from '../../../components/face-image';
 import { IdentityForm } from '../../../components/identity-form';
-import { QualityBadges, qualityOf } from '../../../components/quality-badges';
 import { StatusBadge } from '../../../components/status-badge';
 import { canWriteIdentities } from '../../../lib/access';
 import { formatDateTime } from '../../../lib/format';
 import { useEraseIdentity, useIdentity, useSetIdentitySuspended, useUpdateIdentity } from '../../../queries/identities';
 import { useSession } from '../../../queries/session';
+import { DuplicateExternalIdLink, withReadableConflict } from '../duplicate-external-id';
+import { EnrolledFaces } from './enrolled-faces';
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function Faces({ identity }: { identity: IdentityDetailFragment }) {
-  // null only for a caller who may not read faces, and this page is for those who may
-  const faces = identity.faces ?? [];
-  if (faces.length === 0) {
-    return <p className="panel">{identity.status === 'ERASED' ? 'Erased: no faces are kept.' : 'No faces enrolled yet.'}</p>;
-  }
-  return (
-    <ul className="faces" aria-label="Enrolled faces">
-      {faces.map((face, index) => {
-        const quality = qualityOf(face.quality);
-        return (
-          <li key={face.id} className="face-card">
-            <div className="face-frame">
-              {face.imageKey && (
-                <StoredFaceImage
-                  imageKey={face.imageKey}
-                  box={boxOf(face.box)}
-                  label={`Enrolled face ${index + 1} of ${identity.displayName}, face outlined`}
-                />
-              )}
-            </div>
-            <QualityBadges score={quality.score} reasons={quality.reasons} />
-            <span className="muted small">
-              Enrolled {formatDateTime(face.createdAt)} · <code>{face.modelId}</code>
-            </span>
-          </li>
-        );
-      })}
-    </ul>
-  );
 }
 
 function EraseDialog({ identity, open, onClose }: { identity: IdentityDetailFragment; open: boolean; onClose: () => void }) {
@@ -202,7 +170,7 @@ export default function IdentityPage() {
           </dl>
 
           <h2>Enrolled faces ({identity.faceCount})</h2>
-          <Faces identity={identity} />
+          <EnrolledFaces identity={identity} canWrite={canWrite} />
 
           {canWrite && identity.status === 'ACTIVE' && (
             <>
@@ -212,13 +180,14 @@ export default function IdentityPage() {
           )}
 
           <Dialog open={editing} title={`Edit ${identity.displayName}`} onClose={() => setEditing(false)}>
+            <DuplicateExternalIdLink error={update.error} />
             <IdentityForm
               initial={{ ...identity, displayName: identity.displayName ?? '', externalId: identity.externalId ?? '' }}
               withMetadata
               submitLabel="Save changes"
               pendingLabel="Saving…"
               isPending={update.isPending}
-              error={update.error}
+              error={withReadableConflict(update.error)}
               onCancel={() => setEditing(false)}
               onSubmit={(values) => update.mutate(values, { onSuccess: () => setEditing(false) })}
             />
