@@ -1,8 +1,9 @@
 'use client';
 
-// One match event in the review queue: the probe (the face under review outlined) beside the chosen
-// candidate's enrolled faces, the ranked candidates (pick which one a verdict names), a note, and
-// Confirm / Reject / Reassign.
+// One match event in the review queue: the probe photo, large enough to judge (the face under review
+// outlined), beside the chosen candidate's enrolled faces, the ranked candidates (pick which one a
+// verdict names), a note, and Confirm / Reject / Reassign / Unknown (correct: a stranger) / Dismiss.
+// Where the gallery requires two confirmations it says how many it has and who gave them.
 import Link from 'next/link';
 import { useId, type Ref } from 'react';
 import { formatDateTime } from '../lib/format';
@@ -20,6 +21,23 @@ export interface ReviewDraft {
 
 /** Enrolled faces shown per candidate; the identity page has them all. */
 const MAX_FACES = 4;
+
+/** True while the gallery wants more different reviewers to confirm this event. */
+export function isAwaitingConfirmation(event: QueueEvent): boolean {
+  return event.requiredConfirmations > 1 && !event.confirmed;
+}
+
+/** Whether `userId` already confirmed the identity of the event's latest CONFIRM. */
+export function hasConfirmed(event: QueueEvent, userId: string | null): boolean {
+  const last = event.reviews.findLast((r) => r.verdict === 'CONFIRM');
+  return (
+    userId !== null &&
+    last !== undefined &&
+    event.reviews.some(
+      (r) => r.verdict === 'CONFIRM' && r.reviewerId === userId && r.identity?.id === last.identity?.id,
+    )
+  );
+}
 
 /** A flagged event: a candidate reached the threshold but the decision is not MATCH (demoted or suspended). */
 export function isFlagged(event: QueueEvent): boolean {
@@ -45,6 +63,9 @@ export function ReviewCard({
   onConfirm,
   onReject,
   onReassign,
+  onUnknown,
+  onDismiss,
+  userId,
 }: {
   ref?: Ref<HTMLElement>;
   event: QueueEvent;
@@ -59,6 +80,10 @@ export function ReviewCard({
   onConfirm: () => void;
   onReject: () => void;
   onReassign: () => void;
+  onUnknown: () => void;
+  onDismiss: () => void;
+  /** The signed-in reviewer, who may not confirm the same identification twice. */
+  userId: string | null;
 }) {
   const titleId = useId();
   const noteId = useId();
@@ -72,6 +97,8 @@ export function ReviewCard({
   const hasCandidate = chosen !== null;
   const chosenFaces = chosen?.identity.faces ?? [];
   const when = formatDateTime(event.createdAt);
+  const confirmedBy = event.reviews.filter((r) => r.verdict === 'CONFIRM');
+  const isOwnConfirmation = hasConfirmed(event, userId);
 
   return (
     <article
@@ -94,8 +121,15 @@ export function ReviewCard({
         <ul className="badges" aria-label="Why it needs review">
           {isFlagged(event) ? (
             <li className="badge badge-bad">Flagged: demoted or suspended</li>
-          ) : (
+          ) : event.threshold !== null &&
+            event.topScore !== null &&
+            Math.abs(event.topScore - event.threshold) <= 0.05 ? (
             <li className="badge badge-warn">Near the threshold</li>
+          ) : null}
+          {isAwaitingConfirmation(event) && (
+            <li className="badge badge-role">
+              Confirmations {event.confirmations} of {event.requiredConfirmations}
+            </li>
           )}
           <li className="badge badge-muted">
             {event.decision === 'MATCH'
@@ -115,6 +149,15 @@ export function ReviewCard({
           </>
         )}
       </p>
+      {isAwaitingConfirmation(event) && (
+        <p className="small review-confirmations">
+          This gallery counts an identification only once {event.requiredConfirmations} different reviewers
+          confirm it.
+          {confirmedBy.length > 0 &&
+            ` Confirmed so far by ${confirmedBy.map((r) => r.reviewerEmail ?? 'a reviewer').join(', ')}.`}
+          {isOwnConfirmation && ' You confirmed it already; another reviewer must confirm it.'}
+        </p>
+      )}
       <div className="review-compare">
         <figure className="review-figure">
           <div className="face-frame">
@@ -122,7 +165,7 @@ export function ReviewCard({
               <StoredFaceImage
                 imageKey={event.probeSha256}
                 box={event.probeBox}
-                size={256}
+                size={720}
                 label={
                   event.probeBox
                     ? `Probe photo of the event of ${when}, the face under review outlined`
@@ -210,7 +253,7 @@ export function ReviewCard({
         <button
           type="button"
           className="button"
-          disabled={isBusy || !hasCandidate}
+          disabled={isBusy || !hasCandidate || isOwnConfirmation}
           aria-keyshortcuts={isActive ? 'c' : undefined}
           onClick={onConfirm}
         >
@@ -233,6 +276,24 @@ export function ReviewCard({
           onClick={onReassign}
         >
           Reassign… <kbd aria-hidden="true">a</kbd>
+        </button>
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={isBusy}
+          aria-keyshortcuts={isActive ? 'u' : undefined}
+          onClick={onUnknown}
+        >
+          Correct: unknown <kbd aria-hidden="true">u</kbd>
+        </button>
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={isBusy}
+          aria-keyshortcuts={isActive ? 'd' : undefined}
+          onClick={onDismiss}
+        >
+          Dismiss <kbd aria-hidden="true">d</kbd>
         </button>
       </div>
     </article>

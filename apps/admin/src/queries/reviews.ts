@@ -1,7 +1,9 @@
 // react-query hooks for the review queue: match events that need a human, and verdicts on them.
 // A verdict removes the event from every cached queue page at once (optimistic), then refetches.
 import {
+  GalleryReviewPolicyDocument,
   MatchEventsDocument,
+  SetGalleryReviewPolicyDocument,
   ReassignCandidatesDocument,
   ReviewMatchDocument,
   type MatchEventFieldsFragment,
@@ -89,5 +91,28 @@ export function useReassignCandidates(galleryId: string | null, search: string) 
       ).identities.edges.map((edge) => edge.node),
     enabled: galleryId !== null,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** How many different reviewers must confirm an identification of the gallery (1 or 2). */
+export function useGalleryReviewPolicy(galleryId: string) {
+  return useQuery({
+    queryKey: ['galleryReviewPolicy', galleryId],
+    queryFn: async () => (await request(GalleryReviewPolicyDocument, { id: galleryId })).gallery,
+    enabled: galleryId !== '',
+  });
+}
+
+/** Sets the gallery's required confirmations (admins); the queue is fetched again, as it changes with it. */
+export function useSetGalleryReviewPolicy(galleryId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (requiredConfirmations: number) =>
+      (await request(SetGalleryReviewPolicyDocument, { galleryId, requiredConfirmations }))
+        .setGalleryReviewPolicy,
+    onSuccess: (gallery) => {
+      client.setQueryData(['galleryReviewPolicy', galleryId], gallery);
+      return client.invalidateQueries({ queryKey: QUEUE_KEY });
+    },
   });
 }

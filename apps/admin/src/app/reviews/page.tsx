@@ -1,15 +1,23 @@
 'use client';
 
-// Review queue: match events that need a human (score near the threshold, or flagged), newest first.
-// Confirm / Reject / Reassign one at a time with the keyboard, or several at once; a reviewed event
-// leaves the queue at once (optimistic) and the queue is fetched again.
+// Review queue: match events that need a human (score near the threshold, flagged, or awaiting the
+// second confirmation a gallery requires), newest first. Confirm / Reject / Reassign / Correct: unknown /
+// Dismiss one at a time with the keyboard, or several at once; a reviewed event leaves the queue at
+// once (optimistic) and the queue is fetched again. Admins set a gallery's required confirmations here.
 import type { ReviewVerdict } from '@faceledger/schema/client';
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/dialog';
-import { ReviewCard, type ReviewDraft } from '../../components/review-card';
+import { hasConfirmed, ReviewCard, type ReviewDraft } from '../../components/review-card';
 import { ReassignDialog } from '../../components/review-reassign-dialog';
 import { useGalleries } from '../../queries/galleries';
-import { useReviewMatch, useReviewQueue, type QueueEvent } from '../../queries/reviews';
+import {
+  useGalleryReviewPolicy,
+  useReviewMatch,
+  useReviewQueue,
+  useSetGalleryReviewPolicy,
+  type QueueEvent,
+} from '../../queries/reviews';
+import { useSession } from '../../queries/session';
 
 const PAGE_SIZE = 10;
 const NO_DRAFT: ReviewDraft = { identityId: null, note: '' };
@@ -17,7 +25,71 @@ const PAST: Record<ReviewVerdict, string> = {
   CONFIRM: 'Confirmed',
   REJECT: 'Rejected',
   REASSIGN: 'Reassigned',
+  UNKNOWN: 'Marked unknown',
+  DISMISS: 'Dismissed',
 };
+
+/** Verdicts a card or the keyboard records directly (REASSIGN asks for the identity first). */
+type DirectVerdict = 'CONFIRM' | 'REJECT' | 'UNKNOWN' | 'DISMISS';
+
+/** Verdicts that name no identity. */
+function isNamingNobody(verdict: ReviewVerdict): boolean {
+  return verdict === 'UNKNOWN' || verdict === 'DISMISS';
+}
+
+const BULK_TITLE: Record<DirectVerdict, string> = {
+  CONFIRM: 'Confirm',
+  REJECT: 'Reject',
+  UNKNOWN: 'Mark unknown',
+  DISMISS: 'Dismiss',
+};
+
+const BULK_EXPLAINED: Record<DirectVerdict, string> = {
+  CONFIRM: "Each selected event's chosen candidate (rank 1 unless you picked another) is confirmed.",
+  REJECT:
+    "Each selected event's chosen candidate (rank 1 unless you picked another) is rejected. Each probe becomes a negative exemplar: near-identical photos will not match that identity again.",
+  UNKNOWN:
+    'Each selected event is marked correct: its probe shows nobody of the gallery. Nothing is learned from it; it only leaves the queue.',
+  DISMISS:
+    'Each selected event leaves the queue without a verdict on who it shows. Nothing is learned from it.',
+};
+
+/** The gallery's required confirmations, and for admins the control that sets them. */
+function ReviewPolicy({ galleryId, canEdit }: { galleryId: string; canEdit: boolean }) {
+  const policy = useGalleryReviewPolicy(galleryId);
+  const set = useSetGalleryReviewPolicy(galleryId);
+  const required = policy.data?.requiredConfirmations;
+  if (!policy.data) return null;
+  return (
+    <div className="field review-policy">
+      {canEdit ? (
+        <>
+          <label htmlFor="review-policy">Confirmations required</label>
+          <select
+            id="review-policy"
+            value={required}
+            disabled={set.isPending}
+            onChange={(e) => set.mutate(Number(e.target.value))}
+          >
+            <option value={1}>One reviewer</option>
+            <option value={2}>Two different reviewers</option>
+          </select>
+        </>
+      ) : (
+        <span className="hint">
+          {required === 2
+            ? 'This gallery counts an identification once two different reviewers confirm it.'
+            : 'One reviewer confirms an identification.'}
+        </span>
+      )}
+      {set.error && (
+        <p role="alert" className="field-error">
+          {set.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** True when a key press is typing (text fields), not a shortcut. */
 function isTyping(target: EventTarget | null): boolean {
@@ -34,6 +106,8 @@ export default function ReviewsPage() {
   const [cursors, setCursors] = useState<string[]>([]);
   const queue = useReviewQueue(galleryId, cursors.at(-1) ?? null, PAGE_SIZE);
   const review = useReviewMatch();
+  const { user } = useSession();
+  const userId = user?.id ?? null;
   const events = queue.data?.edges.map((edge) => edge.node) ?? [];
 
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -42,7 +116,7 @@ export default function ReviewsPage() {
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [reassignFor, setReassignFor] = useState<QueueEvent | null>(null);
   const [reassignError, setReassignError] = useState<string | null>(null);
-  const [bulk, setBulk] = useState<'CONFIRM' | 'REJECT' | null>(null);
+  const [bulk, setBulk] = useState<DirectVerdict | null>(null);
   const [bulkCount, setBulkCount] = useState(0);
   const [bulkNote, setBulkNote] = useState('');
   const [isBulkRunning, setIsBulkRunning] = useState(false);
@@ -92,6 +166,7 @@ export default function ReviewsPage() {
   }
 
   function describe(event: QueueEvent, verdict: ReviewVerdict, identityId: string | null): string {
+    if (isNamingNobody(verdict)) return PAST[verdict];
     const name =
       event.candidates.find((c) => c.identity.id === identityId)?.identity.displayName ??
       (identityId === null ? event.candidates[0]?.identity.displayName : undefined) ??
@@ -109,9 +184,14 @@ export default function ReviewsPage() {
     setBusy((b) => new Set(b).add(event.id));
     try {
       const result = await review.mutateAsync({ eventId: event.id, verdict, identityId, note });
-      setMessage(
-        `${PAST[verdict]} ${result.identity?.displayName ?? 'the identity'} (event of ${new Date(event.createdAt).toLocaleString()}).`,
-      );
+      const what = isNamingNobody(verdict)
+        ? PAST[verdict]
+        : `${PAST[verdict]} ${result.identity?.displayName ?? 'the identity'}`;
+      const pending =
+        verdict === 'CONFIRM' && event.requiredConfirmations > event.confirmations + 1
+          ? ` ${event.confirmations + 1} of ${event.requiredConfirmations} confirmations; another reviewer must confirm it.`
+          : '';
+      setMessage(`${what} (event of ${new Date(event.createdAt).toLocaleString()}).${pending}`);
       setSelected((s) => {
         const next = new Set(s);
         next.delete(event.id);
@@ -132,12 +212,12 @@ export default function ReviewsPage() {
     }
   }
 
-  function decideOne(event: QueueEvent, verdict: 'CONFIRM' | 'REJECT') {
+  function decideOne(event: QueueEvent, verdict: DirectVerdict) {
     const draft = draftOf(event.id);
     const index = events.indexOf(event);
     setFailure('');
     focusCard((events[index + 1] ?? events[index - 1])?.id);
-    void decide(event, verdict, draft.identityId, draft.note.trim());
+    void decide(event, verdict, isNamingNobody(verdict) ? null : draft.identityId, draft.note.trim());
   }
 
   function openReassign(event: QueueEvent) {
@@ -146,14 +226,15 @@ export default function ReviewsPage() {
     setReassignFor(event);
   }
 
-  async function runBulk(verdict: 'CONFIRM' | 'REJECT') {
+  async function runBulk(verdict: DirectVerdict) {
     setIsBulkRunning(true);
     setFailure('');
     let done = 0;
     const failed: string[] = [];
     for (const event of selectedOnPage) {
       const draft = draftOf(event.id);
-      const ok = await decide(event, verdict, draft.identityId, draft.note.trim() || bulkNote.trim());
+      const identityId = isNamingNobody(verdict) ? null : draft.identityId;
+      const ok = await decide(event, verdict, identityId, draft.note.trim() || bulkNote.trim());
       if (ok) done += 1;
       else failed.push(new Date(event.createdAt).toLocaleString());
     }
@@ -167,7 +248,8 @@ export default function ReviewsPage() {
       );
   }
 
-  // Shortcuts while not typing and no dialog is open: j/k move, x select, c confirm, r reject, a reassign.
+  // Shortcuts while not typing and no dialog is open: j/k move, x select, c confirm, r reject, a reassign,
+  // u correct: unknown, d dismiss.
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
@@ -187,7 +269,13 @@ export default function ReviewsPage() {
         case 'c':
         case 'r':
           if (!current || busy.has(current.id) || current.candidates.length === 0) return;
+          if (e.key === 'c' && hasConfirmed(current, userId)) return;
           decideOne(current, e.key === 'c' ? 'CONFIRM' : 'REJECT');
+          break;
+        case 'u':
+        case 'd':
+          if (!current || busy.has(current.id)) return;
+          decideOne(current, e.key === 'u' ? 'UNKNOWN' : 'DISMISS');
           break;
         case 'a':
           if (!current) return;
@@ -209,8 +297,10 @@ export default function ReviewsPage() {
     <section aria-labelledby="reviews-title">
       <h1 id="reviews-title">Review queue</h1>
       <p className="muted">
-        Match events whose top score lies within 0.05 of the threshold, or that were flagged (a candidate
-        reached the threshold but was demoted or is suspended). Newest first.
+        Match events whose top score lies within 0.05 of the threshold, that were flagged (a candidate reached
+        the threshold but was demoted or is suspended), or that still need a second reviewer&apos;s
+        confirmation. Newest first. Reject teaches the system (similar photos will not match that person
+        again); Correct: unknown (the probe shows nobody of this gallery) and Dismiss only clear an event.
       </p>
       <div className="toolbar review-toolbar">
         <div className="field">
@@ -232,6 +322,7 @@ export default function ReviewsPage() {
             ))}
           </select>
         </div>
+        {galleryId && <ReviewPolicy galleryId={galleryId} canEdit={user?.role === 'ADMIN'} />}
       </div>
       {galleries.error && (
         <p role="alert" className="error">
@@ -240,7 +331,8 @@ export default function ReviewsPage() {
       )}
       <p id="reviews-keys" className="hint review-keys">
         Keyboard (when not typing): <kbd>j</kbd> / <kbd>k</kbd> next / previous, <kbd>x</kbd> select,{' '}
-        <kbd>c</kbd> confirm, <kbd>r</kbd> reject, <kbd>a</kbd> reassign.
+        <kbd>c</kbd> confirm, <kbd>r</kbd> reject, <kbd>a</kbd> reassign, <kbd>u</kbd> correct: unknown,{' '}
+        <kbd>d</kbd> dismiss.
       </p>
       <p role="status" className="review-message">
         {queue.isFetching && !queue.isPending ? 'Refreshing the queue…' : message}
@@ -284,28 +376,26 @@ export default function ReviewsPage() {
               Select all on this page
             </label>
             <span className="muted">{selectedOnPage.length} selected</span>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={selectedOnPage.length === 0 || isBulkRunning}
-              onClick={() => {
-                setBulkCount(selectedOnPage.length);
-                setBulk('CONFIRM');
-              }}
-            >
-              Confirm selected
-            </button>
-            <button
-              type="button"
-              className="button button-small button-danger"
-              disabled={selectedOnPage.length === 0 || isBulkRunning}
-              onClick={() => {
-                setBulkCount(selectedOnPage.length);
-                setBulk('REJECT');
-              }}
-            >
-              Reject selected
-            </button>
+            {(['CONFIRM', 'REJECT', 'UNKNOWN', 'DISMISS'] as const).map((verdict) => (
+              <button
+                key={verdict}
+                type="button"
+                className={
+                  verdict === 'REJECT'
+                    ? 'button button-small button-danger'
+                    : verdict === 'CONFIRM'
+                      ? 'button button-small'
+                      : 'button button-small button-quiet'
+                }
+                disabled={selectedOnPage.length === 0 || isBulkRunning}
+                onClick={() => {
+                  setBulkCount(selectedOnPage.length);
+                  setBulk(verdict);
+                }}
+              >
+                {BULK_TITLE[verdict]} selected
+              </button>
+            ))}
           </div>
           <ol
             className="review-list"
@@ -331,6 +421,9 @@ export default function ReviewsPage() {
                   onConfirm={() => decideOne(event, 'CONFIRM')}
                   onReject={() => decideOne(event, 'REJECT')}
                   onReassign={() => openReassign(event)}
+                  onUnknown={() => decideOne(event, 'UNKNOWN')}
+                  onDismiss={() => decideOne(event, 'DISMISS')}
+                  userId={userId}
                 />
               </li>
             ))}
@@ -387,15 +480,10 @@ export default function ReviewsPage() {
       />
       <Dialog
         open={bulk !== null}
-        title={bulk === 'REJECT' ? `Reject ${bulkCount} events?` : `Confirm ${bulkCount} events?`}
+        title={bulk ? `${BULK_TITLE[bulk]} ${bulkCount} events?` : ''}
         onClose={() => !isBulkRunning && setBulk(null)}
       >
-        <p>
-          Each selected event&apos;s chosen candidate (rank 1 unless you picked another) is{' '}
-          {bulk === 'REJECT' ? 'rejected' : 'confirmed'}.
-          {bulk === 'REJECT' &&
-            ' Each probe becomes a negative exemplar: near-identical photos will not match that identity again.'}
-        </p>
+        <p>{bulk && BULK_EXPLAINED[bulk]}</p>
         <div className="field">
           <label htmlFor="bulk-note">Note for events without their own (optional)</label>
           <textarea
@@ -414,7 +502,7 @@ export default function ReviewsPage() {
             disabled={isBulkRunning}
             onClick={() => bulk && void runBulk(bulk)}
           >
-            {isBulkRunning ? 'Recording…' : bulk === 'REJECT' ? 'Reject all' : 'Confirm all'}
+            {isBulkRunning ? 'Recording…' : bulk ? `${BULK_TITLE[bulk]} all` : ''}
           </button>
           <button
             type="button"
