@@ -183,7 +183,9 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     });
   });
 
-  it('only admins set the review policy, to 1 or 2', async () => {
+  it('only admins set the review policy, to 1 or 2; a MATCH recorded before the switch is not pulled into the queue', async () => {
+    const earlier = await identify('Hugo_Chavez', 3, 0.5);
+    expect(earlier.decision).toBe('MATCH');
     const SET = `mutation S($galleryId: ID!, $n: Int!) { setGalleryReviewPolicy(galleryId: $galleryId, requiredConfirmations: $n) { id requiredConfirmations } }`;
     const refused = await gql(SET, { galleryId, n: 2 }, first);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -200,6 +202,8 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
       subject: `gallery:${galleryId}`,
       payload: { requiredConfirmations: { from: 1, to: 2 } },
     });
+    expect(await state(earlier.eventId)).toMatchObject({ needsReview: false, requiredConfirmations: 2 });
+    expect(await queue()).not.toContain(earlier.eventId);
   });
 
   it('where two are required, one CONFIRM is not enough, the same reviewer cannot count twice, and a second reviewer confirms it', async () => {

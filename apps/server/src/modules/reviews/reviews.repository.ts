@@ -147,7 +147,11 @@ export class ReviewsRepository {
     });
   }
 
-  /** Sets the gallery's required confirmations inside `tx`; returns the value it had. */
+  /**
+   * Sets the gallery's required confirmations inside `tx` and returns the value it had. A change
+   * also stamps review_policy_since (database clock): MATCH events recorded from then on wait for
+   * the reviewers, older ones are not pulled into the queue.
+   */
   async setRequiredConfirmations(
     tx: Transaction,
     galleryId: string,
@@ -155,7 +159,13 @@ export class ReviewsRepository {
   ): Promise<number> {
     const [before] = await tx.$queryRaw<Array<{ n: number }>>`
       SELECT required_confirmations AS n FROM galleries WHERE id = ${galleryId}::uuid FOR UPDATE`;
-    await tx.gallery.update({ where: { id: galleryId }, data: { requiredConfirmations } });
+    await tx.$executeRaw`
+      UPDATE galleries
+      SET review_policy_since = CASE WHEN required_confirmations <> ${requiredConfirmations}
+                                     THEN now() ELSE review_policy_since END,
+          required_confirmations = ${requiredConfirmations},
+          updated_at = now()
+      WHERE id = ${galleryId}::uuid`;
     return before?.n ?? 1;
   }
 
@@ -232,7 +242,8 @@ function requiredConfirmationsSql(): Prisma.Sql {
  * Needs review: an identify or verify event that no verdict settled yet and whose top candidate's
  * score lies within REVIEW_MARGIN of the threshold, or that was flagged (its top candidate reached the
  * threshold yet the decision is not MATCH: a negative exemplar demoted it, or the identity is
- * suspended), or, where the gallery requires two confirmations, that is a MATCH or was confirmed once.
+ * suspended), or that was confirmed once where the gallery requires two, or is a MATCH recorded since
+ * the gallery began to require two (review_policy_since; older events are not pulled in).
  * REJECT, REASSIGN, UNKNOWN and DISMISS settle an event; CONFIRMs settle it once as many different
  * reviewers as the gallery requires confirmed the same identity.
  */
@@ -249,7 +260,10 @@ function needsReviewSql(): Prisma.Sql {
     ), 0) < ${requiredConfirmationsSql()}
     AND (
       EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id)
-      OR (e.decision = 'MATCH' AND ${requiredConfirmationsSql()} >= 2)
+      OR (e.decision = 'MATCH' AND EXISTS (
+        SELECT 1 FROM galleries g
+        WHERE g.id = e.gallery_id AND g.required_confirmations >= 2 AND e.created_at >= g.review_policy_since
+      ))
       OR COALESCE((
         SELECT abs(c.score - e.threshold) <= ${REVIEW_MARGIN} OR (c.score >= e.threshold AND e.decision <> 'MATCH')
         FROM match_candidates c WHERE c.event_id = e.id ORDER BY c.rank LIMIT 1
