@@ -19,7 +19,7 @@ describe('identity scoring rule', () => {
   });
 
   it('mean of top two averages the two most similar faces; one face scores itself', () => {
-    const ranked = rankIdentities(hits, 5, { aggregation: 'mean-top2' });
+    const ranked = rankIdentities(hits, 5, { ...IDENTITY_SCORING, aggregation: 'mean-top2' });
     expect(ranked.map((c) => [c.identityId, c.faceId, c.rank])).toEqual([
       ['X', 'x2', 1],
       ['Y', 'y1', 2],
@@ -28,6 +28,25 @@ describe('identity scoring rule', () => {
     expect(ranked[0]?.score).toBeCloseTo((0.96 + 0.91) / 2, 12);
     expect(ranked[1]?.score).toBeCloseTo((0.93 + 0.92) / 2, 12);
     expect(ranked[2]?.score).toBe(0.5);
+  });
+
+  it('adds w x the margin to the best rival; a lone identity takes the lowest score read as its rival', () => {
+    const rule = { ...IDENTITY_SCORING, marginWeight: 0.5 };
+    const ranked = rankIdentities(hits, 5, rule);
+    expect(ranked.map((c) => c.identityId)).toEqual(['X', 'Y', 'Z']);
+    expect(ranked[0]?.score).toBeCloseTo(0.96 + 0.5 * (0.96 - 0.93), 12);
+    expect(ranked[1]?.score).toBeCloseTo(0.93 + 0.5 * (0.93 - 0.96), 12);
+    expect(ranked[2]?.score).toBeCloseTo(0.5 + 0.5 * (0.5 - 0.96), 12);
+    const lone = rankIdentities(
+      [
+        { faceId: 'a1', identityId: 'A', score: 0.9 },
+        { faceId: 'a2', identityId: 'A', score: 0.8 },
+      ],
+      5,
+      rule,
+    );
+    expect(lone).toHaveLength(1);
+    expect(lone[0]?.score).toBeCloseTo(0.9 + 0.5 * (0.9 - 0.8), 12);
   });
 
   it('returns nothing for no hits', () => {

@@ -27,13 +27,22 @@ export type FaceAggregation = 'best-face' | 'mean-top2';
 export interface IdentityScoringRule {
   /** best-face: the most similar face; mean-top2: the mean of the two most similar (one face: that face). */
   aggregation: FaceAggregation;
+  /**
+   * Weight w of the margin to the second candidate: an identity scoring s, whose best rival among
+   * the faces read scores r, gets s + w (s - r) (a lone identity takes the lowest score read as r).
+   * 0 turns it off; it never changes the order of the candidates.
+   */
+  marginWeight: number;
 }
 
 /**
  * The rule identify ships (chosen on LFW dev data with `faceledger eval identify --variants`; the
  * numbers are in the README): an identity scores the cosine similarity of its best face.
  */
-export const IDENTITY_SCORING: Readonly<IdentityScoringRule> = Object.freeze({ aggregation: 'best-face' });
+export const IDENTITY_SCORING: Readonly<IdentityScoringRule> = Object.freeze({
+  aggregation: 'best-face',
+  marginWeight: 0,
+});
 
 /**
  * The identity scoring rule of identify, shared by the server and `faceledger eval identify`: each
@@ -59,8 +68,11 @@ export function rankIdentities(
     const score = rule.aggregation === 'mean-top2' && second ? (best.score + second.score) / 2 : best.score;
     scored.push({ identityId, faceId: best.faceId, score });
   }
-  return scored
-    .sort((a, b) => b.score - a.score)
-    .slice(0, topK)
-    .map((c, i) => ({ ...c, rank: i + 1 }));
+  scored.sort((a, b) => b.score - a.score);
+  const lowest = hits.reduce((min, h) => Math.min(min, h.score), Infinity);
+  return scored.slice(0, topK).map((c, i) => {
+    const rival = i === 0 ? (scored[1]?.score ?? lowest) : (scored[0] as { score: number }).score;
+    const score = rule.marginWeight ? c.score + rule.marginWeight * (c.score - rival) : c.score;
+    return { ...c, score, rank: i + 1 };
+  });
 }

@@ -1,5 +1,5 @@
 import { cosineSimilarity } from '../models/embedder.js';
-import { rankIdentities, type ScoredFace } from './identity-scoring.js';
+import { IDENTITY_SCORING, rankIdentities, type ScoredFace } from './identity-scoring.js';
 import {
   searchAll,
   searchProbes,
@@ -84,6 +84,31 @@ function galleryCohortStats(templates: ReadonlyMap<string, Float32Array>, m: num
 }
 
 /**
+ * For each identity, the best-face similarities to its `m` most similar other identities of the
+ * gallery, highest first (a face of one against a face of the other).
+ */
+export function identityNeighbourhoods(faces: readonly GalleryFace[], m: number): Map<string, number[]> {
+  const best = new Map<string, Map<string, number>>();
+  for (let i = 0; i < faces.length; i++) {
+    const a = faces[i] as GalleryFace;
+    for (let j = i + 1; j < faces.length; j++) {
+      const b = faces[j] as GalleryFace;
+      if (a.identityId === b.identityId) continue;
+      const score = cosineSimilarity(a.embedding, b.embedding);
+      for (const [x, y] of [
+        [a.identityId, b.identityId],
+        [b.identityId, a.identityId],
+      ] as const) {
+        const row = best.get(x) ?? new Map<string, number>();
+        if ((row.get(y) ?? -Infinity) < score) row.set(y, score);
+        best.set(x, row);
+      }
+    }
+  }
+  return new Map([...best].map(([id, row]) => [id, [...row.values()].sort((p, q) => q - p).slice(0, m)]));
+}
+
+/**
  * Every scoring variant tried on dev data, each measured on the same gallery and probes (exact search).
  * Variants that need the whole gallery or the embeddings say so in their name.
  */
@@ -105,7 +130,10 @@ export function compareVariants(
   rules.push([
     'mean of top two faces',
     (hits) => {
-      const top = rankIdentities(read(hits), SERVER_TOP_K, { aggregation: 'mean-top2' })[0];
+      const top = rankIdentities(read(hits), SERVER_TOP_K, {
+        ...IDENTITY_SCORING,
+        aggregation: 'mean-top2',
+      })[0];
       return top ? { identityId: top.identityId, score: top.score } : null;
     },
   ]);
@@ -128,14 +156,12 @@ export function compareVariants(
       return a ? { identityId: a.identityId, score: a.score - (b?.score ?? 0) } : null;
     },
   ]);
-  for (const w of [0.1, 0.25, 0.5, 1])
+  for (const w of [0.1, 0.15, 0.2, 0.3, 0.5, 1])
     rules.push([
-      `s1 + ${w} x (s1 - s2) (50 faces read)`,
+      `margin: s1 + ${w} x (s1 - s2) (50 faces read)`,
       (hits) => {
-        const [a, b] = bestPerIdentity(read(hits));
-        return a
-          ? { identityId: a.identityId, score: a.score + w * (a.score - (b?.score ?? a.score)) }
-          : null;
+        const top = rankIdentities(read(hits), SERVER_TOP_K, { ...IDENTITY_SCORING, marginWeight: w })[0];
+        return top ? { identityId: top.identityId, score: top.score } : null;
       },
     ]);
   rules.push([
@@ -193,6 +219,26 @@ export function compareVariants(
       },
     ]);
   }
+  const neighbourhood = identityNeighbourhoods(gallery.faces, 3);
+  for (const m of [1, 3])
+    for (const b of [0.1, 0.25, 0.4])
+      for (const w of [0, 0.2])
+        rules.push([
+          `neighbourhood: s - ${b} x mean of the identity's ${m} nearest other identities${w ? ` + margin ${w}` : ''} (${SERVER_FACES_READ} faces read + gallery)`,
+          (hits) => {
+            const ranked = rankIdentities(read(hits), SERVER_TOP_K * 2, {
+              ...IDENTITY_SCORING,
+              marginWeight: w,
+            });
+            let best: { identityId: string; score: number } | null = null;
+            for (const c of ranked) {
+              const near = (neighbourhood.get(c.identityId) ?? []).slice(0, m);
+              const score = c.score - b * (near.reduce((x, y) => x + y, 0) / Math.max(1, near.length));
+              if (!best || score > best.score) best = { identityId: c.identityId, score };
+            }
+            return best;
+          },
+        ]);
   const dims = gallery.faces[0]?.embedding.length ?? 0;
   const mean = new Float32Array(dims);
   for (const f of gallery.faces) {
