@@ -176,10 +176,16 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
           cacheDir,
         );
         const embeddings = vectors.get(model) as Map<string, Float32Array | null>;
-        const embeddingOf = (file: string): Float32Array | null =>
-          o.jitter > 0
-            ? averageEmbeddings([file, ...(jittered.get(file) ?? [])].map((f) => embeddings.get(f) ?? null))
-            : (embeddings.get(file) ?? null);
+        const averaged = new Map<string, Float32Array | null>();
+        const embeddingOf = (file: string): Float32Array | null => {
+          if (o.jitter === 0) return embeddings.get(file) ?? null;
+          if (!averaged.has(file))
+            averaged.set(
+              file,
+              averageEmbeddings([file, ...(jittered.get(file) ?? [])].map((f) => embeddings.get(f) ?? null)),
+            );
+          return averaged.get(file) ?? null;
+        };
 
         const summaries: SizeSummary[] = [];
         const curves = [];

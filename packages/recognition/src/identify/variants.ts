@@ -246,7 +246,16 @@ export function compareVariants(
     for (let i = 0; i < dims; i++) mean[i] = (mean[i] as number) + (e[i] as number) / gallery.faces.length;
   }
   const rows: VariantRow[] = [];
-  const measure = (name: string, rule: RankOneRule, hitsOf?: (probe: Float32Array) => ScoredFace[]): void => {
+  const searched = new Map<Float32Array, ScoredFace[]>();
+  const exact = (probe: Float32Array): ScoredFace[] => {
+    let hits = searched.get(probe);
+    if (!hits) {
+      hits = searchAll(probe, gallery.faces);
+      searched.set(probe, hits);
+    }
+    return hits;
+  };
+  const measure = (name: string, rule: RankOneRule, hitsOf = exact): void => {
     const r = evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf, rule, hitsOf));
     rows.push({ name, rank1: r.rank1, fnir: r.fnir, thresholds: r.thresholds });
   };
