@@ -75,16 +75,43 @@ export function requireCaller(check: (actor: Actor) => void): RequestHandler {
   };
 }
 
+/** After refusing a request mid-body: how long, and how many more bytes, to read and drop before closing. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 8 * 1024 * 1024;
+
 /**
- * Error middleware of the REST router: an answer to a request whose body was not read to its end
- * closes the connection, so Node does not read (and discard) the rest of the body to reuse it.
+ * Answers a request whose body is not read to its end with `Connection: close`, and closes the
+ * connection after the answer without reading the rest of the body. Like a web server's lingering
+ * close, it first half-closes and drops what the client still sends, for at most LINGER_MS and
+ * LINGER_BYTES: closing with unread bytes would reset the connection, and a client still sending
+ * might then lose the answer.
  */
+export function closeAfterAnswer(req: Request, res: Response): void {
+  if (req.complete || res.headersSent || res.getHeader('connection') === 'close') return;
+  res.setHeader('connection', 'close');
+  req.unpipe();
+  req.pause();
+  const socket = req.socket as Request['socket'] & { destroySoon?: () => void };
+  // Node ends a `Connection: close` answer with socket.destroySoon(), which resets a connection
+  // that still has unread bytes; end it gracefully instead and linger.
+  socket.destroySoon = () => socket.end();
+  res.once('finish', () => {
+    let dropped = 0;
+    const close = (): void => void socket.destroy();
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > LINGER_BYTES) close();
+    });
+    req.resume();
+  });
+}
+
+/** Error middleware of the REST router: an error answered before the body was read closes the connection (closeAfterAnswer). */
 export function closeUnreadRequests(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  if (!req.complete && !res.headersSent) {
-    res.setHeader('connection', 'close');
-    req.unpipe();
-    req.pause();
-  }
+  closeAfterAnswer(req, res);
   next(error);
 }
 
@@ -198,8 +225,7 @@ async function receive(
       failed = true;
       req.unpipe(limit);
       limit.unpipe(parser);
-      req.pause();
-      if (!req.complete) res.setHeader('connection', 'close');
+      closeAfterAnswer(req, res);
       reject(error instanceof AppError ? error : unreadableMultipart(error, fieldNames));
     };
     const settle = (): void => {

@@ -45,10 +45,10 @@ export const IMPORT_LIMITS = {
   /** Files in the zip (directories not counted). */
   zipEntries: 10_000,
   /** All photos the CSV names, files and unpacked zip entries together. */
-  keptPhotoBytes: 256 * MB,
+  keptPhotoBytes: 100 * MB,
 };
 
-/** "The photos come to more than 256 MB" for the total of an import's kept photos. */
+/** "The photos come to more than 100 MB" for the total of an import's kept photos. */
 function keptPhotosTooLarge(): AppError {
   return new AppError(
     ErrorCode.PAYLOAD_TOO_LARGE,
@@ -168,7 +168,7 @@ export class BulkImportService implements JobHandler {
       if (file) files.set(key, file.path);
       else missingPhotos++;
     }
-    const job = await this.deps.jobs.enqueue(
+    const job = await this.enqueue(
       actor,
       {
         kind: BULK_IMPORT,
@@ -186,6 +186,24 @@ export class BulkImportService implements JobHandler {
       { action: 'import.start', payload: { photos: files.size, missingPhotos } },
     );
     return { jobId: job.id, rows: rows.length, photos: files.size, missingPhotos };
+  }
+
+  /**
+   * jobs.enqueue, with a transaction that ran out of time writing the photos (a database too busy
+   * to take them in LEDGER_TRANSACTION_OPTIONS' 30 s) answered as DATABASE_UNAVAILABLE, not INTERNAL.
+   */
+  private async enqueue(...args: Parameters<JobsService['enqueue']>): Promise<JobRecord> {
+    try {
+      return await this.deps.jobs.enqueue(...args);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'P2028') throw error;
+      throw new AppError(
+        ErrorCode.DATABASE_UNAVAILABLE,
+        'The database was too busy to store the import’s photos in time; nothing was imported. Retry in a minute, or split the import.',
+        { retryAfterSeconds: 60 },
+        { cause: error },
+      );
+    }
   }
 
   /** The rows that were not enrolled, as CSV (line, externalId, name, photo, outcome, message). */
