@@ -165,7 +165,7 @@ export function ReviewCard({
               <StoredFaceImage
                 imageKey={event.probeSha256}
                 box={event.probeBox}
-                size={720}
+                size={512}
                 label={
                   event.probeBox
                     ? `Probe photo of the event of ${when}, the face under review outlined`

@@ -179,7 +179,7 @@ export class EnrollmentService {
         code: 'LIKELY_SAME_AS' as const,
         identity: other ? toIdentityModel(other) : null,
         score: w.score,
-        message: `This photo looked like ${who} (score ${w.score.toFixed(3)}) when it was enrolled. If it does not show ${identity.displayName}, delete or replace it; if it does, mark it as checked.`,
+        message: `This photo looked like ${who} (score ${w.score.toFixed(3)}) when it was enrolled. If it does not show ${identity.displayName}, delete or replace it; if it does, keep it.`,
       };
     });
   }
