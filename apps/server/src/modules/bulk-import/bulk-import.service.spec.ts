@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
@@ -144,5 +147,41 @@ describe('BulkImportService.processItem', () => {
       message: expect.stringContaining('suspended'),
     });
     expect(enrollFace).not.toHaveBeenCalled();
+  });
+});
+
+describe('BulkImportService.startImport', () => {
+  it('answers a job transaction that ran out of time as DATABASE_UNAVAILABLE with a retry time, not INTERNAL', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'start-import-'));
+    try {
+      const csv = path.join(dir, 'people.csv');
+      const photo = path.join(dir, 'photo');
+      await writeFile(csv, 'externalId,name,photo\nE1,Ann,a.jpg\n');
+      await writeFile(photo, new Uint8Array([1, 2, 3]));
+      const { imports, deps } = service();
+      deps.galleries.findById = vi.fn().mockResolvedValue({ id: 'g1' });
+      const expired = Object.assign(new Error('Transaction API error: expired transaction'), { code: 'P2028' });
+      const enqueue = vi.fn().mockRejectedValue(expired);
+      deps.jobs = { enqueue } as unknown as BulkImportDependencies['jobs'];
+      const upload = {
+        galleryId: 'g1',
+        csv: { name: 'people.csv', path: csv, size: 0 },
+        photos: [{ name: 'a.jpg', path: photo, size: 3 }],
+        archive: null,
+        workDir: dir,
+      };
+      await expect(imports.startImport(actor, upload)).rejects.toMatchObject({
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        details: { retryAfterSeconds: 60 },
+      });
+      // The photo went to the job as a loader, read only when the job's transaction writes it.
+      const files = (enqueue.mock.calls[0]?.[1] as { files: Array<{ name: string; data: () => Promise<Uint8Array> }> }).files;
+      expect(files.map((f) => f.name)).toEqual(['a.jpg']);
+      expect(await files[0]?.data()).toEqual(Buffer.from([1, 2, 3]));
+      enqueue.mockRejectedValueOnce(new Error('other'));
+      await expect(imports.startImport(actor, upload)).rejects.toThrow('other');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
