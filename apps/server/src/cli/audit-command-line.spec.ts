@@ -24,8 +24,11 @@ interface Run {
 
 function run(command: string, args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      command,
+      args,
+      { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -80,7 +83,11 @@ describe('faceledger audit verify from anywhere', () => {
   });
 
   it('verifies a relative path through npm run audit:verify from outside apps/server', async () => {
-    const ok = await run('npm', ['--prefix', ROOT, 'run', '--silent', 'audit:verify', '-w', '@faceledger/server', '--', 'good.ndjson'], dir);
+    const ok = await run(
+      'npm',
+      ['--prefix', ROOT, 'run', '--silent', 'audit:verify', '-w', '@faceledger/server', '--', 'good.ndjson'],
+      dir,
+    );
     expect(ok.stdout).toContain(`OK ${path.join(dir, 'good.ndjson')}: 5 rows`);
     expect(ok.code).toBe(0);
   });

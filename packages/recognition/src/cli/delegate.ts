@@ -8,7 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where `command` is: the first node_modules/.bin above `from`, else the first PATH entry holding it. */
-export function findCommand(command: string, from: string, searchPath = process.env['PATH'] ?? ''): string | null {
+export function findCommand(
+  command: string,
+  from: string,
+  searchPath = process.env['PATH'] ?? '',
+): string | null {
   const candidates: string[] = [];
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     candidates.push(path.join(dir, 'node_modules', '.bin', command));
@@ -30,7 +34,11 @@ export function findCommand(command: string, from: string, searchPath = process.
  * Runs `command args` with this process's terminal and working directory (so relative paths mean
  * what they meant to the caller) and resolves its exit code; 1 with a hint when it is not installed.
  */
-export async function runDelegated(command: string, args: readonly string[], installHint: string): Promise<number> {
+export async function runDelegated(
+  command: string,
+  args: readonly string[],
+  installHint: string,
+): Promise<number> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const found = findCommand(command, here);
   if (found === null) {

@@ -11,7 +11,9 @@ registerRecognitionCommands(program);
 // The ledger's offline verifier lives with the server (apps/server/src/cli); hand over to it.
 program
   .command('audit')
-  .description('The audit ledger: `faceledger audit verify FILE` checks an export offline (runs faceledger-server audit)')
+  .description(
+    'The audit ledger: `faceledger audit verify FILE` checks an export offline (runs faceledger-server audit)',
+  )
   .helpOption(false)
   .allowUnknownOption()
   .allowExcessArguments()

@@ -160,7 +160,8 @@ describe('the permission table', () => {
         } catch (error) {
           message = (error as Error).message;
         }
-        if (scopes.length === 0) expect(message).toMatch(/^No API key scope allows .*; sign in as a user with role /);
+        if (scopes.length === 0)
+          expect(message).toMatch(/^No API key scope allows .*; sign in as a user with role /);
         for (const s of scopes) expect(message).toContain(`"${s}"`);
       }
     });

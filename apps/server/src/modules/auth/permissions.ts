@@ -84,7 +84,8 @@ export function authorizeField(actor: Actor, typeName: string, field: string): v
   if (actor.kind === 'anonymous') authorize(actor, permission);
   if (actor.kind === 'apiKey') {
     const scopes = scopesFor(permission);
-    const ask = scopes.length > 0 ? `a key with scope ${scopes.map((s) => `"${s}"`).join(' or ')}` : 'a signed-in user';
+    const ask =
+      scopes.length > 0 ? `a key with scope ${scopes.map((s) => `"${s}"`).join(' or ')}` : 'a signed-in user';
     throw new AppError(
       ErrorCode.FORBIDDEN,
       `${typeName}.${field} is personal data that needs ${permission}, which this API key lacks; leave it out of the query or use ${ask}.`,
