@@ -21,6 +21,7 @@ import { IdentityErasureRepository } from './modules/identities/identity-erasure
 import { IdentityErasureService } from './modules/identities/identity-erasure.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { UsersService } from './modules/users/users.service.js';
+import { ActorDirectoryService } from './modules/users/actor-directory.service.js';
 import { ImageRepository } from './infrastructure/image-store/image.repository.js';
 import { EnrollmentRepository } from './modules/enrollment/enrollment.repository.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
@@ -144,6 +145,7 @@ export function createServices(infra: Infrastructure): Services {
       infra.auth ?? DEFAULT_AUTH_SETTINGS,
     ),
     users: new UsersService(usersRepository, sessionsRepository, authAudit),
+    actorDirectory: new ActorDirectoryService(usersRepository, apiKeysRepository),
     apiKeys: new ApiKeysService(apiKeysRepository, authAudit),
     audit: new AuditService(audit, { logger: infra.logger.child({ module: 'audit' }) }),
     uploads,

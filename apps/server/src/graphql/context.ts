@@ -17,6 +17,7 @@ import type { UploadsService } from '../modules/uploads/uploads.service.js';
 import type { ImagesService } from '../modules/images/images.service.js';
 import type { LiveFeedService } from '../modules/live-feed/live-feed.service.js';
 import type { WebhooksService } from '../modules/live-feed/webhooks.service.js';
+import type { ActorDirectoryService } from '../modules/users/actor-directory.service.js';
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { BulkImportService } from '../modules/bulk-import/bulk-import.service.js';
 import type { EvaluationService } from '../modules/evaluation/evaluation.service.js';
@@ -29,6 +30,7 @@ export interface Services {
   identityErasure: IdentityErasureService;
   auth: AuthService;
   users: UsersService;
+  actorDirectory: ActorDirectoryService;
   apiKeys: ApiKeysService;
   audit: AuditService;
   uploads: UploadsService;

@@ -41,6 +41,7 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'webhooks.manage': ['A...', '.....'],
   'audit.read': ['A..U', '.....'],
   'audit.export': ['A..U', '.....'],
+  'directory.read': ['A..U', '.....'],
   'imports.run': ['AH..', '.....'],
   'evaluations.run': ['A..U', '.....'],
 };

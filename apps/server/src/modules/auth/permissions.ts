@@ -31,6 +31,9 @@ export const PERMISSIONS = {
   'webhooks.manage': { roles: ['ADMIN'], scopes: [] },
   'audit.read': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
   'audit.export': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
+  // Who the staff users and API keys are (email, role; key name and prefix), so the audit log names
+  // its actors; never enrolled people (their names stay behind identities.readName).
+  'directory.read': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
   'imports.run': { roles: ['ADMIN', 'HR'], scopes: [] },
   'evaluations.run': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;

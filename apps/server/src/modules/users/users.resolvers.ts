@@ -5,6 +5,7 @@ import { toUserView } from './user-view.js';
 export const usersResolvers: Resolvers<AppContext> = {
   Query: {
     users: async (_parent, _args, ctx) => (await ctx.services.users.list(ctx.actor)).map(toUserView),
+    actorDirectory: (_parent, _args, ctx) => ctx.services.actorDirectory.read(ctx.actor),
   },
   Mutation: {
     createUser: async (_parent, { input }, ctx) =>
