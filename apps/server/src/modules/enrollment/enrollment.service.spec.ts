@@ -172,3 +172,59 @@ describe('EnrollmentService.enrollFace', () => {
     expect(deps.recognition.analyze).not.toHaveBeenCalled();
   });
 });
+
+describe('EnrollmentService.deleteFace and replaceFace', () => {
+  it('deletes under the identity lock, audits face.delete, then purges the photo unless still used', async () => {
+    const { service, deps, audit } = setup();
+    deps.images.deleteUnreferenced.mockResolvedValueOnce(['c'.repeat(64)] as never);
+    const result = await service.deleteFace(ADMIN, { faceId: 'face-1' });
+    expect(deps.enrollment.lockIdentityStatus).toHaveBeenCalled();
+    expect(deps.enrollment.deleteFace).toHaveBeenCalledWith({}, 'face-1', X);
+    expect(audit.entries).toEqual([
+      expect.objectContaining({
+        action: 'face.delete',
+        subject: 'face:face-1',
+        payload: { identityId: X, galleryId: GALLERY_ID },
+      }),
+    ]);
+    expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['c'.repeat(64)]);
+    expect(result).toMatchObject({ faceId: 'face-1', imageDeleted: true, identity: { id: X } });
+  });
+
+  it('needs faces.enroll and the gallery; an unknown or erased face is NOT_FOUND and nothing is purged', async () => {
+    const { service, deps } = setup();
+    await expect(service.deleteFace(REVIEWER, { faceId: 'face-1' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const key: Actor = { kind: 'apiKey', keyId: 'k', scopes: ['enroll'], galleryId: Y, createdById: 'u' };
+    await expect(service.deleteFace(key, { faceId: 'face-1' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    deps.enrollment.findFace.mockResolvedValueOnce(null as never);
+    await expect(service.deleteFace(ADMIN, { faceId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    deps.enrollment.lockIdentityStatus.mockResolvedValueOnce('ERASED');
+    await expect(service.deleteFace(ADMIN, { faceId: 'face-1' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(deps.enrollment.deleteFace).not.toHaveBeenCalled();
+    expect(deps.images.deleteUnreferenced).not.toHaveBeenCalled();
+  });
+
+  it('replaces in the enrollment transaction (face.replace) and purges the old photo; a refusal keeps it', async () => {
+    const { service, deps, audit } = setup({ faces: 2 });
+    const refused = await service.replaceFace(ADMIN, { faceId: 'face-1', image });
+    expect(refused.__typename).toBe('MultipleFaces');
+    expect(deps.enrollment.deleteFace).not.toHaveBeenCalled();
+    expect(deps.images.deleteUnreferenced).not.toHaveBeenCalled();
+
+    const ok = setup();
+    const replaced = await ok.service.replaceFace(ADMIN, { faceId: 'face-1', image });
+    expect(replaced.__typename).toBe('Enrolled');
+    expect(ok.deps.enrollment.deleteFace).toHaveBeenCalledWith({}, 'face-1', X);
+    expect(ok.audit.entries.at(-1)).toMatchObject({
+      action: 'face.replace',
+      subject: 'face:face-new',
+      payload: { replacedFaceId: 'face-1', identityId: X },
+    });
+    expect(ok.deps.images.deleteUnreferenced).toHaveBeenCalledWith(['c'.repeat(64)]);
+    expect(audit.entries.map((e) => e.action)).toEqual(['face.enrollRefused']);
+  });
+});

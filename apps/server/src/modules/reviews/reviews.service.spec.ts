@@ -10,8 +10,8 @@ import {
   REVIEWER,
 } from '../../../test/recognition-fakes.js';
 import type { Actor } from '../auth/actor.js';
-import type { MatchEventRecord } from './reviews.repository.js';
-import { ReviewsService, type ReviewsDependencies } from './reviews.service.js';
+import type { MatchEventRecord, ReviewRecord } from './reviews.repository.js';
+import { confirmationsOf, ReviewsService, type ReviewsDependencies } from './reviews.service.js';
 
 const X = '00000000-0000-4000-8000-000000000001';
 const Y = '00000000-0000-4000-8000-000000000002';
@@ -186,5 +186,62 @@ describe('ReviewsService.listMatchEvents', () => {
     await expect(service.listMatchEvents(ADMIN, { after: 'garbage' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
+  });
+});
+
+describe('ReviewsService verdicts that name nobody, and confirmations', () => {
+  it('UNKNOWN and DISMISS name no identity and are audited as such', async () => {
+    const { service, deps, audit } = setup(event({ decision: 'UNKNOWN' }));
+    expect(await service.reviewMatch(REVIEWER, { eventId: EVENT, verdict: 'UNKNOWN' })).toMatchObject({
+      verdict: 'UNKNOWN',
+      identity: null,
+    });
+    expect(deps.reviews.createReview).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ verdict: 'UNKNOWN', targetIdentityId: null }),
+    );
+    await expect(
+      service.reviewMatch(REVIEWER, { eventId: EVENT, verdict: 'DISMISS', identityId: X }),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(audit.entries).toMatchObject([{ payload: { verdict: 'UNKNOWN', identityId: null } }]);
+  });
+
+  it('counts different reviewers of the latest confirmed identity, standing only while no other verdict follows', () => {
+    const review = (reviewerId: string, verdict: ReviewRecord['verdict'], target: string | null = X) => ({
+      id: `${reviewerId}-${verdict}`,
+      eventId: EVENT,
+      verdict,
+      targetIdentityId: target,
+      note: '',
+      reviewerId,
+      reviewerEmail: null,
+      createdAt: new Date('2026-01-04T00:00:00Z'),
+    });
+    expect(confirmationsOf([])).toEqual({ confirmations: 0, isStanding: false });
+    expect(confirmationsOf([review('a', 'CONFIRM'), review('a', 'CONFIRM')])).toEqual({
+      confirmations: 1,
+      isStanding: true,
+    });
+    expect(
+      confirmationsOf([review('a', 'CONFIRM', Y), review('b', 'CONFIRM'), review('c', 'CONFIRM')]),
+    ).toEqual({
+      confirmations: 2,
+      isStanding: true,
+    });
+    expect(
+      confirmationsOf([review('a', 'CONFIRM'), review('b', 'CONFIRM'), review('c', 'DISMISS', null)]),
+    ).toEqual({ confirmations: 2, isStanding: false });
+  });
+
+  it('refuses a second CONFIRM of the same identity by the same reviewer', async () => {
+    const { service, deps } = setup(event({ requiredConfirmations: 2 }));
+    deps.reviews.hasConfirmed.mockResolvedValueOnce(true);
+    await expect(service.reviewMatch(REVIEWER, { eventId: EVENT, verdict: 'CONFIRM' })).rejects.toMatchObject(
+      {
+        code: 'BAD_INPUT',
+        message: expect.stringMatching(/a second, different reviewer must confirm it/),
+      },
+    );
+    expect(deps.reviews.createReview).not.toHaveBeenCalled();
   });
 });
