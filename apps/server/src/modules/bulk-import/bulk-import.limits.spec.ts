@@ -170,4 +170,28 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('bulk import file count (%s)', (m
     });
     expect(refused.message).toMatch(/More than 5000 files .*"photos"/);
   });
+
+  it('refuses named photo files that come to more than 100 MB, or one over 10 MB, as 413 naming the limit', async () => {
+    const galleryId = await createGallery(server, 'heavy-photos');
+    const admin = await adminHeaders(server);
+    const photo = new Uint8Array(10 * MB);
+    const photos = Array.from({ length: 11 }, (_, i) => ({ name: `h${i}.jpg`, bytes: photo }));
+    const csv = csvOf(photos.map((p, i) => [`H${i}`, `Heavy ${i}`, p.name] as const));
+    const total = await readErrorResponse(await postImport(server, admin, galleryId, csv, { photos }));
+    expect(total).toMatchObject({
+      status: 413,
+      extensions: { code: 'PAYLOAD_TOO_LARGE', field: 'photos', limitBytes: 100 * MB },
+    });
+    expect(total.message).toMatch(/more than 100 MB, the limit of one import/);
+    const one = await readErrorResponse(
+      await postImport(server, admin, galleryId, csvOf([['O1', 'One', 'big.jpg']]), {
+        photos: [{ name: 'big.jpg', bytes: new Uint8Array(10 * MB + 1) }],
+      }),
+    );
+    expect(one).toMatchObject({
+      status: 413,
+      extensions: { code: 'PAYLOAD_TOO_LARGE', field: 'photos', limitBytes: 10 * MB },
+    });
+    expect(one.message).toMatch(/larger than 10 MB, the limit per file/);
+  });
 });

@@ -49,11 +49,11 @@ export const IMPORT_LIMITS = {
 };
 
 /** "The photos come to more than 100 MB" for the total of an import's kept photos. */
-function keptPhotosTooLarge(): AppError {
+function keptPhotosTooLarge(field: 'photos' | 'archive'): AppError {
   return new AppError(
     ErrorCode.PAYLOAD_TOO_LARGE,
     `The photos the CSV names come to more than ${IMPORT_LIMITS.keptPhotoBytes / MB} MB, the limit of one import (unpacked); split the CSV into smaller imports.`,
-    { field: 'archive', limitBytes: IMPORT_LIMITS.keptPhotoBytes },
+    { field, limitBytes: IMPORT_LIMITS.keptPhotoBytes },
   );
 }
 
@@ -137,15 +137,15 @@ export class BulkImportService implements JobHandler {
       const key = photoKey(photo.name);
       if (wanted.has(key)) available.set(key, photo);
     }
-    let keptBytes = [...available.values()].reduce((sum, photo) => sum + photo.size, 0);
-    if (keptBytes > IMPORT_LIMITS.keptPhotoBytes) throw keptPhotosTooLarge();
+    const keptFileBytes = [...available.values()].reduce((sum, photo) => sum + photo.size, 0);
+    if (keptFileBytes > IMPORT_LIMITS.keptPhotoBytes) throw keptPhotosTooLarge('photos');
     if (upload.archive) {
       let unpacked = 0;
       const claimed = new Set<string>();
       const limits: ZipLimits = {
         maxEntries: IMPORT_LIMITS.zipEntries,
         maxEntryBytes: IMPORT_LIMITS.photoBytes,
-        maxTotalBytes: IMPORT_LIMITS.keptPhotoBytes - keptBytes,
+        maxTotalBytes: IMPORT_LIMITS.keptPhotoBytes - keptFileBytes,
       };
       const entries = await extractZip(upload.archive.path, limits, 'archive', (entryPath) => {
         const key = photoKey(entryPath);
@@ -153,12 +153,9 @@ export class BulkImportService implements JobHandler {
         claimed.add(key);
         return path.join(upload.workDir, `archive-${unpacked++}`);
       }).catch((error: unknown) => {
-        throw isAppError(error) && error.details.limit === 'maxTotalBytes' ? keptPhotosTooLarge() : error;
+        throw isAppError(error) && error.details.limit === 'maxTotalBytes' ? keptPhotosTooLarge('archive') : error;
       });
-      for (const entry of entries) {
-        available.set(photoKey(entry.path), { path: entry.file, size: entry.size });
-        keptBytes += entry.size;
-      }
+      for (const entry of entries) available.set(photoKey(entry.path), { path: entry.file, size: entry.size });
     }
     const files = new Map<string, string>();
     let missingPhotos = 0;
