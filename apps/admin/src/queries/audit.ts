@@ -1,5 +1,7 @@
-// react-query hooks over the audit ledger: a filtered page of entries and the chain check.
+// react-query hooks over the audit ledger: a filtered page of entries, the chain check, and the
+// directory of staff users and API keys that names the ledger's actors.
 import {
+  ActorDirectoryDocument,
   AuditLogDocument,
   VerifyAuditChainDocument,
   type AuditLogQueryVariables,
@@ -34,5 +36,14 @@ export function useVerifyAuditChain(anchor: AuditAnchor | null = null) {
       ).verifyAuditChain,
     staleTime: 30_000,
     retry: false,
+  });
+}
+
+/** Every staff user and API key (ADMIN, AUDITOR), to show names instead of "user:<id>" and "key:<id>". */
+export function useActorDirectory() {
+  return useQuery({
+    queryKey: ['actorDirectory'],
+    queryFn: async () => (await request(ActorDirectoryDocument, {})).actorDirectory,
+    staleTime: 60_000,
   });
 }

@@ -4,16 +4,16 @@
 // hash chain, and export the filtered range as CSV or NDJSON.
 import type { AuditLogFilter, AuditLogOrder } from '@faceledger/schema/client';
 import { useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { AuditChainStatus } from '../../components/audit-chain-status';
 import { RefCode } from '../../components/audit-ref';
 import { KeysetPager, useKeysetPages } from '../../components/keyset-pager';
 import { formatDateTime } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
-import { useAuditLog } from '../../queries/audit';
+import { useActorDirectory, useAuditLog } from '../../queries/audit';
 import { useGalleries } from '../../queries/galleries';
-import { useSession } from '../../queries/session';
-import { useUsers } from '../../queries/settings';
+import { nameOfRef } from './actor-names';
 
 const PAGE_SIZE = 25;
 
@@ -69,10 +69,9 @@ function payloadSummary(payload: unknown): string {
 
 export default function AuditPage() {
   const client = useQueryClient();
-  const { user } = useSession();
   const galleries = useGalleries();
-  // Only admins may list users; for them, actors are shown with their email.
-  const users = useUsers(user?.role === 'ADMIN');
+  // Staff users and API keys (directory.read: ADMIN, AUDITOR): actors and subjects get their names.
+  const directory = useActorDirectory();
 
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -107,15 +106,14 @@ export default function AuditPage() {
     `/api/audit/export?${new URLSearchParams([['format', format], ...exportParams]).toString()}`;
   const stamp = new Date().toISOString().slice(0, 10);
 
-  const emailOf = (ref: string) =>
-    ref.startsWith('user:') ? users.data?.find((u) => u.id === ref.slice(5))?.email : undefined;
-  const galleryName = (id: string) => galleries.data?.find((g) => g.id === id)?.name;
+  const nameOf = (ref: string) => nameOfRef(ref, directory.data, galleries.data);
 
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <p className="muted">
         Every change, match, export and sign-in, in a hash-chained ledger that cannot be edited unnoticed.
+        Recognition calls one by one: <Link href="/audit/match-events">Match events</Link>.
       </p>
       <div className="audit-top">
         <AuditChainStatus />
@@ -185,17 +183,22 @@ export default function AuditPage() {
           <input
             id="audit-actor"
             type="search"
-            list={users.data ? 'audit-actors' : undefined}
+            list={directory.data ? 'audit-actors' : undefined}
             placeholder="user:<id> or system"
             autoComplete="off"
             value={actor}
             onChange={(e) => setActor(e.target.value)}
           />
-          {users.data && (
+          {directory.data && (
             <datalist id="audit-actors">
-              {users.data.map((u) => (
+              {directory.data.users.map((u) => (
                 <option key={u.id} value={`user:${u.id}`}>
                   {u.email}
+                </option>
+              ))}
+              {directory.data.apiKeys.map((k) => (
+                <option key={k.id} value={`key:${k.id}`}>
+                  {`${k.name} (${k.prefix})`}
                 </option>
               ))}
               <option value="system">system</option>
@@ -288,10 +291,8 @@ export default function AuditPage() {
             </thead>
             <tbody>
               {connection.edges.map(({ node }) => {
-                const email = emailOf(node.actor);
-                const subjectGallery = node.subject.startsWith('gallery:')
-                  ? galleryName(node.subject.slice(8))
-                  : undefined;
+                const actorName = nameOf(node.actor);
+                const subjectName = nameOf(node.subject);
                 return (
                   <tr key={node.seq}>
                     <th scope="row" className="num">
@@ -300,14 +301,14 @@ export default function AuditPage() {
                     <td className="small nowrap">{formatDateTime(node.at)}</td>
                     <td>
                       <RefCode value={node.actor} />
-                      {email && <div className="muted small">{email}</div>}
+                      {actorName && <div className="muted small">{actorName}</div>}
                     </td>
                     <td>
                       <code>{node.action}</code>
                     </td>
                     <td>
                       <RefCode value={node.subject} />
-                      {subjectGallery && <div className="muted small">{subjectGallery}</div>}
+                      {subjectName && <div className="muted small">{subjectName}</div>}
                     </td>
                     <td>
                       <details className="audit-payload">
