@@ -92,6 +92,7 @@ const CONTEXT_NAMES = [
   'webhookId',
   'jobId',
   'imageKey',
+  'faceId',
 ];
 const TYPE_NAMES = new Set(['Auth', 'GraphQLErrorEntry']);
 
@@ -112,6 +113,7 @@ export const keyId = id('KEY_ID');
 export const webhookId = id('WEBHOOK_ID');
 export const jobId = id('JOB_ID');
 export const imageKey = id('IMAGE_KEY');
+export const faceId = id('FACE_ID');
 `;
 
 /** Names an example declares itself (imports, consts, functions, types), which the context must not shadow. */
@@ -426,6 +428,7 @@ describe('docs/API.md examples against a real server', () => {
       JOB_ID: jobId,
       IMPORT_JOB_ID: importJob.jobId,
       IMAGE_KEY: face.imageKey,
+      FACE_ID: face.id,
       FACELEDGER_WEBHOOK_SECRET: 'whsec-docs-example',
     };
 
