@@ -38,7 +38,26 @@ export interface ErasureCounts {
 
 /** Outcome of the transactional part; `imageKeys` are deleted from the store after commit. */
 export type ErasureOutcome =
-  { alreadyErased: true } | { alreadyErased: false; counts: ErasureCounts; imageKeys: string[] };
+  | { alreadyErased: true }
+  | {
+      alreadyErased: false;
+      counts: ErasureCounts;
+      imageKeys: string[];
+      /** The erasure transaction's id (txid_current, as text): snapshots older than it still see the rows. */
+      xid: string;
+    };
+
+/** How long the rewrite waits, by default, for transactions that began before the erasure to end. */
+export const OLDER_SNAPSHOT_WAIT_MS = 30_000;
+
+/** The rewrite ran while a transaction older than the erasure was open, so it kept the old row versions. */
+export class OlderSnapshotError extends Error {
+  constructor(readonly open: number) {
+    super(
+      `${open} transaction(s) that began before the erasure were still open, so VACUUM FULL had to keep the erased rows' old versions`,
+    );
+  }
+}
 
 /**
  * The tables an erasure deletes from or updates. Their dead row versions (and the freed space
@@ -191,6 +210,9 @@ export class IdentityErasureRepository {
       ...new Set([...photoKeys, ...cleared.flatMap((e) => (e.imageKey === null ? [] : [e.imageKey]))]),
     ];
     const imageKeys = await this.findUnreferencedImageKeys(keys, tx);
+    const [{ xid } = { xid: '0' }] = await tx.$queryRaw<
+      Array<{ xid: string }>
+    >`SELECT txid_current()::text AS xid`;
     // Pending uploads of its photos, and of probe images about to be deleted (an upload id of a
     // deleted image would only fail later).
     const uploadKeys = [...new Set([...photoKeys, ...imageKeys])];
@@ -200,6 +222,7 @@ export class IdentityErasureRepository {
         : await tx.pendingUpload.deleteMany({ where: { imageKey: { in: uploadKeys } } });
     return {
       alreadyErased: false,
+      xid,
       counts: {
         facesDeleted,
         matchCandidatesDeleted,
@@ -217,10 +240,51 @@ export class IdentityErasureRepository {
    * faces table's HNSW indexes included), so the erased rows' old versions and the free space they
    * left hold none of their bytes any more. Runs after commit: VACUUM cannot run inside a
    * transaction. It locks each table while it rewrites it.
+   *
+   * VACUUM FULL copies a deleted row version into the new file while any snapshot that may still
+   * see it is open, so it first waits (up to `waitMs`) until no transaction, replication slot or
+   * prepared transaction older than the erasure (`erasedXid`; without it, anything open now)
+   * remains. If one does, it still rewrites and then throws OlderSnapshotError: erase again later.
    */
-  async compactErasedTables(tables: readonly ErasureTable[] = ERASURE_TABLES): Promise<void> {
+  async compactErasedTables(
+    tables: readonly ErasureTable[] = ERASURE_TABLES,
+    options: { erasedXid?: string | undefined; waitMs?: number } = {},
+  ): Promise<void> {
     const known = tables.filter((t) => (ERASURE_TABLES as readonly string[]).includes(t));
-    if (known.length > 0) await this.prisma.$executeRawUnsafe(`VACUUM FULL ${known.join(', ')}`);
+    if (known.length === 0) return;
+    const horizon =
+      options.erasedXid ??
+      (
+        await this.prisma.$queryRaw<Array<{ xid: string }>>`
+          SELECT txid_snapshot_xmax(txid_current_snapshot())::text AS xid`
+      )[0]?.xid ??
+      '0';
+    const deadline = Date.now() + (options.waitMs ?? OLDER_SNAPSHOT_WAIT_MS);
+    let open = await this.countOlderSnapshots(horizon);
+    while (open > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      open = await this.countOlderSnapshots(horizon);
+    }
+    await this.prisma.$executeRawUnsafe(`VACUUM FULL ${known.join(', ')}`);
+    if (open > 0) throw new OlderSnapshotError(open);
+  }
+
+  /**
+   * Open transactions of this database (or of none: replication senders), replication slots and
+   * prepared transactions whose xmin is at or before `xid`. Other roles' sessions show their xmin
+   * only to superusers and pg_read_all_stats.
+   */
+  private async countOlderSnapshots(xid: string): Promise<number> {
+    const rows = await this.prisma.$queryRaw<Array<{ open: number }>>`
+      SELECT count(*)::int AS open FROM (
+        SELECT backend_xmin AS x FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+          AND (datname = current_database() OR datname IS NULL)
+        UNION ALL SELECT xmin FROM pg_replication_slots WHERE xmin IS NOT NULL
+        UNION ALL SELECT transaction FROM pg_prepared_xacts WHERE database = current_database()
+      ) older
+      WHERE age(x) >= age((${xid}::bigint % 4294967296)::text::xid)`;
+    return rows[0]?.open ?? 0;
   }
 
   /** The keys among `keys` that no face and no match event uses. */

@@ -4,6 +4,7 @@ import type { AuditRepository, NewAuditEntry, Transaction } from '../audit/audit
 import type { Actor } from '../auth/actor.js';
 import type { IdentitiesRepository, IdentityRecord } from './identities.repository.js';
 import type { ErasureOutcome, IdentityErasureRepository } from './identity-erasure.repository.js';
+import { OlderSnapshotError } from './identity-erasure.repository.js';
 import { IdentityErasureService } from './identity-erasure.service.js';
 
 const hr: Actor = { kind: 'user', userId: 'u2', email: 'hr@example.org', role: 'HR' };
@@ -25,7 +26,10 @@ const identity: IdentityRecord = {
   updatedAt: new Date(),
 };
 
-function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean; failCompact?: boolean } = {}) {
+function setUp(
+  outcome: ErasureOutcome,
+  options: { failCommit?: boolean; failCompact?: boolean; olderSnapshot?: boolean } = {},
+) {
   const steps: string[] = [];
   const identities = { findById: vi.fn(async () => identity) };
   const erasure = {
@@ -38,6 +42,7 @@ function setUp(outcome: ErasureOutcome, options: { failCommit?: boolean; failCom
     }),
     compactErasedTables: vi.fn(async (tables: string[]) => {
       if (options.failCompact) throw new Error('lock timeout');
+      if (options.olderSnapshot) throw new OlderSnapshotError(1);
       steps.push(`compact ${tables.join(' ')}`);
     }),
   };
@@ -74,6 +79,7 @@ const erased: ErasureOutcome = {
     uploadsDeleted: 0,
   },
   imageKeys: [KEY_A, KEY_B],
+  xid: '741',
 };
 
 describe('IdentityErasureService', () => {
@@ -87,6 +93,8 @@ describe('IdentityErasureService', () => {
       'compact identities faces match_candidates match_events job_items',
     ]);
     expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
+    // waits for snapshots older than the erasure's own transaction
+    expect(erasure.compactErasedTables).toHaveBeenCalledWith(expect.any(Array), { erasedXid: '741' });
     expect(result).toMatchObject({ facesDeleted: 2, imagesDeleted: 1, identity: { status: 'ERASED' } });
     expect(entries[0]).toMatchObject({
       action: 'identity.erase',
@@ -110,6 +118,11 @@ describe('IdentityErasureService', () => {
       message: expect.stringMatching(/VACUUM FULL|erase again/),
     });
     expect(failing.steps).toEqual(['commit', 'delete 1']);
+    const older = setUp(erased, { olderSnapshot: true });
+    await expect(older.service.erase(hr, ID)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/began before the erasure.*erase the identity again/),
+    });
     const again = setUp({ alreadyErased: true });
     await again.service.erase(hr, ID);
     expect(again.steps).toEqual([

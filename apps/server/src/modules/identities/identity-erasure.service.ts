@@ -12,6 +12,7 @@ import { toIdentityModel } from './identities.mapper.js';
 import { identityNotFound } from './identities.service.js';
 import {
   ERASURE_TABLES,
+  OlderSnapshotError,
   tablesChangedBy,
   type ErasureCounts,
   type ErasureTable,
@@ -48,13 +49,23 @@ export class IdentityErasureService {
     if (!identity) throw identityNotFound(id);
     authorizeGallery(actor, identity.galleryId);
 
-    const { counts, imageKeys, tables } = await this.audit.withEntry(async (tx) => {
+    const { counts, imageKeys, tables, xid } = await this.audit.withEntry(async (tx) => {
       const outcome = await this.erasure.eraseWithin(tx, id);
       if (outcome === null) throw identityNotFound(id);
       // Erasing again rewrites every table: it completes an earlier erasure whose rewrite failed.
       const result = outcome.alreadyErased
-        ? { counts: NOTHING_ERASED, imageKeys: [] as string[], tables: [...ERASURE_TABLES] }
-        : { counts: outcome.counts, imageKeys: outcome.imageKeys, tables: tablesChangedBy(outcome.counts) };
+        ? {
+            counts: NOTHING_ERASED,
+            imageKeys: [] as string[],
+            tables: [...ERASURE_TABLES],
+            xid: undefined,
+          }
+        : {
+            counts: outcome.counts,
+            imageKeys: outcome.imageKeys,
+            tables: tablesChangedBy(outcome.counts),
+            xid: outcome.xid,
+          };
       return {
         result,
         audit: {
@@ -73,7 +84,7 @@ export class IdentityErasureService {
     });
 
     const imagesDeleted = await this.deleteImages(id, imageKeys);
-    await this.compact(id, tables);
+    await this.compact(id, tables, xid);
     const tombstone = await this.identities.findById(id);
     if (!tombstone) throw new AppError(ErrorCode.INTERNAL, `Identity ${id} vanished during erasure.`);
     this.logger.info({ identityId: id, ...counts, imagesDeleted }, 'identity erased');
@@ -85,14 +96,18 @@ export class IdentityErasureService {
    * the erased rows' old versions are still in the table files; a failure is logged and reported,
    * and the next erasure (or an operator's VACUUM FULL) completes it. The database part stands.
    */
-  private async compact(identityId: string, tables: ErasureTable[]): Promise<void> {
+  private async compact(identityId: string, tables: ErasureTable[], xid: string | undefined): Promise<void> {
     try {
-      await this.erasure.compactErasedTables(tables);
+      await this.erasure.compactErasedTables(tables, { erasedXid: xid });
     } catch (error) {
       this.logger.error({ err: error, identityId }, 'erasure could not rewrite the erased tables');
+      const why =
+        error instanceof OlderSnapshotError
+          ? 'a database transaction that began before the erasure was still open, so the old row versions were kept; erase the identity again once long-running transactions (reports, backups, replicas) have ended'
+          : 'the database could not rewrite the tables that held it, so old row versions may remain in its files; run VACUUM FULL on them (see the server log) or erase again later';
       throw new AppError(
         ErrorCode.INTERNAL,
-        `Identity ${identityId} is erased, but the database could not rewrite the tables that held it, so old row versions may remain in its files; run VACUUM FULL on them (see the server log) or erase again later.`,
+        `Identity ${identityId} is erased, but ${why}.`,
         { id: identityId },
         { cause: error },
       );
