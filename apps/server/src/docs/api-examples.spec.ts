@@ -262,8 +262,32 @@ describe('docs/API.md examples against a real server', () => {
     return (await res.json()) as { jobId: string };
   }
 
+  let freshFaces = 0;
+  /**
+   * A new identity of the shared gallery with one face, copied from the shared identity's (the
+   * gallery may forbid likely duplicates, so a second Colin Powell photo would not enroll), for the
+   * examples that delete, replace or resolve it; `warned` gives it a looks-like warning naming the
+   * shared identity.
+   */
+  async function freshFace(warned = false): Promise<Record<string, string>> {
+    freshFaces += 1;
+    const identityId = await newIdentity(base['GALLERY_ID']!, `face-${freshFaces}`);
+    const [face] = await server.db.prisma.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO faces (id, identity_id, image_key, box, landmarks, quality, model_id, embedding,
+                         likely_same_as_id, likely_same_as_score)
+      SELECT gen_random_uuid(), ${identityId}::uuid, image_key, box, landmarks, quality, model_id, embedding,
+             ${warned ? base['IDENTITY_ID']! : null}::uuid, ${warned ? 0.97 : null}::double precision
+      FROM faces WHERE identity_id = ${base['IDENTITY_ID']!}::uuid LIMIT 1
+      RETURNING id`;
+    if (!face) throw new Error('the shared identity has no face to copy');
+    return { IDENTITY_ID: identityId, FACE_ID: face.id };
+  }
+
   /** Per example, what it gets instead of the shared fixtures: a resource it may destroy or a clean slate. */
   const FRESH: Record<string, () => Promise<Record<string, string>>> = {
+    'deleteFace (mutation)': () => freshFace(),
+    'replaceFace (mutation)': () => freshFace(),
+    'resolveFaceWarning (mutation)': () => freshFace(true),
     'signOut (mutation)': async () => {
       const { cookie } = await signIn(server, ADMIN_EMAIL, ADMIN_PASSWORD);
       return { FACELEDGER_ADMIN_COOKIE: cookie! };
