@@ -97,8 +97,11 @@ const ITEM_COLUMNS = {
 
 /** Rows per INSERT when a job is created. */
 const INSERT_CHUNK = 500;
-/** Bytes of input files per INSERT (a single larger file goes alone). */
-const FILE_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of input files per INSERT (a single larger file goes alone): Prisma holds several copies of
+ * a statement's bytes while it sends them, so a statement stays small.
+ */
+const FILE_BATCH_BYTES = 4 * 1024 * 1024;
 
 export class JobsRepository {
   constructor(private readonly prisma: PrismaClient) {}
