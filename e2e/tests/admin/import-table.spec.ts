@@ -15,7 +15,7 @@ test.use({ viewport: VIEWPORTS.desktop });
 /** The words of the table's cells that the browser laid out on more than one line. */
 function splitWords(page: Page, tableName: string): Promise<string[]> {
   return page.evaluate((name) => {
-    const table = [...document.querySelectorAll('table')].find(
+    const table = Array.from(document.querySelectorAll('table')).find(
       (t) => t.querySelector('caption')?.textContent === name,
     );
     if (!table) throw new Error(`no table ${name}`);
@@ -27,7 +27,7 @@ function splitWords(page: Page, tableName: string): Promise<string[]> {
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
         if (lines.size > 1) split.push(match[0]);
       }
     }

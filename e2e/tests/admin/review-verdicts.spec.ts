@@ -2,9 +2,9 @@
 // reviewers counts an identification only after two different people confirmed it; at 1280x800 and
 // at 390x844. A stranger's near-threshold "unknown" is marked Correct: unknown, a near-threshold
 // match is dismissed with the d key; both leave the queue, and the dismissed probe is not demoted the
-// next time (a Reject would demote it). The probe photo is shown large. Then the gallery requires two
-// confirmations: one reviewer's Confirm leaves the event in the queue (1 of 2, their Confirm
-// disabled), a second reviewer's Confirm settles it.
+// next time (a Reject would demote it). The probe photo is shown large. Then an admin makes the
+// gallery require two confirmations on the same page: one reviewer's Confirm leaves the event in the
+// queue (1 of 2, their Confirm disabled), a second reviewer's Confirm settles it.
 import { expect, test } from '../../support/fixtures.js';
 import { lfwImage } from '../../support/photos.js';
 import { unique } from '../../support/seed.js';
@@ -96,11 +96,28 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
         id: again?.eventId,
       });
 
-      // The gallery now requires two reviewers; an identification far above the threshold waits for them.
-      await seed.gql(
-        'mutation P($id: ID!) { setGalleryReviewPolicy(galleryId: $id, requiredConfirmations: 2) { id } }',
-        { id: gallery.id },
-      );
+      // An admin makes the gallery require two reviewers, on the review queue page.
+      const adminContext = await browser.newContext({ viewport: VIEWPORTS[viewport] });
+      consoleErrors.watch(adminContext);
+      const adminPage = await adminContext.newPage();
+      await signIn(adminPage, users.admin, '/reviews');
+      await adminPage.getByLabel('Gallery').selectOption({ label: gallery.name });
+      const policy = adminPage.getByLabel('Confirmations required');
+      await expect(policy).toHaveValue('1');
+      await policy.selectOption({ label: 'Two different reviewers' });
+      await expect
+        .poll(
+          async () =>
+            (
+              await seed.gql<{ gallery: { requiredConfirmations: number } }>(
+                'query G($id: ID!) { gallery(id: $id) { requiredConfirmations } }',
+                { id: gallery.id },
+              )
+            ).gallery.requiredConfirmations,
+        )
+        .toBe(2);
+      await adminContext.close();
+      // An identification far above the threshold now waits for two reviewers.
       const identified = (await seed.identify(gallery.id, lfwImage('Hugo_Chavez', 3), 0.5)).faces[0];
       expect(identified?.decision).toBe('MATCH');
       await page.reload();
