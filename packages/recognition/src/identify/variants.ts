@@ -1,5 +1,5 @@
 import { cosineSimilarity } from '../models/embedder.js';
-import { IDENTITY_SCORING, rankIdentities, type ScoredFace } from './identity-scoring.js';
+import { rankIdentities, type IdentityScoringRule, type ScoredFace } from './identity-scoring.js';
 import {
   searchAll,
   searchProbes,
@@ -83,6 +83,9 @@ function galleryCohortStats(templates: ReadonlyMap<string, Float32Array>, m: num
   return stats;
 }
 
+/** The rule before this work: the best face's raw cosine. */
+const BEST_FACE: IdentityScoringRule = { aggregation: 'best-face', marginWeight: 0 };
+
 /**
  * For each identity, the best-face similarities to its `m` most similar other identities of the
  * gallery, highest first (a face of one against a face of the other).
@@ -120,23 +123,14 @@ export function compareVariants(
   const rules: Array<[string, RankOneRule]> = [];
   const read = (hits: readonly ScoredFace[]): ScoredFace[] => hits.slice(0, SERVER_FACES_READ);
   rules.push(['shipped: rankIdentities over the 50 faces read', serverRankOne]);
-  rules.push([
-    "best face, raw cosine (today's rankByBestFace)",
+  const byRule =
+    (rule: IdentityScoringRule): RankOneRule =>
     (hits) => {
-      const top = bestPerIdentity(read(hits))[0];
-      return top ?? null;
-    },
-  ]);
-  rules.push([
-    'mean of top two faces',
-    (hits) => {
-      const top = rankIdentities(read(hits), SERVER_TOP_K, {
-        ...IDENTITY_SCORING,
-        aggregation: 'mean-top2',
-      })[0];
+      const top = rankIdentities(read(hits), SERVER_TOP_K, rule)[0];
       return top ? { identityId: top.identityId, score: top.score } : null;
-    },
-  ]);
+    };
+  rules.push(['best face, raw cosine (the rule before: rankByBestFace)', byRule(BEST_FACE)]);
+  rules.push(['mean of top two faces', byRule({ aggregation: 'mean-top2', marginWeight: 0 })]);
   const templates = templatesOf(gallery.faces);
   rules.push([
     'template (mean embedding), whole gallery',
@@ -156,16 +150,14 @@ export function compareVariants(
       return a ? { identityId: a.identityId, score: a.score - (b?.score ?? 0) } : null;
     },
   ]);
-  for (const w of [0.1, 0.15, 0.2, 0.3, 0.5, 1])
-    rules.push([
-      `margin: s1 + ${w} x (s1 - s2) (50 faces read)`,
-      (hits) => {
-        const top = rankIdentities(read(hits), SERVER_TOP_K, { ...IDENTITY_SCORING, marginWeight: w })[0];
-        return top ? { identityId: top.identityId, score: top.score } : null;
-      },
-    ]);
+  for (const aggregation of ['best-face', 'mean-top2'] as const)
+    for (const w of [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2])
+      rules.push([
+        `${aggregation === 'best-face' ? 'best face' : 'mean of top two'} + ${w} x margin to the rival (50 read)`,
+        byRule({ aggregation, marginWeight: w }),
+      ]);
   rules.push([
-    'T-norm: z of s1 against every other identity (whole gallery)',
+    'T-norm: z of s1 against all other identities (whole gallery)',
     (hits) => {
       const [a, ...rest] = bestPerIdentity(hits);
       if (!a) return null;
@@ -175,7 +167,7 @@ export function compareVariants(
   ]);
   for (const m of [10, 20, 40]) {
     rules.push([
-      `AS-norm, probe side: z of s1 against the top ${m} others (50 faces read)`,
+      `AS-norm, probe side: z of s1 against top ${m} others (50 read)`,
       (hits) => {
         const [a, ...rest] = bestPerIdentity(read(hits));
         if (!a) return null;
@@ -184,7 +176,7 @@ export function compareVariants(
       },
     ]);
     rules.push([
-      `cohort shift: s1 - mean of the top ${m} others (50 faces read)`,
+      `cohort shift: s1 - mean of top ${m} others (50 read)`,
       (hits) => {
         const [a, ...rest] = bestPerIdentity(read(hits));
         if (!a) return null;
@@ -198,7 +190,7 @@ export function compareVariants(
   for (const m of [10, 50]) {
     const side = galleryCohortStats(templates, m);
     rules.push([
-      `AS-norm, symmetric, top ${m} (gallery side from templates, whole gallery)`,
+      `AS-norm, symmetric, top ${m} (gallery side: templates)`,
       (hits) => {
         const ranked = bestPerIdentity(hits);
         let best: { identityId: string; score: number } | null = null;
@@ -224,12 +216,9 @@ export function compareVariants(
     for (const b of [0.1, 0.25, 0.4])
       for (const w of [0, 0.2])
         rules.push([
-          `neighbourhood: s - ${b} x mean of the identity's ${m} nearest other identities${w ? ` + margin ${w}` : ''} (${SERVER_FACES_READ} faces read + gallery)`,
+          `neighbourhood: s - ${b} x mean of its ${m} nearest identities${w ? `, margin ${w}` : ''} (+ gallery)`,
           (hits) => {
-            const ranked = rankIdentities(read(hits), SERVER_TOP_K * 2, {
-              ...IDENTITY_SCORING,
-              marginWeight: w,
-            });
+            const ranked = rankIdentities(read(hits), SERVER_TOP_K * 2, { ...BEST_FACE, marginWeight: w });
             let best: { identityId: string; score: number } | null = null;
             for (const c of ranked) {
               const near = (neighbourhood.get(c.identityId) ?? []).slice(0, m);
@@ -267,7 +256,7 @@ export function compareVariants(
     };
     const centred = gallery.faces.map((f) => ({ ...f, embedding: centre(f.embedding) }));
     measure(
-      `best face, embeddings centred on ${alpha} x the gallery mean (whole gallery)`,
+      `best face, centred on ${alpha} x the gallery mean (whole gallery)`,
       (hits) => bestPerIdentity(hits)[0] ?? null,
       (probe) => searchAll(centre(probe), centred),
     );

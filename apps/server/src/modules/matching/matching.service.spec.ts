@@ -81,7 +81,7 @@ function setup(
 const image = { base64: 'AAAA' };
 
 describe('rankByBestFace', () => {
-  it('scores each identity by its best face and ranks identities, keeping topK', () => {
+  it('scores each identity by the rule of @faceledger/recognition (mean of top two faces + 0.75 x margin to the rival), ranks, keeps topK', () => {
     const ranked = rankByBestFace(
       [
         { faceId: 'y1', identityId: Y, score: 0.93 },
@@ -91,9 +91,10 @@ describe('rankByBestFace', () => {
       ],
       2,
     );
+    // X: (0.96 + 0.91) / 2 = 0.935 against Y's 0.93 (its only face read)
     expect(ranked).toEqual([
-      { identityId: X, faceId: 'x2', score: 0.96, rank: 1 },
-      { identityId: Y, faceId: 'y1', score: 0.93, rank: 2 },
+      { identityId: X, faceId: 'x2', score: 0.935 + 0.75 * (0.935 - 0.93), rank: 1 },
+      { identityId: Y, faceId: 'y1', score: 0.93 + 0.75 * (0.93 - 0.935), rank: 2 },
     ]);
   });
 
@@ -126,7 +127,7 @@ describe('MatchingService.identify', () => {
     expect(result.faces[0]).toMatchObject({
       decision: 'MATCH',
       identity: { id: X },
-      score: 0.95,
+      score: 0.95 + 0.75 * (0.95 - 0.7),
       eventId: 'event-1',
     });
     expect(result.threshold).toBe(0.9);
@@ -139,8 +140,8 @@ describe('MatchingService.identify', () => {
       probeImageKey: 'c'.repeat(64),
     });
     expect(events[0]?.candidates).toEqual([
-      { identityId: X, faceId: 'x1', score: 0.95, rank: 1 },
-      { identityId: Y, faceId: 'y1', score: 0.7, rank: 2 },
+      { identityId: X, faceId: 'x1', score: 0.95 + 0.75 * (0.95 - 0.7), rank: 1 },
+      { identityId: Y, faceId: 'y1', score: 0.7 + 0.75 * (0.7 - 0.95), rank: 2 },
     ]);
     expect(audit.entries[0]).toMatchObject({ action: 'faces.identify', subject: `gallery:${GALLERY_ID}` });
     expect(JSON.stringify(audit.entries)).not.toContain('embedding');
@@ -161,7 +162,7 @@ describe('MatchingService.identify', () => {
     const { service, deps } = setup({
       hits: [
         { faceId: 'x1', identityId: X, score: 0.97 },
-        { faceId: 'y1', identityId: Y, score: 0.92 },
+        { faceId: 'y1', identityId: Y, score: 0.96 },
         { faceId: 'z1', identityId: Z, score: 0.6 },
       ],
       rejected: [X],

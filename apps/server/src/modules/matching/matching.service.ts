@@ -76,8 +76,9 @@ interface FaceOutcome {
 }
 
 /**
- * Aggregation rule of identify: @faceledger/recognition's rankIdentities, the rule `faceledger eval
- * identify` measures (an identity scores its best face among the faces read; README of the package).
+ * Scoring rule of identify: @faceledger/recognition's rankIdentities, the rule `faceledger eval
+ * identify` measures (mean of an identity's two best faces among those read + 0.75 x its margin to
+ * the best rival; numbers in the package README). The name stays for its callers.
  */
 export const rankByBestFace = rankIdentities;
 
