@@ -189,6 +189,7 @@ function staysUp(
   cwd: string,
   env: Record<string, string>,
   ms: number,
+  during: () => Promise<unknown> = async () => undefined,
 ): Promise<Run & { running: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
@@ -198,6 +199,8 @@ function staysUp(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let exited: number | null = null;
     child.on('exit', (code) => (exited = code ?? 1));
+    // Give it a second to connect or listen, then do what it should see.
+    setTimeout(() => void during().catch((error: Error) => (stderr += `during: ${error.message}\n`)), 1000);
     setTimeout(() => {
       const running = exited === null;
       child.kill();
@@ -534,8 +537,30 @@ describe('docs/API.md examples against a real server', () => {
     }
     const file = path.join(work, 'dist/examples', `example-${index}.js`);
     if (LONG_RUNNING.has(keyOf(example))) {
-      const result = await staysUp(file, work, env, 3000);
+      // The live feed example must print a MATCH of its gallery that happens while it listens.
+      const isFeed = example.heading === 'matchEvents (subscription)';
+      const identifyWhileListening = async () => {
+        const body = await server.graphql(
+          'mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image, threshold: 0.5) { faces { decision } } }',
+          {
+            g: env['GALLERY_ID'],
+            image: {
+              base64: (await readFile(path.join(PHOTOS, 'Colin_Powell_0002.jpg'))).toString('base64'),
+            },
+          },
+          { authorization: `Bearer ${env['FACELEDGER_API_KEY']}` },
+        );
+        if (body.errors?.length) throw new Error(body.errors[0]?.message);
+      };
+      const result = await staysUp(
+        file,
+        work,
+        env,
+        isFeed ? 6000 : 3000,
+        isFeed ? identifyWhileListening : undefined,
+      );
       expect(result.stderr).toBe('');
+      if (isFeed) expect(result.stdout).toMatch(/^Doc examples: Person colin-powell \(\d\.\d{3}\)$/m);
       expect(result.running, `the example at docs/API.md:${example.line} stopped: ${result.stdout}`).toBe(
         true,
       );
