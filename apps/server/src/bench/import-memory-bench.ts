@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import pg from 'pg';
 
 const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO_ROOT = path.resolve(SERVER_ROOT, '../..');
@@ -259,6 +260,28 @@ async function measure(pid: number, name: string, run: () => Promise<{ status: n
   };
 }
 
+/** A new database beside the one `url` names, for one case; drop() removes it. */
+async function freshDatabase(url: string, index: number): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(url);
+  const name = `${base.pathname.slice(1) || 'faceledger'}_bench_${index}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const caseUrl = new URL(url);
+  caseUrl.pathname = `/${name}`;
+  return {
+    url: caseUrl.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .option('--database-url <url>', 'a PostgreSQL to run against (default: the embedded PGlite)')
@@ -276,7 +299,9 @@ async function main(): Promise<void> {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-import-bench-'));
     const port = await freePort();
     progress(`case: ${name} (server on ${mode}, ${dataDir})`);
-    const server = await startServer(dataDir, port, options.databaseUrl);
+    // A fresh PostgreSQL database too: jobs left QUEUED by an earlier case would run in this one.
+    const database = options.databaseUrl ? await freshDatabase(options.databaseUrl, results.length) : null;
+    const server = await startServer(dataDir, port, database?.url);
     try {
       const url = `http://127.0.0.1:${port}`;
       const admin = await signIn(url);
@@ -291,6 +316,7 @@ async function main(): Promise<void> {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
       await rm(dataDir, { recursive: true, force: true });
+      await database?.drop();
     }
   };
 
