@@ -7,7 +7,7 @@ import { averageEmbeddings, JITTER_CROPS, writeJittered } from '../identify/jitt
 import { buildGallery, searchProbes } from '../identify/open-set-eval.js';
 import { detSvg, evaluateOpenSet, FPIR_TARGETS, type OpenSetReport } from '../identify/open-set-metrics.js';
 import { buildOpenSetProtocol, type OpenSetProtocol } from '../identify/protocol.js';
-import { compareVariants, type VariantRow } from '../identify/variants.js';
+import { bestFaceRankOne, compareVariants, type VariantRow } from '../identify/variants.js';
 import { getModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { embedImages } from './embedding-cache.js';
@@ -81,10 +81,10 @@ function formatSize(s: SizeSummary): string {
 function formatVariants(rows: readonly VariantRow[]): string {
   const pct = (v: number | null): string => (v === null ? '     -' : `${(v * 100).toFixed(2)}%`.padStart(6));
   return [
-    'variant'.padEnd(76) + 'rank-1   FNIR@1e-2 FNIR@3e-3 FNIR@1e-3',
+    'variant'.padEnd(72) + 'rank-1   FNIR@1e-2 FNIR@3e-3 FNIR@1e-3',
     ...rows.map(
       (r) =>
-        `${r.name.padEnd(76)}${pct(r.rank1)}   ${pct(r.fnir['1e-2'])}    ${pct(r.fnir['3e-3'])}    ${pct(r.fnir['1e-3'])}`,
+        `${r.name.padEnd(72)}${pct(r.rank1)}   ${pct(r.fnir['1e-2'])}    ${pct(r.fnir['3e-3'])}    ${pct(r.fnir['1e-3'])}`,
     ),
   ].join('\n');
 }
@@ -127,7 +127,7 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
     )
     .option(
       '--variants',
-      'also measure the scoring variants tried (normalisations, aggregations) at the largest size',
+      'also measure the scoring variants tried (normalisations, aggregations) at the largest size and draw the rule before (best face) in det.svg',
     )
     .option('--json', 'print one JSON object')
     .addOption(backendOption())
@@ -195,10 +195,14 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
           err(`searching ${protocol.mated.length + protocol.nonMated.length} probes in a gallery of ${size}`);
           const report = evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf));
           summaries.push(summarise(size, report, gallery.enrollFailures));
-          curves.push({ label: `gallery ${size}`, points: report.det });
+          curves.push({ label: `gallery ${size}, shipped rule`, points: report.det });
           if (o.variants && size === sizes[sizes.length - 1]) {
             err('measuring the scoring variants');
             variants = compareVariants(protocol, gallery, embeddingOf);
+            curves.push({
+              label: `gallery ${size}, best face raw cosine (before)`,
+              points: evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf, bestFaceRankOne)).det,
+            });
           }
         }
         const result = {

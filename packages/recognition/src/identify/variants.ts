@@ -84,7 +84,13 @@ function galleryCohortStats(templates: ReadonlyMap<string, Float32Array>, m: num
 }
 
 /** The rule before this work: the best face's raw cosine. */
-const BEST_FACE: IdentityScoringRule = { aggregation: 'best-face', marginWeight: 0 };
+export const BEST_FACE: IdentityScoringRule = { aggregation: 'best-face', marginWeight: 0 };
+
+/** The rank-1 rule of identify before this work, for comparison curves. */
+export const bestFaceRankOne: RankOneRule = (hits) => {
+  const top = rankIdentities(hits.slice(0, SERVER_FACES_READ), SERVER_TOP_K, BEST_FACE)[0];
+  return top ? { identityId: top.identityId, score: top.score } : null;
+};
 
 /**
  * For each identity, the best-face similarities to its `m` most similar other identities of the
