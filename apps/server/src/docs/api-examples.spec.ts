@@ -267,23 +267,33 @@ describe('docs/API.md examples against a real server', () => {
 
   let freshFaces = 0;
   /**
-   * A new identity of the shared gallery with one face, copied from the shared identity's (the
-   * gallery may forbid likely duplicates, so a second Colin Powell photo would not enroll), for the
-   * examples that delete, replace or resolve it; `warned` gives it a looks-like warning naming the
-   * shared identity.
+   * A gallery of its own with one enrolled identity and a key for it, for the examples that delete,
+   * replace or resolve a face: what they leave behind (a replacement photo of Colin Powell, a face
+   * kept) stays out of the shared gallery, whose later examples expect its one Colin Powell.
+   * `warned` gives the face a looks-like warning.
    */
   async function freshFace(warned = false): Promise<Record<string, string>> {
     freshFaces += 1;
-    const identityId = await newIdentity(base['GALLERY_ID']!, `face-${freshFaces}`);
-    const [face] = await server.db.prisma.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO faces (id, identity_id, image_key, box, landmarks, quality, model_id, embedding,
-                         likely_same_as_id, likely_same_as_score)
-      SELECT gen_random_uuid(), ${identityId}::uuid, image_key, box, landmarks, quality, model_id, embedding,
-             ${warned ? base['IDENTITY_ID']! : null}::uuid, ${warned ? 0.97 : null}::double precision
-      FROM faces WHERE identity_id = ${base['IDENTITY_ID']!}::uuid LIMIT 1
-      RETURNING id`;
-    if (!face) throw new Error('the shared identity has no face to copy');
-    return { IDENTITY_ID: identityId, FACE_ID: face.id };
+    const galleryId = await newGallery(`Faces ${freshFaces}`);
+    const identityId = await newIdentity(
+      galleryId,
+      `face-${freshFaces}`,
+      path.join(PHOTOS, 'Colin_Powell_0001.jpg'),
+    );
+    const face = await server.db.prisma.face.findFirstOrThrow({ where: { identityId } });
+    if (warned)
+      await server.db.prisma.face.update({
+        where: { id: face.id },
+        data: { likelySameAsId: base['IDENTITY_ID']!, likelySameAsScore: 0.97 },
+      });
+    const key = await createApiKeyWithId(server, ['enroll', 'read'], galleryId);
+    return {
+      GALLERY_ID: galleryId,
+      IDENTITY_ID: identityId,
+      FACE_ID: face.id,
+      KEY: key.key,
+      FACELEDGER_API_KEY: key.key,
+    };
   }
 
   /** Per example, what it gets instead of the shared fixtures: a resource it may destroy or a clean slate. */
