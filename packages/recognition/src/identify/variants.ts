@@ -150,6 +150,20 @@ export function compareVariants(
     },
   ]);
   rules.push([
+    'template + 0.75 x margin to the rival template, whole gallery',
+    (_hits, probe) => {
+      const scores = [...templates].map(([identityId, t]) => ({
+        identityId,
+        score: cosineSimilarity(probe, t),
+      }));
+      scores.sort((a, b) => b.score - a.score);
+      const [a, b] = scores;
+      return a
+        ? { identityId: a.identityId, score: a.score + 0.75 * (a.score - (b?.score ?? a.score)) }
+        : null;
+    },
+  ]);
+  rules.push([
     'margin s1 - s2 (50 faces read)',
     (hits) => {
       const [a, b] = bestPerIdentity(read(hits));
@@ -220,7 +234,7 @@ export function compareVariants(
   const neighbourhood = identityNeighbourhoods(gallery.faces, 3);
   for (const m of [1, 3])
     for (const b of [0.1, 0.25, 0.4])
-      for (const w of [0, 0.2])
+      for (const w of [0, 0.2, 0.75])
         rules.push([
           `neighbourhood: s - ${b} x mean of its ${m} nearest identities${w ? `, margin ${w}` : ''} (+ gallery)`,
           (hits) => {
