@@ -31,3 +31,11 @@ export {
   type OpenSetProtocol,
   type ProtocolProbe,
 } from './protocol.js';
+export {
+  CALIBRATED_FPIR_TARGETS,
+  estimateIdentifyFpir,
+  identifyCalibration,
+  identifyThreshold,
+  NoIdentifyCalibrationError,
+  type IdentifyCalibration,
+} from './calibration.js';
