@@ -10,12 +10,18 @@ export interface GalleryRecord {
   name: string;
   description: string;
   matchThreshold: number;
+  /** Identify's target false-positive identification rate. */
+  identifyTargetFpir: number;
+  /** Explicit identify threshold, or null to follow the calibration. */
+  identifyThresholdOverride: number | null;
   embeddingModelId: string;
   probeRetentionDays: number;
   forbidLikelyDuplicates: boolean;
   /** Reviewers who must confirm an identification (set by ReviewsService.setGalleryReviewPolicy). */
   requiredConfirmations: number;
   identityCount: number;
+  /** Identities with status ACTIVE: the gallery size identify's calibrated threshold is read at. */
+  activeIdentityCount: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,6 +31,8 @@ export interface GalleryFields {
   name: string;
   description: string;
   matchThreshold: number;
+  identifyTargetFpir: number;
+  identifyThresholdOverride: number | null;
   embeddingModelId: string;
   probeRetentionDays: number;
   forbidLikelyDuplicates: boolean;
@@ -45,9 +53,24 @@ const withIdentityCount = {
 
 type GalleryRow = Prisma.GalleryGetPayload<{ include: typeof withIdentityCount }>;
 
-function toRecord(row: GalleryRow): GalleryRecord {
+function toRecord(row: GalleryRow, activeIdentityCount: number): GalleryRecord {
   const { _count, ...fields } = row;
-  return { ...fields, identityCount: _count.identities };
+  return { ...fields, identityCount: _count.identities, activeIdentityCount };
+}
+
+/** ACTIVE identities per gallery of `ids` (one grouped count). */
+async function activeCounts(tx: Transaction, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const groups = await tx.identity.groupBy({
+    by: ['galleryId'],
+    where: { galleryId: { in: ids }, status: 'ACTIVE' },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((g) => [g.galleryId, g._count._all]));
+}
+
+async function withActive(tx: Transaction, row: GalleryRow): Promise<GalleryRecord> {
+  return toRecord(row, (await activeCounts(tx, [row.id])).get(row.id) ?? 0);
 }
 
 /** Turns a unique violation on the name into CONFLICT; a race past the service's check lands here. */
@@ -68,7 +91,7 @@ export class GalleriesRepository {
   async findById(id: string, tx: Transaction = this.prisma): Promise<GalleryRecord | null> {
     if (!isUuid(id)) return null;
     const row = await tx.gallery.findUnique({ where: { id }, include: withIdentityCount });
-    return row ? toRecord(row) : null;
+    return row ? withActive(tx, row) : null;
   }
 
   /** Every gallery, or only `onlyId` when given, by name. */
@@ -79,7 +102,11 @@ export class GalleriesRepository {
       include: withIdentityCount,
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
-    return rows.map(toRecord);
+    const active = await activeCounts(
+      this.prisma,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => toRecord(r, active.get(r.id) ?? 0));
   }
 
   /** The gallery whose name equals `name` ignoring case, other than `exceptId`. */
@@ -106,7 +133,7 @@ export class GalleriesRepository {
 
   async create(tx: Transaction, fields: GalleryFields): Promise<GalleryRecord> {
     try {
-      return toRecord(await tx.gallery.create({ data: fields, include: withIdentityCount }));
+      return await withActive(tx, await tx.gallery.create({ data: fields, include: withIdentityCount }));
     } catch (error) {
       rethrowNameConflict(error, fields.name);
     }
@@ -114,7 +141,10 @@ export class GalleriesRepository {
 
   async update(tx: Transaction, id: string, fields: Partial<GalleryFields>): Promise<GalleryRecord> {
     try {
-      return toRecord(await tx.gallery.update({ where: { id }, data: fields, include: withIdentityCount }));
+      return await withActive(
+        tx,
+        await tx.gallery.update({ where: { id }, data: fields, include: withIdentityCount }),
+      );
     } catch (error) {
       rethrowNameConflict(error, fields.name);
     }

@@ -8,6 +8,7 @@ import type { AuditRepository, Transaction } from '../audit/audit.repository.js'
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
+import { effectiveIdentifyThreshold } from './identify-threshold.js';
 
 /** The engine's default embedding model, used while the engine is not loaded yet. */
 export const FALLBACK_EMBEDDING_MODEL_ID = 'faceapi-resnet128';
@@ -30,6 +31,23 @@ const matchThreshold = z
     1,
     'matchThreshold must be greater than 0 and less than 1, such as 0.9 (cosine similarity; the default model separates people at about 0.91).',
   );
+const identifyTargetFpir = z
+  .number()
+  .min(
+    0.001,
+    'identifyTargetFpir must be from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH); stricter targets are not calibrated.',
+  )
+  .max(0.5, 'identifyTargetFpir must be from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH).');
+const identifyThresholdOverride = z
+  .number()
+  .gt(
+    0,
+    'identifyThresholdOverride must be greater than 0 and less than 2 (an identify score, such as 0.97); leave it out to follow the calibration.',
+  )
+  .lt(
+    2,
+    'identifyThresholdOverride must be greater than 0 and less than 2 (an identify score, such as 0.97); leave it out to follow the calibration.',
+  );
 const embeddingModelId = z
   .string()
   .trim()
@@ -44,6 +62,8 @@ const createSchema = z.object({
   name,
   description: description.nullish().transform((v) => v ?? ''),
   matchThreshold: matchThreshold.nullish(),
+  identifyTargetFpir: identifyTargetFpir.nullish().transform((v) => v ?? 0.01),
+  identifyThresholdOverride: identifyThresholdOverride.nullish().transform((v) => v ?? null),
   embeddingModelId: embeddingModelId.nullish(),
   probeRetentionDays: probeRetentionDays.nullish().transform((v) => v ?? 30),
   forbidLikelyDuplicates: z
@@ -57,14 +77,22 @@ const updateSchema = z.object({
   name: name.nullish(),
   description: description.nullish(),
   matchThreshold: matchThreshold.nullish(),
+  identifyTargetFpir: identifyTargetFpir.nullish(),
+  identifyThresholdOverride: identifyThresholdOverride.nullish(),
+  clearIdentifyThresholdOverride: z.boolean().nullish(),
   embeddingModelId: embeddingModelId.nullish(),
   probeRetentionDays: probeRetentionDays.nullish(),
   forbidLikelyDuplicates: z.boolean().nullish(),
 });
 
 function toGallery(record: GalleryRecord): Gallery {
+  const identify = effectiveIdentifyThreshold(record);
+  const { activeIdentityCount: _active, ...fields } = record;
   return {
-    ...record,
+    ...fields,
+    identifyThreshold: identify.threshold,
+    identifyThresholdSource: identify.source,
+    estimatedFpir: identify.estimatedFpir,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
@@ -122,10 +150,19 @@ export class GalleriesService {
 
   async update(actor: Actor, id: string, input: UpdateGalleryInput): Promise<Gallery> {
     authorize(actor, 'galleries.write');
-    const parsed = parseInput(updateSchema, input);
+    const { clearIdentifyThresholdOverride, ...parsed } = parseInput(updateSchema, input);
     const changes: Partial<GalleryFields> = {};
     for (const [key, value] of Object.entries(parsed) as Array<[keyof GalleryFields, unknown]>) {
       if (value !== null && value !== undefined) Object.assign(changes, { [key]: value });
+    }
+    if (clearIdentifyThresholdOverride === true) {
+      if (changes.identifyThresholdOverride !== undefined)
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'Give either identifyThresholdOverride or clearIdentifyThresholdOverride, not both.',
+          { field: 'clearIdentifyThresholdOverride' },
+        );
+      changes.identifyThresholdOverride = null;
     }
     if (changes.embeddingModelId !== undefined)
       changes.embeddingModelId = this.checkModel(changes.embeddingModelId);

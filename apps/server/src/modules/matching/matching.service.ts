@@ -13,6 +13,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
+import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
 import type { MatchingRepository, NewMatchEvent } from './matching.repository.js';
@@ -154,7 +155,14 @@ export class MatchingService {
     const gallery = await this.deps.galleries.findById(args.galleryId);
     if (!gallery) throw galleryNotFound(args.galleryId);
     authorizeGallery(actor, gallery.id);
-    const threshold = requested ?? gallery.matchThreshold;
+    // Identify scores are not cosines: the pair threshold (matchThreshold) is never the default here.
+    const threshold = requested ?? effectiveIdentifyThreshold(gallery).threshold;
+    if (threshold === null)
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `Model ${gallery.embeddingModelId} has no identify calibration; set the gallery's identifyThresholdOverride (updateGallery) or pass threshold.`,
+        { field: 'identifyThresholdOverride' },
+      );
     const probe = await this.deps.uploads.resolve(actor, args.image);
 
     const started = performance.now();
