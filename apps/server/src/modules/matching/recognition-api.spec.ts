@@ -119,7 +119,7 @@ describe.each(TEST_DATABASE_MODES)('enrollment, matching and reviews over HTTP o
     admin = await adminHeaders(server);
     const created = await gql<{ createGallery: { id: string } }>(
       'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      { input: { name: 'Staff', matchThreshold: 0.92, probeRetentionDays: 7 } },
+      { input: { name: 'Staff', matchThreshold: 0.92, identifyThresholdOverride: 0.92, probeRetentionDays: 7 } },
     );
     expect(created.errors).toBeUndefined();
     galleryId = created.data!.createGallery.id;
