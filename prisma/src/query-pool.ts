@@ -22,12 +22,19 @@ export function createQueryPool(connectionString: string, max: number): pg.Pool 
   const query = async (config: pg.QueryConfig | string, values?: unknown[]) => {
     const client = await pool.connect();
     let failure: unknown;
+    // A checked-out client has no listener of its own: a connection lost while it is out would
+    // otherwise be an uncaught 'error' event (pg's own Pool.query listens the same way).
+    const onError = (error: Error) => {
+      failure ??= error;
+    };
+    client.on('error', onError);
     try {
       return await client.query(config, values);
     } catch (error) {
       failure = error;
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(failure === undefined || isStatementError(failure) ? undefined : (failure as Error));
     }
   };
