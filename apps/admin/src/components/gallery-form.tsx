@@ -12,6 +12,10 @@ export interface GalleryFormValues {
   name: string;
   description: string;
   matchThreshold: number;
+  /** Identify's target false-positive identification rate. */
+  identifyTargetFpir: number;
+  /** Explicit identify threshold, or null to follow the calibration. */
+  identifyThresholdOverride: number | null;
   probeRetentionDays: number;
   forbidLikelyDuplicates: boolean;
   embeddingModelId: string | null;
@@ -20,14 +24,44 @@ export interface GalleryFormValues {
 /** The default model's (faceapi-resnet128) best LFW pair threshold, from the recognition package's README. */
 const DEFAULT_MODEL_PAIR_THRESHOLD = 0.91;
 
-const FIELDS = ['name', 'description', 'matchThreshold', 'probeRetentionDays', 'embeddingModelId', 'forbidLikelyDuplicates'];
+const FIELDS = [
+  'name',
+  'description',
+  'matchThreshold',
+  'identifyTargetFpir',
+  'identifyThresholdOverride',
+  'probeRetentionDays',
+  'embeddingModelId',
+  'forbidLikelyDuplicates',
+];
 
-function checkLocally(values: { name: string; threshold: string; retention: string }): Record<string, string> {
+/** FPIR as people read it: 0.01 -> "1 in 100". */
+export function formatFpir(fpir: number): string {
+  return `1 in ${Math.round(1 / fpir).toLocaleString('en')}`;
+}
+
+function checkLocally(values: {
+  name: string;
+  threshold: string;
+  retention: string;
+  targetFpir: string;
+  override: string;
+}): Record<string, string> {
   const problems: Record<string, string> = {};
   if (!values.name.trim()) problems.name = 'Give the gallery a name.';
   const threshold = Number(values.threshold);
   if (values.threshold.trim() === '' || !Number.isFinite(threshold) || threshold <= 0 || threshold >= 1) {
     problems.matchThreshold = 'Enter a threshold greater than 0 and less than 1, such as 0.91.';
+  }
+  const target = Number(values.targetFpir);
+  if (values.targetFpir.trim() === '' || !Number.isFinite(target) || target < 0.001 || target > 0.5) {
+    problems.identifyTargetFpir =
+      'Enter a target from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH).';
+  }
+  const override = Number(values.override);
+  if (values.override.trim() !== '' && (!Number.isFinite(override) || override <= 0 || override >= 2)) {
+    problems.identifyThresholdOverride =
+      'Enter an identify threshold greater than 0 and less than 2, or leave it empty.';
   }
   const retention = Number(values.retention);
   if (values.retention.trim() === '' || !Number.isInteger(retention) || retention < 0 || retention > 36_500) {
@@ -54,6 +88,10 @@ export function GalleryForm({
   const [name, setName] = useState(gallery?.name ?? '');
   const [description, setDescription] = useState(gallery?.description ?? '');
   const [threshold, setThreshold] = useState(String(gallery?.matchThreshold ?? DEFAULT_MODEL_PAIR_THRESHOLD));
+  const [targetFpir, setTargetFpir] = useState(String(gallery?.identifyTargetFpir ?? 0.01));
+  const [override, setOverride] = useState(
+    gallery?.identifyThresholdOverride == null ? '' : String(gallery.identifyThresholdOverride),
+  );
   const [retention, setRetention] = useState(String(gallery?.probeRetentionDays ?? 30));
   const [forbid, setForbid] = useState(gallery?.forbidLikelyDuplicates ?? false);
   const [model, setModel] = useState(gallery?.embeddingModelId ?? '');
@@ -66,13 +104,15 @@ export function GalleryForm({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const problems = checkLocally({ name, threshold, retention });
+    const problems = checkLocally({ name, threshold, retention, targetFpir, override });
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;
     onSubmit({
       name: name.trim(),
       description: description.trim(),
       matchThreshold: Number(threshold),
+      identifyTargetFpir: Number(targetFpir),
+      identifyThresholdOverride: override.trim() === '' ? null : Number(override),
       probeRetentionDays: Number(retention),
       forbidLikelyDuplicates: forbid,
       embeddingModelId: model.trim() === '' ? null : model.trim(),
@@ -81,11 +121,10 @@ export function GalleryForm({
 
   const thresholdHint = (
     <>
-      A candidate whose cosine similarity reaches this value is reported as a MATCH. Each model has its own
-      scale: the best threshold for comparing two photos on LFW is 0.91 for faceapi-resnet128 (the default),
-      0.53 for human-faceres and 0.17 for human-mobileface. Identify compares a stranger with everyone in the
-      gallery, so large galleries need a higher value: run an evaluation and set the threshold from the false
-      match rate you accept.
+      Verify (1:1) and the duplicate check: two faces whose cosine similarity reaches this value are the same
+      person. Each model has its own scale: the best threshold for comparing two photos on LFW is 0.91 for
+      faceapi-resnet128 (the default), 0.53 for human-faceres and 0.17 for human-mobileface. Identify does not
+      use it: see the identify target below.
     </>
   );
 
@@ -116,7 +155,12 @@ export function GalleryForm({
           aria-describedby={describedBy('gallery-description', undefined, errorOf('description'))}
         />
       </Field>
-      <Field id="gallery-threshold" label="Match threshold" hint={thresholdHint} error={errorOf('matchThreshold')}>
+      <Field
+        id="gallery-threshold"
+        label="Match threshold"
+        hint={thresholdHint}
+        error={errorOf('matchThreshold')}
+      >
         <div className="slider-row">
           <input
             type="range"
@@ -144,6 +188,64 @@ export function GalleryForm({
         </div>
       </Field>
       <Field
+        id="gallery-target-fpir"
+        label="Identify: strangers answered MATCH (target FPIR)"
+        hint={
+          <>
+            The share of people who are not in the gallery that identify may report as someone who is. The
+            identify threshold follows from it and from the gallery's size, using the model's calibration, and
+            rises or falls as the gallery grows. 0.01 is 1 in 100.
+          </>
+        }
+        error={errorOf('identifyTargetFpir')}
+      >
+        <input
+          id="gallery-target-fpir"
+          type="number"
+          inputMode="decimal"
+          min={0.001}
+          max={0.5}
+          step={0.001}
+          className="number"
+          value={targetFpir}
+          onChange={(e) => setTargetFpir(e.target.value)}
+          aria-invalid={errorOf('identifyTargetFpir') ? true : undefined}
+          aria-describedby={describedBy('gallery-target-fpir', 'hint', errorOf('identifyTargetFpir'))}
+        />
+      </Field>
+      <Field
+        id="gallery-identify-override"
+        label="Identify threshold override (optional)"
+        hint={
+          gallery
+            ? `Leave empty to follow the calibration. Identify threshold now: ${
+                gallery.identifyThreshold == null
+                  ? 'none (the model has no calibration)'
+                  : gallery.identifyThreshold.toFixed(4)
+              } (${gallery.identifyThresholdSource === 'OVERRIDE' ? 'override' : 'calibrated'} at ${gallery.identityCount} identities).`
+            : 'Leave empty to follow the calibration (recommended).'
+        }
+        error={errorOf('identifyThresholdOverride')}
+      >
+        <input
+          id="gallery-identify-override"
+          type="number"
+          inputMode="decimal"
+          min={0.01}
+          max={1.99}
+          step={0.001}
+          className="number"
+          value={override}
+          onChange={(e) => setOverride(e.target.value)}
+          aria-invalid={errorOf('identifyThresholdOverride') ? true : undefined}
+          aria-describedby={describedBy(
+            'gallery-identify-override',
+            'hint',
+            errorOf('identifyThresholdOverride'),
+          )}
+        />
+      </Field>
+      <Field
         id="gallery-retention"
         label="Probe image retention (days)"
         hint="How long the photos sent to identify and verify are kept for review before they are deleted. 0 keeps none."
@@ -160,11 +262,7 @@ export function GalleryForm({
           value={retention}
           onChange={(e) => setRetention(e.target.value)}
           aria-invalid={errorOf('probeRetentionDays') ? true : undefined}
-          aria-describedby={describedBy(
-            'gallery-retention',
-            'hint',
-            errorOf('probeRetentionDays'),
-          )}
+          aria-describedby={describedBy('gallery-retention', 'hint', errorOf('probeRetentionDays'))}
         />
       </Field>
       <Field
@@ -196,7 +294,8 @@ export function GalleryForm({
         />
         <label htmlFor="gallery-forbid">Refuse likely duplicates</label>
         <p id="gallery-forbid-hint" className="hint">
-          When on, enrolling a face that looks like another identity of this gallery is refused instead of warned about.
+          When on, enrolling a face that looks like another identity of this gallery is refused instead of
+          warned about.
         </p>
       </div>
       <div className="actions">

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useState } from 'react';
-import { GalleryForm } from '../../../components/gallery-form';
+import { formatFpir, GalleryForm } from '../../../components/gallery-form';
 import { GalleryWebhooks } from '../../../components/gallery-webhooks';
 import { canEditGalleries, canManageWebhooks } from '../../../lib/access';
 import { formatDateTime, formatRetention } from '../../../lib/format';
@@ -41,6 +41,16 @@ export default function GalleryPage() {
             <dd>{formatDateTime(gallery.createdAt)}</dd>
             <dt>Last changed</dt>
             <dd>{formatDateTime(gallery.updatedAt)}</dd>
+            <dt>Identify target</dt>
+            <dd>at most {formatFpir(gallery.identifyTargetFpir)} strangers answered MATCH</dd>
+            <dt>Identify threshold</dt>
+            <dd data-testid="identify-threshold">
+              {gallery.identifyThreshold == null
+                ? 'none: the model has no calibration; set an override'
+                : `${gallery.identifyThreshold.toFixed(4)} (${
+                    gallery.identifyThresholdSource === 'OVERRIDE' ? 'override' : 'calibrated for this size'
+                  })`}
+            </dd>
             {!canEdit && (
               <>
                 <dt>Match threshold</dt>
@@ -56,6 +66,15 @@ export default function GalleryPage() {
               </>
             )}
           </dl>
+          {gallery.estimatedFpir != null && gallery.estimatedFpir > gallery.identifyTargetFpir * 1.0001 && (
+            <p role="alert" className="error" data-testid="identify-threshold-warning">
+              The identify threshold {gallery.identifyThreshold?.toFixed(4)} lets about{' '}
+              {gallery.estimatedFpir >= 0.01 ? 'at least ' : ''}
+              {formatFpir(gallery.estimatedFpir)} strangers be answered MATCH at this gallery&apos;s size (
+              {gallery.identityCount} identities), more than its target of{' '}
+              {formatFpir(gallery.identifyTargetFpir)}. Clear the override to use the calibrated threshold.
+            </p>
+          )}
           {canEdit && (
             <>
               <h2>Settings</h2>
@@ -71,8 +90,14 @@ export default function GalleryPage() {
                 error={update.error}
                 onSubmit={(values) => {
                   setSaved(false);
+                  const { identifyThresholdOverride, ...rest } = values;
                   const changes = {
-                    ...values,
+                    ...rest,
+                    identifyThresholdOverride: identifyThresholdOverride ?? undefined,
+                    clearIdentifyThresholdOverride:
+                      identifyThresholdOverride === null && gallery.identifyThresholdOverride != null
+                        ? true
+                        : undefined,
                     embeddingModelId:
                       values.embeddingModelId && values.embeddingModelId !== gallery.embeddingModelId
                         ? values.embeddingModelId
