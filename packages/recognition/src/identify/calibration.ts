@@ -83,9 +83,9 @@ export function identifyThreshold(modelId: string, targetFpir: number, gallerySi
 
 /**
  * Estimated FPIR of an identify threshold at a gallery size, interpolated in log(FPIR) between the
- * calibrated targets' thresholds. Below the loosest target's threshold the estimate is only a
- * lower bound (`{ fpir: 0.01, bound: 'atLeast' }`); at or above the strictest's, an upper bound
- * (`{ fpir: 0.001, bound: 'atMost' }`).
+ * calibrated targets' thresholds. Below the loosest target's threshold it is extrapolated along the
+ * 1e-2..3e-3 slope and marked `bound: 'atLeast'` (always above 0.01; the data says only that it is
+ * above 0.01); at or above the strictest's it is an upper bound (`{ fpir: 0.001, bound: 'atMost' }`).
  */
 export function estimateIdentifyFpir(
   modelId: string,
@@ -97,7 +97,15 @@ export function estimateIdentifyFpir(
   const size = Math.max(1, gallerySize);
   const targets: number[] = [...CALIBRATED_FPIR_TARGETS];
   const th = targets.map((t) => atSize(cal.points[String(t)] ?? [], size));
-  if (threshold < (th[0] as number)) return { fpir: targets[0] as number, bound: 'atLeast' };
+  if (threshold < (th[0] as number)) {
+    // Looser than the loosest calibrated target: extrapolated along the 1e-2..3e-3 slope (in log
+    // FPIR per unit of threshold), so it is above 1e-2 and grows as the threshold falls; capped at 1.
+    const t0 = th[0] as number;
+    const t1 = th[1] as number;
+    const slope = t1 > t0 ? (Math.log(targets[0] as number) - Math.log(targets[1] as number)) / (t1 - t0) : 0;
+    const fpir = Math.min(1, Math.exp(Math.log(targets[0] as number) + (t0 - threshold) * slope));
+    return { fpir: Math.max(fpir, (targets[0] as number) * (1 + 1e-6)), bound: 'atLeast' };
+  }
   if (threshold >= (th[th.length - 1] as number))
     return { fpir: targets[targets.length - 1] as number, bound: 'atMost' };
   for (let i = 1; i < targets.length; i++) {
