@@ -114,6 +114,12 @@ describe.each(TEST_DATABASE_MODES)('identify threshold of a gallery on %s', (mod
     expect(overridden.identifyThreshold).toBe(0.93);
     expect(overridden.estimatedFpir!).toBeGreaterThan(overridden.identifyTargetFpir);
 
+    // At the default target too: an override looser than the calibrated threshold estimates above it.
+    expect((await set({ identifyTargetFpir: 0.01 })).errors).toBeUndefined();
+    const looser = await read();
+    expect(looser.identifyThreshold).toBe(0.93);
+    expect(looser.estimatedFpir!).toBeGreaterThan(0.01);
+
     expect((await set({ clearIdentifyThresholdOverride: true })).errors).toBeUndefined();
     expect((await read()).identifyThresholdSource).toBe('CALIBRATED');
 
