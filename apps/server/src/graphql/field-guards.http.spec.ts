@@ -71,7 +71,7 @@ describe.each(TEST_DATABASE_MODES)('field-level access over HTTP on %s', (mode) 
     admin = await adminHeaders(server);
     const gallery = await gql<{ createGallery: { id: string } }>(
       'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      { input: { name: 'Staff', matchThreshold: 0.9 } },
+      { input: { name: 'Staff', matchThreshold: 0.9, identifyThresholdOverride: 0.9 } },
       admin,
     );
     galleryId = gallery.data!.createGallery.id;
