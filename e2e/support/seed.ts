@@ -128,21 +128,34 @@ export class Seed {
     return { id: createUser.id, email, password: SEED_PASSWORD, role };
   }
 
-  async createGallery(prefix: string, matchThreshold = GALLERY_THRESHOLD): Promise<SeedGallery> {
+  /**
+   * A gallery whose identify threshold is overridden to `identifyThresholdOverride` (by default the
+   * same as matchThreshold, what the journeys' small galleries were written for); null follows the
+   * model's identify calibration.
+   */
+  async createGallery(
+    prefix: string,
+    matchThreshold = GALLERY_THRESHOLD,
+    identifyThresholdOverride: number | null = matchThreshold,
+  ): Promise<SeedGallery> {
     const name = unique(prefix);
     const { createGallery } = await this.gql<{ createGallery: SeedGallery }>(
       'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id name matchThreshold } }',
-      { input: { name, matchThreshold, description: 'Made by the e2e seed.' } },
+      { input: { name, matchThreshold, identifyThresholdOverride, description: 'Made by the e2e seed.' } },
     );
     return createGallery;
   }
 
-  async updateGalleryThreshold(galleryId: string, matchThreshold: number): Promise<void> {
+  /** Sets identify's threshold (an override; identify scores can pass 1) and, below 1, matchThreshold too. */
+  async updateGalleryThreshold(galleryId: string, threshold: number): Promise<void> {
     await this.gql(
       'mutation G($id: ID!, $input: UpdateGalleryInput!) { updateGallery(id: $id, input: $input) { id } }',
       {
         id: galleryId,
-        input: { matchThreshold },
+        input: {
+          identifyThresholdOverride: threshold,
+          ...(threshold < 1 ? { matchThreshold: threshold } : {}),
+        },
       },
     );
   }

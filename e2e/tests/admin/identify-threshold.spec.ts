@@ -14,7 +14,7 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
     capturePage,
   }) => {
     await page.setViewportSize(VIEWPORTS[viewport]);
-    const gallery = await seed.createGallery(`identify-${viewport}`);
+    const gallery = await seed.createGallery(`identify-${viewport}`, undefined, null);
     await signIn(page, users.admin, `/galleries/${gallery.id}`);
     await expect(page.getByRole('heading', { level: 1, name: gallery.name })).toBeVisible();
 
