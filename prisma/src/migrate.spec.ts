@@ -77,5 +77,6 @@ describe.each(TEST_DATABASE_MODES)('migrations on %s', (mode) => {
     } finally {
       await db.close();
     }
-  });
+    // Three PGlite starts and the 6 s migration twice: past 60 s on a loaded 2-core machine.
+  }, 180_000);
 });
