@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { assertWithinPixelLimit } from '../../shared/image-limits.js';
 import { isImageKey, type ImageStore } from './image-store.js';
 
@@ -65,11 +66,21 @@ export class FileImageStore implements ImageStore {
     const original = await this.get(key);
     if (!original) return null;
     await assertWithinPixelLimit(original);
-    const thumb = await sharp(original)
-      .rotate()
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 80 })
-      .toBuffer();
+    let thumb: Buffer;
+    try {
+      thumb = await sharp(original)
+        .rotate()
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+    } catch (error) {
+      throw new AppError(
+        ErrorCode.BAD_IMAGE,
+        'This stored image cannot be decoded, so it has no thumbnail; download the original, or replace the photo.',
+        { reason: 'UNDECODABLE' },
+        { cause: error },
+      );
+    }
     await writeFile(file, thumb, { mode: FILE_MODE });
     return thumb;
   }

@@ -67,6 +67,16 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
     }
   });
 
+  it('answers 422 BAD_IMAGE, not INTERNAL, for a stored image that cannot be decoded into a thumbnail', async () => {
+    // A real photo cut after its header: the header reads, the pixels do not.
+    const truncated = await server.imageStore.put(original.subarray(0, Math.floor(original.length / 3)));
+    const response = await get(`/api/images/${truncated}/thumbnail`, await adminHeaders(server));
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_IMAGE');
+    expect(body.errors[0]?.message).toMatch(/cannot be decoded/);
+  });
+
   it('refuses sizes outside the supported set', async () => {
     const response = await get(`/api/images/${key}/thumbnail?size=300`, await adminHeaders(server));
     expect(response.status).toBe(400);
