@@ -65,8 +65,9 @@ describe.each(TEST_DATABASE_MODES)('migrations on %s', (mode) => {
       child.on('exit', (code) => reject(new Error(`child exited early with ${code}: ${out}`)));
     });
     await new Promise((r) => setTimeout(r, 500));
+    const exited = child.exitCode !== null || child.signalCode !== null;
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    if (!exited) await new Promise((r) => child.once('exit', r));
 
     const db = await openDatabase({ ...location, migrationsDir, logger: silent });
     try {

@@ -7,6 +7,8 @@ const db = await openDatabase({
   pgliteDir: pgliteDir || undefined,
   databaseUrl: databaseUrl || undefined,
   migrationsDir,
-  logger: pino({ level: 'info' }),
+  // Synchronous writes: PGlite runs in this process and blocks its event loop during the slow
+  // migration, so a buffered 'applying migration' line would only arrive after it had finished.
+  logger: pino({ level: 'info' }, pino.destination({ dest: 1, sync: true })),
 });
 await db.close();
