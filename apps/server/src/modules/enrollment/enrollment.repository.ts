@@ -86,8 +86,13 @@ export class EnrollmentRepository {
 
   /** Deletes the face of `identityId` inside `tx` (its embedding goes with the row); false when it was gone. */
   async deleteFace(tx: Transaction, faceId: string, identityId: string): Promise<boolean> {
-    const { count } = await tx.face.deleteMany({ where: { id: faceId, identityId } });
-    return count > 0;
+    const face = await tx.face.findFirst({ where: { id: faceId, identityId }, select: { imageKey: true } });
+    if (!face) return false;
+    await tx.face.delete({ where: { id: faceId } });
+    // A wrong photo goes with its face: the pending upload it was enrolled through would keep it
+    // for another day (as an erasure, uploads of the photo are dropped).
+    await tx.pendingUpload.deleteMany({ where: { imageKey: face.imageKey } });
+    return true;
   }
 
   /** Clears the face's warning inside `tx`; false when it had none. */
