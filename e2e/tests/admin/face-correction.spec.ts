@@ -34,15 +34,15 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await expect(page.getByRole('heading', { level: 2, name: 'Enrolled faces (1)' })).toBeVisible();
 
       // The wrong photo: enrolled, with the warning, and a button that only clears the list.
-      await page.locator('input[type=file][multiple]').setInputFiles([lfwImage('Colin_Powell', 2)]);
+      await page.locator('input[type=file][multiple]').setInputFiles([lfwImage('Colin_Powell', 5)]);
       const upload = page
         .getByRole('list', { name: 'Photos to enroll' })
         .getByRole('listitem')
-        .filter({ hasText: 'Colin_Powell_0002.jpg' });
+        .filter({ hasText: 'Colin_Powell_0005.jpg' });
       await expect(upload.getByText('Enrolled.', { exact: true })).toBeVisible({ timeout: 60_000 });
       await expect(upload.getByText(`This face looks like ${powell.displayName}`)).toBeVisible();
       await expect(upload.getByRole('button', { name: 'Accept' })).toHaveCount(0);
-      await upload.getByRole('button', { name: /^Clear Colin_Powell_0002\.jpg from this list/ }).click();
+      await upload.getByRole('button', { name: /^Clear Colin_Powell_0005\.jpg from this list/ }).click();
       await expect(upload).toHaveCount(0);
 
       // The warning stays on the face, after a reload too.
