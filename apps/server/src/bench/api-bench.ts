@@ -4,19 +4,16 @@
 // HTTP, C at a time, and reports end-to-end latency percentiles, requests per second, the server's
 // own latencyMs and how many answers were right. Prints a summary and writes
 // bench/results/api-<people>-t<threshold>.json.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { percentile } from './percentile.js';
+import { signInBenchAdmin, startBuiltServer, SERVER_ROOT } from './built-server.js';
 
-const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO_ROOT = path.resolve(SERVER_ROOT, '../..');
-const ADMIN = { email: 'bench@faceledger.test', password: 'bench-password-1234' };
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -63,59 +60,6 @@ function graphqlClient(url: string, headers: Record<string, string>) {
   };
 }
 
-async function startServer(
-  dataDir: string,
-  port: number,
-  o: Pick<Options, 'workers' | 'databaseUrl'>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(SERVER_ROOT, 'dist/main.js')], {
-    env: {
-      ...process.env,
-      FACELEDGER_DATA_DIR: dataDir,
-      FACELEDGER_PORT: String(port),
-      FACELEDGER_HOST: '127.0.0.1',
-      FACELEDGER_LOG_LEVEL: 'warn',
-      FACELEDGER_ADMIN_EMAIL: ADMIN.email,
-      FACELEDGER_ADMIN_PASSWORD: ADMIN.password,
-      FACELEDGER_API_KEY_RATE_LIMIT: '0',
-      // the embedded database unless DATABASE_URL names a PostgreSQL
-      ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : { DATABASE_URL: '' }),
-      ...(o.workers ? { FACELEDGER_RECOGNITION_WORKERS: String(o.workers) } : {}),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    const health = await fetch(`${url}/healthz`).then(
-      (r) => r.json() as Promise<{ recognition?: { state?: string } }>,
-      () => null,
-    );
-    if (health?.recognition?.state === 'READY') return child;
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the server did not become ready within 5 minutes');
-}
-
-async function signIn(url: string): Promise<Record<string, string>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query:
-        'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
-      variables: ADMIN,
-    }),
-  });
-  const cookie = response.headers
-    .getSetCookie()
-    .map((h) => h.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith('faceledger_session='));
-  if (!cookie) throw new Error('signIn answered without a session cookie');
-  return { cookie };
-}
-
 /** People with at least two photos (one to enroll, one to probe), then people with one (never enrolled). */
 async function choosePeople(
   imagesDir: string,
@@ -138,10 +82,21 @@ async function run(o: Options): Promise<void> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-api-bench-'));
   progress(`starting the server on :${port} (data in ${dataDir})`);
-  const server = await startServer(dataDir, port, o);
+  const server = await startBuiltServer({
+    dataDir,
+    port,
+    databaseUrl: o.databaseUrl,
+    env: {
+      FACELEDGER_API_KEY_RATE_LIMIT: '0',
+      ...(o.workers ? { FACELEDGER_RECOGNITION_WORKERS: String(o.workers) } : {}),
+    },
+    isReady: async (r) =>
+      ((await r.json()) as { recognition?: { state?: string } }).recognition?.state === 'READY',
+    waitSeconds: 300,
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
-    const asAdmin = graphqlClient(url, await signIn(url));
+    const asAdmin = graphqlClient(url, await signInBenchAdmin(url));
     const { createGallery } = await asAdmin<{ createGallery: { id: string } }>(
       'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
       // The bench's --threshold is the identify threshold it measures (an override of the calibrated one).

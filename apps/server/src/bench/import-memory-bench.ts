@@ -9,7 +9,6 @@
 //   4. half and a quarter of it (incompressible), to see whether the peak follows the import's size.
 // Prints a table and writes bench/results/imports-<mode>.json (repository root). PostgreSQL's own
 // memory is not the server's and is not counted; PGlite runs inside the server and is.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -18,13 +17,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import pg from 'pg';
+import { signInBenchAdmin, startBuiltServer, SERVER_ROOT } from './built-server.js';
 
-const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO_ROOT = path.resolve(SERVER_ROOT, '../..');
-const ADMIN = { email: 'bench@faceledger.test', password: 'bench-password-1234' };
 const MiB = 1024 * 1024;
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -65,36 +62,12 @@ async function resetPeak(pid: number): Promise<void> {
   await writeFile(`/proc/${pid}/clear_refs`, '5');
 }
 
-async function startServer(dataDir: string, port: number, databaseUrl: string | undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(SERVER_ROOT, 'dist/main.js')], {
-    env: {
-      ...process.env,
-      FACELEDGER_DATA_DIR: dataDir,
-      FACELEDGER_PORT: String(port),
-      FACELEDGER_HOST: '127.0.0.1',
-      FACELEDGER_LOG_LEVEL: 'warn',
-      FACELEDGER_ADMIN_EMAIL: ADMIN.email,
-      FACELEDGER_ADMIN_PASSWORD: ADMIN.password,
-      FACELEDGER_RECOGNITION_ENABLED: 'false',
-      DATABASE_URL: databaseUrl ?? '',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    const healthy = await fetch(`${url}/healthz`).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (healthy) return child;
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the server did not answer /healthz within 2.5 minutes');
-}
-
-async function graphql<T>(url: string, headers: Record<string, string>, query: string, variables = {}): Promise<T> {
+async function graphql<T>(
+  url: string,
+  headers: Record<string, string>,
+  query: string,
+  variables = {},
+): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -103,23 +76,6 @@ async function graphql<T>(url: string, headers: Record<string, string>, query: s
   const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
   if (!body.data) throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? response.status}`);
   return body.data;
-}
-
-async function signIn(url: string): Promise<Record<string, string>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
-      variables: ADMIN,
-    }),
-  });
-  const cookie = response.headers
-    .getSetCookie()
-    .map((h) => h.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith('faceledger_session='));
-  if (!cookie) throw new Error('signIn answered without a session cookie');
-  return { cookie };
 }
 
 /** A zip (stored or deflated) of `sizes.length` photos named p<i>.jpg, written to `file` entry by entry. */
@@ -135,7 +91,10 @@ async function writeZip(file: string, sizes: readonly number[], compressible: bo
     let data: Buffer;
     let crc: number;
     if (compressible) {
-      const known = zeros.get(size) ?? { data: deflateRawSync(Buffer.alloc(size), { level: 9 }), crc: crc32(Buffer.alloc(size)) };
+      const known = zeros.get(size) ?? {
+        data: deflateRawSync(Buffer.alloc(size), { level: 9 }),
+        crc: crc32(Buffer.alloc(size)),
+      };
       zeros.set(size, known);
       ({ data, crc } = known);
     } else {
@@ -200,7 +159,11 @@ async function postImport(
   const length = head.length + zipBytes + tail.length;
   const response = await fetch(`${url}/api/imports`, {
     method: 'POST',
-    headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
+    headers: {
+      ...headers,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(length),
+    },
     body: Readable.from(body()),
     duplex: 'half',
   } as RequestInit);
@@ -241,7 +204,11 @@ function anonymousPost(url: string, bytes: number): Promise<number> {
   });
 }
 
-async function measure(pid: number, name: string, run: () => Promise<{ status: number[]; bytes: number }>): Promise<CaseResult> {
+async function measure(
+  pid: number,
+  name: string,
+  run: () => Promise<{ status: number[]; bytes: number }>,
+): Promise<CaseResult> {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await resetPeak(pid);
   const rssBefore = await procStatus(pid, 'VmRSS');
@@ -294,17 +261,28 @@ async function main(): Promise<void> {
   /** Runs one case on a freshly started server, so every case starts from the same idle process. */
   const onFreshServer = async (
     name: string,
-    run: (url: string, admin: Record<string, string>, galleryId: string) => Promise<{ status: number[]; bytes: number }>,
+    run: (
+      url: string,
+      admin: Record<string, string>,
+      galleryId: string,
+    ) => Promise<{ status: number[]; bytes: number }>,
   ): Promise<void> => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-import-bench-'));
     const port = await freePort();
     progress(`case: ${name} (server on ${mode}, ${dataDir})`);
     // A fresh PostgreSQL database too: jobs left QUEUED by an earlier case would run in this one.
     const database = options.databaseUrl ? await freshDatabase(options.databaseUrl, results.length) : null;
-    const server = await startServer(dataDir, port, database?.url);
+    const server = await startBuiltServer({
+      dataDir,
+      port,
+      databaseUrl: database?.url,
+      env: { FACELEDGER_RECOGNITION_ENABLED: 'false' },
+      isReady: async (r) => r.status < 500,
+      waitSeconds: 150,
+    });
     try {
       const url = `http://127.0.0.1:${port}`;
-      const admin = await signIn(url);
+      const admin = await signInBenchAdmin(url);
       const { createGallery } = await graphql<{ createGallery: { id: string } }>(
         url,
         admin,
