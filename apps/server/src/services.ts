@@ -11,6 +11,7 @@ import { AuditRepository } from './modules/audit/audit.repository.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { DEFAULT_AUTH_SETTINGS, type AuthSettings } from './modules/auth/auth-settings.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { createAuthLimiters } from './modules/auth/auth-limiters.js';
 import { SessionsRepository } from './modules/auth/sessions.repository.js';
 import { GalleriesRepository } from './modules/galleries/galleries.repository.js';
 import { GalleriesService } from './modules/galleries/galleries.service.js';
@@ -46,6 +47,9 @@ import { JobsService } from './modules/jobs/jobs.service.js';
 import { BulkImportService } from './modules/bulk-import/bulk-import.service.js';
 import { EvaluationRepository } from './modules/evaluation/evaluation.repository.js';
 import { EvaluationService } from './modules/evaluation/evaluation.service.js';
+import { DomainEventBus } from './infrastructure/events/domain-event-bus.js';
+import { InProcessEventTransport } from './infrastructure/events/event-transport.js';
+import { UnitOfWork } from './infrastructure/unit-of-work/unit-of-work.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -58,6 +62,8 @@ export interface Infrastructure {
   auth?: AuthSettings;
   /** Non-public networks webhooks may reach (FACELEDGER_WEBHOOK_ALLOWED_NETWORKS); none when absent. */
   webhookAllowedNetworks?: readonly string[];
+  /** Where committed domain events go; an in-process bus when absent (one server process). */
+  events?: DomainEventBus;
 }
 
 export function createServices(infra: Infrastructure): Services {
@@ -67,6 +73,10 @@ export function createServices(infra: Infrastructure): Services {
   const sessionsRepository = new SessionsRepository(prisma);
   const apiKeysRepository = new ApiKeysRepository(prisma);
   const audit = new AuditRepository(prisma);
+  const events =
+    infra.events ?? new DomainEventBus(new InProcessEventTransport(), infra.logger.child({ module: 'events' }));
+  // The one way to open a write transaction: tx.db for repositories, tx.audit(entry), tx.publish(event).
+  const uow = new UnitOfWork(prisma, audit, events);
   const galleriesRepository = new GalleriesRepository(prisma);
   const identitiesRepository = new IdentitiesRepository(prisma);
   const erasureRepository = new IdentityErasureRepository(prisma, infra.imageStore);
@@ -87,7 +97,7 @@ export function createServices(infra: Infrastructure): Services {
     webhooks: new WebhooksRepository(prisma),
     events: liveFeedRepository,
     galleries: galleriesRepository,
-    audit,
+    uow,
     sender: new HttpWebhookSender(webhookDestinations),
     destinations: webhookDestinations,
     logger: infra.logger.child({ module: 'webhooks' }),
@@ -137,13 +147,7 @@ export function createServices(infra: Infrastructure): Services {
       audit,
       infra.logger.child({ module: 'identity-erasure' }),
     ),
-    auth: new AuthService(
-      usersRepository,
-      sessionsRepository,
-      apiKeysRepository,
-      authAudit,
-      infra.auth ?? DEFAULT_AUTH_SETTINGS,
-    ),
+    auth: authService(infra, usersRepository, sessionsRepository, apiKeysRepository, authAudit),
     users: new UsersService(usersRepository, sessionsRepository, authAudit),
     actorDirectory: new ActorDirectoryService(usersRepository, apiKeysRepository),
     apiKeys: new ApiKeysService(apiKeysRepository, authAudit),
@@ -167,4 +171,14 @@ export function createServices(infra: Infrastructure): Services {
     bulkImport,
     evaluation,
   };
+}
+
+/** AuthService with its limiters in PostgreSQL (shared by every process) or, on PGlite, in memory. */
+function authService(
+  infra: Infrastructure,
+  ...repositories: [UsersRepository, SessionsRepository, ApiKeysRepository, AuditRepository]
+): AuthService {
+  const settings = infra.auth ?? DEFAULT_AUTH_SETTINGS;
+  const limiters = createAuthLimiters(infra.db, settings);
+  return new AuthService(...repositories, settings, limiters.signIn, undefined, limiters.apiKeys);
 }

@@ -6,16 +6,13 @@ import type { ChainedAuditEntry } from './audit-chain.js';
 import { gallerySubject, type AuditFilter } from './audit-filter.js';
 import { GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
 import { canonicalJson, toStoredJson } from './canonical-json.js';
+import { TRANSACTION_OPTIONS, type Transaction } from '../../infrastructure/unit-of-work/unit-of-work.js';
 
 /** Serialises appends across connections and processes; any constant unique to this lock. */
 const LEDGER_LOCK_KEY = 4_202_611;
 
-/**
- * How long a ledger transaction may wait for a connection and then run. Prisma's defaults (2 s and
- * 5 s) fail bursts on PGlite, whose single connection makes transactions queue: 50 concurrent
- * appends take about 2 s there.
- */
-export const LEDGER_TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+/** The options of every ledger transaction: those of the unit of work (see TRANSACTION_OPTIONS). */
+export const LEDGER_TRANSACTION_OPTIONS = TRANSACTION_OPTIONS;
 
 /** What a caller records; seq, time and hashes are filled in here. */
 export interface NewAuditEntry {
@@ -29,7 +26,7 @@ export interface NewAuditEntry {
   payload: Record<string, unknown>;
 }
 
-export type Transaction = Prisma.TransactionClient;
+export type { Transaction };
 
 /** Which way a page of the ledger runs. */
 export type SeqOrder = 'asc' | 'desc';

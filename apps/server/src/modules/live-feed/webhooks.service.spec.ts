@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { ADMIN, REVIEWER } from '../../../test/recognition-fakes.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
 import type { LiveMatchEventModel } from './match-event-bus.js';
 import { isValidWebhookSignature } from './webhook-signature.js';
 import type { SendOutcome, WebhookSender } from './webhook-sender.js';
@@ -56,7 +56,7 @@ function setup(options: { attempts?: number; outcome?: SendOutcome; eventGone?: 
     webhooks: webhooks as unknown as WebhooksRepository,
     events: { findLiveEvents: async () => (options.eventGone ? [] : [EVENT]) },
     galleries: { findById: async () => null },
-    audit: { withEntry: vi.fn() } as unknown as Pick<AuditRepository, 'withEntry'>,
+    uow: recordingUnitOfWork().uow,
     sender,
     logger: pino({ level: 'silent' }),
   });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { parseInput } from '../../shared/parse-input.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
@@ -61,7 +61,7 @@ export interface WebhooksDependencies {
   webhooks: WebhooksRepository;
   events: Pick<LiveFeedRepository, 'findLiveEvents'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
-  audit: Pick<AuditRepository, 'withEntry'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
   sender: WebhookSender;
   /** Where webhooks may point (checked at creation; the sender checks again at each delivery). Default: public addresses only. */
   destinations?: Pick<WebhookDestinationPolicy, 'checkUrl'>;
@@ -140,24 +140,22 @@ export class WebhooksService {
     await this.requireAllowedDestination(input.url);
     await this.requireGallery(args.galleryId);
     const secret = generateWebhookSecret();
-    const created = await this.deps.audit.withEntry(async (tx) => {
-      const record = await this.deps.webhooks.create(tx, {
+    const created = await this.deps.uow.transaction(async (tx) => {
+      const record = await this.deps.webhooks.create(tx.db, {
         galleryId: args.galleryId,
         url: input.url,
         events: input.events,
         secret,
         createdBy: actorRef(actor),
       });
-      return {
-        result: record,
-        audit: {
-          actor: actorRef(actor),
-          action: 'webhook.create',
-          subject: `webhook:${record.id}`,
-          // The origin only: a path or query may carry the receiver's own token.
-          payload: { galleryId: record.galleryId, origin: new URL(record.url).origin, events: record.events },
-        },
-      };
+      await tx.audit({
+        actor: actorRef(actor),
+        action: 'webhook.create',
+        subject: `webhook:${record.id}`,
+        // The origin only: a path or query may carry the receiver's own token.
+        payload: { galleryId: record.galleryId, origin: new URL(record.url).origin, events: record.events },
+      });
+      return record;
     });
     return { webhook: toWebhook(created), secret };
   }
@@ -192,18 +190,14 @@ export class WebhooksService {
     authorize(actor, 'webhooks.manage');
     const webhook = await this.deps.webhooks.findById(id);
     if (!webhook) throw webhookNotFound(id);
-    await this.deps.audit.withEntry(async (tx) => {
-      const deleted = await this.deps.webhooks.delete(tx, webhook.id);
-      if (!deleted) throw webhookNotFound(id);
-      return {
-        result: undefined,
-        audit: {
-          actor: actorRef(actor),
-          action: 'webhook.delete',
-          subject: `webhook:${webhook.id}`,
-          payload: { galleryId: webhook.galleryId, origin: new URL(webhook.url).origin },
-        },
-      };
+    await this.deps.uow.transaction(async (tx) => {
+      if (!(await this.deps.webhooks.delete(tx.db, webhook.id))) throw webhookNotFound(id);
+      await tx.audit({
+        actor: actorRef(actor),
+        action: 'webhook.delete',
+        subject: `webhook:${webhook.id}`,
+        payload: { galleryId: webhook.galleryId, origin: new URL(webhook.url).origin },
+      });
     });
     return webhook.id;
   }
