@@ -60,6 +60,7 @@ const EXPECTED_FIELDS: Record<string, [roles: string, scopes: string]> = {
   'Identity.consentGivenAt': ['AHR.', '...er'],
   'Identity.consentGivenBy': ['AHR.', '...er'],
   'Identity.faces': ['AHR.', '...er'],
+  'Identity.templateStrength': ['AHR.', '...er'],
   'Face.imageKey': ['AHR.', '...er'],
   'Face.box': ['AHR.', '...er'],
   'Face.landmarks': ['AHR.', '...er'],

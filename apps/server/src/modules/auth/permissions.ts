@@ -55,6 +55,8 @@ export const FIELD_PERMISSIONS = {
     consentGivenAt: 'identities.read',
     consentGivenBy: 'identities.read',
     faces: 'identities.read',
+    // Computed from the faces (their count, quality and head pose): who may read the faces.
+    templateStrength: 'identities.read',
   },
   // The enrolled photo and the geometry of the face in it: the same callers who may open the image
   // (GET /api/images/:key) and read the identity.

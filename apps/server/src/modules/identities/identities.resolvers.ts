@@ -1,5 +1,6 @@
 import type { Resolvers } from '@faceledger/schema/server';
 import type { AppContext } from '../../graphql/context.js';
+import { templateStrength } from './template-strength.js';
 
 export const identitiesResolvers: Resolvers<AppContext> = {
   Query: {
@@ -16,5 +17,7 @@ export const identitiesResolvers: Resolvers<AppContext> = {
   Identity: {
     gallery: (identity, _args, ctx) => ctx.services.galleries.get(ctx.actor, identity.galleryId),
     faces: (identity, _args, ctx) => ctx.services.identities.listFaces(ctx.actor, identity.id),
+    templateStrength: async (identity, _args, ctx) =>
+      templateStrength(await ctx.services.identities.listFaces(ctx.actor, identity.id)),
   },
 };
