@@ -22,6 +22,12 @@ export enum RecognitionErrorCode {
   WORKERS_UNAVAILABLE = 'WORKERS_UNAVAILABLE',
 }
 
+/**
+ * The codes as string literals, for code that imports the package type-only (the server loads the
+ * engine lazily): a code that does not exist fails its typecheck.
+ */
+export type EngineErrorCode = `${RecognitionErrorCode}`;
+
 /** The one error type the recognition package throws for expected failures; `message` tells the user what to do. */
 export class RecognitionError extends Error {
   /** Machine-readable reason, stable across releases. */

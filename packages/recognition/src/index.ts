@@ -6,7 +6,7 @@ export { createEngine, type Engine, type EngineInfo, type EngineOptions, type Ba
 export type { WorkerPoolOptions, WorkerPoolStatus } from './workers/pool.js';
 export { resolveConfig, defaultConfig, DEFAULT_MODEL_ID } from './config.js';
 export type { RecognitionConfig, DeepPartial, RuntimeConfig, LimitsConfig, DetectorConfig, DetectorModel, EmbeddingConfig, SpoofConfig, AttributesConfig } from './config.js';
-export { RecognitionError, RecognitionErrorCode, isRecognitionError } from './errors.js';
+export { RecognitionError, RecognitionErrorCode, isRecognitionError, type EngineErrorCode } from './errors.js';
 export type { AnalysisResult, AnalyzeOptions, Face, Box, Point, FiveLandmarks, SpoofScores, FaceAttributes, StageTimings } from './types.js';
 export type { FaceQuality, Pose, QualityReason } from './quality.js';
 export { DEFAULT_ENROLLMENT_POLICY, evaluateEnrollment, type EnrollmentPolicy, type EnrollmentDecision, type PolicyViolation, type PolicyViolationCode } from './policy.js';

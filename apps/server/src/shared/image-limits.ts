@@ -1,6 +1,7 @@
 // The largest image the server decodes, checked from the header (sharp reads only the header for
 // its metadata) before any path decodes: recognition calls, uploads and thumbnails. A 7.8 KB JPEG
 // can claim 6000x6000; decoding it and running the pipeline on it costs gigabytes of memory.
+import type { EngineErrorCode } from '@faceledger/recognition';
 import sharp from 'sharp';
 import { AppError, ErrorCode } from './app-error.js';
 
@@ -15,7 +16,7 @@ export function imageTooLargeError(width: number, height: number): AppError {
   return new AppError(
     ErrorCode.BAD_IMAGE,
     `The image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} MP. Downscale it and try again.`,
-    { reason: 'IMAGE_TOO_LARGE', width, height, maxPixels: MAX_IMAGE_PIXELS },
+    { reason: 'IMAGE_TOO_LARGE' satisfies EngineErrorCode, width, height, maxPixels: MAX_IMAGE_PIXELS },
   );
 }
 

@@ -6,6 +6,7 @@ import type {
   EnrollmentDecision,
   EnrollmentPolicy,
   Engine,
+  EngineErrorCode,
   EngineInfo,
   Face,
   WorkerPoolOptions,
@@ -14,25 +15,27 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { MAX_IMAGE_PIXELS } from '../../shared/image-limits.js';
 
-/** Engine failures caused by the image itself; they reach the client as BAD_IMAGE with the engine's message. */
-const IMAGE_ERRORS: ReadonlySet<string> = new Set([
-  'NOT_AN_IMAGE',
-  'CORRUPT_IMAGE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_TOO_SMALL',
-]);
-
 /**
- * Engine failures that go away when the engine is back; the client should retry. WORKER_FAILED is
- * a worker that died holding this image (it is restarted), WORKERS_UNAVAILABLE none running at all.
+ * What each engine failure becomes for the client, keyed by the engine's own codes (a code the engine
+ * does not have fails the typecheck, a new one must be placed here). BAD_IMAGE: the image itself, with
+ * the engine's message. ENGINE_UNAVAILABLE: goes away when the engine is back, the client should
+ * retry (WORKER_FAILED is a worker that died holding this image and is restarted,
+ * WORKERS_UNAVAILABLE none running at all). BAD_INPUT: an unknown model. null: a bug, thrown as it is.
  */
-const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
-  'ENGINE_CLOSED',
-  'QUEUE_FULL',
-  'BACKEND_UNAVAILABLE',
-  'WORKER_FAILED',
-  'WORKERS_UNAVAILABLE',
-]);
+const ENGINE_ERRORS: Readonly<
+  Record<EngineErrorCode, ErrorCode.BAD_IMAGE | ErrorCode.ENGINE_UNAVAILABLE | ErrorCode.BAD_INPUT | null>
+> = {
+  NOT_AN_IMAGE: ErrorCode.BAD_IMAGE,
+  CORRUPT_IMAGE: ErrorCode.BAD_IMAGE,
+  IMAGE_TOO_LARGE: ErrorCode.BAD_IMAGE,
+  IMAGE_TOO_SMALL: ErrorCode.BAD_IMAGE,
+  ENGINE_CLOSED: ErrorCode.ENGINE_UNAVAILABLE,
+  BACKEND_UNAVAILABLE: ErrorCode.ENGINE_UNAVAILABLE,
+  WORKER_FAILED: ErrorCode.ENGINE_UNAVAILABLE,
+  WORKERS_UNAVAILABLE: ErrorCode.ENGINE_UNAVAILABLE,
+  MODEL_UNAVAILABLE: ErrorCode.BAD_INPUT,
+  INVALID_CONFIG: null,
+};
 
 /** The package's pure functions the repository uses once the package is loaded. */
 interface RecognitionHelpers {
@@ -223,27 +226,18 @@ export class RecognitionRepository {
   }
 }
 
-/** Maps an engine failure to the server's error: BAD_IMAGE, ENGINE_UNAVAILABLE, or the original (a bug). */
+/** Maps an engine failure to the server's error: BAD_IMAGE, ENGINE_UNAVAILABLE, BAD_INPUT, or the original (a bug). */
 function toAppError(error: unknown): unknown {
   if (
     !(error instanceof Error) ||
     error.name !== 'RecognitionError' ||
     !('code' in error) ||
-    typeof error.code !== 'string'
+    typeof error.code !== 'string' ||
+    !Object.hasOwn(ENGINE_ERRORS, error.code)
   ) {
     return error;
   }
-  if (IMAGE_ERRORS.has(error.code))
-    return new AppError(ErrorCode.BAD_IMAGE, error.message, { reason: error.code }, { cause: error });
-  if (UNAVAILABLE_ERRORS.has(error.code))
-    return new AppError(
-      ErrorCode.ENGINE_UNAVAILABLE,
-      error.message,
-      { reason: error.code },
-      { cause: error },
-    );
-  if (error.code === 'MODEL_UNAVAILABLE') {
-    return new AppError(ErrorCode.BAD_INPUT, error.message, { reason: error.code }, { cause: error });
-  }
-  return error;
+  const code = ENGINE_ERRORS[error.code as EngineErrorCode];
+  if (code === null) return error;
+  return new AppError(code, error.message, { reason: error.code }, { cause: error });
 }
