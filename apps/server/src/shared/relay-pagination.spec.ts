@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PAGE_SIZE, encodeCursor, parsePageArgs } from './relay-pagination.js';
+import { cutPage, DEFAULT_PAGE_SIZE, encodeCursor, parsePageArgs, toConnection } from './relay-pagination.js';
 
 const parseKey = (value: unknown) => (Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null);
 
@@ -27,5 +27,42 @@ describe('parsePageArgs', () => {
     expect(() => parsePageArgs({ last: 101 }, parseKey)).toThrow(/last must be an integer from 0 to 100/);
     expect(() => parsePageArgs({ after: 'garbage' }, parseKey)).toThrow(/after is not a valid cursor/);
     expect(() => parsePageArgs({ after: encodeCursor([42]) }, parseKey)).toThrow(/not a valid cursor/);
+  });
+});
+
+describe('cutPage and toConnection', () => {
+  const edgesOf = (rows: string[]) => rows.map((row) => ({ node: row, cursor: encodeCursor([row]) }));
+
+  it('keeps a forward page in order and reports the extra row as a next page', () => {
+    const page = { direction: 'forward' as const, size: 2, cursor: 'a' };
+    const { rows, hasMore } = cutPage(page, ['b', 'c', 'd']);
+    expect(rows).toEqual(['b', 'c']);
+    expect(toConnection(page, edgesOf(rows), hasMore).pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: true,
+      startCursor: encodeCursor(['b']),
+      endCursor: encodeCursor(['c']),
+    });
+  });
+
+  it('turns a backward page around; the extra row is a previous page, the cursor a next one', () => {
+    const page = { direction: 'backward' as const, size: 2, cursor: 'z' };
+    const { rows, hasMore } = cutPage(page, ['y', 'x']);
+    expect(rows).toEqual(['x', 'y']);
+    expect(toConnection(page, edgesOf(rows), hasMore).pageInfo).toMatchObject({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: encodeCursor(['x']),
+    });
+    expect(toConnection(page, edgesOf(rows), hasMore, false).pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('gives an empty first page no cursors and no neighbours', () => {
+    const page = { direction: 'forward' as const, size: 5, cursor: null };
+    const { rows, hasMore } = cutPage(page, []);
+    expect(toConnection(page, edgesOf(rows), hasMore)).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 });

@@ -91,3 +91,52 @@ export function parsePageArgs<K>(args: PageArgs, parseKey: (value: unknown) => K
     cursor: args.after == null ? null : decodeCursor(args.after, parseKey, 'after'),
   };
 }
+
+/** One row of a connection and the cursor that pages from it. */
+export interface Edge<N> {
+  node: N;
+  cursor: string;
+}
+
+/** One page of a list as GraphQL returns it. */
+export interface Connection<N> {
+  edges: Array<Edge<N>>;
+  pageInfo: PageInfo;
+}
+
+/**
+ * The rows of one page out of the rows read for it. A page reads `size + 1` rows away from its
+ * cursor (in sort order forward, against it backward): the extra row only tells that more lie
+ * beyond. Backward rows are turned around, so the page is in sort order either way.
+ */
+export function cutPage<R>(
+  page: Pick<PageRequest<unknown>, 'direction' | 'size'>,
+  read: readonly R[],
+): { rows: R[]; hasMore: boolean } {
+  const rows = read.slice(0, page.size);
+  if (page.direction === 'backward') rows.reverse();
+  return { rows, hasMore: read.length > page.size };
+}
+
+/**
+ * The connection of one page. `hasMore`: rows lie beyond the page in its direction (`cutPage`);
+ * `hasOpposite`: rows lie on the other side of its cursor, by default whenever it has a cursor
+ * (a list that can lose rows between two pages checks instead).
+ */
+export function toConnection<N>(
+  page: Pick<PageRequest<unknown>, 'direction' | 'cursor'>,
+  edges: Array<Edge<N>>,
+  hasMore: boolean,
+  hasOpposite: boolean = page.cursor !== null,
+): Connection<N> {
+  const isForward = page.direction === 'forward';
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: isForward ? hasMore : hasOpposite,
+      hasPreviousPage: isForward ? hasOpposite : hasMore,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

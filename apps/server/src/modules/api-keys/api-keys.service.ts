@@ -1,6 +1,7 @@
 // Issues, lists and revokes integrators' API keys (ADMIN only). The key is returned once, at creation.
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES, actorRef, type Actor, type ApiKeyScope } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
@@ -44,13 +45,7 @@ export class ApiKeysService {
     const { name, scopes } = parsed.data;
     const galleryId = parsed.data.galleryId ?? null;
     if (galleryId !== null && !(await this.apiKeys.galleryExists(galleryId))) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${galleryId}; create it first or leave galleryId out.`,
-        {
-          galleryId,
-        },
-      );
+      throw notFound('gallery', galleryId, { field: 'galleryId' });
     }
     const createdById = creatorOf(actor);
     const { key, prefix } = generateApiKey();
@@ -89,10 +84,10 @@ export class ApiKeysService {
   /** Revokes a key at once; revoking a revoked key changes nothing and returns it as it is. */
   async revoke(actor: Actor, id: string): Promise<ApiKeyWithCreator> {
     authorize(actor, 'apiKeys.manage');
-    if (!z.uuid().safeParse(id).success) throw notFound(id);
+    if (!z.uuid().safeParse(id).success) throw notFound('API key', id);
     return this.audit.withEntry(async (tx) => {
       const existing = await this.apiKeys.findById(id, tx);
-      if (!existing) throw notFound(id);
+      if (!existing) throw notFound('API key', id);
       const revoked = existing.revokedAt ? existing : await this.apiKeys.revoke(tx, id, new Date());
       return {
         result: revoked,
@@ -114,8 +109,4 @@ function creatorOf(actor: Actor): string {
     ErrorCode.FORBIDDEN,
     'API keys are created by a signed-in admin, so each key has an owner.',
   );
-}
-
-function notFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No API key has id ${id}; list the keys to find it.`, { id });
 }

@@ -11,7 +11,8 @@ import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
 import { readZip } from '../../shared/read-zip.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { requireGallery } from '../auth/gallery-access.js';
+import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { GalleriesService } from '../galleries/galleries.service.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
@@ -240,7 +241,6 @@ export class EvaluationService implements JobHandler {
     args: { galleryId: string; jobId: string; targetFmr: number },
   ): Promise<ThresholdFromFmrModel> {
     authorize(actor, 'galleries.write');
-    authorizeGallery(actor, args.galleryId);
     if (!Number.isFinite(args.targetFmr) || args.targetFmr < 0 || args.targetFmr > 1) {
       throw new AppError(
         ErrorCode.BAD_INPUT,
@@ -270,14 +270,12 @@ export class EvaluationService implements JobHandler {
       );
     }
     await this.deps.audit.withEntry(async (tx) => {
-      const gallery = await this.deps.galleries.findById(args.galleryId, tx);
-      if (!gallery) {
-        throw new AppError(
-          ErrorCode.NOT_FOUND,
-          `No gallery has id ${args.galleryId}; list galleries to find its id.`,
-          { field: 'galleryId' },
-        );
-      }
+      const gallery = await requireGallery(
+        actor,
+        args.galleryId,
+        (id) => this.deps.galleries.findById(id, tx),
+        'galleryId',
+      );
       if (gallery.embeddingModelId !== result.modelId) {
         throw new AppError(
           ErrorCode.BAD_INPUT,

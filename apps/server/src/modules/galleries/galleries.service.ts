@@ -3,10 +3,12 @@ import type { CreateGalleryInput, Gallery, UpdateGalleryInput } from '@faceledge
 import { z } from 'zod';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import { parseInput } from '../../shared/parse-input.js';
 import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { galleryScope, requireGallery } from '../auth/gallery-access.js';
+import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
 import { effectiveIdentifyThreshold } from './identify-threshold.js';
 
@@ -98,10 +100,6 @@ function toGallery(record: GalleryRecord): Gallery {
   };
 }
 
-function notFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No gallery has id ${id}; list galleries to find its id.`, { id });
-}
-
 export class GalleriesService {
   constructor(
     private readonly galleries: GalleriesRepository,
@@ -111,16 +109,12 @@ export class GalleriesService {
 
   async list(actor: Actor): Promise<Gallery[]> {
     authorize(actor, 'galleries.read');
-    const onlyId = actor.kind === 'apiKey' ? actor.galleryId : null;
-    return (await this.galleries.list(onlyId)).map(toGallery);
+    return (await this.galleries.list(galleryScope(actor))).map(toGallery);
   }
 
   async get(actor: Actor, id: string): Promise<Gallery> {
     authorize(actor, 'galleries.read');
-    const gallery = await this.galleries.findById(id);
-    if (!gallery) throw notFound(id);
-    authorizeGallery(actor, gallery.id);
-    return toGallery(gallery);
+    return toGallery(await requireGallery(actor, id, (galleryId) => this.galleries.findById(galleryId)));
   }
 
   async create(actor: Actor, input: CreateGalleryInput): Promise<Gallery> {
@@ -168,7 +162,7 @@ export class GalleriesService {
       changes.embeddingModelId = this.checkModel(changes.embeddingModelId);
     const updated = await this.audit.withEntry(async (tx) => {
       const current = await this.galleries.findById(id, tx);
-      if (!current) throw notFound(id);
+      if (!current) throw notFound('gallery', id);
       if (changes.name !== undefined) await this.checkNameFree(changes.name, id, tx);
       if (changes.embeddingModelId !== undefined && changes.embeddingModelId !== current.embeddingModelId) {
         const { faces } = await this.galleries.countContents(id, tx);
@@ -203,7 +197,7 @@ export class GalleriesService {
     authorize(actor, 'galleries.write');
     return this.audit.withEntry(async (tx) => {
       const current = await this.galleries.findById(id, tx);
-      if (!current) throw notFound(id);
+      if (!current) throw notFound('gallery', id);
       const { liveIdentities, activeApiKeys } = await this.galleries.countContents(id, tx);
       if (liveIdentities > 0) {
         throw new AppError(

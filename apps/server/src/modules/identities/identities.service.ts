@@ -2,15 +2,23 @@
 // suspend and reactivate them, and page through them. Erasure lives in identity-erasure.service.ts.
 import { dateInputMessage, isStorableDate } from '../../shared/date-input.js';
 import type { IdentityStatus } from '@faceledger/db';
-import type { CreateIdentityInput, Face, PageInfo, UpdateIdentityInput } from '@faceledger/schema';
+import type { CreateIdentityInput, Face, UpdateIdentityInput } from '@faceledger/schema';
 import type { IdentityModel } from '@faceledger/schema/server';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { parseInput } from '../../shared/parse-input.js';
-import { encodeCursor, parsePageArgs, type PageArgs } from '../../shared/relay-pagination.js';
+import { notFound } from '../../shared/not-found.js';
+import {
+  encodeCursor,
+  parsePageArgs,
+  toConnection,
+  type Connection,
+  type PageArgs,
+} from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
+import { requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type {
@@ -26,9 +34,7 @@ import { toFace, toIdentityModel } from './identities.mapper.js';
 export const MAX_METADATA_BYTES = 16 * 1024;
 
 /** A page of identities as the identities query returns it. */
-export interface IdentityConnectionModel {
-  edges: Array<{ node: IdentityModel; cursor: string }>;
-  pageInfo: PageInfo;
+export interface IdentityConnectionModel extends Connection<IdentityModel> {
   totalCount: number;
 }
 
@@ -97,13 +103,17 @@ function cursorOf(record: IdentityRecord): string {
   return encodeCursor([record.displayName, record.id]);
 }
 
-/** NOT_FOUND for an identity id that names nothing. */
-export function identityNotFound(id: string): AppError {
-  return new AppError(
-    ErrorCode.NOT_FOUND,
-    `No identity has id ${id}; search the gallery's identities to find its id.`,
-    { id },
-  );
+/** Reads identity `id` for `actor`: NOT_FOUND when none has that id, FORBIDDEN in another gallery than the actor's key. */
+export async function findIdentity(
+  identities: Pick<IdentitiesRepository, 'findById'>,
+  actor: Actor,
+  id: string,
+  tx?: Transaction,
+): Promise<IdentityRecord> {
+  const identity = await identities.findById(id, tx);
+  if (!identity) throw notFound('identity', id);
+  authorizeGallery(actor, identity.galleryId);
+  return identity;
 }
 
 function refuseErased(identity: IdentityRecord): void {
@@ -125,35 +135,25 @@ export class IdentitiesService {
 
   async get(actor: Actor, id: string): Promise<IdentityModel> {
     authorize(actor, 'identities.read');
-    const identity = await this.identities.findById(id);
-    if (!identity) throw identityNotFound(id);
-    authorizeGallery(actor, identity.galleryId);
-    return toIdentityModel(identity);
+    return toIdentityModel(await findIdentity(this.identities, actor, id));
   }
 
   /** The faces of an identity (for the Identity.faces field). */
   async listFaces(actor: Actor, identityId: string): Promise<Face[]> {
     authorize(actor, 'identities.read');
-    const identity = await this.identities.findById(identityId);
-    if (!identity) throw identityNotFound(identityId);
-    authorizeGallery(actor, identity.galleryId);
+    await findIdentity(this.identities, actor, identityId);
     return (await this.identities.listFaces(identityId)).map(toFace);
   }
 
   async list(actor: Actor, args: IdentityListArgs): Promise<IdentityConnectionModel> {
     authorize(actor, 'identities.read');
-    authorizeGallery(actor, args.galleryId);
     const page = parsePageArgs(args, parseIdentityKey);
-    const gallery = await this.galleries.findById(args.galleryId);
-    if (!gallery) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${args.galleryId}; list galleries to find its id.`,
-        {
-          galleryId: args.galleryId,
-        },
-      );
-    }
+    const gallery = await requireGallery(
+      actor,
+      args.galleryId,
+      (id) => this.galleries.findById(id),
+      'galleryId',
+    );
     const search = args.search?.trim() ?? '';
     const filter: IdentityFilter = {
       galleryId: gallery.id,
@@ -162,39 +162,28 @@ export class IdentitiesService {
     };
     const { rows, hasMore } = await this.identities.findPage(filter, page);
     const totalCount = await this.identities.count(filter);
-    const isForward = page.direction === 'forward';
     // The opposite direction has rows when the cursor (or anything past it) still matches.
     const hasOpposite =
       page.cursor !== null &&
-      (await this.identities.existsBeyond(filter, page.cursor, isForward ? 'before' : 'after'));
+      (await this.identities.existsBeyond(
+        filter,
+        page.cursor,
+        page.direction === 'forward' ? 'before' : 'after',
+      ));
     const edges = rows.map((row) => ({ node: toIdentityModel(row), cursor: cursorOf(row) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: isForward ? hasMore : hasOpposite,
-        hasPreviousPage: isForward ? hasOpposite : hasMore,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-      totalCount,
-    };
+    return { ...toConnection(page, edges, hasMore, hasOpposite), totalCount };
   }
 
   async create(actor: Actor, input: CreateIdentityInput): Promise<IdentityModel> {
     authorize(actor, 'identities.write');
-    authorizeGallery(actor, input.galleryId);
     const fields: IdentityFields = parseInput(createSchema, input);
     const created = await this.audit.withEntry(async (tx) => {
-      const gallery = await this.galleries.findById(input.galleryId, tx);
-      if (!gallery) {
-        throw new AppError(
-          ErrorCode.NOT_FOUND,
-          `No gallery has id ${input.galleryId}; create it first or list galleries.`,
-          {
-            field: 'galleryId',
-          },
-        );
-      }
+      const gallery = await requireGallery(
+        actor,
+        input.galleryId,
+        (id) => this.galleries.findById(id, tx),
+        'galleryId',
+      );
       await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx);
       const identity = await this.identities.create(tx, gallery.id, fields);
       return {
@@ -272,9 +261,7 @@ export class IdentitiesService {
   }
 
   private async loadWritable(actor: Actor, id: string, tx: Transaction): Promise<IdentityRecord> {
-    const identity = await this.identities.findById(id, tx);
-    if (!identity) throw identityNotFound(id);
-    authorizeGallery(actor, identity.galleryId);
+    const identity = await findIdentity(this.identities, actor, id, tx);
     refuseErased(identity);
     return identity;
   }

@@ -4,12 +4,13 @@
 import type { IdentityModel } from '@faceledger/schema/server';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { authorize } from '../auth/permissions.js';
 import type { IdentitiesRepository } from './identities.repository.js';
 import { toIdentityModel } from './identities.mapper.js';
-import { identityNotFound } from './identities.service.js';
+import { findIdentity } from './identities.service.js';
 import {
   ERASURE_TABLES,
   OlderSnapshotError,
@@ -45,13 +46,11 @@ export class IdentityErasureService {
 
   async erase(actor: Actor, id: string): Promise<IdentityErasureModel> {
     authorize(actor, 'identities.erase');
-    const identity = await this.identities.findById(id);
-    if (!identity) throw identityNotFound(id);
-    authorizeGallery(actor, identity.galleryId);
+    const identity = await findIdentity(this.identities, actor, id);
 
     const { counts, imageKeys, tables, xid } = await this.audit.withEntry(async (tx) => {
       const outcome = await this.erasure.eraseWithin(tx, id);
-      if (outcome === null) throw identityNotFound(id);
+      if (outcome === null) throw notFound('identity', id);
       // Erasing again rewrites every table: it completes an earlier erasure whose rewrite failed.
       const result = outcome.alreadyErased
         ? {

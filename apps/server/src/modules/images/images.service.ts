@@ -1,6 +1,7 @@
 // Stored images for the dashboard: an enrolled face's original or a thumbnail, for roles that may read identities.
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
+import { galleryScope } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
 import type { ImagesRepository } from './images.repository.js';
 
@@ -39,7 +40,7 @@ function notFound(key: string): AppError {
 /** Stored images are not filed by gallery, so a gallery-restricted key could reach other galleries' photos. */
 function authorizeImages(actor: Actor): void {
   authorize(actor, 'identities.read');
-  if (actor.kind === 'apiKey' && actor.galleryId !== null) {
+  if (galleryScope(actor) !== null) {
     throw new AppError(
       ErrorCode.FORBIDDEN,
       'API keys limited to one gallery cannot fetch stored images; use a key without a gallery restriction or sign in.',

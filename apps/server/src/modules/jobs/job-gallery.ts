@@ -1,7 +1,7 @@
 // The gallery a job started from an upload (bulk import, evaluation) runs in.
-import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery, type Permission } from '../auth/permissions.js';
+import { requireGallery } from '../auth/gallery-access.js';
+import { authorize, type Permission } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
 
 /**
@@ -15,12 +15,5 @@ export async function findGalleryForJob(
   galleries: Pick<GalleriesRepository, 'findById'>,
 ): Promise<GalleryRecord> {
   authorize(actor, permission);
-  authorizeGallery(actor, galleryId);
-  const gallery = await galleries.findById(galleryId);
-  if (!gallery) {
-    throw new AppError(ErrorCode.NOT_FOUND, `No gallery has id ${galleryId}; choose an existing gallery.`, {
-      field: 'galleryId',
-    });
-  }
-  return gallery;
+  return requireGallery(actor, galleryId, (id) => galleries.findById(id), 'galleryId');
 }

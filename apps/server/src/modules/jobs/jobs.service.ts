@@ -5,12 +5,13 @@ import type { JobItem, JobKind } from '@faceledger/schema';
 import type { JobModel } from '@faceledger/schema/server';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import {
-  decodeCursor,
+  cutPage,
   encodeCursor,
-  MAX_PAGE_SIZE,
-  DEFAULT_PAGE_SIZE,
-  type PageInfo,
+  parsePageArgs,
+  toConnection,
+  type Connection,
 } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
@@ -22,15 +23,10 @@ import { JobRunner, type JobRunnerOptions } from './job-runner.js';
 import type { JobKey, JobItemRecord, JobRecord, JobsRepository, NewJob } from './jobs.repository.js';
 
 /** A page of jobs. */
-export interface JobConnectionModel {
-  edges: Array<{ node: JobModel; cursor: string }>;
-  pageInfo: PageInfo;
-}
+export type JobConnectionModel = Connection<JobModel>;
 
 /** A page of job items. */
-export interface JobItemConnectionModel {
-  edges: Array<{ node: JobItem; cursor: string }>;
-  pageInfo: PageInfo;
+export interface JobItemConnectionModel extends Connection<JobItem> {
   totalCount: number;
 }
 
@@ -44,16 +40,6 @@ export interface JobsDependencies {
   jobs: JobsRepository;
   audit: Pick<AuditRepository, 'withEntry'>;
   users: Pick<UsersRepository, 'findById'>;
-}
-
-function pageSize(first: number | null | undefined): number {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw new AppError(ErrorCode.BAD_INPUT, `first must be an integer from 0 to ${MAX_PAGE_SIZE}.`, {
-      field: 'first',
-    });
-  }
-  return size;
 }
 
 function parseJobKey(value: unknown): JobKey | null {
@@ -94,11 +80,6 @@ function toItemModel(item: JobItemRecord): JobItem {
     faceId: text(result.faceId),
     path: text(input.path),
   };
-}
-
-/** NOT_FOUND for a job id that names nothing (or a job of a kind the caller may not see). */
-export function jobNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No job has id ${id}; list jobs to find its id.`, { id });
 }
 
 export class JobsService {
@@ -175,7 +156,8 @@ export class JobsService {
     const handler = record ? this.handlers.get(record.kind) : undefined;
     if (!record || !handler || (expectedKind !== undefined && record.kind !== expectedKind)) {
       if (!record || !handler) authorize(actor, 'galleries.read');
-      throw jobNotFound(id);
+      // Also a job of a kind the caller may not see: it learns nothing about it.
+      throw notFound('job', id);
     }
     authorize(actor, handler.permission);
     if (record.galleryId) authorizeGallery(actor, record.galleryId);
@@ -190,25 +172,18 @@ export class JobsService {
     const handler = this.handlers.get(kind);
     if (!handler) throw new AppError(ErrorCode.BAD_INPUT, `Unknown job kind ${kind}.`, { field: 'kind' });
     authorize(actor, handler.permission);
-    const size = pageSize(args.first);
-    const after = args.after ? decodeCursor(args.after, parseJobKey, 'after') : null;
-    const rows = await this.deps.jobs.findPage(kind, size + 1, after);
-    const page = rows.slice(0, size);
+    const page = parsePageArgs({ first: args.first, after: args.after }, parseJobKey);
+    const { rows, hasMore } = cutPage(
+      page,
+      await this.deps.jobs.findPage(kind, page.size + 1, page.cursor),
+    );
     const edges = await Promise.all(
-      page.map(async (row) => ({
+      rows.map(async (row) => ({
         node: await this.toModel(row),
         cursor: encodeCursor([row.createdAt.toISOString(), row.id]),
       })),
     );
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toConnection(page, edges, hasMore);
   }
 
   /** The items of a job in order (the Job.items field). */
@@ -220,23 +195,18 @@ export class JobsService {
     const record = await this.load(actor, jobId);
     const handler = this.handlers.get(record.kind);
     const exclude = args.onlyProblems ? handler?.successOutcomes : undefined;
-    const size = pageSize(args.first);
-    const afterIndex = args.after ? decodeCursor(args.after, parseIndexKey, 'after') : -1;
-    const rows = await this.deps.jobs.findItems(record.id, {
-      afterIndex,
-      limit: size + 1,
-      excludeOutcomes: exclude,
-    });
-    const page = rows.slice(0, size);
-    const edges = page.map((row) => ({ node: toItemModel(row), cursor: encodeCursor([row.index]) }));
+    const page = parsePageArgs({ first: args.first, after: args.after }, parseIndexKey);
+    const { rows, hasMore } = cutPage(
+      page,
+      await this.deps.jobs.findItems(record.id, {
+        afterIndex: page.cursor ?? -1,
+        limit: page.size + 1,
+        excludeOutcomes: exclude,
+      }),
+    );
+    const edges = rows.map((row) => ({ node: toItemModel(row), cursor: encodeCursor([row.index]) }));
     return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: afterIndex >= 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
+      ...toConnection(page, edges, hasMore),
       totalCount: await this.deps.jobs.countItems(record.id, exclude),
     };
   }

@@ -6,10 +6,12 @@ import type { MatchDecision, MatchKind, ReviewVerdict } from '@faceledger/db';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
-import { encodeCursor, parsePageArgs } from '../../shared/relay-pagination.js';
+import { notFound } from '../../shared/not-found.js';
+import { encodeCursor, parsePageArgs, toConnection } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
+import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
@@ -84,12 +86,6 @@ export function confirmationsOf(reviews: readonly ReviewRecord[]): {
   return { confirmations: reviewers.size, isStanding: reviews.at(-1)?.verdict === 'CONFIRM' };
 }
 
-function eventNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No match event has id ${id}; list matchEvents to find its id.`, {
-    id,
-  });
-}
-
 export class ReviewsService {
   constructor(private readonly deps: ReviewsDependencies) {}
 
@@ -100,13 +96,10 @@ export class ReviewsService {
   ): Promise<MatchEventConnectionModel> {
     authorize(actor, 'matchEvents.read');
     const f = args.filter ?? {};
-    let galleryId = f.galleryId ?? null;
-    if (actor.kind === 'apiKey' && actor.galleryId !== null) {
-      if (galleryId !== null) authorizeGallery(actor, galleryId);
-      galleryId = actor.galleryId;
-    }
+    // A key bound to a gallery sees that gallery's events, whether it names the gallery or not.
+    if (f.galleryId != null) authorizeGallery(actor, f.galleryId);
     const filter: MatchEventFilter = {
-      galleryId,
+      galleryId: galleryScope(actor) ?? f.galleryId ?? null,
       kind: f.kind ?? null,
       decision: f.decision ?? null,
       needsReview: f.needsReview ?? null,
@@ -114,34 +107,22 @@ export class ReviewsService {
       to: parseDate(f.to, 'filter.to'),
     };
     const page = parsePageArgs({ first: args.first, after: args.after }, parseKey);
-    if (filter.galleryId !== null && !isUuid(filter.galleryId)) {
-      return {
-        edges: [],
-        pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
-      };
-    }
+    if (filter.galleryId !== null && !isUuid(filter.galleryId)) return toConnection(page, [], false, false);
     const { rows, hasMore } = await this.deps.reviews.findPage(filter, page.size, page.cursor);
     const models = await this.toModels(rows);
     const edges = models.map((node) => ({ node, cursor: encodeCursor([node.createdAt, node.id]) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: hasMore,
-        hasPreviousPage: page.cursor !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toConnection(page, edges, hasMore);
   }
 
   async getMatchEvent(actor: Actor, id: string): Promise<MatchEventModel> {
     authorize(actor, 'matchEvents.read');
     const event = await this.deps.reviews.findById(id);
-    if (!event) throw eventNotFound(id);
+    if (!event) throw notFound('match event', id);
     if (event.galleryId !== null) authorizeGallery(actor, event.galleryId);
-    else if (actor.kind === 'apiKey' && actor.galleryId !== null) throw eventNotFound(id);
+    // An event of no gallery (compareFaces, detectFaces) is outside every gallery-bound key's reach.
+    else if (galleryScope(actor) !== null) throw notFound('match event', id);
     const [model] = await this.toModels([event]);
-    if (!model) throw eventNotFound(id);
+    if (!model) throw notFound('match event', id);
     return model;
   }
 
@@ -163,7 +144,7 @@ export class ReviewsService {
     if (note.length > 2000)
       throw new AppError(ErrorCode.BAD_INPUT, 'note must be at most 2000 characters.', { field: 'note' });
     const event = await this.deps.reviews.findById(args.eventId);
-    if (!event) throw eventNotFound(args.eventId);
+    if (!event) throw notFound('match event', args.eventId);
     if (event.kind !== 'IDENTIFY' && event.kind !== 'VERIFY') {
       throw new AppError(
         ErrorCode.BAD_INPUT,
@@ -229,15 +210,7 @@ export class ReviewsService {
         { field: 'requiredConfirmations' },
       );
     }
-    const policy = await this.deps.reviews.findReviewPolicy(args.galleryId);
-    if (!policy) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${args.galleryId}; list galleries to find its id.`,
-        { id: args.galleryId },
-      );
-    }
-    authorizeGallery(actor, args.galleryId);
+    await requireGallery(actor, args.galleryId, (id) => this.deps.reviews.findReviewPolicy(id));
     await this.deps.audit.withEntry(async (tx) => {
       const before = await this.deps.reviews.setRequiredConfirmations(
         tx,

@@ -3,6 +3,7 @@ import type { Role } from '@faceledger/db';
 import { z } from 'zod';
 import { isUuid } from '../../shared/uuid.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-hasher.js';
@@ -78,16 +79,10 @@ export class UsersService {
     const changed = Object.keys(changes).map((k) => (k === 'passwordHash' ? 'password' : k));
     if (changed.length === 0)
       throw new AppError(ErrorCode.BAD_INPUT, 'Nothing to change: give a role, disabled or password.');
-    if (!isUuid(id))
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No user has id ${id.slice(0, 64)}; list the users to find it.`,
-        { id: id.slice(0, 64) },
-      );
+    if (!isUuid(id)) throw notFound('user', id);
     return this.audit.withEntry(async (tx) => {
       const before = await this.users.findById(id, tx);
-      if (!before)
-        throw new AppError(ErrorCode.NOT_FOUND, `No user has id ${id}; list the users to find it.`, { id });
+      if (!before) throw notFound('user', id);
       const losesAdmin =
         (changes.role !== undefined && changes.role !== 'ADMIN') || changes.disabled === true;
       if (
