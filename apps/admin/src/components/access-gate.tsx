@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
-import { accessOf, canOpen } from '../lib/access';
+import { accessOf, canOpen, homeFor } from '../lib/access';
 import { useSession } from '../queries/session';
 
 export function AccessGate({ children }: { children: ReactNode }) {
@@ -39,7 +39,7 @@ export function AccessGate({ children }: { children: ReactNode }) {
           Your role ({user.role}) may not open this page; ask an admin if you need it.
         </p>
         <p>
-          <Link href="/">Go to the status page</Link>
+          <Link href={homeFor(user.role)}>Go to your home page</Link>
         </p>
       </section>
     );

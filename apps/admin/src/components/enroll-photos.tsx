@@ -209,19 +209,20 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
           <label htmlFor={inputId} className="button button-quiet">
             Choose photos…
           </label>
+          {/* The input "Choose photos…" stands for takes focus before the webcam button (tab order). */}
+          <input
+            id={inputId}
+            type="file"
+            accept={ACCEPTED.join(',')}
+            multiple
+            className="visually-hidden"
+            onChange={(event) => {
+              if (event.target.files) void add(event.target.files);
+              event.target.value = '';
+            }}
+          />
           <WebcamCapture onCapture={(file) => void add([file])} />
         </div>
-        <input
-          id={inputId}
-          type="file"
-          accept={ACCEPTED.join(',')}
-          multiple
-          className="visually-hidden"
-          onChange={(event) => {
-            if (event.target.files) void add(event.target.files);
-            event.target.value = '';
-          }}
-        />
         <p className="hint">
           One person per photo, facing the camera, well lit. Each photo is checked and enrolled on its own.
         </p>

@@ -7,6 +7,11 @@ export function describedBy(id: string, hint?: ReactNode, error?: string): strin
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/** The attributes that tie an input to its Field: its id, invalid state, and hint and error ids. */
+export function fieldInputProps(id: string, hint?: ReactNode, error?: string) {
+  return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(id, hint, error) };
+}
+
 export function Field({
   id,
   label,

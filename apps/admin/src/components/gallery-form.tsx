@@ -5,7 +5,8 @@
 import type { GalleryFieldsFragment } from '@faceledger/schema/client';
 import { useState, type FormEvent } from 'react';
 import { fieldError, formError } from '../lib/api-error';
-import { describedBy, Field } from './field';
+import { choiceLabel, MODEL_CHOICES, modelName } from '../lib/models';
+import { describedBy, Field, fieldInputProps } from './field';
 
 /** What the form submits; the same shape serves create and update. */
 export interface GalleryFormValues {
@@ -21,7 +22,7 @@ export interface GalleryFormValues {
   embeddingModelId: string | null;
 }
 
-/** The default model's (faceapi-resnet128) best LFW pair threshold, from the recognition package's README. */
+/** The default model's (faceapi-resnet128) best two-photo threshold, from the recognition package's README. */
 const DEFAULT_MODEL_PAIR_THRESHOLD = 0.91;
 
 const FIELDS = [
@@ -121,10 +122,11 @@ export function GalleryForm({
 
   const thresholdHint = (
     <>
-      Verify (1:1) and the duplicate check: two faces whose cosine similarity reaches this value are the same
-      person. Each model has its own scale: the best threshold for comparing two photos on LFW is 0.91 for
-      faceapi-resnet128 (the default), 0.53 for human-faceres and 0.17 for human-mobileface. Identify does not
-      use it: see the identify target below.
+      How alike two photos must be to count as the same person, when one photo is checked against one person
+      (verify) and when new photos are checked for duplicates: higher is stricter. Each model has its own
+      scale; the recommended value is{' '}
+      {MODEL_CHOICES.map((m) => `${m.pairThreshold.toFixed(2)} for ${m.name}`).join(', ')}.
+      Searching a whole gallery (identify) uses the target below instead.
     </>
   );
 
@@ -265,25 +267,36 @@ export function GalleryForm({
           aria-describedby={describedBy('gallery-retention', 'hint', errorOf('probeRetentionDays'))}
         />
       </Field>
-      <Field
-        id="gallery-model"
-        label="Embedding model"
-        hint={
-          hasFaces
-            ? 'Fixed while the gallery holds identities: faces of different models cannot be compared.'
-            : 'Leave empty for the recognition engine’s default model.'
-        }
-        error={errorOf('embeddingModelId')}
-      >
-        <input
+      {hasFaces ? (
+        <Field
           id="gallery-model"
-          value={model}
-          onChange={(e) => setModel(e.target.value)}
-          readOnly={hasFaces}
-          aria-invalid={errorOf('embeddingModelId') ? true : undefined}
-          aria-describedby={describedBy('gallery-model', 'hint', errorOf('embeddingModelId'))}
-        />
-      </Field>
+          label="Recognition model"
+          hint="Fixed while the gallery holds people: faces read by different models cannot be compared."
+        >
+          <input id="gallery-model" value={modelName(model)} readOnly aria-describedby="gallery-model-hint" />
+        </Field>
+      ) : (
+        <Field
+          id="gallery-model"
+          label="Recognition model"
+          hint="The engine that reads faces. Keep the server's default unless you were told otherwise; it is fixed once people are enrolled."
+          error={errorOf('embeddingModelId')}
+        >
+          <select
+            {...fieldInputProps('gallery-model', 'hint', errorOf('embeddingModelId'))}
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+          >
+            <option value="">The server&apos;s default</option>
+            {MODEL_CHOICES.map((m) => (
+              <option key={m.id} value={m.id}>
+                {choiceLabel(m)}
+              </option>
+            ))}
+            {model && !MODEL_CHOICES.some((m) => m.id === model) && <option value={model}>{model}</option>}
+          </select>
+        </Field>
+      )}
       <div className="field field-check">
         <input
           id="gallery-forbid"

@@ -4,7 +4,7 @@
 // Errors from the API appear beside the field they name.
 import { useState, type FormEvent } from 'react';
 import { fieldError, formError } from '../lib/api-error';
-import { describedBy, Field } from './field';
+import { describedBy, Field, fieldInputProps } from './field';
 
 /** What the form submits. */
 export interface IdentityFormValues {
@@ -72,7 +72,7 @@ export function IdentityForm({
         if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
         parsed = value as Record<string, unknown>;
       } catch {
-        problems.metadata = 'Enter a JSON object, such as {"department": "Sales"}.';
+        problems.metadata = 'Write the extra fields as {"name": "value"} pairs, such as {"department": "Sales"}.';
       }
     }
     setLocal(problems);
@@ -144,15 +144,18 @@ export function IdentityForm({
         />
       </Field>
       {withMetadata && (
-        <Field id="identity-metadata" label="Metadata (JSON object)" error={errorOf('metadata')}>
+        <Field
+          id="identity-metadata"
+          label="Extra fields (JSON)"
+          hint={'Anything else your organisation keeps about this person, as {"name": "value"} pairs, such as {"department": "Sales", "site": "Leeds"}. Leave {} for none.'}
+          error={errorOf('metadata')}
+        >
           <textarea
-            id="identity-metadata"
+            {...fieldInputProps('identity-metadata', 'hint', errorOf('metadata'))}
             rows={4}
             value={metadata}
             spellCheck={false}
             onChange={(e) => setMetadata(e.target.value)}
-            aria-invalid={errorOf('metadata') ? true : undefined}
-            aria-describedby={describedBy('identity-metadata', undefined, errorOf('metadata'))}
           />
         </Field>
       )}

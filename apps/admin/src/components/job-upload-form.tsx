@@ -18,6 +18,7 @@ export function JobUploadForm({
   idPrefix,
   galleryLabel,
   galleryOption = (gallery) => gallery.name,
+  initialGalleryId = '',
   optionalFiles,
   submitLabel,
   upload,
@@ -31,6 +32,8 @@ export function JobUploadForm({
   galleryLabel: string;
   /** The text of a gallery's option; its name by default. */
   galleryOption?: (gallery: GalleryFieldsFragment) => string;
+  /** The gallery chosen at first (a link's ?gallery=); the first gallery when empty or unknown. */
+  initialGalleryId?: string;
   /** Names of the file fields that may stay empty: they are left out of the request then. */
   optionalFiles: readonly string[];
   submitLabel: string;
@@ -47,7 +50,8 @@ export function JobUploadForm({
 }) {
   const galleries = useGalleries();
   const [galleryId, setGalleryId] = useState('');
-  const selectedGallery = galleryId || galleries.data?.[0]?.id || '';
+  const linked = galleries.data?.some((g) => g.id === initialGalleryId) ? initialGalleryId : '';
+  const selectedGallery = galleryId || linked || galleries.data?.[0]?.id || '';
   const selectId = `${idPrefix}-gallery`;
 
   function submit(event: FormEvent<HTMLFormElement>) {

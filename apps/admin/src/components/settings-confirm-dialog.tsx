@@ -1,7 +1,7 @@
 'use client';
 
-// A yes/no question before a consequential action (disable a user, revoke a key), with the API's
-// message when the action fails.
+// A yes/no question before a consequential action (disable a user, revoke a key, delete a webhook),
+// with the API's message when the action fails. Destructive ones (`danger`) are alertdialogs.
 import type { ReactNode } from 'react';
 import { Dialog } from './dialog';
 
@@ -16,6 +16,7 @@ export function ConfirmDialog({
   danger = false,
   onConfirm,
   onCancel,
+  returnFocus,
 }: {
   open: boolean;
   title: string;
@@ -27,9 +28,17 @@ export function ConfirmDialog({
   danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Where focus goes after the action removed the opener (see Dialog). */
+  returnFocus?: () => HTMLElement | null;
 }) {
   return (
-    <Dialog open={open} title={title} onClose={() => !isPending && onCancel()}>
+    <Dialog
+      open={open}
+      title={title}
+      alert={danger}
+      returnFocus={returnFocus}
+      onClose={() => !isPending && onCancel()}
+    >
       {children}
       {error && (
         <p role="alert" className="error">

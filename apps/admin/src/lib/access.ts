@@ -75,8 +75,28 @@ export function canWriteIdentities(role: Role | null): boolean {
   return role === 'ADMIN' || role === 'HR';
 }
 
-/** A same-site path to return to after sign-in; anything else (another origin, //host) becomes "/". */
-export function safeNextPath(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/sign-in')) return '/';
+/**
+ * Where each role lands after signing in (when no page asked for the sign-in): the page with its
+ * next step. HR enrolls people, so its galleries with "Enroll people" and "Import"; reviewers their
+ * queue; auditors the audit trail; admins the service status. Each is a page the role may open.
+ */
+export const HOME: Readonly<Record<Role, string>> = {
+  ADMIN: '/',
+  HR: '/galleries',
+  REVIEWER: '/reviews',
+  AUDITOR: '/audit',
+};
+
+/** The home page of `role` (see HOME); the status page for visitors. */
+export function homeFor(role: Role | null): string {
+  return role ? HOME[role] : '/';
+}
+
+/**
+ * A same-site path to return to after sign-in; null when none was asked for or it is unsafe
+ * (another origin, //host, the sign-in page), so the caller goes to the user's home.
+ */
+export function safeNextPath(next: string | null): string | null {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/sign-in')) return null;
   return next;
 }

@@ -29,10 +29,11 @@ export function useIdentities(variables: IdentitiesQueryVariables) {
   });
 }
 
-export function useIdentity(id: string) {
+export function useIdentity(id: string, enabled = true) {
   return useQuery({
     queryKey: ['identity', id],
     queryFn: async () => (await request(IdentityDocument, { id })).identity,
+    enabled,
   });
 }
 

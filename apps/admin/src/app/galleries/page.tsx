@@ -1,8 +1,11 @@
 'use client';
 
+// The galleries, and HR's home after sign-in (lib/access.ts HOME): each row offers the next step,
+// "Enroll people" (its identities, one person at a time) and "Import" (many people from a CSV).
 import Link from 'next/link';
-import { canCreateGalleries, canEditGalleries } from '../../lib/access';
+import { canCreateGalleries, canEditGalleries, canWriteIdentities } from '../../lib/access';
 import { formatRetention } from '../../lib/format';
+import { modelName } from '../../lib/models';
 import { useGalleries } from '../../queries/galleries';
 import { useSession } from '../../queries/session';
 
@@ -11,6 +14,7 @@ export default function GalleriesPage() {
   const { data, error, isPending } = useGalleries();
   const canEdit = canEditGalleries(user?.role ?? null);
   const canCreate = canCreateGalleries(user?.role ?? null);
+  const canEnroll = canWriteIdentities(user?.role ?? null);
 
   return (
     <section aria-labelledby="galleries-title">
@@ -22,7 +26,12 @@ export default function GalleriesPage() {
           </Link>
         )}
       </div>
-      <p className="muted">Each gallery is searched on its own, with its own match threshold, model and retention.</p>
+      <p className="muted">
+        {canEnroll
+          ? 'Enroll people into a gallery one at a time from their photos, or import many at once from a spreadsheet (CSV) and their photos. '
+          : ''}
+        Each gallery is searched on its own, with its own match threshold and retention.
+      </p>
       {isPending && <p role="status">Loading galleries…</p>}
       {error && (
         <p role="alert" className="error">
@@ -57,21 +66,39 @@ export default function GalleriesPage() {
             </thead>
             <tbody>
               {data.map((gallery) => (
-                <tr key={gallery.id}>
+                <tr key={gallery.id} data-gallery-id={gallery.id}>
                   <th scope="row">
                     <Link href={`/identities?gallery=${gallery.id}`}>{gallery.name}</Link>
                     {gallery.description && <div className="muted small">{gallery.description}</div>}
                   </th>
                   <td className="num">{gallery.matchThreshold.toFixed(2)}</td>
-                  <td>
-                    <code>{gallery.embeddingModelId}</code>
-                  </td>
+                  <td>{modelName(gallery.embeddingModelId)}</td>
                   <td>{formatRetention(gallery.probeRetentionDays)}</td>
                   <td className="num">{gallery.identityCount}</td>
                   <td className="row-actions">
-                    <Link href={`/galleries/${gallery.id}`} aria-label={`${canEdit ? 'Edit' : 'View'} ${gallery.name}`}>
-                      {canEdit ? 'Edit' : 'Details'}
-                    </Link>
+                    <div className="actions">
+                      {canEnroll && (
+                        <>
+                          <Link
+                            href={`/identities?gallery=${gallery.id}`}
+                            className="button button-small"
+                            aria-label={`Enroll people in ${gallery.name}`}
+                          >
+                            Enroll people
+                          </Link>
+                          <Link
+                            href={`/imports?gallery=${gallery.id}`}
+                            className="button button-small button-quiet"
+                            aria-label={`Import people into ${gallery.name}`}
+                          >
+                            Import
+                          </Link>
+                        </>
+                      )}
+                      <Link href={`/galleries/${gallery.id}`} aria-label={`${canEdit ? 'Edit' : 'View'} ${gallery.name}`}>
+                        {canEdit ? 'Edit' : 'Details'}
+                      </Link>
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -1,10 +1,11 @@
 'use client';
 
 // A taken external ID, said the way HR reads it: the API's CONFLICT (field externalId, existingId)
-// becomes "Another identity … already has this external ID" under the field and a link to that
-// identity, instead of the API's wording with a raw id.
+// becomes "Another identity … already has this external ID" under the field and the name of the
+// person who has it, linked to them, instead of the API's wording with a raw id.
 import Link from 'next/link';
 import { ApiError } from '../../lib/api-error';
+import { useIdentity } from '../../queries/identities';
 
 /** The id of the identity that already has the external ID, when `error` is that conflict. */
 function existingIdOf(error: unknown): string | null {
@@ -23,13 +24,24 @@ export function withReadableConflict(error: unknown): unknown {
   );
 }
 
-/** A link to the identity that already has the external ID; nothing for any other error. */
+/** The person who already has the external ID, linked to their page; nothing for any other error. */
 export function DuplicateExternalIdLink({ error }: { error: unknown }) {
   const id = existingIdOf(error);
+  const owner = useIdentity(id ?? '', Boolean(id));
   if (!id) return null;
+  const name = owner.data?.displayName;
   return (
     <p role="alert" className="panel duplicate-external-id">
-      This external ID is taken. <Link href={`/identities/${id}`}>Open the identity that has it</Link>
+      {name ? (
+        <>
+          This external ID belongs to <Link href={`/identities/${id}`}>{name}</Link>. Use another one, or open{' '}
+          {name}&apos;s page to add the photos there.
+        </>
+      ) : (
+        <>
+          This external ID is taken. <Link href={`/identities/${id}`}>Open the identity that has it</Link>
+        </>
+      )}
     </p>
   );
 }

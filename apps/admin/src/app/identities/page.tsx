@@ -9,6 +9,7 @@ import { IdentityForm } from '../../components/identity-form';
 import { KeysetPager, useKeysetPages } from '../../components/keyset-pager';
 import { StatusBadge } from '../../components/status-badge';
 import { canWriteIdentities } from '../../lib/access';
+import { focusWhenShown } from '../../lib/focus';
 import { formatDateTime } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import { useGalleries } from '../../queries/galleries';
@@ -199,7 +200,13 @@ function IdentitiesList() {
                 consentGivenAt: values.consentGivenAt,
                 consentGivenBy: values.consentGivenBy,
               },
-              { onSuccess: (identity) => router.push(`/identities/${identity.id}`) },
+              {
+                onSuccess: (identity) => {
+                  // The dialog and its opener go with this page: focus the new person's heading.
+                  focusWhenShown('#identity-title');
+                  router.push(`/identities/${identity.id}`);
+                },
+              },
             )
           }
         />

@@ -3,7 +3,8 @@
 // Bulk import: a CSV (externalId, name, photo) and the photos (several files or one zip) into a
 // gallery, run as a background job: a progress bar polled every second, the result of every row,
 // and the error report as CSV.
-import { useState } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { Suspense, useState } from 'react';
 import { Field } from '../../components/field';
 import { JobProgress } from '../../components/job-progress';
 import { JobUploadForm } from '../../components/job-upload-form';
@@ -142,7 +143,8 @@ function ImportResults({ jobId }: { jobId: string }) {
   );
 }
 
-export default function ImportsPage() {
+function ImportForm() {
+  const galleryId = useSearchParams().get('gallery') ?? '';
   const start = useStartImport();
   const [jobId, setJobId] = useState<string | null>(null);
   const [started, setStarted] = useState<string | null>(null);
@@ -171,6 +173,7 @@ export default function ImportsPage() {
       <JobUploadForm
         idPrefix="import"
         galleryLabel="Gallery"
+        initialGalleryId={galleryId}
         optionalFiles={['archive', 'photos']}
         submitLabel="Start import"
         upload={start}
@@ -233,5 +236,13 @@ export default function ImportsPage() {
         onSelect={setJobId}
       />
     </section>
+  );
+}
+
+export default function ImportsPage() {
+  return (
+    <Suspense fallback={<p role="status">Loading…</p>}>
+      <ImportForm />
+    </Suspense>
   );
 }

@@ -253,7 +253,7 @@ export default function ReviewsPage() {
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
-      if (document.querySelector('dialog[open]')) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"]')) return;
       const current = active;
       switch (e.key) {
         case 'j':

@@ -2,7 +2,7 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
-import { safeNextPath } from '../../lib/access';
+import { homeFor, safeNextPath } from '../../lib/access';
 import { ApiError } from '../../lib/api-error';
 import { useSession, useSignIn } from '../../queries/session';
 
@@ -23,7 +23,7 @@ function SignInForm() {
   const errorRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
-    if (user) router.replace(next);
+    if (user) router.replace(next ?? homeFor(user.role));
   }, [user, next, router]);
 
   useEffect(() => {
@@ -38,7 +38,10 @@ function SignInForm() {
     };
     setMissing(problems);
     if (problems.email || problems.password) return;
-    signIn.mutate({ email: email.trim(), password }, { onSuccess: () => router.replace(next) });
+    signIn.mutate(
+      { email: email.trim(), password },
+      { onSuccess: (data) => router.replace(next ?? homeFor(data.signIn.role)) },
+    );
   }
 
   return (

@@ -7,6 +7,7 @@ import { formatFpir, GalleryForm } from '../../../components/gallery-form';
 import { GalleryWebhooks } from '../../../components/gallery-webhooks';
 import { canEditGalleries, canManageWebhooks } from '../../../lib/access';
 import { formatDateTime, formatRetention } from '../../../lib/format';
+import { modelName } from '../../../lib/models';
 import { useGallery, useUpdateGallery } from '../../../queries/galleries';
 import { useSession } from '../../../queries/session';
 
@@ -56,9 +57,7 @@ export default function GalleryPage() {
                 <dt>Match threshold</dt>
                 <dd>{gallery.matchThreshold.toFixed(2)}</dd>
                 <dt>Model</dt>
-                <dd>
-                  <code>{gallery.embeddingModelId}</code>
-                </dd>
+                <dd>{modelName(gallery.embeddingModelId)}</dd>
                 <dt>Probe retention</dt>
                 <dd>{formatRetention(gallery.probeRetentionDays)}</dd>
                 <dt>Likely duplicates</dt>

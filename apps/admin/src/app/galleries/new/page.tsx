@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { GalleryForm } from '../../../components/gallery-form';
+import { focusWhenShown } from '../../../lib/focus';
 import { useCreateGallery } from '../../../queries/galleries';
 
 export default function NewGalleryPage() {
@@ -22,7 +23,13 @@ export default function NewGalleryPage() {
         onSubmit={(values) =>
           create.mutate(
             { ...values, embeddingModelId: values.embeddingModelId },
-            { onSuccess: () => router.push('/galleries') },
+            {
+              onSuccess: ({ id }) => {
+                // Back on the list, focus the new gallery's row (its name link), not <body>.
+                focusWhenShown(`[data-gallery-id="${id}"] th a`);
+                router.push('/galleries');
+              },
+            },
           )
         }
       />

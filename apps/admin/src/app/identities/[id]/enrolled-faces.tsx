@@ -38,6 +38,8 @@ export function EnrolledFaces({
   const [failure, setFailure] = useState('');
   const replaceFor = useRef<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // After a deletion the face (and its Delete button) goes: focus the list's heading instead.
+  const hasDeleted = useRef(false);
   const warningOf = (faceId: string) => warnings.data?.find((w) => w.faceId === faceId) ?? null;
   const isBusy = remove.isPending || replace.isPending || resolve.isPending;
   const canChange = canWrite && !isErased;
@@ -200,7 +202,13 @@ export function EnrolledFaces({
       <Dialog
         open={deleting !== null}
         title={`Delete face ${(deleting?.index ?? 0) + 1} of ${identity.displayName}?`}
+        alert
         onClose={() => setDeleting(null)}
+        returnFocus={() => {
+          if (!hasDeleted.current) return null;
+          hasDeleted.current = false;
+          return document.getElementById('enrolled-faces-title');
+        }}
       >
         <p>
           The face and its embedding are deleted, so it no longer matches anyone. The stored photo is deleted
@@ -230,6 +238,7 @@ export function EnrolledFaces({
               setFailure('');
               remove.mutate(target.id, {
                 onSuccess: (done) => {
+                  hasDeleted.current = true;
                   setDeleting(null);
                   setMessage(
                     `Deleted face ${target.index + 1}${done.imageDeleted ? ' and its photo' : '; its photo is kept because something else still uses it'}.`,

@@ -2,13 +2,14 @@
 
 import type { IdentityDetailFragment } from '@faceledger/schema/client';
 import Link from 'next/link';
-import { useParams } from 'next/navigation';
-import { useState } from 'react';
+import { useParams, useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { EnrollPhotos } from '../../../components/enroll-photos';
 import { IdentityForm } from '../../../components/identity-form';
 import { StatusBadge } from '../../../components/status-badge';
 import { canWriteIdentities } from '../../../lib/access';
+import { focusWhenShown } from '../../../lib/focus';
 import { formatDateTime } from '../../../lib/format';
 import { useEraseIdentity, useIdentity, useSetIdentitySuspended, useUpdateIdentity } from '../../../queries/identities';
 import { useSession } from '../../../queries/session';
@@ -19,11 +20,32 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * Erasing asks first (an alertdialog), then says what was deleted. Closing after the erasure goes
+ * back to the gallery's identities, focus on the list's heading: the Erase button is gone.
+ */
 function EraseDialog({ identity, open, onClose }: { identity: IdentityDetailFragment; open: boolean; onClose: () => void }) {
+  const router = useRouter();
   const erase = useEraseIdentity(identity.id);
   const done = erase.data;
+  const backButton = useRef<HTMLButtonElement>(null);
+
+  // "Erase permanently" is replaced by the summary: its button takes the focus the removed one had.
+  useEffect(() => {
+    if (done) backButton.current?.focus();
+  }, [done]);
+
+  function close() {
+    if (erase.isPending) return;
+    if (done) {
+      focusWhenShown('#identities-title');
+      router.push(`/identities?gallery=${identity.galleryId}`);
+    }
+    onClose();
+  }
+
   return (
-    <Dialog open={open} title={done ? 'Identity erased' : `Erase ${identity.displayName}?`} onClose={onClose}>
+    <Dialog open={open} alert title={done ? 'Identity erased' : `Erase ${identity.displayName}?`} onClose={close}>
       {done ? (
         <>
           <p role="status">
@@ -33,8 +55,8 @@ function EraseDialog({ identity, open, onClose }: { identity: IdentityDetailFrag
             {plural(done.probesCleared, 'probe photo', 'probe photos')} of past matches. The audit trail is kept.
           </p>
           <div className="actions">
-            <button type="button" className="button" onClick={onClose} data-autofocus>
-              Close
+            <button type="button" className="button" onClick={close} ref={backButton}>
+              Back to identities
             </button>
           </div>
         </>
@@ -47,7 +69,7 @@ function EraseDialog({ identity, open, onClose }: { identity: IdentityDetailFrag
             </li>
             <li>the stored photos of those faces, unless another identity’s face or a match event still uses the same photo;</li>
             <li>this person’s entries in past match results, and the probe photos and embeddings of those matches;</li>
-            <li>the name, external ID ({identity.externalId}), metadata and consent record.</li>
+            <li>the name, external ID ({identity.externalId}), extra fields and consent record.</li>
           </ul>
           <p>
             What stays: a tombstone marked “Erased” with the same id and gallery, and the audit trail (which holds ids
@@ -59,7 +81,7 @@ function EraseDialog({ identity, open, onClose }: { identity: IdentityDetailFrag
             </p>
           )}
           <div className="actions">
-            <button type="button" className="button button-quiet" onClick={onClose} data-autofocus>
+            <button type="button" className="button button-quiet" onClick={close} data-autofocus>
               Cancel
             </button>
             <button type="button" className="button button-danger" disabled={erase.isPending} onClick={() => erase.mutate()}>
@@ -159,7 +181,7 @@ export default function IdentityPage() {
                 ? `Given ${formatDateTime(identity.consentGivenAt)}${identity.consentGivenBy ? `, recorded by ${identity.consentGivenBy}` : ''}`
                 : 'Not recorded'}
             </dd>
-            <dt>Metadata</dt>
+            <dt>Extra fields</dt>
             <dd>
               <pre className="metadata">{JSON.stringify(identity.metadata, null, 2)}</pre>
             </dd>
@@ -169,7 +191,7 @@ export default function IdentityPage() {
             <dd>{formatDateTime(identity.updatedAt)}</dd>
           </dl>
 
-          <h2>Enrolled faces ({identity.faceCount})</h2>
+          <h2 id="enrolled-faces-title">Enrolled faces ({identity.faceCount})</h2>
           <EnrolledFaces identity={identity} canWrite={canWrite} />
 
           {canWrite && identity.status === 'ACTIVE' && (
