@@ -29,10 +29,13 @@ function service(
     enrollFace?: ReturnType<typeof vi.fn>;
     existing?: unknown;
     create?: ReturnType<typeof vi.fn>;
+    /** The identity's faces after the row, as listFaces answers (one good face by default). */
+    faces?: unknown[];
   } = {},
 ) {
   const enrollFace = overrides.enrollFace ?? vi.fn();
   const create = overrides.create ?? vi.fn().mockResolvedValue(identity);
+  const listFaces = vi.fn().mockResolvedValue(overrides.faces ?? [goodFace]);
   const deps = {
     jobs: {} as BulkImportDependencies['jobs'],
     jobsRepository: {
@@ -42,11 +45,14 @@ function service(
     },
     galleries: { findById: vi.fn() },
     identitiesRepository: { findByExternalId: vi.fn().mockResolvedValue(overrides.existing ?? null) },
-    identities: { create },
+    identities: { create, listFaces },
     enrollment: { enrollFace },
   } as unknown as BulkImportDependencies;
-  return { imports: new BulkImportService(deps), enrollFace, create, deps };
+  return { imports: new BulkImportService(deps), enrollFace, create, listFaces, deps };
 }
+
+const goodFace = { quality: { score: 0.98, reasons: [], pose: { yaw: 0, pitch: 0, roll: 0 } } };
+const enrolledAs = (id: string) => ({ __typename: 'Enrolled', face: { id }, warnings: [] });
 
 const row = { externalId: 'E1', name: 'Ann', photo: 'a.jpg' };
 
@@ -58,36 +64,38 @@ describe('BulkImportService.processItem', () => {
     const { imports, create } = service({ enrollFace });
     await expect(imports.processItem(job, item(row))).resolves.toEqual({
       outcome: 'ENROLLED',
-      message: 'Enrolled.',
-      result: { identityId: 'i1', faceId: 'f1' },
+      message: 'Enrolled. 1 of 3 recommended photos: add 2 photos from another angle or day.',
+      result: {
+        identityId: 'i1',
+        faceId: 'f1',
+        photosEnrolled: 1,
+        photosRefused: 0,
+        photoOutcomes: ['ENROLLED'],
+      },
     });
     expect(create).toHaveBeenCalledWith(actor, { galleryId: 'g1', externalId: 'E1', displayName: 'Ann' });
     expect(enrollFace).toHaveBeenCalledWith(actor, { identityId: 'i1', image: { base64: 'AQID' } });
   });
 
   it('counts a rerun that finds its own photo already enrolled as ENROLLED, and another identity’s as DUPLICATE', async () => {
-    const own = vi
-      .fn()
-      .mockResolvedValue({
-        __typename: 'DuplicateImage',
-        faceId: 'f1',
-        identity: { id: 'i1' },
-        message: 'dup',
-      });
+    const own = vi.fn().mockResolvedValue({
+      __typename: 'DuplicateImage',
+      faceId: 'f1',
+      identity: { id: 'i1' },
+      message: 'dup',
+    });
     const rerun = service({ enrollFace: own, existing: identity });
     await expect(rerun.imports.processItem(job, item(row))).resolves.toMatchObject({
       outcome: 'ENROLLED',
       result: { faceId: 'f1' },
     });
     expect(rerun.create).not.toHaveBeenCalled();
-    const other = vi
-      .fn()
-      .mockResolvedValue({
-        __typename: 'DuplicateImage',
-        faceId: 'f9',
-        identity: { id: 'i9' },
-        message: 'dup',
-      });
+    const other = vi.fn().mockResolvedValue({
+      __typename: 'DuplicateImage',
+      faceId: 'f9',
+      identity: { id: 'i9' },
+      message: 'dup',
+    });
     await expect(
       service({ enrollFace: other, existing: identity }).imports.processItem(job, item(row)),
     ).resolves.toMatchObject({
@@ -150,6 +158,94 @@ describe('BulkImportService.processItem', () => {
   });
 });
 
+describe('BulkImportService.processItem with several photos in a row', () => {
+  const three = { ...row, photo: 'a.jpg; B.jpg ;c.jpg;a.JPG;' };
+
+  it('enrolls each photo of the row into one identity and says nothing more once 3 are enrolled', async () => {
+    const enrollFace = vi
+      .fn()
+      .mockResolvedValueOnce(enrolledAs('f1'))
+      .mockResolvedValueOnce(enrolledAs('f2'))
+      .mockResolvedValueOnce(enrolledAs('f3'));
+    const { imports, create, deps } = service({ enrollFace, faces: [goodFace, goodFace, goodFace] });
+    await expect(imports.processItem(job, item(three))).resolves.toEqual({
+      outcome: 'ENROLLED',
+      message: 'Enrolled 3 photos.',
+      result: {
+        identityId: 'i1',
+        faceId: 'f1',
+        photosEnrolled: 3,
+        photosRefused: 0,
+        photoOutcomes: ['ENROLLED', 'ENROLLED', 'ENROLLED'],
+      },
+    });
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(deps.jobsRepository.readFile).mock.calls.map((call) => call[1])).toEqual([
+      'a.jpg',
+      'b.jpg',
+      'c.jpg',
+    ]);
+  });
+
+  it('is PARTIALLY_ENROLLED when some photos were refused, naming each refused photo and what to add', async () => {
+    const enrollFace = vi
+      .fn()
+      .mockResolvedValueOnce(enrolledAs('f1'))
+      .mockResolvedValueOnce({ __typename: 'NoFace', message: 'No face was found.' });
+    const { imports, deps } = service({ enrollFace });
+    vi.mocked(deps.jobsRepository.readFile)
+      .mockResolvedValueOnce(new Uint8Array([1]))
+      .mockResolvedValueOnce(new Uint8Array([2]))
+      .mockResolvedValueOnce(null);
+    const result = await imports.processItem(job, item(three));
+    expect(result).toEqual({
+      outcome: 'PARTIALLY_ENROLLED',
+      message:
+        'Enrolled 1 of 3 photos. B.jpg: No face was found. The identity exists; enroll another photo of this person on its page. c.jpg: No uploaded file is named c.jpg; upload it with the CSV (or in the zip). 1 of 3 recommended photos: add 2 photos from another angle or day.',
+      result: {
+        identityId: 'i1',
+        faceId: 'f1',
+        photosEnrolled: 1,
+        photosRefused: 2,
+        photoOutcomes: ['ENROLLED', 'NO_FACE', 'MISSING_PHOTO'],
+      },
+    });
+  });
+
+  it('takes the first refusal’s code when no photo was enrolled, and creates no identity without any photo', async () => {
+    const enrollFace = vi.fn().mockRejectedValue(new AppError(ErrorCode.BAD_IMAGE, 'Not an image.'));
+    const { imports, deps, create } = service({ enrollFace });
+    vi.mocked(deps.jobsRepository.readFile).mockResolvedValueOnce(null);
+    await expect(imports.processItem(job, item({ ...row, photo: 'x.jpg;y.jpg' }))).resolves.toMatchObject({
+      outcome: 'MISSING_PHOTO',
+      result: {
+        identityId: 'i1',
+        photosEnrolled: 0,
+        photosRefused: 2,
+        photoOutcomes: ['MISSING_PHOTO', 'BAD_IMAGE'],
+      },
+    });
+    vi.mocked(deps.jobsRepository.readFile).mockResolvedValue(null);
+    create.mockClear();
+    await expect(imports.processItem(job, item({ ...row, photo: 'x.jpg;y.jpg' }))).resolves.toMatchObject({
+      outcome: 'MISSING_PHOTO',
+      message: expect.stringMatching(/x\.jpg.*y\.jpg/),
+    });
+    expect(create).not.toHaveBeenCalled();
+  });
+
+  it('refuses a row naming more than 10 photos before touching anything', async () => {
+    const { imports, enrollFace, create } = service();
+    const photo = Array.from({ length: 11 }, (_, i) => `p${i}.jpg`).join(';');
+    await expect(imports.processItem(job, item({ ...row, photo }))).resolves.toMatchObject({
+      outcome: 'INVALID_ROW',
+      message: expect.stringContaining('11 photos'),
+    });
+    expect(enrollFace).not.toHaveBeenCalled();
+    expect(create).not.toHaveBeenCalled();
+  });
+});
+
 describe('BulkImportService.startImport', () => {
   it('answers a job transaction that ran out of time as DATABASE_UNAVAILABLE with a retry time, not INTERNAL', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'start-import-'));
@@ -160,7 +256,9 @@ describe('BulkImportService.startImport', () => {
       await writeFile(photo, new Uint8Array([1, 2, 3]));
       const { imports, deps } = service();
       deps.galleries.findById = vi.fn().mockResolvedValue({ id: 'g1' });
-      const expired = Object.assign(new Error('Transaction API error: expired transaction'), { code: 'P2028' });
+      const expired = Object.assign(new Error('Transaction API error: expired transaction'), {
+        code: 'P2028',
+      });
       const enqueue = vi.fn().mockRejectedValue(expired);
       deps.jobs = { enqueue } as unknown as BulkImportDependencies['jobs'];
       const upload = {
@@ -175,7 +273,9 @@ describe('BulkImportService.startImport', () => {
         details: { retryAfterSeconds: 60 },
       });
       // The photo went to the job as a loader, read only when the job's transaction writes it.
-      const files = (enqueue.mock.calls[0]?.[1] as { files: Array<{ name: string; data: () => Promise<Uint8Array> }> }).files;
+      const files = (
+        enqueue.mock.calls[0]?.[1] as { files: Array<{ name: string; data: () => Promise<Uint8Array> }> }
+      ).files;
       expect(files.map((f) => f.name)).toEqual(['a.jpg']);
       expect(await files[0]?.data()).toEqual(Buffer.from([1, 2, 3]));
       enqueue.mockRejectedValueOnce(new Error('other'));

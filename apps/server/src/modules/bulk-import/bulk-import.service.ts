@@ -1,6 +1,9 @@
 // Bulk import: a CSV of people (externalId, name, photo) and their photos (files or one zip) become
 // a BULK_IMPORT job with one item per row; the job handler creates or finds each identity and enrolls
-// the photo through the identities and enrollment services, so every rule and audit entry applies.
+// the row's photos (one, or several separated by `;`) through the identities and enrollment services,
+// so every rule and audit entry applies. A row's outcome sums up its photos' (ENROLLED when all were,
+// PARTIALLY_ENROLLED when some were); its message names each refused photo and, when the person has
+// fewer than the recommended good photos, says what to add (template-strength.ts).
 // Uploads arrive as files on disk; the zip's photos that the CSV names are unpacked to disk one by one
 // (limits counted while inflating) and written to the job's storage one at a time, so an import's
 // memory does not grow with its size.
@@ -17,12 +20,21 @@ import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
+import { templateStrength } from '../identities/template-strength.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../jobs/jobs.repository.js';
 import { findGalleryForJob } from '../jobs/job-gallery.js';
 import type { JobsService } from '../jobs/jobs.service.js';
 import { MAX_BASE64_IMAGE_BYTES } from '../uploads/uploads.service.js';
-import { neutralizeCsvCell, parseImportCsv, photoKey, type ImportRow } from './import-csv.js';
+import {
+  MAX_PHOTOS_PER_ROW,
+  neutralizeCsvCell,
+  parseImportCsv,
+  PHOTO_SEPARATOR,
+  photoKey,
+  photoNames,
+  type ImportRow,
+} from './import-csv.js';
 
 export const BULK_IMPORT = 'BULK_IMPORT';
 
@@ -79,7 +91,10 @@ export interface StartedImport {
   jobId: string;
   rows: number;
   photos: number;
-  /** Rows whose photo was not among the uploads (they end as MISSING_PHOTO). */
+  /**
+   * Photo names of the CSV that were not among the uploads (counted per row that names them), plus
+   * rows that name no photo; a row with none of its photos ends as MISSING_PHOTO.
+   */
   missingPhotos: number;
 }
 
@@ -88,7 +103,7 @@ export interface BulkImportDependencies {
   jobsRepository: Pick<JobsRepository, 'readFile' | 'countOutcomes' | 'findItems'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
   identitiesRepository: Pick<IdentitiesRepository, 'findByExternalId'>;
-  identities: Pick<IdentitiesService, 'create'>;
+  identities: Pick<IdentitiesService, 'create' | 'listFaces'>;
   enrollment: Pick<EnrollmentService, 'enrollFace'>;
 }
 
@@ -97,6 +112,32 @@ const MAX_TEXT = 200;
 /** Outcome of a row and what it tells the user. */
 function outcome(code: ImportOutcome, message: string, result?: Prisma.InputJsonObject): ItemOutcome {
   return { outcome: code, message, result };
+}
+
+/** What happened to one photo of a row. */
+interface PhotoOutcome {
+  name: string;
+  outcome: ImportOutcome;
+  message: string;
+  /** The face enrolled (or, for DUPLICATE, the face that already holds the image). */
+  faceId?: string;
+  /** True for a plain "Enrolled." that a row of several photos does not repeat. */
+  plain?: boolean;
+}
+
+/** The file names of a row's refused photos, from the outcomes its result kept (in photo order). */
+function refusedPhotoNames(row: ImportRow, result: Prisma.JsonValue): string {
+  const outcomes = (result as { photoOutcomes?: unknown } | null)?.photoOutcomes;
+  if (!Array.isArray(outcomes)) return row.photo;
+  const names = photoNames(row.photo);
+  return names
+    .filter((_name, i) => outcomes[i] !== undefined && outcomes[i] !== 'ENROLLED')
+    .join(`${PHOTO_SEPARATOR} `);
+}
+
+function numberIn(result: Prisma.JsonValue, key: 'photosEnrolled' | 'photosRefused'): string {
+  const value = (result as Record<string, unknown> | null)?.[key];
+  return typeof value === 'number' ? String(value) : '';
 }
 
 /** The job's label from the CSV's file name: control characters dropped, at most MAX_TEXT characters. */
@@ -131,7 +172,7 @@ export class BulkImportService implements JobHandler {
   async startImport(actor: Actor, upload: ImportUpload): Promise<StartedImport> {
     const gallery = await findGalleryForJob(actor, 'imports.run', upload.galleryId, this.deps.galleries);
     const rows = parseImportCsv(await readFile(upload.csv.path));
-    const wanted = new Set(rows.map((row) => photoKey(row.photo)).filter((key) => key !== ''));
+    const wanted = new Set(rows.flatMap((row) => photoNames(row.photo).map(photoKey)));
     const available = new Map<string, { path: string; size: number }>();
     for (const photo of upload.photos) {
       const key = photoKey(photo.name);
@@ -153,17 +194,23 @@ export class BulkImportService implements JobHandler {
         claimed.add(key);
         return path.join(upload.workDir, `archive-${unpacked++}`);
       }).catch((error: unknown) => {
-        throw isAppError(error) && error.details.limit === 'maxTotalBytes' ? keptPhotosTooLarge('archive') : error;
+        throw isAppError(error) && error.details.limit === 'maxTotalBytes'
+          ? keptPhotosTooLarge('archive')
+          : error;
       });
-      for (const entry of entries) available.set(photoKey(entry.path), { path: entry.file, size: entry.size });
+      for (const entry of entries)
+        available.set(photoKey(entry.path), { path: entry.file, size: entry.size });
     }
     const files = new Map<string, string>();
     let missingPhotos = 0;
     for (const row of rows) {
-      const key = photoKey(row.photo);
-      const file = key ? available.get(key) : undefined;
-      if (file) files.set(key, file.path);
-      else missingPhotos++;
+      const names = photoNames(row.photo);
+      if (names.length === 0) missingPhotos++;
+      for (const key of names.map(photoKey)) {
+        const file = available.get(key);
+        if (file) files.set(key, file.path);
+        else missingPhotos++;
+      }
     }
     const job = await this.enqueue(
       actor,
@@ -203,10 +250,15 @@ export class BulkImportService implements JobHandler {
     }
   }
 
-  /** The rows that were not enrolled, as CSV (line, externalId, name, photo, outcome, message). */
+  /**
+   * The rows that were not (all) enrolled, as CSV: line, externalId, name, photo (the refused photos
+   * of the row), outcome, message (naming each refused photo), photosEnrolled, photosRefused.
+   */
   async errorReport(actor: Actor, jobId: string): Promise<{ fileName: string; csv: string }> {
     const job = await this.deps.jobs.load(actor, jobId, BULK_IMPORT);
-    const lines: string[][] = [['line', 'externalId', 'name', 'photo', 'outcome', 'message']];
+    const lines: string[][] = [
+      ['line', 'externalId', 'name', 'photo', 'outcome', 'message', 'photosEnrolled', 'photosRefused'],
+    ];
     let afterIndex = -1;
     for (;;) {
       const items = await this.deps.jobsRepository.findItems(job.id, {
@@ -217,9 +269,16 @@ export class BulkImportService implements JobHandler {
       for (const item of items) {
         const row = rowOf(item);
         lines.push(
-          [String(row.line), row.externalId, row.name, row.photo, item.outcome ?? '', item.message ?? ''].map(
-            neutralizeCsvCell,
-          ),
+          [
+            String(row.line),
+            row.externalId,
+            row.name,
+            refusedPhotoNames(row, item.result),
+            item.outcome ?? '',
+            item.message ?? '',
+            numberIn(item.result, 'photosEnrolled'),
+            numberIn(item.result, 'photosRefused'),
+          ].map(neutralizeCsvCell),
         );
       }
       const last = items.at(-1);
@@ -245,37 +304,57 @@ export class BulkImportService implements JobHandler {
         `name must be 1 to ${MAX_TEXT} characters; fix line ${row.line} and import it again.`,
       );
     }
-    const key = photoKey(row.photo);
-    const bytes = key ? await this.deps.jobsRepository.readFile(job.record.id, key) : null;
-    if (!bytes) {
+    const names = photoNames(row.photo);
+    if (names.length === 0) {
       return outcome(
         'MISSING_PHOTO',
-        row.photo
-          ? `No uploaded file is named ${row.photo}; upload it with the CSV (or in the zip).`
-          : 'The row names no photo; give the photo file name in the photo column.',
+        'The row names no photo; give the photo file name in the photo column.',
       );
     }
-    if (bytes.length > MAX_BASE64_IMAGE_BYTES) {
+    if (names.length > MAX_PHOTOS_PER_ROW) {
       return outcome(
-        'BAD_IMAGE',
-        `${row.photo} is larger than ${MAX_BASE64_IMAGE_BYTES / 1024 / 1024} MB; send a smaller photo.`,
+        'INVALID_ROW',
+        `Line ${row.line} names ${names.length} photos, more than ${MAX_PHOTOS_PER_ROW}; put the others on another row with the same externalId.`,
       );
     }
+    const photos: PhotoOutcome[] = [];
+    let identity: { id: string } | null = null;
     try {
-      const identity = await this.findOrCreateIdentity(job.actor, galleryId, row);
-      if (identity.status !== 'ACTIVE') {
-        return outcome(
-          'INVALID_ROW',
-          `The identity with externalId ${row.externalId} is ${identity.status.toLowerCase()}; reactivate it and import the row again.`,
-          {
-            identityId: identity.id,
-          },
-        );
+      for (const name of names) {
+        const bytes = await this.deps.jobsRepository.readFile(job.record.id, photoKey(name));
+        if (!bytes) {
+          photos.push({
+            name,
+            outcome: 'MISSING_PHOTO',
+            message: `No uploaded file is named ${name}; upload it with the CSV (or in the zip).`,
+          });
+          continue;
+        }
+        if (bytes.length > MAX_BASE64_IMAGE_BYTES) {
+          photos.push({
+            name,
+            outcome: 'BAD_IMAGE',
+            message: `${name} is larger than ${MAX_BASE64_IMAGE_BYTES / 1024 / 1024} MB; send a smaller photo.`,
+          });
+          continue;
+        }
+        if (!identity) {
+          const found = await this.findOrCreateIdentity(job.actor, galleryId, row);
+          if (found.status !== 'ACTIVE') {
+            return outcome(
+              'INVALID_ROW',
+              `The identity with externalId ${row.externalId} is ${found.status.toLowerCase()}; reactivate it and import the row again.`,
+              { identityId: found.id },
+            );
+          }
+          identity = found;
+        }
+        photos.push(await this.enrollPhoto(job.actor, identity, name, bytes));
       }
-      return await this.enroll(job.actor, identity, bytes);
     } catch (error) {
       return this.outcomeOfError(error);
     }
+    return this.rowOutcome(job.actor, identity, photos);
   }
 
   async finish(job: RunningJob): Promise<Prisma.InputJsonObject> {
@@ -319,45 +398,99 @@ export class BulkImportService implements JobHandler {
     }
   }
 
-  private async enroll(actor: Actor, identity: { id: string }, bytes: Uint8Array): Promise<ItemOutcome> {
-    const result = await this.deps.enrollment.enrollFace(actor, {
-      identityId: identity.id,
-      image: { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') },
-    });
-    const ids = { identityId: identity.id };
+  /** One photo of a row; an image the engine cannot read is that photo's BAD_IMAGE, not the row's. */
+  private async enrollPhoto(
+    actor: Actor,
+    identity: { id: string },
+    name: string,
+    bytes: Uint8Array,
+  ): Promise<PhotoOutcome> {
+    let result: Awaited<ReturnType<EnrollmentService['enrollFace']>>;
+    try {
+      result = await this.deps.enrollment.enrollFace(actor, {
+        identityId: identity.id,
+        image: { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') },
+      });
+    } catch (error) {
+      if (!isAppError(error) || error.code !== ErrorCode.BAD_IMAGE) throw error;
+      return { name, outcome: 'BAD_IMAGE', message: `${error.message} Send a JPEG or PNG photo.` };
+    }
     switch (result.__typename) {
       case 'Enrolled': {
         const warnings = result.warnings.map((w) => w.message).join(' ');
-        return outcome('ENROLLED', warnings ? `Enrolled. ${warnings}` : 'Enrolled.', {
-          ...ids,
-          faceId: result.face.id,
-        });
+        return warnings
+          ? { name, outcome: 'ENROLLED', message: `Enrolled. ${warnings}`, faceId: result.face.id }
+          : { name, outcome: 'ENROLLED', message: 'Enrolled.', faceId: result.face.id, plain: true };
       }
       case 'DuplicateImage':
         // The same identity already has this image: a rerun after a crash between enrolling and
-        // recording the row. The row is done, not a duplicate.
+        // recording the row. The photo is done, not a duplicate.
         if (result.identity.id === identity.id) {
-          return outcome('ENROLLED', 'Enrolled (this photo was already enrolled for this identity).', {
-            ...ids,
+          return {
+            name,
+            outcome: 'ENROLLED',
+            message: 'Enrolled (this photo was already enrolled for this identity).',
             faceId: result.faceId,
-          });
+            plain: true,
+          };
         }
-        return outcome('DUPLICATE', result.message, { ...ids, faceId: result.faceId });
+        return { name, outcome: 'DUPLICATE', message: result.message, faceId: result.faceId };
       case 'NoFace':
-        return outcome(
-          'NO_FACE',
-          `${result.message} The identity exists without a face; enroll another photo on its page.`,
-          ids,
-        );
+        return {
+          name,
+          outcome: 'NO_FACE',
+          message: `${result.message} The identity exists; enroll another photo of this person on its page.`,
+        };
       case 'MultipleFaces':
-        return outcome('MULTIPLE_FACES', result.message, ids);
+        return { name, outcome: 'MULTIPLE_FACES', message: result.message };
       case 'LowQuality':
-        return outcome('LOW_QUALITY', result.message, ids);
+        return { name, outcome: 'LOW_QUALITY', message: result.message };
       case 'LikelySameAs':
-        return outcome('LIKELY_SAME_AS', result.message, ids);
+        return { name, outcome: 'LIKELY_SAME_AS', message: result.message };
       default:
         throw new Error(`Unexpected enrollment result ${String(result.__typename)}`);
     }
+  }
+
+  /**
+   * A row's outcome from its photos': ENROLLED when every photo was, the first refusal's code when
+   * none was, else PARTIALLY_ENROLLED; the message names each photo that was refused or warned about,
+   * and adds the template strength's advice when the person has fewer good photos than recommended.
+   */
+  private async rowOutcome(
+    actor: Actor,
+    identity: { id: string } | null,
+    photos: readonly PhotoOutcome[],
+  ): Promise<ItemOutcome> {
+    const enrolled = photos.filter((photo) => photo.outcome === 'ENROLLED');
+    const [firstRefused] = photos.filter((photo) => photo.outcome !== 'ENROLLED');
+    const code: ImportOutcome = !firstRefused
+      ? 'ENROLLED'
+      : enrolled.length === 0
+        ? firstRefused.outcome
+        : 'PARTIALLY_ENROLLED';
+    const [only] = photos;
+    let message =
+      photos.length === 1 && only
+        ? only.message
+        : [
+            enrolled.length === photos.length
+              ? `Enrolled ${photos.length} photos.`
+              : `Enrolled ${enrolled.length} of ${photos.length} photos.`,
+            ...photos.filter((photo) => !photo.plain).map((photo) => `${photo.name}: ${photo.message}`),
+          ].join(' ');
+    if (identity && enrolled.length > 0) {
+      const hint = templateStrength(await this.deps.identities.listFaces(actor, identity.id)).hint;
+      if (hint) message = `${message} ${hint}`;
+    }
+    const faceId = (enrolled[0] ?? photos.find((photo) => photo.faceId))?.faceId;
+    return outcome(code, message, {
+      ...(identity ? { identityId: identity.id } : {}),
+      ...(faceId ? { faceId } : {}),
+      photosEnrolled: enrolled.length,
+      photosRefused: photos.length - enrolled.length,
+      photoOutcomes: photos.map((photo) => photo.outcome),
+    });
   }
 
   private outcomeOfError(error: unknown): ItemOutcome {

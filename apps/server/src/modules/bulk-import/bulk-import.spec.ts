@@ -16,7 +16,7 @@ const JOB_QUERY = `query ($id: ID!, $onlyProblems: Boolean, $first: Int) {
     id kind status attempts label progress { done total fraction } error importSummary { outcome count } errorReportUrl
     items(first: $first, onlyProblems: $onlyProblems) {
       totalCount
-      edges { node { index done outcome message line externalId name photo identityId faceId } }
+      edges { node { index done outcome message line externalId name photo identityId faceId photosEnrolled photosRefused } }
     }
   }
 }`;
@@ -38,9 +38,18 @@ interface JobShape {
         externalId: string;
         identityId: string | null;
         faceId: string | null;
+        photosEnrolled: number | null;
+        photosRefused: number | null;
       };
     }>;
   };
+}
+
+/** A PNG without a face. */
+function blueSquare(): Promise<Buffer> {
+  return sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
 async function createGallery(server: TestServer, name: string): Promise<string> {
@@ -98,11 +107,7 @@ describe.each(TEST_DATABASE_MODES)('bulk import on %s', (mode) => {
 
   it('imports a CSV with photos into per-row results, a progress of 100 % and an error report', async () => {
     const galleryId = await createGallery(server, `import-${mode}`);
-    const noFace = await sharp({
-      create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } },
-    })
-      .png()
-      .toBuffer();
+    const noFace = await blueSquare();
     const powell = await readFile(lfwImage('Colin_Powell', 1));
     const csv = [
       'externalId,name,photo',
@@ -155,7 +160,7 @@ describe.each(TEST_DATABASE_MODES)('bulk import on %s', (mode) => {
     expect(report.status).toBe(200);
     expect(report.headers.get('content-type')).toContain('text/csv');
     const lines = (await report.text()).trim().split('\n');
-    expect(lines[0]).toBe('line,externalId,name,photo,outcome,message');
+    expect(lines[0]).toBe('line,externalId,name,photo,outcome,message,photosEnrolled,photosRefused');
     expect(lines).toHaveLength(5);
     expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual([
       'MISSING_PHOTO',
@@ -175,6 +180,88 @@ describe.each(TEST_DATABASE_MODES)('bulk import on %s', (mode) => {
         .map((i) => i.externalId)
         .sort(),
     ).toEqual(['E1', 'E2', 'E3']);
+  });
+
+  it('enrolls several photos per row (photos column, ; between names), counting enrolled and refused photos per row', async () => {
+    const galleryId = await createGallery(server, `import-multi-${mode}`);
+    const blue = await blueSquare();
+    const photoCells = {
+      M1: 'Colin Powell,Colin_Powell_0001.jpg;Colin_Powell_0002.jpg; Colin_Powell_0003.jpg',
+      M2: 'Tony Blair,tb.jpg;blue.png;not-sent.jpg',
+      M3: 'Hugo Chavez,chavez.jpg',
+    };
+    const csv = `externalId,name,photos\n${Object.entries(photoCells)
+      .map((cells) => cells.join(','))
+      .join('\n')}`;
+    const response = await postImport(server, hr, galleryId, csv, {
+      photos: [
+        { name: 'blue.png', bytes: blue },
+        { name: 'tb.jpg', bytes: await readFile(lfwImage('Tony_Blair', 3)) },
+        { name: 'chavez.jpg', bytes: await readFile(lfwImage('Hugo_Chavez', 2)) },
+      ],
+      archive: makeZip(
+        await Promise.all(
+          [1, 2, 3].map(async (n) => ({
+            path: `x/Colin_Powell_000${n}.jpg`,
+            bytes: await readFile(lfwImage('Colin_Powell', n)),
+          })),
+        ),
+      ),
+    });
+    expect(response.status).toBe(202);
+    const started = (await response.json()) as {
+      jobId: string;
+      rows: number;
+      photos: number;
+      missingPhotos: number;
+    };
+    expect(started).toMatchObject({ rows: 3, photos: 6, missingPhotos: 1 });
+    await server.services.jobs.createRunner(logger).runUntilIdle();
+
+    const job = await readJob(server, hr, started.jobId);
+    expect(job.status).toBe('SUCCEEDED');
+    const [m1, m2, m3] = job.items.edges.map((e) => e.node);
+    expect(m1).toMatchObject({ outcome: 'ENROLLED', photosEnrolled: 3, photosRefused: 0 });
+    expect(m2).toMatchObject({ outcome: 'PARTIALLY_ENROLLED', photosEnrolled: 1, photosRefused: 2 });
+    expect(m2?.message).toMatch(/^Enrolled 1 of 3 photos\. /);
+    expect(m2?.message).toContain('blue.png: No face was found');
+    expect(m2?.message).toContain('not-sent.jpg: No uploaded file is named not-sent.jpg');
+    // One good photo is fewer than recommended: the row says what to add.
+    expect(m2?.message).toMatch(/[01] of 3 recommended photos.*: add [23] photos/);
+    expect(m3).toMatchObject({ outcome: 'ENROLLED', photosEnrolled: 1, photosRefused: 0 });
+    expect(job.importSummary).toEqual([
+      { outcome: 'ENROLLED', count: 2 },
+      { outcome: 'PARTIALLY_ENROLLED', count: 1 },
+    ]);
+
+    const faces = await server.db.prisma.face.groupBy({
+      by: ['identityId'],
+      where: { identity: { galleryId } },
+      _count: true,
+    });
+    const byIdentity = new Map(faces.map((f) => [f.identityId, f._count]));
+    expect([m1, m2, m3].map((m) => byIdentity.get(m?.identityId ?? ''))).toEqual([3, 1, 1]);
+
+    // The identity's template strength counts its good faces (quality score at least 0.75).
+    const strength = await server.graphql<{
+      identity: {
+        templateStrength: { level: string; faces: number; goodFaces: number; hint: string | null };
+      };
+    }>(
+      'query ($id: ID!) { identity(id: $id) { templateStrength { level faces goodFaces hint } } }',
+      { id: m1?.identityId },
+      hr,
+    );
+    const stored = await server.db.prisma.face.findMany({ where: { identityId: m1?.identityId ?? '' } });
+    const scores = stored.map((f) => (f.quality as { score: number }).score);
+    const good = scores.filter((score) => score >= 0.75).length;
+    expect(strength.data?.identity.templateStrength).toMatchObject({ faces: 3, goodFaces: good });
+    expect(scores.length).toBe(3);
+
+    const report = await fetch(`${server.url}${job.errorReportUrl}`, { headers: hr });
+    const lines = (await report.text()).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^3,M2,Tony Blair,blue\.png; not-sent\.jpg,PARTIALLY_ENROLLED,".*",1,2$/);
   });
 
   it('refuses a CSV without the required columns, and roles without imports.run', async () => {

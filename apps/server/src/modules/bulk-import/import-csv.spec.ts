@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractZip, readZip } from '../../shared/read-zip.js';
 import { makeZip } from '../../../test/zip-writer.js';
-import { neutralizeCsvCell, parseImportCsv, photoKey } from './import-csv.js';
+import { neutralizeCsvCell, parseImportCsv, photoKey, photoNames } from './import-csv.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -37,7 +37,9 @@ describe('the import CSV', () => {
       expect.objectContaining({ code: 'BAD_INPUT', details: { field: 'csv', line: 2, column: 'name' } }),
     );
     // A surrogate pair is a character (an emoji), and unkept columns are not looked at.
-    expect(parseImportCsv(encode('externalId,name,photo,note\nE1,Ann \u{1F600},a.jpg,x\u0000\n'))).toHaveLength(1);
+    expect(
+      parseImportCsv(encode('externalId,name,photo,note\nE1,Ann \u{1F600},a.jpg,x\u0000\n')),
+    ).toHaveLength(1);
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
@@ -51,6 +53,20 @@ describe('the import CSV', () => {
       '',
       "'=x",
     ]);
+  });
+
+  it('takes a photos column instead of photo, and keeps a cell of several file names as written', () => {
+    expect(parseImportCsv(encode('externalId,name,photos\nE1,Ann,a.jpg;b.jpg\n'))).toEqual([
+      { line: 2, externalId: 'E1', name: 'Ann', photo: 'a.jpg;b.jpg' },
+    ]);
+    // With both, photo is the one read (an old CSV with an unrelated "photos" column keeps working).
+    expect(parseImportCsv(encode('photos,externalId,name,photo\nx,E1,Ann,a.jpg\n'))[0]?.photo).toBe('a.jpg');
+  });
+
+  it('splits a photo cell at ; into file names, dropping blanks and a name given twice', () => {
+    expect(photoNames('a.jpg')).toEqual(['a.jpg']);
+    expect(photoNames(' a.jpg ;dir/B.JPG;; b.jpg ;c, d.png;')).toEqual(['a.jpg', 'dir/B.JPG', 'c, d.png']);
+    expect(photoNames(' ; ')).toEqual([]);
   });
 
   it('looks photos up by file name without folders, ignoring case', () => {
@@ -117,7 +133,10 @@ describe('extractZip', () => {
       expect(await readFile(path.join(dir, 'two.jpg'))).toEqual(Buffer.alloc(20, 2));
       await expect(
         extractZip(zipFile, { ...limits, maxTotalBytes: 25 }, 'archive', chosen),
-      ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxTotalBytes', limitBytes: 25 } });
+      ).rejects.toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        details: { limit: 'maxTotalBytes', limitBytes: 25 },
+      });
       await expect(
         extractZip(zipFile, { ...limits, maxEntryBytes: 15 }, 'archive', chosen),
       ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxEntryBytes' } });
@@ -125,9 +144,9 @@ describe('extractZip', () => {
         extractZip(zipFile, { ...limits, maxEntries: 2 }, 'archive', chosen),
       ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'maxEntries' } });
       await writeFile(path.join(dir, 'bad.zip'), 'not a zip');
-      await expect(
-        extractZip(path.join(dir, 'bad.zip'), limits, 'archive', chosen),
-      ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      await expect(extractZip(path.join(dir, 'bad.zip'), limits, 'archive', chosen)).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

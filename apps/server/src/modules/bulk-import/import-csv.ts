@@ -1,22 +1,31 @@
-// The bulk import CSV: a header with externalId, name and photo (any order, any case, more columns
-// ignored), then one person and photo per row. Parsing checks the shape, and that every cell the job
-// keeps can be stored as text (no NUL, no lone surrogate); each row's values are checked when the job
-// processes it, so one bad row becomes INVALID_ROW instead of failing all.
+// The bulk import CSV: a header with externalId, name and photo (or photos; any order, any case, more
+// columns ignored), then one person per row with one photo file name, or several separated by `;`
+// (PHOTO_SEPARATOR). Parsing checks the shape, and that every cell the job keeps can be stored as text
+// (no NUL, no lone surrogate); each row's values are checked when the job processes it, so one bad row
+// becomes INVALID_ROW instead of failing all.
 import { parse } from 'csv-parse/sync';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 
 /** Most rows one import may have. */
 export const MAX_IMPORT_ROWS = 10_000;
 
+/** Separates several photo file names in one cell of the photo column. */
+export const PHOTO_SEPARATOR = ';';
+
+/** Most photos one row may name. */
+export const MAX_PHOTOS_PER_ROW = 10;
+
 /** One data row of the CSV; `line` is its line number in the file (the header is line 1). */
 export interface ImportRow {
   line: number;
   externalId: string;
   name: string;
+  /** The photo cell as written: one file name, or several separated by PHOTO_SEPARATOR. */
   photo: string;
 }
 
-const REQUIRED = ['externalid', 'name', 'photo'] as const;
+/** The header names (lower case, without spaces, _ and -) of each kept column; `photo` before `photos`. */
+const REQUIRED = [['externalid'], ['name'], ['photo', 'photos']] as const;
 const COLUMN_NAMES = ['externalId', 'name', 'photo'] as const;
 
 /** A character PostgreSQL text cannot hold (NUL) or that is no character at all (a lone UTF-16 surrogate). */
@@ -52,11 +61,13 @@ export function parseImportCsv(bytes: Uint8Array): ImportRow[] {
   }
   const [header, ...rows] = records;
   const columns = (header?.record ?? []).map((name) => name.toLowerCase().replace(/[\s_-]/g, ''));
-  const at = REQUIRED.map((name) => columns.indexOf(name));
+  const at = REQUIRED.map(
+    (names) => names.map((name) => columns.indexOf(name)).find((index) => index >= 0) ?? -1,
+  );
   if (at.some((index) => index < 0)) {
     throw new AppError(
       ErrorCode.BAD_INPUT,
-      'The CSV needs a header line with the columns externalId, name and photo (the photo file name).',
+      `The CSV needs a header line with the columns externalId, name and photo (the photo file name, or several separated by ${PHOTO_SEPARATOR}).`,
       { field: 'csv' },
     );
   }
@@ -106,4 +117,21 @@ export function neutralizeCsvCell(value: string): string {
 /** How a photo is looked up: its file name without folders, in lower case. */
 export function photoKey(name: string): string {
   return (name.split(/[\\/]/).at(-1) ?? '').trim().toLowerCase();
+}
+
+/**
+ * The photo file names of a photo cell, in order: split at PHOTO_SEPARATOR, blanks dropped, a name
+ * given twice (same photoKey) kept once.
+ */
+export function photoNames(cell: string): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const part of cell.split(PHOTO_SEPARATOR)) {
+    const name = part.trim();
+    const key = photoKey(name);
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    names.push(name);
+  }
+  return names;
 }

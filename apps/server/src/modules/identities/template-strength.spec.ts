@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RECOMMENDED_FACES, templateStrength } from './template-strength.js';
 
-function face(yaw: number, pitch: number, reasons: string[] = []) {
-  return { quality: { score: 0.9, reasons, pose: { yaw, pitch, roll: 0 } } };
+function face(yaw: number, pitch: number, score = 0.9) {
+  return { quality: { score, reasons: score < 1 ? ['SMALL_FACE'] : [], pose: { yaw, pitch, roll: 0 } } };
 }
 
 describe('templateStrength', () => {
@@ -39,21 +39,21 @@ describe('templateStrength', () => {
     );
   });
 
-  it('does not count faces with a quality problem, nor their pose, and says so', () => {
-    const strength = templateStrength([face(0, 0), face(3, 1), face(40, 0, ['LARGE_YAW']), { quality: {} }]);
+  it('does not count faces of poor quality, nor their pose, and says so', () => {
+    const strength = templateStrength([face(0, 0, 0.75), face(3, 1), face(40, 0, 0.74), { quality: {} }]);
     expect(strength).toMatchObject({ level: 'FAIR', faces: 4, goodFaces: 2, yawSpread: 3, pitchSpread: 1 });
     expect(strength.hint).toBe(
-      '2 of 3 recommended photos (2 photos enrolled with a quality problem do not count): add a photo from another angle (these face the camera the same way).',
+      '2 of 3 recommended photos (2 photos of poor quality do not count): add a photo from another angle (these face the camera the same way).',
     );
-    expect(templateStrength([{ quality: null }, { quality: { reasons: ['BLURRY'] } }]).hint).toBe(
-      '0 of 3 recommended photos (2 photos enrolled with a quality problem do not count): add 3 photos, facing the camera, sharp and well lit.',
+    expect(templateStrength([{ quality: null }, { quality: { score: '1', reasons: [] } }]).hint).toBe(
+      '0 of 3 recommended photos (2 photos of poor quality do not count): add 3 photos, facing the camera, sharp and well lit.',
     );
   });
 
   it('ignores a pose that is missing or not a number', () => {
     const strength = templateStrength([
-      { quality: { reasons: [] } },
-      { quality: { reasons: [], pose: { yaw: 'left', pitch: Number.NaN } } },
+      { quality: { score: 1 } },
+      { quality: { score: 1, pose: { yaw: 'left', pitch: Number.NaN } } },
       face(10, 10),
     ]);
     expect(strength).toMatchObject({ level: 'STRONG', goodFaces: 3, yawSpread: 0, pitchSpread: 0 });

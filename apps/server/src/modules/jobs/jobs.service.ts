@@ -78,6 +78,8 @@ function toItemModel(item: JobItemRecord): JobItem {
     photo: text(input.photo),
     identityId: text(result.identityId),
     faceId: text(result.faceId),
+    photosEnrolled: typeof result.photosEnrolled === 'number' ? result.photosEnrolled : null,
+    photosRefused: typeof result.photosRefused === 'number' ? result.photosRefused : null,
     path: text(input.path),
   };
 }
