@@ -14,8 +14,9 @@ import { createLogger } from './logger.js';
 import { createFirstAdminFromSettings } from './modules/users/first-admin.js';
 import { createServices } from './services.js';
 import { isDatabaseUnavailable } from './shared/database-unavailable.js';
-import { startProbeRetentionJob } from './modules/matching/probe-retention.job.js';
-import { startWebhookWorker } from './modules/live-feed/webhook-worker.js';
+import { createBackgroundTasks } from './infrastructure/scheduler/background-tasks.js';
+import { ScheduledTasksRepository } from './infrastructure/scheduler/scheduled-tasks.repository.js';
+import { Scheduler } from './infrastructure/scheduler/scheduler.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -112,15 +113,20 @@ await createFirstAdminFromSettings(
   logger.child({ module: 'users' }),
 );
 
-const stopRetentionJob = startProbeRetentionJob(services, logger.child({ module: 'retention' }));
-const stopWebhookWorker = startWebhookWorker(services, logger.child({ module: 'webhooks' }), {
-  intervalMs: env.FACELEDGER_WEBHOOK_INTERVAL_SECONDS * 1000,
-});
-
-// Bulk imports and evaluations; a job left RUNNING by a crash resumes once its lease expires.
-// It starts once the engine has loaded (or failed), so a resumed job does not pause at once.
-const jobRunner = services.jobs.createRunner(logger.child({ module: 'jobs' }));
-void recognition.whenSettled().then(() => jobRunner.start());
+// All background work (jobs, webhook deliveries, retention and purges) runs on one scheduler; what
+// runs when is listed in infrastructure/scheduler/background-tasks.ts.
+const scheduler = new Scheduler(
+  new ScheduledTasksRepository(db.prisma),
+  createBackgroundTasks({
+    services,
+    jobRunner: services.jobs.createRunner(logger.child({ module: 'jobs' })),
+    engineSettled: recognition.whenSettled(),
+    webhookIntervalMs: env.FACELEDGER_WEBHOOK_INTERVAL_SECONDS * 1000,
+    logger,
+  }),
+  logger.child({ module: 'scheduler' }),
+);
+await scheduler.start();
 
 const app = await createApp({
   services,
@@ -153,9 +159,8 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 15_000);
   force.unref();
-  stopRetentionJob();
-  await stopWebhookWorker();
-  await jobRunner.stop();
+  // Runs in flight finish their unit (a job gives its lease back); leases of runs still going expire.
+  await scheduler.stop(8_000);
   await app.stop();
   await recognition.close();
   await db.close();

@@ -18,6 +18,9 @@ import { lfwImage, TEST_DATA_DIR } from '../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../test/test-server.js';
 import { makeZip } from '../../test/zip-writer.js';
 import type { ApiKeyScope } from '../modules/auth/actor.js';
+import { jobsTask } from '../infrastructure/scheduler/background-tasks.js';
+import { ScheduledTasksRepository } from '../infrastructure/scheduler/scheduled-tasks.repository.js';
+import { Scheduler } from '../infrastructure/scheduler/scheduler.js';
 import type { JobRunner } from '../modules/jobs/job-runner.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -220,6 +223,7 @@ describe('docs/API.md examples against a real server', () => {
   const examples = examplesOf(readFileSync(API_DOC, 'utf8'));
   let server: TestServer;
   let runner: JobRunner;
+  let scheduler: Scheduler | undefined;
   let work: string;
   let base: Record<string, string>;
   let adminCookie: string;
@@ -447,7 +451,8 @@ describe('docs/API.md examples against a real server', () => {
     imported.set('archive', new Blob([await readFile(path.join(work, 'photos.zip'))]), 'photos.zip');
     const importJob = await postForm('/api/imports', imported);
     await runner.runUntilIdle();
-    runner.start();
+    scheduler = new Scheduler(new ScheduledTasksRepository(server.db.prisma), [jobsTask(runner)], pino({ level: 'silent' }));
+    await scheduler.start();
 
     base = {
       API: server.url,
@@ -506,6 +511,7 @@ describe('docs/API.md examples against a real server', () => {
   }, 900_000);
 
   afterAll(async () => {
+    await scheduler?.stop();
     await runner?.stop();
     await server?.close();
     if (work) await rm(work, { recursive: true, force: true });

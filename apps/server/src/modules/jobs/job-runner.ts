@@ -1,6 +1,8 @@
-// The job runner: a loop in the server process that claims one job at a time (QUEUED, or RUNNING
-// with an expired lease: that is how a job resumes after a crash or restart), processes the items
-// not yet done, renews its lease, records each outcome exactly once and finishes the job.
+// The job runner: claims one job at a time (QUEUED, or RUNNING with an expired lease: that is how a
+// job resumes after a crash or restart), processes the items not yet done, renews its lease, records
+// each outcome exactly once and finishes the job. It has no loop of its own: the server's scheduler
+// runs runOne() as its "jobs" task (infrastructure/scheduler/background-tasks.ts), in every process;
+// the job's lease lets several processes share the queue without working one job twice.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/actor.js';
@@ -11,8 +13,6 @@ import type { JobRecord, JobsRepository } from './jobs.repository.js';
 export interface JobRunnerOptions {
   /** How long a claim lasts without renewal; another runner may take the job after it. */
   leaseMs?: number;
-  /** Pause between looks for work while idle. */
-  pollMs?: number;
   /** Identifies this runner in the lease (a fresh id per runner by default). */
   workerId?: string;
 }
@@ -23,11 +23,10 @@ const ITEM_BATCH = 20;
 export class JobRunner {
   readonly workerId: string;
   private readonly leaseMs: number;
-  private readonly pollMs: number;
   private stopping = false;
   private abandoned = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private inFlight: Promise<boolean> | null = null;
+  private readonly wakeListeners = new Set<() => void>();
 
   constructor(
     private readonly repository: JobsRepository,
@@ -38,32 +37,29 @@ export class JobRunner {
   ) {
     this.workerId = options.workerId ?? `runner-${randomUUID()}`;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 1_000;
   }
 
-  /** Starts the background loop (not after stop()). */
-  start(): void {
-    if (this.stopping) return;
-    this.loop ??= this.run();
+  /** Calls `listener` whenever there may be new work (a job was queued); returns the unsubscribe. */
+  onWake(listener: () => void): () => void {
+    this.wakeListeners.add(listener);
+    return () => this.wakeListeners.delete(listener);
   }
 
-  /** Looks for work now instead of at the next poll. */
+  /** Tells whoever runs this runner to look for work now instead of at its next interval. */
   wake(): void {
-    this.wakeUp?.();
+    for (const listener of this.wakeListeners) listener();
   }
 
-  /** Finishes the item in progress, gives the job back for the next start, and ends the loop. */
+  /** Finishes the item in progress, gives the job back for the next start, and waits for that. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
-    await this.loop;
+    await this.inFlight?.catch(() => undefined);
   }
 
   /** Stops at once without touching the database, as a crash would (tests of resumption). */
   abandon(): void {
     this.abandoned = true;
     this.stopping = true;
-    this.wake();
   }
 
   /** Works jobs until none is claimable (tests, and one-off runs). */
@@ -73,8 +69,20 @@ export class JobRunner {
     }
   }
 
-  /** Claims one job and works it until it ends, pauses or is lost; false when none was claimable. */
-  async runOne(): Promise<boolean> {
+  /**
+   * Claims one job and works it until it ends, pauses or is lost; false when none was claimable. An
+   * aborted `signal` (the scheduler stopping) stops it as stop() does: the job is given back.
+   */
+  runOne(signal?: AbortSignal): Promise<boolean> {
+    if (this.stopping || signal?.aborted) return Promise.resolve(false);
+    const run = this.claimAndWork(signal);
+    this.inFlight = run;
+    return run.finally(() => {
+      if (this.inFlight === run) this.inFlight = null;
+    });
+  }
+
+  private async claimAndWork(signal: AbortSignal | undefined): Promise<boolean> {
     const record = await this.repository.claimNext(this.workerId, [...this.handlers.keys()], this.leaseMs);
     if (!record) return false;
     const handler = this.handlers.get(record.kind);
@@ -96,7 +104,7 @@ export class JobRunner {
     );
     heartbeat.unref();
     try {
-      await this.work(record, handler, log, () => lost);
+      await this.work(record, handler, log, () => lost, () => this.stopping || signal?.aborted === true);
     } catch (error) {
       if (this.abandoned) return true;
       log.error({ err: error }, 'job failed');
@@ -117,6 +125,7 @@ export class JobRunner {
     handler: JobHandler,
     log: Logger,
     isLost: () => boolean,
+    isStopping: () => boolean,
   ): Promise<void> {
     const actor = await this.resolveActor(record.createdBy);
     if (!actor) {
@@ -135,7 +144,7 @@ export class JobRunner {
       if (items.length === 0) break;
       for (const item of items) {
         if (this.abandoned) return;
-        if (this.stopping) {
+        if (isStopping()) {
           // A clean stop: the next start (of this or another process) takes the job at once.
           await this.repository.release(record.id, this.workerId, 0, null);
           log.info('job released on shutdown');
@@ -171,32 +180,5 @@ export class JobRunner {
     if (this.abandoned) return;
     await this.repository.finish(record.id, this.workerId, { status: 'SUCCEEDED', result, error: null });
     log.info({ total: record.total }, 'job succeeded');
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOne();
-      } catch (error) {
-        this.logger.error({ err: error }, 'job runner loop failed; retrying');
-      }
-      if (!worked && !this.stopping) await this.sleep();
-    }
-  }
-
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollMs);
-      timer.unref();
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
   }
 }

@@ -1,93 +1,26 @@
-// The worker loop: runs at start, on every published event and on its interval, one run at a
-// time, repeating while runs find due deliveries; recovery of lost deliveries at start and on each
-// interval; stop() waits for the run in flight.
-import { pino } from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DeliveryRun } from './webhooks.service.js';
-import { startWebhookWorker } from './webhook-worker.js';
+// Where webhook recovery looks: from 10 minutes before the previous successful recovery started,
+// else over the service's default window (first run, a failed or unfinished run, or one too old).
+import { describe, expect, it } from 'vitest';
+import { RECOVERY_OVERLAP_MS, recoverySince } from './webhook-worker.js';
 
-const IDLE: DeliveryRun = { attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
-const BUSY: DeliveryRun = { attempted: 1, succeeded: 1, retrying: 0, failed: 0 };
+const now = new Date('2026-12-06T12:00:00Z');
+const minutesAgo = (minutes: number): Date => new Date(now.getTime() - minutes * 60_000);
 
-describe('startWebhookWorker', () => {
-  afterEach(() => {
-    vi.useRealTimers();
+describe('recoverySince', () => {
+  it('looks back from the previous successful run, with overlap', () => {
+    const previous = { startedAt: minutesAgo(1), finishedAt: minutesAgo(0.5), error: null };
+    expect(recoverySince(previous, now)).toEqual(new Date(minutesAgo(1).getTime() - RECOVERY_OVERLAP_MS));
+    // The cluster was down for 3 hours: recovery covers them.
+    const old = { startedAt: minutesAgo(180), finishedAt: minutesAgo(179), error: null };
+    expect(recoverySince(old, now)).toEqual(minutesAgo(190));
   });
 
-  it('runs at start, again while deliveries were due, on each published event and each interval', async () => {
-    vi.useFakeTimers();
-    const runs = [BUSY, IDLE];
-    const deliverDue = vi.fn(async () => runs.shift() ?? IDLE);
-    const recoverMissed = vi.fn(async (_now: Date, _since?: Date) => 0);
-    let published: (() => void) | null = null;
-    const stop = startWebhookWorker(
-      {
-        webhooks: { deliverDue, recoverMissed },
-        liveFeed: {
-          onPublished: (listener) => {
-            published = listener;
-            return () => {
-              published = null;
-            };
-          },
-        },
-      },
-      pino({ level: 'silent' }),
-      { intervalMs: 5000, recoveryEveryMs: 10_000 },
-    );
-    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
-    expect(recoverMissed).toHaveBeenCalledTimes(1);
-    published!();
-    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(3));
-    // a published event only delivers; recovery runs again once recoveryEveryMs has passed, and then
-    // looks back 10 minutes instead of the first pass's default (24 hours)
-    expect(recoverMissed).toHaveBeenCalledTimes(1);
-    expect(recoverMissed.mock.calls[0]).toEqual([expect.any(Date), undefined]);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(deliverDue).toHaveBeenCalledTimes(4);
-    expect(recoverMissed).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(recoverMissed).toHaveBeenCalledTimes(2);
-    const [at, since] = recoverMissed.mock.calls[1] as [Date, Date];
-    expect(at.getTime() - since.getTime()).toBe(10 * 60_000);
-    await stop();
-    expect(published).toBeNull();
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(deliverDue).toHaveBeenCalledTimes(5);
-  });
-
-  it('keeps going after a failed run and lets stop() wait for the run in flight', async () => {
-    let release: () => void = () => undefined;
-    const deliverDue = vi
-      .fn<() => Promise<DeliveryRun>>()
-      .mockRejectedValueOnce(new Error('database gone'))
-      .mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve(IDLE))));
-    let kick: () => void = () => undefined;
-    const stop = startWebhookWorker(
-      {
-        webhooks: { deliverDue, recoverMissed: async () => 0 },
-        liveFeed: {
-          onPublished: (listener) => {
-            kick = listener;
-            return () => undefined;
-          },
-        },
-      },
-      pino({ level: 'silent' }),
-      { intervalMs: 60_000 },
-    );
-    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(1));
-    await new Promise((resolve) => setImmediate(resolve));
-    kick();
-    await vi.waitFor(() => expect(deliverDue).toHaveBeenCalledTimes(2));
-    let stopped = false;
-    const stopping = stop().then(() => {
-      stopped = true;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped).toBe(false);
-    release();
-    await stopping;
-    expect(stopped).toBe(true);
+  it('uses the default window after no run, a failed run, an unfinished run or one over a day ago', () => {
+    expect(recoverySince(null, now)).toBeUndefined();
+    expect(recoverySince({ startedAt: null, finishedAt: null, error: null }, now)).toBeUndefined();
+    expect(recoverySince({ startedAt: minutesAgo(1), finishedAt: minutesAgo(0.5), error: 'database gone' }, now)).toBeUndefined();
+    // started again after its last finish and never finished (its process died)
+    expect(recoverySince({ startedAt: minutesAgo(1), finishedAt: minutesAgo(2), error: null }, now)).toBeUndefined();
+    expect(recoverySince({ startedAt: minutesAgo(25 * 60), finishedAt: minutesAgo(25 * 60 - 1), error: null }, now)).toBeUndefined();
   });
 });

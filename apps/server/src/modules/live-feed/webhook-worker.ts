@@ -1,70 +1,45 @@
-// The webhook worker of a running server: calls deliverDue() every interval and at once when an
-// event is published, one run at a time, going on while runs find due deliveries. At start it first
-// queues the deliveries a crash may have lost (recoverMissed() over the last 24 hours), and then once
-// a minute those whose queueing failed while running (over the last 10 minutes).
+// What one run of the webhook tasks does; the server's scheduler runs them
+// (infrastructure/scheduler/background-tasks.ts says when). deliverDueWebhooks sends a batch of due
+// deliveries (claimed row by row, so every process may run it); recoverMissedWebhooks queues the
+// deliveries a crash between commit and queueing lost, looking back from the previous successful
+// recovery (10 minutes of overlap), or over the service's default window (24 hours) after a failed or
+// unfinished one, at the first run on a database, and when the previous one is older than that.
 import type { Logger } from 'pino';
-import type { LiveFeedService } from './live-feed.service.js';
+import type { PreviousRun } from '../../infrastructure/scheduler/scheduler.js';
 import type { WebhooksService } from './webhooks.service.js';
 
-/** How far back the recovery passes after the first look (the first looks back 24 hours). */
-const RUNNING_RECOVERY_WINDOW_MS = 10 * 60_000;
+/** How far before the previous successful recovery's start the next one looks (transactions in flight then). */
+export const RECOVERY_OVERLAP_MS = 10 * 60_000;
 
-/** Starts the worker; the returned function stops it and waits for the attempt in flight. */
-export function startWebhookWorker(
-  services: {
-    webhooks: Pick<WebhooksService, 'deliverDue' | 'recoverMissed'>;
-    liveFeed: Pick<LiveFeedService, 'onPublished'>;
-  },
+/** The longest look back after a successful recovery: as far as the service's default window. */
+const LONGEST_LOOK_BACK_MS = 24 * 3_600_000;
+
+/** Sends the deliveries due now; true when it attempted some (more may be due: run again at once). */
+export async function deliverDueWebhooks(
+  webhooks: Pick<WebhooksService, 'deliverDue'>,
   logger: Logger,
-  options: { intervalMs: number; recoveryEveryMs?: number },
-): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const recoveryEveryMs = options.recoveryEveryMs ?? 60_000;
-  let lastRecovery: number | null = null;
+): Promise<boolean> {
+  const run = await webhooks.deliverDue(new Date());
+  if (run.attempted === 0) return false;
+  logger.info(run, 'webhook deliveries attempted');
+  return true;
+}
 
-  const tick = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          const now = new Date();
-          if (lastRecovery === null || now.getTime() - lastRecovery >= recoveryEveryMs) {
-            const since =
-              lastRecovery === null ? undefined : new Date(now.getTime() - RUNNING_RECOVERY_WINDOW_MS);
-            lastRecovery = now.getTime();
-            const recovered = await services.webhooks.recoverMissed(now, since);
-            if (recovered > 0)
-              logger.warn({ recovered }, 'queued webhook deliveries that were never queued (after a crash?)');
-          }
-          const run = await services.webhooks.deliverDue(new Date());
-          if (run.attempted > 0) {
-            logger.info(run, 'webhook deliveries attempted');
-            again = true;
-          }
-        } catch (error) {
-          logger.error({ err: error }, 'webhook delivery run failed; retrying at the next interval');
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-  };
+/** Where the recovery at `now` after `previous` starts looking; undefined: the service's default window. */
+export function recoverySince(previous: PreviousRun | null, now: Date): Date | undefined {
+  if (!previous?.startedAt || !previous.finishedAt || previous.error !== null) return undefined;
+  if (previous.finishedAt < previous.startedAt) return undefined; // it started again and never finished
+  const since = previous.startedAt.getTime() - RECOVERY_OVERLAP_MS;
+  return since >= now.getTime() - LONGEST_LOOK_BACK_MS && since < now.getTime() ? new Date(since) : undefined;
+}
 
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
-  const unlisten = services.liveFeed.onPublished(tick);
-  tick();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    unlisten();
-    await running;
-  };
+/** Queues the deliveries of events since the previous recovery that were never queued. */
+export async function recoverMissedWebhooks(
+  webhooks: Pick<WebhooksService, 'recoverMissed'>,
+  logger: Logger,
+  previous: PreviousRun | null,
+): Promise<void> {
+  const now = new Date();
+  const recovered = await webhooks.recoverMissed(now, recoverySince(previous, now));
+  if (recovered > 0) logger.warn({ recovered }, 'queued webhook deliveries that were never queued (after a crash?)');
 }

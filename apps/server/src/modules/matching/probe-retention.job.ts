@@ -1,44 +1,15 @@
-// The scheduled purge of probe images and embeddings past their gallery's retention, and of expired uploads.
-// A plain interval in the server process; each run is idempotent, so missing one loses nothing.
+// One run of the scheduled purge of probe images and embeddings past their gallery's retention; the
+// server's scheduler runs it hourly in one process at a time (infrastructure/scheduler/background-tasks.ts).
+// Each run is idempotent, so a missed or repeated run loses nothing. The purge is audited by the service.
 import type { Logger } from 'pino';
 import type { MatchingService } from './matching.service.js';
-import type { UploadsService } from '../uploads/uploads.service.js';
 
-/** How often the purge runs by default. */
-export const PROBE_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
-
-/** Starts the job (first run right away) and returns a function that stops it. */
-export function startProbeRetentionJob(
-  services: {
-    matching: Pick<MatchingService, 'purgeExpiredProbes'>;
-    uploads: Pick<UploadsService, 'purgeExpired'>;
-  },
+/** Purges the probes past retention now, as the system actor, and logs what went when anything did. */
+export async function purgeExpiredProbes(
+  matching: Pick<MatchingService, 'purgeExpiredProbes'>,
   logger: Logger,
-  intervalMs = PROBE_RETENTION_INTERVAL_MS,
-): () => void {
-  let running = false;
-  const run = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    const started = Date.now();
-    try {
-      const now = new Date();
-      const probes = await services.matching.purgeExpiredProbes({ kind: 'system' }, now);
-      const uploadsDeleted = await services.uploads.purgeExpired(now.getTime());
-      if (probes.eventsCleared > 0 || uploadsDeleted > 0) {
-        logger.info(
-          { ...probes, uploadsDeleted, ms: Date.now() - started },
-          'purged expired probes and uploads',
-        );
-      }
-    } catch (error) {
-      logger.error({ err: error }, 'probe image purge failed; it runs again at the next interval');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void run(), intervalMs);
-  timer.unref();
-  void run();
-  return () => clearInterval(timer);
+): Promise<void> {
+  const started = Date.now();
+  const purged = await matching.purgeExpiredProbes({ kind: 'system' }, new Date(started));
+  if (purged.eventsCleared > 0) logger.info({ ...purged, ms: Date.now() - started }, 'purged expired probes');
 }
