@@ -4,8 +4,8 @@ import { createApiKey, createApiKeyWithId } from '../../../test/auth-helpers.js'
 import { readErrorResponse } from '../../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 
-// The limiter is in memory and does not depend on the database; one mode is enough.
-describe.each(TEST_DATABASE_MODES.slice(0, 1))('per-key rate limit over HTTP (%s)', (mode) => {
+// In memory on PGlite, in api_key_rate_buckets on PostgreSQL (auth-limiters.ts): both are served.
+describe.each(TEST_DATABASE_MODES)('per-key rate limit over HTTP (%s)', (mode) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(mode, { auth: { apiKeyRateLimits: { perMinute: 1, burst: 2 } } });

@@ -1,5 +1,7 @@
 // Per-API-key request limit: a token bucket per key that refills at `perMinute` tokens a minute and
-// holds at most `burst`. In memory, per process; a key over its limit gets RATE_LIMITED.
+// holds at most `burst`; a key over its limit gets RATE_LIMITED. ApiKeyRateLimiter keeps the buckets
+// in memory, for one process (PGlite); PostgresApiKeyRateLimiter keeps them in PostgreSQL, so every
+// server process on one database draws from the same bucket.
 
 /** How many requests a key may make. */
 export interface ApiKeyRateLimits {
@@ -11,10 +13,23 @@ export interface ApiKeyRateLimits {
 
 export const DEFAULT_API_KEY_RATE_LIMITS: ApiKeyRateLimits = { perMinute: 600, burst: 60 };
 
+/** Where the buckets live; every implementation answers as take() below. */
+export interface ApiKeyRateLimitStore {
+  /** Takes one request from `keyId`'s bucket: 0 when allowed, else the seconds to wait. */
+  take(keyId: string): number | Promise<number>;
+}
+
+/** Seconds until a bucket holding `tokens` has one again. */
+export function secondsUntilToken(tokens: number, limits: ApiKeyRateLimits): number {
+  const ratePerMs = limits.perMinute / 60_000;
+  return Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000));
+}
+
 /** Buckets kept before idle ones are swept. */
 const SWEEP_AT_SIZE = 10_000;
 
-export class ApiKeyRateLimiter {
+/** The buckets in this process's memory: the store of a single process (PGlite). */
+export class ApiKeyRateLimiter implements ApiKeyRateLimitStore {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -36,7 +51,7 @@ export class ApiKeyRateLimiter {
       bucket.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
+    return secondsUntilToken(bucket.tokens, this.limits);
   }
 
   private sweep(now: number, ratePerMs: number): void {

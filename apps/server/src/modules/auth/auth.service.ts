@@ -1,5 +1,5 @@
 // Signs users in and out, and tells who is calling from a session token or an API key.
-import { ApiKeyRateLimiter } from './api-key-rate-limiter.js';
+import { ApiKeyRateLimiter, type ApiKeyRateLimitStore } from './api-key-rate-limiter.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { parseApiKeyPrefix } from '../api-keys/api-key-token.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
@@ -10,7 +10,7 @@ import type { AuthSettings } from './auth-settings.js';
 import { verifyPassword } from './password-hasher.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import { generateSessionToken, isWellFormedSessionToken } from './session-token.js';
-import { SignInLimiter } from './sign-in-limiter.js';
+import { SignInLimiter, type SignInLimitStore } from './sign-in-limiter.js';
 import { hashToken, isSameTokenHash } from './token-hash.js';
 
 /** Sessions and keys record their use at most this often, so a busy client does not write per request. */
@@ -55,13 +55,10 @@ export class AuthService {
     private readonly apiKeys: ApiKeysRepository,
     private readonly audit: AuditRepository,
     readonly settings: AuthSettings,
-    private readonly limiter: SignInLimiter = new SignInLimiter(settings.signInLimits),
+    private readonly limiter: SignInLimitStore = new SignInLimiter(settings.signInLimits),
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.rateLimiter = new ApiKeyRateLimiter(settings.apiKeyRateLimits);
-  }
-
-  private readonly rateLimiter: ApiKeyRateLimiter;
+    private readonly rateLimiter: ApiKeyRateLimitStore = new ApiKeyRateLimiter(settings.apiKeyRateLimits),
+  ) {}
 
   /**
    * Checks the password and opens a session. The attempt is counted against the email's and the
@@ -78,7 +75,7 @@ export class AuthService {
         { field: 'email' },
       );
     }
-    const admission = this.limiter.begin(email, source);
+    const admission = await this.limiter.begin(email, source);
     await this.auditEndedLockouts();
     if (!admission.admitted) {
       if (admission.report > 0) {
@@ -110,7 +107,7 @@ export class AuthService {
         'This account is disabled. Ask an admin to enable it again.',
       );
     }
-    admission.succeeded();
+    await admission.succeeded();
     const sessionToken = generateSessionToken();
     const expiresAt = new Date(this.now().getTime() + this.settings.sessionTtlMs);
     await this.audit.withEntry(async (tx) => {
@@ -162,7 +159,7 @@ export class AuthService {
     if (credentials.authorization !== undefined) {
       const actor = await this.authenticateApiKey(credentials.authorization);
       if (actor.kind === 'apiKey' && countRequest) {
-        const retryAfterSeconds = this.rateLimiter.take(actor.keyId);
+        const retryAfterSeconds = await this.rateLimiter.take(actor.keyId);
         if (retryAfterSeconds > 0) {
           throw new AppError(
             ErrorCode.RATE_LIMITED,
@@ -257,7 +254,7 @@ export class AuthService {
 
   /** One row per lockout that ended with refusals not yet audited (the source itself is not written). */
   private async auditEndedLockouts(): Promise<void> {
-    for (const report of this.limiter.takeReports()) {
+    for (const report of await this.limiter.takeReports()) {
       await this.audit.withEntry(async () => ({
         result: undefined,
         audit: {

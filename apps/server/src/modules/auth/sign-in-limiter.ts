@@ -3,7 +3,9 @@
 // email may have maxFailures attempts within a window, and one source address maxSourceFailures
 // across all emails. A success gives its attempt back (and clears its email's count). Refused
 // attempts are counted too and handed out as a few aggregated reports, so the caller can audit them
-// without one ledger row each. In memory, per process, with at most maxEntries windows per kind.
+// without one ledger row each. SignInLimiter keeps the windows in memory, for one process (PGlite),
+// with at most maxEntries windows per kind; PostgresSignInLimiter keeps them in PostgreSQL, so every
+// server process on one database counts against the same windows.
 
 /** How many attempts an email and a source may make, over how long, and how much is remembered. */
 export interface SignInLimits {
@@ -44,7 +46,7 @@ export type SignInAdmission =
   | {
       admitted: true;
       /** Call when the password was right: the attempt is given back and the email's count cleared. */
-      succeeded(): void;
+      succeeded(): void | Promise<void>;
     }
   | {
       admitted: false;
@@ -54,7 +56,16 @@ export type SignInAdmission =
       report: number;
     };
 
-interface LimitWindow {
+/** Where the windows live; every implementation answers as SignInLimiter below. */
+export interface SignInLimitStore {
+  /** Counts an attempt of `email` from `source`, or refuses it when either is over its limit. */
+  begin(email: string, source: string): SignInAdmission | Promise<SignInAdmission>;
+  /** Refusals of lockouts that ended (or were forgotten) before they were all reported; empties the list. */
+  takeReports(): SignInRefusalReport[] | Promise<SignInRefusalReport[]>;
+}
+
+/** One window's counts, wherever it is kept. */
+export interface LimitWindow {
   since: number;
   count: number;
   /** Refusals since the last report. */
@@ -63,13 +74,70 @@ interface LimitWindow {
   refused: number;
 }
 
-export class SignInLimiter {
+/** Which limit refuses the next attempt, given the email's and the source's windows; null: none. */
+export function blockingScope(
+  byEmail: LimitWindow,
+  bySource: LimitWindow,
+  limits: SignInLimits,
+): SignInLimitScope | null {
+  if (byEmail.count >= limits.maxFailures) return 'email';
+  if (bySource.count >= limits.maxSourceFailures) return 'source';
+  return null;
+}
+
+/**
+ * Counts one refusal in `window` (changing it) and answers the refusal: the first of a lockout is
+ * reported at once, then one report per REFUSALS_PER_REPORT.
+ */
+export function refuse(
+  scope: SignInLimitScope,
+  window: LimitWindow,
+  windowMs: number,
+  now: number,
+): Extract<SignInAdmission, { admitted: false }> {
+  window.refused += 1;
+  window.unreported += 1;
+  let report = 0;
+  if (window.refused === 1 || window.unreported >= REFUSALS_PER_REPORT) {
+    report = window.unreported;
+    window.unreported = 0;
+  }
+  const retryAfterSeconds = Math.max(1, Math.ceil((window.since + windowMs - now) / 1000));
+  return { admitted: false, scope, retryAfterSeconds, report };
+}
+
+/** Unreported refusals of ended windows, waiting for takeReports(); past a cap folded into one per kind. */
+export class PendingRefusalReports {
+  private readonly pending = new Map<string, SignInRefusalReport>();
+
+  add(scope: SignInLimitScope, key: string, refused: number): void {
+    if (refused === 0) return;
+    const id = `${scope}:${key}`;
+    const report = this.pending.get(id);
+    if (report) report.refused += refused;
+    else if (this.pending.size < MAX_PENDING_REPORTS) this.pending.set(id, { scope, key, refused });
+    else {
+      const folded = this.pending.get(`${scope}\u0000`) ?? { scope, key: null, refused: 0 };
+      folded.refused += refused;
+      this.pending.set(`${scope}\u0000`, folded);
+    }
+  }
+
+  take(): SignInRefusalReport[] {
+    const reports = [...this.pending.values()];
+    this.pending.clear();
+    return reports;
+  }
+}
+
+/** The windows in this process's memory: the store of a single process (PGlite). */
+export class SignInLimiter implements SignInLimitStore {
   private readonly limits: SignInLimits;
   private readonly windows: Record<SignInLimitScope, Map<string, LimitWindow>> = {
     email: new Map(),
     source: new Map(),
   };
-  private readonly pending = new Map<string, SignInRefusalReport>();
+  private readonly pending = new PendingRefusalReports();
 
   constructor(
     limits: Partial<SignInLimits> = {},
@@ -83,24 +151,8 @@ export class SignInLimiter {
     const now = this.now();
     const byEmail = this.current('email', email, now);
     const bySource = this.current('source', source, now);
-    const blocked: [SignInLimitScope, LimitWindow] | null =
-      byEmail.count >= this.limits.maxFailures
-        ? ['email', byEmail]
-        : bySource.count >= this.limits.maxSourceFailures
-          ? ['source', bySource]
-          : null;
-    if (blocked) {
-      const [scope, window] = blocked;
-      window.refused += 1;
-      window.unreported += 1;
-      let report = 0;
-      if (window.refused === 1 || window.unreported >= REFUSALS_PER_REPORT) {
-        report = window.unreported;
-        window.unreported = 0;
-      }
-      const retryAfterSeconds = Math.max(1, Math.ceil((window.since + this.limits.windowMs - now) / 1000));
-      return { admitted: false, scope, retryAfterSeconds, report };
-    }
+    const blocked = blockingScope(byEmail, bySource, this.limits);
+    if (blocked) return refuse(blocked, blocked === 'email' ? byEmail : bySource, this.limits.windowMs, now);
     byEmail.count += 1;
     bySource.count += 1;
     let isSettled = false;
@@ -117,9 +169,7 @@ export class SignInLimiter {
 
   /** Refusals of lockouts that ended (or were forgotten) before they were all reported; empties the list. */
   takeReports(): SignInRefusalReport[] {
-    const reports = [...this.pending.values()];
-    this.pending.clear();
-    return reports;
+    return this.pending.take();
   }
 
   /** Windows held in memory per kind (for tests of the cap). */
@@ -153,16 +203,6 @@ export class SignInLimiter {
 
   private drop(scope: SignInLimitScope, key: string, window: LimitWindow): void {
     this.windows[scope].delete(key);
-    if (window.unreported === 0) return;
-    const id = `${scope}:${key}`;
-    const report = this.pending.get(id);
-    if (report) report.refused += window.unreported;
-    else if (this.pending.size < MAX_PENDING_REPORTS)
-      this.pending.set(id, { scope, key, refused: window.unreported });
-    else {
-      const folded = this.pending.get(`${scope}\u0000`) ?? { scope, key: null, refused: 0 };
-      folded.refused += window.unreported;
-      this.pending.set(`${scope}\u0000`, folded);
-    }
+    this.pending.add(scope, key, window.unreported);
   }
 }
