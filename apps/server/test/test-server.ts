@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DatabaseMode } from '@faceledger/db';
 import { createTestDatabase, type TestDatabase } from '@faceledger/db/testing';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../src/app.js';
 import { FileImageStore } from '../src/infrastructure/image-store/file-image-store.js';
 import { RecognitionRepository } from '../src/infrastructure/recognition/recognition.repository.js';
@@ -99,4 +100,31 @@ export async function startTestServerOn(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What startTestServer can be asked for. */
+export type TestServerOptions = NonNullable<Parameters<typeof startTestServer>[1]>;
+
+/**
+ * Starts a test server before the tests of the describe block that calls it (with `recognition`,
+ * once the engine is READY) and closes it after them; `use` receives it:
+ * `let server: TestServer; useTestServer(mode, (started) => (server = started));`
+ */
+export function useTestServer(
+  mode: DatabaseMode,
+  use: (server: TestServer) => void,
+  options: TestServerOptions = {},
+): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(mode, options);
+    use(server);
+    if (options.recognition) {
+      const { state, error } = await server.recognition.whenSettled();
+      if (state !== 'READY') throw new Error(`The recognition engine did not load: ${error ?? state}`);
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import {
   adminHeaders,
@@ -14,7 +14,7 @@ import {
   type AuthHeaders,
 } from '../../test/auth-helpers.js';
 import { lfwImage } from '../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 
 interface GraphQLError {
   message: string;
@@ -65,9 +65,8 @@ describe.each(TEST_DATABASE_MODES)('field-level access over HTTP on %s', (mode) 
     return (await server.graphql<T>(query, variables, headers)) as { data?: T; errors?: GraphQLError[] };
   }
 
+  useTestServer(mode, (started) => (server = started), { recognition: true });
   beforeAll(async () => {
-    server = await startTestServer(mode, { recognition: true });
-    expect((await server.recognition.whenSettled()).state).toBe('READY');
     admin = await adminHeaders(server);
     const gallery = await gql<{ createGallery: { id: string } }>(
       'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
@@ -97,10 +96,6 @@ describe.each(TEST_DATABASE_MODES)('field-level access over HTTP on %s', (mode) 
     );
     expect(enrolled.data?.enrollFace.__typename).toBe('Enrolled');
     probe = await base64Of(lfwImage('Colin_Powell', 2));
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('gives an identify-only key who matched, but not metadata, consent or the enrolled face', async () => {

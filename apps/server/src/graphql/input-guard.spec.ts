@@ -2,9 +2,9 @@
 // as BAD_INPUT naming the field before any write, on both databases (each used to answer INTERNAL
 // or throw a RangeError): NUL and lone surrogates in every kind of text field, year 0 in dates.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndSignIn, type AuthHeaders } from '../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 import { MAX_INPUT_DEPTH } from './input-guard.js';
 
 const NUL = 'Ann\u0000Lee';
@@ -31,8 +31,8 @@ describe.each(TEST_DATABASE_MODES)('input the database cannot store, on %s', (mo
     return Promise.all([prisma.gallery.count(), prisma.identity.count(), prisma.auditEntry.count()]);
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await createUserAndSignIn(server, 'ADMIN');
     const created = await server.graphql<{ createGallery: { id: string } }>(
       CREATE_GALLERY,
@@ -40,9 +40,6 @@ describe.each(TEST_DATABASE_MODES)('input the database cannot store, on %s', (mo
       admin,
     );
     galleryId = created.data!.createGallery.id;
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const identity = (fields: Record<string, unknown>) => ({

@@ -1,9 +1,9 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readErrorResponse } from '../../test/error-response.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 import { createApp } from '../app.js';
 import { loadEnv } from '../env.js';
 import { INTROSPECTION_OFF_MESSAGE, QUERY_LIMITS } from './security.js';
@@ -13,15 +13,13 @@ const INTROSPECTION = '{ __schema { queryType { name } } __type(name: "Identity"
 // Limits do not depend on the database; one mode is enough.
 describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('refuses a query with more aliases than allowed, with a validation error', async () => {
-    const aliases = Array.from({ length: QUERY_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: health { ok }`).join(' ');
+    const aliases = Array.from(
+      { length: QUERY_LIMITS.maxAliases + 1 },
+      (_, i) => `a${i}: health { ok }`,
+    ).join(' ');
     const body = await server.graphql(`{ ${aliases} }`);
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.message).toMatch(/alias/i);
@@ -89,7 +87,9 @@ describe('FACELEDGER_GRAPHQL_INTROSPECTION', () => {
   it('is off by default and on only for true', () => {
     expect(loadEnv({}).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(false);
     expect(loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'true' }).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(true);
-    expect(loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'false' }).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(false);
+    expect(loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'false' }).FACELEDGER_GRAPHQL_INTROSPECTION).toBe(
+      false,
+    );
     expect(() => loadEnv({ FACELEDGER_GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(
       /FACELEDGER_GRAPHQL_INTROSPECTION/,
     );

@@ -3,11 +3,11 @@
 import type http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createUserAndSignIn, type AuthHeaders } from '../../test/auth-helpers.js';
 import { readErrorResponse } from '../../test/error-response.js';
 import { lfwImage } from '../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 import { credentialsOf } from '../modules/live-feed/graphql-ws.server.js';
 import { isCrossSiteRequest, ownOrigins } from './origin-check.js';
 
@@ -74,12 +74,9 @@ describe('the WebSocket upgrade (credentialsOf)', () => {
 describe.each(TEST_DATABASE_MODES)('REST routes with the session cookie on %s', (mode) => {
   let server: TestServer;
   let admin: AuthHeaders;
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await createUserAndSignIn(server, 'ADMIN');
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   const exportAudit = (headers: Record<string, string>) =>

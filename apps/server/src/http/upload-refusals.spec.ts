@@ -2,10 +2,10 @@
 // a refused large POST is answered while the client is still sending, so it costs the server
 // neither the transfer nor memory.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createApiKey, createUserAndSignIn, type AuthHeaders } from '../../test/auth-helpers.js';
 import { slowMultipartPost, type SlowPostResult } from '../../test/slow-post.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 
 const LARGE = 64 * 1024 * 1024;
 
@@ -26,15 +26,14 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('upload routes refuse before read
   let server: TestServer;
   let wrongRole: Record<string, AuthHeaders>;
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     wrongRole = {
       '/api/uploads': await createUserAndSignIn(server, 'AUDITOR'),
       '/api/imports': await createUserAndSignIn(server, 'REVIEWER'),
       '/api/evaluations': await createUserAndSignIn(server, 'HR'),
     };
   });
-  afterAll(async () => server?.close());
 
   for (const path of ['/api/uploads', '/api/imports', '/api/evaluations']) {
     it(`answers an anonymous large POST to ${path} with 401 before the body is sent`, async () => {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, type AuthHeaders } from '../../test/auth-helpers.js';
 import { lfwImage } from '../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../test/test-server.js';
 import { MAX_IMAGE_PIXELS } from './image-limits.js';
 
 /** A real LFW JPEG whose frame header (SOF) is patched to claim `width` x `height`: a few KB that would decode to gigabytes. */
@@ -32,10 +32,9 @@ describe.each(TEST_DATABASE_MODES)('images over the pixel limit on %s', (mode) =
   let galleryId: string;
   let identityId: string;
 
+  useTestServer(mode, (started) => (server = started), { recognition: true });
   beforeAll(async () => {
     bomb = await jpegClaiming(6000, 6000);
-    server = await startTestServer(mode, { recognition: true });
-    expect((await server.recognition.whenSettled()).state).toBe('READY');
     admin = await adminHeaders(server);
     const gallery = await server.graphql<{ createGallery: { id: string } }>(
       'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
@@ -49,9 +48,6 @@ describe.each(TEST_DATABASE_MODES)('images over the pixel limit on %s', (mode) =
       admin,
     );
     identityId = identity.data!.createIdentity.id;
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('is a small real JPEG whose header claims 36 MP', async () => {

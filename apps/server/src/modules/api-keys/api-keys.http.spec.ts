@@ -1,7 +1,7 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createApiKeyWithId, createUser, signIn } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES } from '../auth/actor.js';
 import { DEFAULT_AUTH_SETTINGS } from '../auth/auth-settings.js';
@@ -30,8 +30,8 @@ interface KeyView {
 describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
   let server: TestServer;
   let auth: AuthService;
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     const { prisma } = server.db;
     auth = new AuthService(
       new UsersRepository(prisma),
@@ -40,9 +40,6 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
       new AuditRepository(prisma),
       DEFAULT_AUTH_SETTINGS,
     );
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   async function createGallery(name: string): Promise<string> {
@@ -179,7 +176,9 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
       body: JSON.stringify({ query: VIEWER }),
     });
     expect(response.status).toBe(401);
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await response.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
     expect(body.errors[0]?.message).toContain(apiKey.prefix);
     expect(body.errors[0]?.message).toMatch(/disabled/);
@@ -187,7 +186,10 @@ describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
     expect(rest.status).toBe(401);
     // the WebSocket re-check goes through the same authentication (countRequest false)
     await expect(
-      auth.authenticate({ authorization: `Bearer ${secret}`, sessionToken: undefined }, { countRequest: false }),
+      auth.authenticate(
+        { authorization: `Bearer ${secret}`, sessionToken: undefined },
+        { countRequest: false },
+      ),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
     // enabling the user again brings the key back; revoking is what ends a key for good

@@ -1,5 +1,5 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createUser,
@@ -8,7 +8,7 @@ import {
   signIn,
   TEST_PASSWORD,
 } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
 const SIGN_IN =
@@ -43,12 +43,7 @@ async function ledgerText(server: TestServer): Promise<string> {
 
 describe.each(TEST_DATABASE_MODES)('sign-in and sessions over HTTP on %s', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('signs in with an HTTP-only SameSite=Lax cookie, knows the viewer, and signs out', async () => {
     const user = await createUser(server, 'REVIEWER', { email: `Mixed.Case-${mode}@Example.org` });

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { makeZip } from '../../../test/zip-writer.js';
 
 const EVALUATION_QUERY = `query ($id: ID!) {
@@ -48,14 +48,9 @@ describe.each(TEST_DATABASE_MODES)('evaluation on %s', (mode) => {
   let server: TestServer;
   let admin: AuthHeaders;
 
+  useTestServer(mode, (started) => (server = started), { recognition: true });
   beforeAll(async () => {
-    server = await startTestServer(mode, { recognition: true });
     admin = await adminHeaders(server);
-    expect((await server.recognition.whenSettled()).state).toBe('READY');
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('evaluates a folder-per-person zip, and an admin sets the threshold for a target FMR', async () => {

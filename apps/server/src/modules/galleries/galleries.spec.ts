@@ -1,12 +1,12 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const GALLERY_FIELDS =
   'id name description matchThreshold embeddingModelId probeRetentionDays forbidLikelyDuplicates identityCount createdAt updatedAt';
@@ -39,12 +39,9 @@ describe.each(TEST_DATABASE_MODES)('galleries over HTTP on %s', (mode) => {
     return rows.map((r) => r.action);
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await adminHeaders(server);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('creates a gallery with defaults: the engine model id, 30 retention days, duplicates warned', async () => {

@@ -3,9 +3,9 @@
 // estimated FPIR of an override below the calibrated threshold exceeds the target.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { identifyThreshold } from '@faceledger/recognition/identify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, type AuthHeaders } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const GALLERY = `
   query G($id: ID!) {
@@ -44,8 +44,8 @@ describe.each(TEST_DATABASE_MODES)('identify threshold of a gallery on %s', (mod
     await server.db.prisma.identity.createMany({ data });
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await adminHeaders(server);
     const created = await server.graphql<{ createGallery: { id: string } }>(
       'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
@@ -54,10 +54,6 @@ describe.each(TEST_DATABASE_MODES)('identify threshold of a gallery on %s', (mod
     );
     expect(created.errors).toBeUndefined();
     galleryId = created.data!.createGallery.id;
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('defaults to target FPIR 1e-2 and a calibrated threshold well above the pair threshold', async () => {

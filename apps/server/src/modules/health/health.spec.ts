@@ -1,15 +1,10 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 describe.each(TEST_DATABASE_MODES)('health over HTTP on %s', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('answers the health query with the database mode and applied migrations', async () => {
     const body = await server.graphql<{

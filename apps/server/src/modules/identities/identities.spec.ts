@@ -1,12 +1,12 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const IDENTITY_FIELDS =
   'id galleryId externalId displayName metadata consentGivenAt consentGivenBy status faceCount faces { id } gallery { id name } createdAt updatedAt';
@@ -71,14 +71,11 @@ describe.each(TEST_DATABASE_MODES)('identities over HTTP on %s', (mode) => {
     return server.graphql<{ identities: Connection }>(LIST_QUERY, variables, headers);
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await adminHeaders(server);
     galleryId = await newGallery('Employees');
     pagedGalleryId = await newGallery('Paged');
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('creates an identity with metadata and consent, and reads it back with its gallery and no faces', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
@@ -9,7 +9,7 @@ import {
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 /** A random unit vector of 128 dimensions in pgvector's text form. */
 function randomEmbedding(): string {
@@ -77,8 +77,8 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
     return keys.sort();
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await adminHeaders(server);
     hr = await createUserAndSignIn(server, 'HR');
     galleryId = (
@@ -142,9 +142,6 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
     await server.db.prisma.review.create({
       data: { eventId: events.e3, reviewerId: reviewer.id, verdict: 'REASSIGN', targetIdentityId: erasedId },
     });
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('is refused to roles and keys without identities.erase', async () => {

@@ -1,21 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createApiKeyWithId, createUserAndSignIn } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
   let server: TestServer;
   let key: string;
   let original: Buffer;
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     original = await readFile(lfwImage('AJ_Cook', 1));
     key = await server.imageStore.put(original);
   });
-  afterAll(async () => server?.close());
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, { headers });
@@ -72,7 +71,9 @@ describe.each(TEST_DATABASE_MODES)('GET /api/images on %s', (mode) => {
     const truncated = await server.imageStore.put(original.subarray(0, Math.floor(original.length / 3)));
     const response = await get(`/api/images/${truncated}/thumbnail`, await adminHeaders(server));
     expect(response.status).toBe(422);
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await response.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(body.errors[0]?.extensions.code).toBe('BAD_IMAGE');
     expect(body.errors[0]?.message).toMatch(/cannot be decoded/);
   });

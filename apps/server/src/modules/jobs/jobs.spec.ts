@@ -2,9 +2,9 @@ import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { EvaluationJobDocument, ImportJobDocument, JobsDocument } from '@faceledger/schema/client';
 import { print } from 'graphql';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -26,9 +26,9 @@ describe.each(TEST_DATABASE_MODES)('jobs on %s', (mode) => {
     return ((await response.json()) as { jobId: string }).jobId;
   }
 
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
     // The engine is off: enrolling waits for it, which pauses the job.
-    server = await startTestServer(mode);
     hr = await createUserAndSignIn(server, 'HR');
     const created = await server.graphql<{ createGallery: { id: string } }>(
       'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
@@ -36,10 +36,6 @@ describe.each(TEST_DATABASE_MODES)('jobs on %s', (mode) => {
       await adminHeaders(server),
     );
     galleryId = created.data?.createGallery.id as string;
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('records rows that need no engine, pauses while the engine is unavailable, and cancels', async () => {

@@ -5,10 +5,10 @@
 // confirmed, after one CONFIRM; the same reviewer cannot count twice; a second reviewer settles it.
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const IDENTIFY = `
   mutation Identify($galleryId: ID!, $image: ImageInput!, $threshold: Float) {
@@ -92,9 +92,8 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     return body.data!.matchEvents.edges.map((e) => e.node.id);
   }
 
+  useTestServer(mode, (started) => (server = started), { recognition: true });
   beforeAll(async () => {
-    server = await startTestServer(mode, { recognition: true });
-    expect((await server.recognition.whenSettled()).state).toBe('READY');
     admin = await adminHeaders(server);
     first = await createUserAndSignIn(server, 'REVIEWER');
     second = await createUserAndSignIn(server, 'REVIEWER');
@@ -114,10 +113,6 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
       { identityId: chavez, image: await photo('Hugo_Chavez', 1) },
     );
     expect(enrolled.data?.enrollFace.__typename).toBe('Enrolled');
-  });
-
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('DISMISS takes a near-threshold MATCH out of the queue and teaches nothing: the same probe is not demoted afterwards (REJECT would)', async () => {

@@ -2,10 +2,10 @@
 // upload id for its uploader only, keeps its image from every purge until it expires, then deletes it.
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiKeyWithId } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { Actor } from '../auth/actor.js';
 import { PendingUploadsRepository } from './pending-uploads.repository.js';
@@ -13,10 +13,7 @@ import { UPLOAD_TTL_MS, UploadsService } from './uploads.service.js';
 
 describe.each(TEST_DATABASE_MODES)('pending uploads on %s', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => server?.close());
+  useTestServer(mode, (started) => (server = started));
 
   it('survive a restart, stay with the uploader, hold their image until they expire, then go', async () => {
     const key = await createApiKeyWithId(server, ['identify']);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
@@ -9,7 +9,7 @@ import {
 } from '../../../test/auth-helpers.js';
 import { readErrorResponse } from '../../../test/error-response.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { MAX_UPLOAD_BYTES } from './uploads.service.js';
 
 // The route stores bytes and checks callers and limits; none of that depends on the database.
@@ -17,12 +17,11 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('POST /api/uploads (%s)', (mode) 
   let server: TestServer;
   let admin: AuthHeaders;
   let photo: Buffer;
+  useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
-    server = await startTestServer(mode);
     admin = await adminHeaders(server);
     photo = await readFile(lfwImage('AJ_Cook', 1));
   });
-  afterAll(async () => server?.close());
 
   /** Posts a multipart form with the given files (field name, bytes). */
   const upload = (files: ReadonlyArray<readonly [field: string, bytes: Uint8Array]>, headers = admin) => {

@@ -2,7 +2,7 @@
 // keys are, so the audit log can name its actors; other roles and every API key are refused, and
 // enrolled people are never in it.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
@@ -11,7 +11,7 @@ import {
   createUserAndSignIn,
   signIn,
 } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const QUERY =
   '{ actorDirectory { users { id email role disabled } apiKeys { id name prefix createdByEmail revokedAt } } }';
@@ -32,12 +32,7 @@ interface Directory {
 describe.each(TEST_DATABASE_MODES)('actorDirectory on %s', (mode) => {
   let server: TestServer;
 
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('names every staff user and API key for an AUDITOR, and holds no enrolled person', async () => {
     const hr = await createUser(server, 'HR', { email: 'hr-directory@example.org' });

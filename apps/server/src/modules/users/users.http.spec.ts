@@ -1,6 +1,6 @@
 import { Role } from '@faceledger/db';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminHeaders,
   createApiKey,
@@ -10,7 +10,7 @@ import {
   signIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES, type Actor } from '../auth/actor.js';
 import { isAllowed, type Permission } from '../auth/permissions.js';
@@ -79,12 +79,7 @@ const OPERATIONS: Array<{
 
 describe.each(TEST_DATABASE_MODES)('users and the role matrix over HTTP on %s', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('lets each role and each API-key scope do exactly what PERMISSIONS says, and nobody anonymous', async () => {
     const principals: Array<{ label: string; actor: Actor; headers: AuthHeaders }> = [
@@ -212,12 +207,7 @@ describe.each(TEST_DATABASE_MODES)('users and the role matrix over HTTP on %s', 
 
 describe.each(TEST_DATABASE_MODES)('the first admin from settings on %s', (mode) => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(mode);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useTestServer(mode, (started) => (server = started));
 
   it('is created only while the database has no user, and can then sign in', async () => {
     const { prisma } = server.db;
