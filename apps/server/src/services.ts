@@ -37,7 +37,6 @@ import { ImagesService } from './modules/images/images.service.js';
 import { LiveFeedRepository } from './modules/live-feed/live-feed.repository.js';
 import { LiveFeedService } from './modules/live-feed/live-feed.service.js';
 import { MatchEventBus } from './modules/live-feed/match-event-bus.js';
-import { publishCommittedMatchEvents } from './modules/live-feed/publish-match-events.js';
 import { WebhookDestinationPolicy } from './modules/live-feed/webhook-destination.js';
 import { HttpWebhookSender } from './modules/live-feed/webhook-sender.js';
 import { WebhooksRepository } from './modules/live-feed/webhooks.repository.js';
@@ -102,13 +101,14 @@ export function createServices(infra: Infrastructure): Services {
     destinations: webhookDestinations,
     logger: infra.logger.child({ module: 'webhooks' }),
   });
-  const liveFeed = new LiveFeedService({
-    events: liveFeedRepository,
-    galleries: galleriesRepository,
-    webhooks,
-    bus: new MatchEventBus(),
-    logger: infra.logger.child({ module: 'live-feed' }),
+  const liveFeed = new LiveFeedService({ galleries: galleriesRepository, bus: new MatchEventBus() });
+  // Who takes which committed events: webhooks queue their deliveries once, in the process that
+  // committed; the live feed pushes to the subscribers of every process.
+  events.subscribe((event) => webhooks.enqueue(event).then(() => undefined), {
+    scope: 'publisher',
+    types: ['MatchRecorded'],
   });
+  events.subscribe((event) => liveFeed.push(event), { scope: 'every-process', types: ['MatchRecorded'] });
   // Background jobs: each kind registers its handler; main.ts starts a runner over them.
   const jobsRepository = new JobsRepository(prisma);
   const jobs = new JobsService({ jobs: jobsRepository, audit, users: usersRepository });
@@ -116,6 +116,7 @@ export function createServices(infra: Infrastructure): Services {
   const identities = new IdentitiesService(identitiesRepository, galleriesRepository, audit);
   const enrollment = new EnrollmentService({
     ...recognitionDeps,
+    uow,
     enrollment: new EnrollmentRepository(prisma),
     matching: matchingRepository,
   });
@@ -155,10 +156,7 @@ export function createServices(infra: Infrastructure): Services {
     uploads,
     images: new ImagesService(new ImagesRepository(infra.imageStore)),
     enrollment,
-    matching: publishCommittedMatchEvents(
-      new MatchingService({ ...recognitionDeps, matching: matchingRepository }),
-      liveFeed,
-    ),
+    matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository, uow }),
     reviews: new ReviewsService({
       reviews: new ReviewsRepository(prisma),
       identities: identitiesRepository,
@@ -170,6 +168,7 @@ export function createServices(infra: Infrastructure): Services {
     jobs,
     bulkImport,
     evaluation,
+    events,
   };
 }
 

@@ -19,6 +19,13 @@ export interface NewFace {
   likelySameAs?: { identityId: string; score: number } | null;
 }
 
+/** A face enrolled from the same image as a new one, with its box in image pixels. */
+export interface SameImageFace {
+  faceId: string;
+  identityId: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
 /** What deleting or replacing a face needs to know about it. */
 export interface StoredFace {
   id: string;
@@ -36,17 +43,19 @@ export interface FaceWarningRecord {
 export class EnrollmentRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** A face of the gallery enrolled from the same image (same sha256), if any. */
-  async findFaceByImage(
-    galleryId: string,
-    imageKey: string,
-  ): Promise<{ faceId: string; identityId: string } | null> {
-    const face = await this.prisma.face.findFirst({
-      where: { imageKey, identity: { galleryId, status: { not: 'ERASED' } } },
-      select: { id: true, identityId: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    return face ? { faceId: face.id, identityId: face.identityId } : null;
+  /**
+   * The faces of the gallery enrolled from the same image (same sha256), oldest first, with their
+   * boxes: a photo of two people may hold one face of each.
+   */
+  async findFacesByImage(galleryId: string, imageKey: string): Promise<SameImageFace[]> {
+    if (!isUuid(galleryId)) return [];
+    return this.prisma.$queryRaw<SameImageFace[]>`
+      SELECT f.id AS "faceId", f.identity_id AS "identityId",
+             json_build_object('x', (f.box->>'x')::float8, 'y', (f.box->>'y')::float8,
+                               'width', (f.box->>'width')::float8, 'height', (f.box->>'height')::float8) AS box
+      FROM faces f JOIN identities i ON i.id = f.identity_id
+      WHERE f.image_key = ${imageKey} AND i.gallery_id = ${galleryId}::uuid AND i.status <> 'ERASED'
+      ORDER BY f.created_at, f.id`;
   }
 
   /**

@@ -1,9 +1,9 @@
 // EnrollmentService with its repositories faked: every typed result and what gets stored and audited.
 import { describe, expect, it, vi } from 'vitest';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
 import {
   ADMIN,
   engineFace,
-  fakeAudit,
   gallery,
   GALLERY_ID,
   identity,
@@ -19,18 +19,31 @@ const image = { base64: 'AAAA' };
 function setup(
   options: {
     faces?: number;
+    /** Boxes of the engine's faces, largest first (overrides faces). */
+    boxes?: Array<{ x: number; y: number; width: number; height: number }>;
     violations?: string[];
     nearest?: number;
     forbid?: boolean;
     duplicateOf?: string;
+    /** The box of the face enrolled from the same image (duplicateOf). */
+    duplicateBox?: { x: number; y: number; width: number; height: number };
   } = {},
 ) {
-  const audit = fakeAudit();
+  const { uow, entries, events } = recordingUnitOfWork();
+  const audit = { entries, events };
   const deps = {
     enrollment: {
       lockIdentityStatus: vi.fn(async (): Promise<string | null> => 'ACTIVE'),
-      findFaceByImage: vi.fn(async () =>
-        options.duplicateOf ? { faceId: 'face-old', identityId: options.duplicateOf } : null,
+      findFacesByImage: vi.fn(async () =>
+        options.duplicateOf
+          ? [
+              {
+                faceId: 'face-old',
+                identityId: options.duplicateOf,
+                box: options.duplicateBox ?? { x: 10, y: 10, width: 120, height: 140 },
+              },
+            ]
+          : [],
       ),
       insertFace: vi.fn(
         async (_tx: unknown, face: { identityId: string; imageKey: string; modelId: string }) => ({
@@ -63,7 +76,9 @@ function setup(
       analyze: vi.fn(async () => ({
         width: 200,
         height: 200,
-        faces: Array.from({ length: options.faces ?? 1 }, () => engineFace()),
+        faces: options.boxes
+          ? options.boxes.map((box) => engineFace({ box }))
+          : Array.from({ length: options.faces ?? 1 }, () => engineFace()),
         facesTruncated: false,
         timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
       })),
@@ -77,7 +92,7 @@ function setup(
     },
     images: { put: vi.fn(async () => 'd'.repeat(64)), deleteUnreferenced: vi.fn(async () => []) },
     uploads: { resolve: vi.fn(async () => ({ bytes: new Uint8Array([1]), sha256: 'd'.repeat(64) })) },
-    audit,
+    uow,
   } satisfies EnrollmentDependencies;
   return { service: new EnrollmentService(deps), deps, audit };
 }
@@ -105,6 +120,15 @@ describe('EnrollmentService.enrollFace', () => {
       expect.objectContaining({ galleryId: GALLERY_ID, excludeIdentityId: X, activeOnly: false }),
     );
     expect(audit.entries).toMatchObject([{ action: 'face.enroll', subject: 'face:face-new' }]);
+    expect(audit.events).toEqual([
+      {
+        type: 'FaceEnrolled',
+        faceId: 'face-new',
+        identityId: X,
+        galleryId: GALLERY_ID,
+        replacedFaceId: null,
+      },
+    ]);
   });
 
   it.each([
@@ -124,6 +148,7 @@ describe('EnrollmentService.enrollFace', () => {
     expect(await service.enrollFace(ADMIN, { identityId: X, image })).toMatchObject(expected);
     expect(deps.enrollment.insertFace).not.toHaveBeenCalled();
     expect(deps.images.put).not.toHaveBeenCalled();
+    expect(audit.events).toEqual([]);
     expect(audit.entries).toMatchObject([
       {
         action: 'face.enrollRefused',
@@ -173,6 +198,100 @@ describe('EnrollmentService.enrollFace', () => {
   });
 });
 
+describe('EnrollmentService.enrollFace with a face choice', () => {
+  const big = { x: 100, y: 50, width: 200, height: 220 };
+  const small = { x: 400, y: 80, width: 90, height: 100 };
+
+  it('enrolls the face the box or the index names, and audits the choice', async () => {
+    const byBox = setup({ boxes: [big, small] });
+    const result = await byBox.service.enrollFace(ADMIN, {
+      identityId: X,
+      image,
+      face: { box: { x: 395, y: 70, width: 100, height: 110 } },
+    });
+    expect(result.__typename).toBe('Enrolled');
+    expect(byBox.deps.enrollment.insertFace).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ box: small }),
+    );
+    expect(byBox.deps.recognition.checkEnrollment).toHaveBeenCalledWith(
+      expect.objectContaining({ box: small }),
+      expect.anything(),
+      1,
+    );
+    expect(byBox.audit.entries).toMatchObject([
+      { action: 'face.enroll', payload: { faceChoice: { kind: 'box', index: 1, faces: 2 } } },
+    ]);
+
+    const byIndex = setup({ boxes: [big, small] });
+    await byIndex.service.enrollFace(ADMIN, { identityId: X, image, face: { index: 0 } });
+    expect(byIndex.deps.enrollment.insertFace).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ box: big }),
+    );
+  });
+
+  it('answers NoFaceInBox and FaceIndexOutOfRange with the detected boxes, audited, storing nothing', async () => {
+    const { service, deps, audit } = setup({ boxes: [big, small] });
+    expect(
+      await service.enrollFace(ADMIN, {
+        identityId: X,
+        image,
+        face: { box: { x: 0, y: 300, width: 50, height: 50 } },
+      }),
+    ).toMatchObject({ __typename: 'NoFaceInBox', faces: [big, small], bestOverlap: 0 });
+    expect(await service.enrollFace(ADMIN, { identityId: X, image, face: { index: 2 } })).toMatchObject({
+      __typename: 'FaceIndexOutOfRange',
+      index: 2,
+      count: 2,
+      faces: [big, small],
+    });
+    expect(deps.enrollment.insertFace).not.toHaveBeenCalled();
+    expect(audit.entries).toMatchObject([
+      { action: 'face.enrollRefused', payload: { reason: 'NO_FACE_IN_BOX' } },
+      { action: 'face.enrollRefused', payload: { reason: 'FACE_INDEX_OUT_OF_RANGE', index: 2, count: 2 } },
+    ]);
+  });
+
+  it('lists the boxes in MultipleFaces without a choice', async () => {
+    const { service } = setup({ boxes: [big, small] });
+    expect(await service.enrollFace(ADMIN, { identityId: X, image })).toMatchObject({
+      __typename: 'MultipleFaces',
+      count: 2,
+      faces: [big, small],
+    });
+  });
+
+  it('counts the same image as a duplicate only for the same face when a face is chosen', async () => {
+    const other = setup({ boxes: [big, small], duplicateOf: Y, duplicateBox: big });
+    const enrolled = await other.service.enrollFace(ADMIN, { identityId: X, image, face: { index: 1 } });
+    expect(enrolled.__typename).toBe('Enrolled');
+
+    const same = setup({ boxes: [big, small], duplicateOf: Y, duplicateBox: small });
+    expect(await same.service.enrollFace(ADMIN, { identityId: X, image, face: { index: 1 } })).toMatchObject({
+      __typename: 'DuplicateImage',
+      faceId: 'face-old',
+      identity: { id: Y },
+    });
+    expect(same.deps.enrollment.insertFace).not.toHaveBeenCalled();
+  });
+
+  it('refuses a malformed choice as BAD_INPUT before reading the image', async () => {
+    const { service, deps } = setup();
+    for (const face of [
+      {},
+      { index: 0, largestIfClear: true },
+      { index: -1 },
+      { box: { x: 0, y: 0, width: 0, height: 5 } },
+    ]) {
+      await expect(service.enrollFace(ADMIN, { identityId: X, image, face })).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+      });
+    }
+    expect(deps.uploads.resolve).not.toHaveBeenCalled();
+  });
+});
+
 describe('EnrollmentService.deleteFace and replaceFace', () => {
   it('deletes under the identity lock, audits face.delete, then purges the photo unless still used', async () => {
     const { service, deps, audit } = setup();
@@ -186,6 +305,9 @@ describe('EnrollmentService.deleteFace and replaceFace', () => {
         subject: 'face:face-1',
         payload: { identityId: X, galleryId: GALLERY_ID },
       }),
+    ]);
+    expect(audit.events).toEqual([
+      { type: 'FaceDeleted', faceId: 'face-1', identityId: X, galleryId: GALLERY_ID },
     ]);
     expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['c'.repeat(64)]);
     expect(result).toMatchObject({ faceId: 'face-1', imageDeleted: true, identity: { id: X } });
@@ -224,6 +346,9 @@ describe('EnrollmentService.deleteFace and replaceFace', () => {
       subject: 'face:face-new',
       payload: { replacedFaceId: 'face-1', identityId: X },
     });
+    expect(ok.audit.events).toMatchObject([
+      { type: 'FaceEnrolled', faceId: 'face-new', replacedFaceId: 'face-1' },
+    ]);
     expect(ok.deps.images.deleteUnreferenced).toHaveBeenCalledWith(['c'.repeat(64)]);
     expect(audit.entries.map((e) => e.action)).toEqual(['face.enrollRefused']);
   });

@@ -1,11 +1,13 @@
-// Enrollment: adds one face of enrollment quality to an identity, or says why not as a typed result
-// (no face, several faces, low quality, duplicate image, likely the same as another identity).
+// Enrollment: adds one face of enrollment quality to an identity (the photo's only face, or the one
+// the caller chose), or says why not as a typed result (no face, several faces, no face in the chosen
+// box or at the chosen index, low quality, duplicate image, likely the same as another identity).
 import type { EnrollmentPolicy } from '@faceledger/recognition';
+import type { FaceChoice as FaceChoiceInput } from '@faceledger/schema';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
@@ -14,6 +16,13 @@ import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toDetectedFace, toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
 import type { EnrollmentRepository, StoredFace } from './enrollment.repository.js';
+import {
+  chooseFace,
+  intersectionOverUnion,
+  MIN_BOX_OVERLAP,
+  parseFaceChoice,
+  type FaceChoice,
+} from './face-choice.js';
 
 /** What enrollFace returns: one member of the EnrollFaceResult union, tagged with __typename. */
 export type EnrollFaceModel = ResolversParentTypes['EnrollFaceResult'];
@@ -47,7 +56,7 @@ const LIKELY_SAME_AS_FACES = 20;
 export interface EnrollmentDependencies {
   enrollment: Pick<
     EnrollmentRepository,
-    | 'findFaceByImage'
+    | 'findFacesByImage'
     | 'lockIdentityStatus'
     | 'insertFace'
     | 'findFace'
@@ -61,7 +70,7 @@ export interface EnrollmentDependencies {
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'checkEnrollment'>;
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
-  audit: Pick<AuditRepository, 'withEntry'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
 }
 
 export class EnrollmentService {
@@ -70,10 +79,13 @@ export class EnrollmentService {
     private readonly policy: Partial<EnrollmentPolicy> = ENROLLMENT_POLICY,
   ) {}
 
-  /** Enrolls the one face of `image` to the identity, or returns why not. */
-  async enrollFace(actor: Actor, args: { identityId: string; image: ImageArg }): Promise<EnrollFaceModel> {
+  /** Enrolls the one face of `image` (or the face `args.face` chooses) to the identity, or returns why not. */
+  async enrollFace(
+    actor: Actor,
+    args: { identityId: string; image: ImageArg; face?: FaceChoiceInput | null },
+  ): Promise<EnrollFaceModel> {
     authorize(actor, 'faces.enroll');
-    return this.enroll(actor, args.identityId, args.image, null);
+    return this.enroll(actor, args.identityId, args.image, parseFaceChoice(args.face), null);
   }
 
   /**
@@ -81,11 +93,15 @@ export class EnrollmentService {
    * audited transaction (face.replace), then the old photo is purged unless something else uses it.
    * A refusal leaves the old face as it was.
    */
-  async replaceFace(actor: Actor, args: { faceId: string; image: ImageArg }): Promise<EnrollFaceModel> {
+  async replaceFace(
+    actor: Actor,
+    args: { faceId: string; image: ImageArg; face?: FaceChoiceInput | null },
+  ): Promise<EnrollFaceModel> {
     authorize(actor, 'faces.enroll');
+    const choice = parseFaceChoice(args.face);
     const face = await this.deps.enrollment.findFace(args.faceId);
     if (!face) throw faceNotFound(args.faceId);
-    const result = await this.enroll(actor, face.identityId, args.image, face);
+    const result = await this.enroll(actor, face.identityId, args.image, choice, face);
     if (result.__typename === 'Enrolled') await this.deps.images.deleteUnreferenced([face.imageKey]);
     return result;
   }
@@ -96,25 +112,24 @@ export class EnrollmentService {
    */
   async deleteFace(actor: Actor, args: { faceId: string }): Promise<FaceDeletedModel> {
     authorize(actor, 'faces.enroll');
-    const face = await this.deps.enrollment.findFace(args.faceId);
-    if (!face) throw faceNotFound(args.faceId);
-    const identity = await this.deps.identities.findById(face.identityId);
-    if (!identity || identity.status === 'ERASED') throw faceNotFound(args.faceId);
-    authorizeGallery(actor, identity.galleryId);
-    await this.deps.audit.withEntry(async (tx) => {
+    const { face, identity } = await this.findFaceInReach(actor, args.faceId);
+    await this.deps.uow.transaction(async (tx) => {
       // Under the identity's row lock, as enrollment: an erasure in progress goes first.
-      const status = await this.deps.enrollment.lockIdentityStatus(tx, identity.id);
+      const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identity.id);
       if (status === null || status === 'ERASED') throw faceNotFound(face.id);
-      if (!(await this.deps.enrollment.deleteFace(tx, face.id, identity.id))) throw faceNotFound(face.id);
-      return {
-        result: null,
-        audit: {
-          actor: actorRef(actor),
-          action: 'face.delete',
-          subject: `face:${face.id}`,
-          payload: { identityId: identity.id, galleryId: identity.galleryId },
-        },
-      };
+      if (!(await this.deps.enrollment.deleteFace(tx.db, face.id, identity.id))) throw faceNotFound(face.id);
+      await tx.audit({
+        actor: actorRef(actor),
+        action: 'face.delete',
+        subject: `face:${face.id}`,
+        payload: { identityId: identity.id, galleryId: identity.galleryId },
+      });
+      tx.publish({
+        type: 'FaceDeleted',
+        faceId: face.id,
+        identityId: identity.id,
+        galleryId: identity.galleryId,
+      });
     });
     const deleted = await this.deps.images.deleteUnreferenced([face.imageKey]);
     const after = await this.deps.identities.findById(identity.id);
@@ -128,13 +143,9 @@ export class EnrollmentService {
   /** Marks the face's likely-same-as warning as checked (the photo is right), audited as face.resolveWarning. */
   async resolveFaceWarning(actor: Actor, args: { faceId: string }): Promise<boolean> {
     authorize(actor, 'faces.enroll');
-    const face = await this.deps.enrollment.findFace(args.faceId);
-    if (!face) throw faceNotFound(args.faceId);
-    const identity = await this.deps.identities.findById(face.identityId);
-    if (!identity || identity.status === 'ERASED') throw faceNotFound(args.faceId);
-    authorizeGallery(actor, identity.galleryId);
-    return this.deps.audit.withEntry(async (tx) => {
-      if (!(await this.deps.enrollment.clearWarning(tx, face.id))) {
+    const { face, identity } = await this.findFaceInReach(actor, args.faceId);
+    return this.deps.uow.transaction(async (tx) => {
+      if (!(await this.deps.enrollment.clearWarning(tx.db, face.id))) {
         throw new AppError(
           ErrorCode.BAD_INPUT,
           'This face has no open warning; there is nothing to resolve.',
@@ -143,15 +154,13 @@ export class EnrollmentService {
           },
         );
       }
-      return {
-        result: true,
-        audit: {
-          actor: actorRef(actor),
-          action: 'face.resolveWarning',
-          subject: `face:${face.id}`,
-          payload: { identityId: identity.id, galleryId: identity.galleryId, code: 'LIKELY_SAME_AS' },
-        },
-      };
+      await tx.audit({
+        actor: actorRef(actor),
+        action: 'face.resolveWarning',
+        subject: `face:${face.id}`,
+        payload: { identityId: identity.id, galleryId: identity.galleryId, code: 'LIKELY_SAME_AS' },
+      });
+      return true;
     });
   }
 
@@ -184,10 +193,21 @@ export class EnrollmentService {
     });
   }
 
+  /** The face with its identity, when it exists, is not erased and its gallery is the caller's to reach. */
+  private async findFaceInReach(actor: Actor, faceId: string) {
+    const face = await this.deps.enrollment.findFace(faceId);
+    if (!face) throw faceNotFound(faceId);
+    const identity = await this.deps.identities.findById(face.identityId);
+    if (!identity || identity.status === 'ERASED') throw faceNotFound(faceId);
+    authorizeGallery(actor, identity.galleryId);
+    return { face, identity };
+  }
+
   private async enroll(
     actor: Actor,
     identityId: string,
     image: ImageArg,
+    choice: FaceChoice | null,
     replacing: StoredFace | null,
   ): Promise<EnrollFaceModel> {
     const identity = await this.deps.identities.findById(identityId);
@@ -210,63 +230,54 @@ export class EnrollmentService {
     }
     const probe = await this.deps.uploads.resolve(actor, image);
     const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) =>
-      this.deps.audit.withEntry(async () => ({
-        result,
-        audit: {
+      this.deps.uow.transaction(async (tx) => {
+        await tx.audit({
           actor: actorRef(actor),
           action: 'face.enrollRefused',
           subject: `identity:${identity.id}`,
           payload: { reason, galleryId: gallery.id, ...details },
-        },
-      }));
+        });
+        return result;
+      });
 
-    // The image key is the sha256 of the bytes, so a duplicate is found before any analysis.
-    const duplicate = await this.deps.enrollment.findFaceByImage(gallery.id, probe.sha256);
-    if (duplicate) {
+    // The image key is the sha256 of the bytes, so a duplicate is found before any analysis. With a
+    // face choice only the same face of the image is one: a photo of two people holds one face of each.
+    const sameImage = await this.deps.enrollment.findFacesByImage(gallery.id, probe.sha256);
+    const refuseDuplicate = async (duplicate: { faceId: string; identityId: string } | undefined) => {
+      if (!duplicate) return null;
       const owner =
         duplicate.identityId === identity.id
           ? identity
           : await this.deps.identities.findById(duplicate.identityId);
-      if (owner) {
-        return refuse(
-          {
-            __typename: 'DuplicateImage',
-            faceId: duplicate.faceId,
-            identity: toIdentityModel(owner),
-            message:
-              owner.id === identity.id
-                ? 'This image is already enrolled for this identity; enroll a different photo.'
-                : `This image is already enrolled for ${owner.displayName}; enroll a different photo.`,
-          },
-          'DUPLICATE_IMAGE',
-          { faceId: duplicate.faceId },
-        );
-      }
+      if (!owner) return null;
+      return refuse(
+        {
+          __typename: 'DuplicateImage',
+          faceId: duplicate.faceId,
+          identity: toIdentityModel(owner),
+          message:
+            owner.id === identity.id
+              ? `This ${choice ? 'face of this image' : 'image'} is already enrolled for this identity; enroll a different photo.`
+              : `This ${choice ? 'face of this image' : 'image'} is already enrolled for ${owner.displayName}; enroll a different photo.`,
+        },
+        'DUPLICATE_IMAGE',
+        { faceId: duplicate.faceId },
+      );
+    };
+    if (choice === null) {
+      const duplicate = await refuseDuplicate(sameImage[0]);
+      if (duplicate) return duplicate;
     }
 
     const analysis = await this.deps.recognition.analyze(probe.bytes, { modelId: gallery.embeddingModelId });
-    const [face, ...others] = analysis.faces;
-    if (!face) {
-      return refuse(
-        {
-          __typename: 'NoFace',
-          message:
-            'No face was found in the image. Use a clear, frontal photo of the person, with the whole face visible.',
-        },
-        'NO_FACE',
+    const chosen = chooseFace(analysis.faces, choice);
+    if ('refusal' in chosen) return refuse(chosen.refusal, chosen.reason, chosen.details);
+    const face = chosen.face;
+    if (choice) {
+      const duplicate = await refuseDuplicate(
+        sameImage.find((other) => intersectionOverUnion(other.box, face.box) >= MIN_BOX_OVERLAP),
       );
-    }
-    if (others.length > 0) {
-      const count = analysis.faces.length;
-      return refuse(
-        {
-          __typename: 'MultipleFaces',
-          count,
-          message: `The photo shows ${count} faces. Use a photo with only the person being enrolled.`,
-        },
-        'MULTIPLE_FACES',
-        { count },
-      );
+      if (duplicate) return duplicate;
     }
     const verdict = this.deps.recognition.checkEnrollment(face, this.policy, 1);
     if (!verdict.accepted) {
@@ -318,10 +329,10 @@ export class EnrollmentService {
     }
 
     const imageKey = await this.deps.images.put(probe.bytes);
-    const stored = await this.deps.audit
-      .withEntry(async (tx) => {
+    const stored = await this.deps.uow
+      .transaction(async (tx) => {
         // Re-checked under a row lock: an erasure or suspension since the first read wins.
-        const status = await this.deps.enrollment.lockIdentityStatus(tx, identity.id);
+        const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identity.id);
         if (status !== 'ACTIVE') {
           throw status === 'SUSPENDED'
             ? new AppError(
@@ -337,14 +348,14 @@ export class EnrollmentService {
                 { id: identity.id },
               );
         }
-        if (replacing && !(await this.deps.enrollment.deleteFace(tx, replacing.id, identity.id))) {
+        if (replacing && !(await this.deps.enrollment.deleteFace(tx.db, replacing.id, identity.id))) {
           throw new AppError(
             ErrorCode.NOT_FOUND,
             `Face ${replacing.id} was deleted meanwhile; enroll the photo with enrollFace instead.`,
             { id: replacing.id },
           );
         }
-        const row = await this.deps.enrollment.insertFace(tx, {
+        const row = await this.deps.enrollment.insertFace(tx.db, {
           identityId: identity.id,
           imageKey,
           box: { ...face.box },
@@ -367,22 +378,30 @@ export class EnrollmentService {
           embedding,
           likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
         });
-        return {
-          result: row,
-          audit: {
-            actor: actorRef(actor),
-            action: replacing ? 'face.replace' : 'face.enroll',
-            subject: `face:${row.id}`,
-            payload: {
-              ...(replacing ? { replacedFaceId: replacing.id } : {}),
-              identityId: identity.id,
-              galleryId: gallery.id,
-              modelId: gallery.embeddingModelId,
-              qualityScore: face.quality.score,
-              likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
-            },
+        await tx.audit({
+          actor: actorRef(actor),
+          action: replacing ? 'face.replace' : 'face.enroll',
+          subject: `face:${row.id}`,
+          payload: {
+            ...(replacing ? { replacedFaceId: replacing.id } : {}),
+            identityId: identity.id,
+            galleryId: gallery.id,
+            modelId: gallery.embeddingModelId,
+            qualityScore: face.quality.score,
+            likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
+            ...(choice
+              ? { faceChoice: { kind: choice.kind, index: chosen.index, faces: analysis.faces.length } }
+              : {}),
           },
-        };
+        });
+        tx.publish({
+          type: 'FaceEnrolled',
+          faceId: row.id,
+          identityId: identity.id,
+          galleryId: gallery.id,
+          replacedFaceId: replacing?.id ?? null,
+        });
+        return row;
       })
       .catch(async (error: unknown) => {
         // Nothing was stored, so the image goes again unless something else uses it.
