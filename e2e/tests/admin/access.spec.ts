@@ -17,6 +17,9 @@ const FORBIDDEN = {
   auditor: ['/settings', '/identities', '/galleries', '/reviews', '/imports', '/identify'],
 } as const;
 
+/** Where each role lands after signing in without a page to return to (lib/access.ts HOME). */
+const HOME = { admin: '/', hr: '/galleries', reviewer: '/reviews', auditor: '/audit' } as const;
+
 const EVERY_PAGE = [
   'Status',
   'Galleries',
@@ -51,7 +54,10 @@ for (const role of ['auditor', 'reviewer', 'hr'] as const) {
       ).toBeVisible();
       await expect(main.getByText(`Your role (${user.role}) may not open this page`)).toBeVisible();
       await expect(main.getByRole('heading', { level: 1 })).toHaveCount(1);
-      await expect(main.getByRole('link', { name: 'Go to the status page' })).toBeVisible();
+      await expect(main.getByRole('link', { name: 'Go to your home page' })).toHaveAttribute(
+        'href',
+        HOME[role],
+      );
       // Still signed in, still the same navigation.
       await expect(nav.getByRole('link')).toHaveText([...NAVIGATION[role]]);
       if (index === 0) await capturePage(`no-access-${role}`);
@@ -73,6 +79,37 @@ test('a visitor who is not signed in is sent to sign-in and comes back after it'
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto('/audit');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Faudit$/);
+});
+
+test('after signing in, each role lands on the page with its next step, and HR on its galleries', async ({
+  page,
+  seed,
+  users,
+  capturePage,
+}) => {
+  const gallery = await seed.createGallery('HR home');
+  const headings = { admin: 'Service status', hr: 'Galleries', reviewer: 'Review queue', auditor: 'Audit log' };
+  for (const role of ['admin', 'reviewer', 'auditor', 'hr'] as const) {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(users[role].email);
+    await page.getByLabel('Password').fill(users[role].password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL((url) => url.pathname === HOME[role]);
+    await expect(page.getByRole('heading', { level: 1, name: headings[role] })).toBeVisible();
+    if (role === 'hr') break;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+  }
+
+  // HR's next steps are on each gallery's row: enroll people one by one, or import many.
+  await expect(page.getByRole('link', { name: `Enroll people in ${gallery.name}` })).toHaveAttribute(
+    'href',
+    `/identities?gallery=${gallery.id}`,
+  );
+  await capturePage('hr-home');
+  await page.getByRole('link', { name: `Import people into ${gallery.name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bulk import' })).toBeVisible();
+  await expect(page.getByLabel('Gallery')).toHaveValue(gallery.id);
 });
 
 test('a wrong password is refused with a message that does not say which field was wrong', async ({

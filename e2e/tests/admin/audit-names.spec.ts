@@ -7,6 +7,7 @@ import { lfwImage } from '../../support/photos.js';
 import { E2E_ADMIN, imageInput, IDENTIFY_MUTATION, unique } from '../../support/seed.js';
 import { signIn } from '../../support/sign-in.js';
 import { VIEWPORTS, type ViewportName } from '../../support/viewports.js';
+import { expectNoWordsBrokenInTables } from './table-words.js';
 
 for (const viewport of ['desktop', 'phone'] as const satisfies readonly ViewportName[]) {
   test.describe(`at ${VIEWPORTS[viewport].width}x${VIEWPORTS[viewport].height}`, () => {
@@ -53,6 +54,7 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       const table = page.getByRole('table');
       await expect(table.getByText(E2E_ADMIN.email)).toBeVisible();
       await expect(table.getByText(`${keyName} (${createApiKey.apiKey.prefix})`)).toBeVisible();
+      await expectNoWordsBrokenInTables(page, `the audit log at ${viewport} size`);
       await capturePage(`audit-names-${viewport}`);
 
       await page.getByRole('link', { name: 'Match events' }).click();
@@ -63,6 +65,7 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await expect(events.getByText(E2E_ADMIN.email)).toBeVisible();
       await expect(events.getByText(`${keyName} (${createApiKey.apiKey.prefix})`)).toBeVisible();
       await expect(page.getByText(personName)).toHaveCount(0);
+      await expectNoWordsBrokenInTables(page, `the match events at ${viewport} size`);
       await capturePage(`audit-match-events-${viewport}`);
 
       const [download] = await Promise.all([

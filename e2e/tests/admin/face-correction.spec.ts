@@ -8,6 +8,7 @@ import { lfwImage } from '../../support/photos.js';
 import { unique } from '../../support/seed.js';
 import { signIn } from '../../support/sign-in.js';
 import { VIEWPORTS, type ViewportName } from '../../support/viewports.js';
+import { expectNoWordsBrokenInTables } from './table-words.js';
 
 for (const viewport of ['desktop', 'phone'] as const satisfies readonly ViewportName[]) {
   test.describe(`face correction at ${viewport} size`, () => {
@@ -97,6 +98,9 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
 
       // A taken external ID: said plainly, with the way to the identity that has it.
       await page.goto(`/identities?gallery=${gallery.id}`);
+      await expect(page.getByRole('link', { name: powell.displayName, exact: true })).toBeVisible();
+      await expectNoWordsBrokenInTables(page, `the identities list at ${viewport} size`);
+      await capturePage(`identities-list-${viewport}`);
       await page.getByRole('button', { name: 'New identity' }).click();
       const create = page.getByRole('dialog', { name: `New identity in ${gallery.name}` });
       await create.getByLabel('Name', { exact: true }).fill(unique('Someone'));
@@ -107,7 +111,9 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       ).toBeVisible();
       await expect(create.getByText('externalId')).toHaveCount(0);
       await expect(create.getByText(powell.id)).toHaveCount(0);
-      await create.getByRole('link', { name: 'Open the identity that has it' }).click();
+      // The person who has it, by name, linked to their page.
+      await expect(create.getByText('This external ID belongs to', { exact: false })).toBeVisible();
+      await create.getByRole('link', { name: powell.displayName, exact: true }).click();
       await expect(page.getByRole('heading', { level: 1, name: powell.displayName })).toBeVisible();
     });
   });

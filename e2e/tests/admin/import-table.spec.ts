@@ -3,37 +3,14 @@
 // messages beside them. (A word wider than its column can get, such as a very long file name in the
 // Photo column, still breaks; these rows have none.)
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
 import { expect, test } from '../../support/fixtures.js';
 import { lfwImage, noFacePng } from '../../support/photos.js';
 import { unique } from '../../support/seed.js';
 import { signIn } from '../../support/sign-in.js';
 import { VIEWPORTS } from '../../support/viewports.js';
+import { wordsBrokenInTables } from './table-words.js';
 
 test.use({ viewport: VIEWPORTS.desktop });
-
-/** The words of the table's cells that the browser laid out on more than one line. */
-function splitWords(page: Page, tableName: string): Promise<string[]> {
-  return page.evaluate((name) => {
-    const table = Array.from(document.querySelectorAll('table')).find(
-      (t) => t.querySelector('caption')?.textContent === name,
-    );
-    if (!table) throw new Error(`no table ${name}`);
-    const split: string[] = [];
-    const walker = document.createTreeWalker(table.querySelector('tbody') ?? table, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent ?? '';
-      for (const match of text.matchAll(/\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
-        if (lines.size > 1) split.push(match[0]);
-      }
-    }
-    return split;
-  }, tableName);
-}
 
 test('the import results table keeps names, ids and outcome badges whole at 1280 px', async ({
   page,
@@ -70,7 +47,7 @@ test('the import results table keeps names, ids and outcome badges whole at 1280
   const results = page.getByRole('table', { name: 'Result of each CSV row' });
   await expect(results.getByRole('row').filter({ hasText: rows[0]!.externalId })).toContainText('enrolled');
 
-  expect(await splitWords(page, 'Result of each CSV row')).toEqual([]);
+  expect(await wordsBrokenInTables(page)).toEqual([]);
   // No horizontal page scroll either: the table fits the laptop screen.
   expect(
     await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),

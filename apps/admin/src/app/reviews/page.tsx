@@ -480,7 +480,7 @@ export default function ReviewsPage() {
       />
       <Dialog
         open={bulk !== null}
-        title={bulk ? `${BULK_TITLE[bulk]} ${bulkCount} events?` : ''}
+        title={bulk ? `${BULK_TITLE[bulk]} ${bulkCount} ${bulkCount === 1 ? 'event' : 'events'}?` : ''}
         onClose={() => !isBulkRunning && setBulk(null)}
       >
         <p>{bulk && BULK_EXPLAINED[bulk]}</p>
