@@ -127,6 +127,7 @@ const scheduler = new Scheduler(
   logger.child({ module: 'scheduler' }),
 );
 await scheduler.start();
+services.health.showBackgroundTasks(scheduler);
 
 const app = await createApp({
   services,

@@ -37,6 +37,22 @@ export default function StatusPage() {
               `${data.health.recognition.backend}, ${data.health.recognition.workers} ${data.health.recognition.workers === 1 ? 'worker' : 'workers'}, model ${data.health.recognition.defaultModel}`}
             {data.health.recognition.error && <span className="error"> {data.health.recognition.error}</span>}
           </dd>
+          {data.health.backgroundTasks.length > 0 && (
+            <>
+              <dt>Background tasks</dt>
+              <dd>
+                <ul data-testid="background-tasks" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                  {data.health.backgroundTasks.map((task) => (
+                    <li key={task.name}>
+                      <Badge ok={task.lastError === null}>{task.name}</Badge> every {task.everySeconds} s
+                      {task.running ? ', running' : task.lastFinishedAt ? `, last ${new Date(task.lastFinishedAt).toLocaleString()}` : ''}
+                      {task.lastError && <span className="error"> {task.lastError}</span>}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
           <dt>Version</dt>
           <dd>
             {data.health.version}, up {Math.round(data.health.uptimeSeconds)} s

@@ -6,6 +6,8 @@ import { openDatabase, type Database } from '@faceledger/db';
 import { createTestDatabaseLocation, TEST_DATABASE_MODES, type TestDatabaseLocation } from '@faceledger/db/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HealthService } from '../../modules/health/health.service.js';
+import { RecognitionRepository } from '../recognition/recognition.repository.js';
 import { ScheduledTasksRepository, type ClaimResult } from './scheduled-tasks.repository.js';
 import { Scheduler, type BackgroundTask, type PreviousRun } from './scheduler.js';
 
@@ -196,6 +198,14 @@ describe.each(TEST_DATABASE_MODES)('Scheduler on %s', (mode) => {
       ['flaky', 'TASK', 0.3],
       ['flaky-here', 'ROWS', 0.3],
     ]);
-    expect(listed[0]).toMatchObject({ lastError: null, lockedBy: null, runningHere: false });
+    expect(listed[0]).toMatchObject({ lastError: null, lockedBy: null, running: false });
+
+    // Operators see the same list in the health query and GET /healthz.
+    const health = new HealthService(first, new RecognitionRepository({ enabled: false, backend: 'wasm', workers: 1 }, logger), 'test');
+    expect((await health.check()).backgroundTasks).toEqual([]);
+    health.showBackgroundTasks(scheduler);
+    const shown = (await health.check()).backgroundTasks;
+    expect(shown.map((t) => t.name)).toEqual(['flaky', 'flaky-here']);
+    expect(shown[0]).toMatchObject({ lease: 'TASK', everySeconds: 0.3, lastError: null, lastStartedAt: expect.any(String) });
   });
 });

@@ -48,7 +48,7 @@ export interface BackgroundTaskStatus {
   everySeconds: number;
   lease: 'TASK' | 'ROWS';
   /** A run is in progress in this process. */
-  runningHere: boolean;
+  running: boolean;
   /** The scheduler holding the task's lease now (any process); null for 'rows' tasks and when free. */
   lockedBy: string | null;
   lastStartedAt: Date | null;
@@ -187,7 +187,7 @@ export class Scheduler {
         description: task.description,
         everySeconds: task.everyMs / 1000,
         lease: task.lease === 'task' ? 'TASK' : 'ROWS',
-        runningHere: state.running,
+        running: state.running,
         lockedBy: row?.lockedBy ?? null,
         lastStartedAt: row ? row.lastStartedAt : state.lastStartedAt,
         lastFinishedAt: row ? row.lastFinishedAt : state.lastFinishedAt,

@@ -3,7 +3,8 @@
 // is not ok, whatever the migrations at start-up were.
 import { readMigrations, type Database } from '@faceledger/db';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
-import type { Health } from '@faceledger/schema';
+import type { BackgroundTaskStatus } from '../../infrastructure/scheduler/scheduler.js';
+import type { BackgroundTask, Health } from '@faceledger/schema';
 
 /** How long health waits for the database before calling it down (a black-holed host never refuses). */
 const DATABASE_ANSWER_MS = 5000;
@@ -18,6 +19,8 @@ export class HealthService {
   private readonly startedAt = Date.now();
   /** Names of the migrations this version ships, read once. */
   private shipped: Promise<string[]> | null = null;
+  /** The scheduler whose tasks health lists (main.ts's); none where no scheduler runs (tests). */
+  private scheduler: { status(): Promise<BackgroundTaskStatus[]> } | null = null;
 
   constructor(
     private readonly db: Database,
@@ -25,9 +28,14 @@ export class HealthService {
     private readonly version: string,
   ) {}
 
+  /** Lists `scheduler`'s background tasks in health from now on. */
+  showBackgroundTasks(scheduler: { status(): Promise<BackgroundTaskStatus[]> }): void {
+    this.scheduler = scheduler;
+  }
+
   async check(): Promise<Health> {
     this.shipped ??= readMigrations().then((files) => files.map((f) => f.name));
-    const [shipped, live] = await Promise.all([this.shipped, this.readApplied()]);
+    const [shipped, live, backgroundTasks] = await Promise.all([this.shipped, this.readApplied(), this.readBackgroundTasks()]);
     const applied = new Set(live.names);
     const missing = shipped.filter((name) => !applied.has(name));
     const databaseError =
@@ -55,7 +63,19 @@ export class HealthService {
       },
       version: this.version,
       uptimeSeconds: (Date.now() - this.startedAt) / 1000,
+      backgroundTasks,
     };
+  }
+
+  /** The scheduler's tasks; [] without one, or when the database cannot be asked (databaseError says why). */
+  private async readBackgroundTasks(): Promise<BackgroundTask[]> {
+    const tasks = await this.scheduler?.status().catch(() => null);
+    return (tasks ?? []).map((task) => ({
+      ...task,
+      lastStartedAt: task.lastStartedAt?.toISOString() ?? null,
+      lastFinishedAt: task.lastFinishedAt?.toISOString() ?? null,
+      nextRunAt: task.nextRunAt?.toISOString() ?? null,
+    }));
   }
 
   /** The finished migrations recorded in the serving database, oldest first. */
