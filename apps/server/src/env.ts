@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { IMAGE_STORE_KINDS } from './infrastructure/image-store/image-store.js';
 import { parseNetworks } from './modules/live-feed/webhook-destination.js';
 
 /** The repository root, so relative defaults work whichever folder `npm start` ran in. */
@@ -22,6 +23,8 @@ const envSchema = z.object({
   ),
   /** Where the embedded database and the image store keep their files. */
   FACELEDGER_DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+  /** Where photos are kept: file (FACELEDGER_DATA_DIR/images, the default) or database (the images table; needed to run several server processes on one PostgreSQL). */
+  FACELEDGER_IMAGE_STORE: z.enum(IMAGE_STORE_KINDS).default('file'),
   /** Port of the GraphQL API and REST routes. */
   FACELEDGER_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   /** Interface to listen on; 0.0.0.0 exposes the API to the network. */

@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '@faceledger/db';
 import { createApp } from './app.js';
 import { loadEnv, type Env } from './env.js';
 import { secureDataDir } from './infrastructure/data-dir.js';
-import { FileImageStore } from './infrastructure/image-store/file-image-store.js';
+import { createImageStore } from './infrastructure/image-store/create-image-store.js';
 import { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
 import { createLogger } from './logger.js';
 import { createFirstAdminFromSettings } from './modules/users/first-admin.js';
@@ -92,7 +92,7 @@ const recognition = new RecognitionRepository(
   },
   logger.child({ module: 'recognition' }),
 );
-const imageStore = new FileImageStore(path.join(env.FACELEDGER_DATA_DIR, 'images'));
+const imageStore = createImageStore(env.FACELEDGER_IMAGE_STORE, { dataDir: env.FACELEDGER_DATA_DIR, prisma: db.prisma });
 
 const services = createServices({
   db,

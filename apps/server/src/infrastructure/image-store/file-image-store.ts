@@ -3,12 +3,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
-import { assertWithinPixelLimit } from '../../shared/image-limits.js';
 import { isImageKey, type ImageStore } from './image-store.js';
+import { DEFAULT_THUMBNAIL_SIZE, makeThumbnail } from './thumbnail.js';
 
-const DEFAULT_THUMBNAIL_SIZE = 256;
 /** Only the server's own user may list the store's directories or read its images. */
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -65,22 +62,7 @@ export class FileImageStore implements ImageStore {
     if (cached) return cached;
     const original = await this.get(key);
     if (!original) return null;
-    await assertWithinPixelLimit(original);
-    let thumb: Buffer;
-    try {
-      thumb = await sharp(original)
-        .rotate()
-        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-        .jpeg({ quality: 80 })
-        .toBuffer();
-    } catch (error) {
-      throw new AppError(
-        ErrorCode.BAD_IMAGE,
-        'This stored image cannot be decoded, so it has no thumbnail; download the original, or replace the photo.',
-        { reason: 'UNDECODABLE' },
-        { cause: error },
-      );
-    }
+    const thumb = await makeThumbnail(original, size);
     await writeFile(file, thumb, { mode: FILE_MODE });
     return thumb;
   }

@@ -17,3 +17,7 @@ export interface ImageStore {
 export function isImageKey(key: string): boolean {
   return /^[0-9a-f]{64}$/.test(key);
 }
+
+/** Where stored images live (FACELEDGER_IMAGE_STORE): files on this machine, or the database's images table. */
+export const IMAGE_STORE_KINDS = ['file', 'database'] as const;
+export type ImageStoreKind = (typeof IMAGE_STORE_KINDS)[number];

@@ -24,6 +24,6 @@ describe('tablesChangedBy', () => {
         jobFilesDeleted: 0,
         uploadsDeleted: 2,
       }),
-    ).toEqual(['identities', 'match_events', 'reviews', 'pending_uploads']);
+    ).toEqual(['identities', 'match_events', 'reviews', 'pending_uploads', 'images']);
   });
 });

@@ -62,6 +62,7 @@ export class OlderSnapshotError extends Error {
 /**
  * The tables an erasure deletes from or updates. Their dead row versions (and the freed space
  * plain VACUUM leaves as it was) still hold the erased bytes until VACUUM FULL rewrites them.
+ * `images` holds the photos when FACELEDGER_IMAGE_STORE=database (empty with the file store).
  */
 export const ERASURE_TABLES = [
   'identities',
@@ -72,6 +73,7 @@ export const ERASURE_TABLES = [
   'job_items',
   'job_files',
   'pending_uploads',
+  'images',
 ] as const;
 export type ErasureTable = (typeof ERASURE_TABLES)[number];
 
@@ -89,6 +91,8 @@ export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
     job_items: counts.jobItemsCleared > 0,
     job_files: counts.jobFilesDeleted > 0,
     pending_uploads: counts.uploadsDeleted > 0,
+    // The photos come from its faces, its probes and its uploads (deleted after commit).
+    images: counts.facesDeleted > 0 || counts.probesCleared > 0 || counts.uploadsDeleted > 0,
   };
   return ERASURE_TABLES.filter((table) => changed[table]);
 }
