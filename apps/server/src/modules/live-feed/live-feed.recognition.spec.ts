@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { adminHeaders, createApiKey, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { LiveFeedRepository } from './live-feed.repository.js';
 
 const mode = TEST_DATABASE_MODES[0] ?? 'pglite';
 
@@ -26,6 +27,8 @@ describe(`identify and verify on the live feed (${mode}, real engine)`, () => {
   let identityId: string;
   let receiver: http.Server;
   const received: Array<{ event: string; body: { data: { eventId: string; kind: string } } }> = [];
+  const LIVE_FIELDS =
+    'eventId kind decision galleryId galleryName createdAt topCandidate { identityId displayName externalId score }';
 
   beforeAll(async () => {
     server = await startTestServer(mode, { recognition: true });
@@ -130,6 +133,42 @@ describe(`identify and verify on the live feed (${mode}, real engine)`, () => {
       expect(received.map((r) => r.body.data.eventId).sort()).toEqual(
         [face.eventId, verified.data!.verify.eventId].sort(),
       );
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('pushes and sends exactly what the stored event reads as, though nothing reads it back before pushing', async () => {
+    const key = await createApiKey(server, ['identify'], galleryId);
+    const client = createClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: key,
+      retryAttempts: 0,
+    });
+    try {
+      const events = client.iterate<{ matchEvents: Record<string, unknown> }>({
+        query: `subscription ($g: ID!) { matchEvents(galleryId: $g) { ${LIVE_FIELDS} } }`,
+        variables: { g: galleryId },
+      });
+      const first = events.next();
+      await vi.waitFor(() => expect(server.services.liveFeed.listenerCount).toBe(1), { timeout: 5000 });
+      const identified = await server.graphql<{ identify: { faces: Array<{ eventId: string }> } }>(
+        'mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image) { faces { eventId } } }',
+        { g: galleryId, image: await imageOf('Colin_Powell', 4) },
+        admin,
+      );
+      expect(identified.errors).toBeUndefined();
+      const eventId = identified.data!.identify.faces[0]!.eventId;
+      const pushed = (await first).value?.data?.matchEvents;
+      await events.return?.();
+      // What the live feed used to read back from the database after the commit.
+      const [stored] = await new LiveFeedRepository(server.db.prisma).findLiveEvents([eventId]);
+      expect(stored?.topCandidate?.displayName).toBe('Colin Powell');
+      expect(pushed).toEqual(stored);
+      received.length = 0;
+      await server.services.webhooks.deliverDue(new Date());
+      expect(received.map((r) => r.body.data)).toEqual([stored]);
     } finally {
       await client.dispose();
     }

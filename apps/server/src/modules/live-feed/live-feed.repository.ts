@@ -1,5 +1,6 @@
-// Reads committed match events in the shape the live feed pushes: the event, its gallery's name and
-// its top candidate. Never reads probe images or embeddings.
+// Reads committed match events in the shape the live feed pushes, for the webhook sender: a delivery
+// is sent later than the event was published, possibly by another process. The event, its gallery's
+// name and its top candidate; never probe images or embeddings.
 import type { PrismaClient } from '@faceledger/db';
 import { isUuid } from '../../shared/uuid.js';
 import type { LiveMatchEventModel } from './match-event-bus.js';

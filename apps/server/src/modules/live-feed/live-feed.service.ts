@@ -1,52 +1,27 @@
-// The live feed: committed match events of galleries go out to subscriptions (watchlist alerts) and
-// become webhook deliveries. publishCommitted() is called after the matching transaction commits.
+// The live feed: the committed match events of galleries, pushed to this process's matchEvents
+// subscriptions (watchlist alerts). services.ts subscribes push() to MatchRecorded in every server
+// process, so a subscriber sees the events committed by any process; it reads nothing back.
 import type { MatchDecision } from '@faceledger/db';
-import type { Logger } from 'pino';
+import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
-import type { LiveFeedRepository } from './live-feed.repository.js';
-import type { LiveMatchEventModel, MatchEventBus } from './match-event-bus.js';
-import type { WebhooksService } from './webhooks.service.js';
+import { toLiveMatchEvent, type LiveMatchEventModel, type MatchEventBus } from './match-event-bus.js';
 
 export interface LiveFeedDependencies {
-  events: Pick<LiveFeedRepository, 'findLiveEvents'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
-  webhooks: Pick<WebhooksService, 'enqueue'>;
+  /** This process's subscribers. */
   bus: MatchEventBus;
-  logger: Logger;
-  /** The clock deliveries are scheduled by; tests pass a fake one. */
-  now?: () => Date;
 }
 
 export class LiveFeedService {
   constructor(private readonly deps: LiveFeedDependencies) {}
 
-  /**
-   * Reads the committed events among `eventIds` that belong to a gallery, queues their webhook
-   * deliveries and publishes them on the bus. Never throws: the call that made the events has
-   * succeeded already, so a failure here is logged and the live feed misses those events.
-   */
-  async publishCommitted(eventIds: readonly string[]): Promise<void> {
-    if (eventIds.length === 0) return;
-    try {
-      const events = await this.deps.events.findLiveEvents(eventIds);
-      const now = this.deps.now?.() ?? new Date();
-      for (const event of events) {
-        try {
-          await this.deps.webhooks.enqueue(event, now);
-        } catch (error) {
-          this.deps.logger.error(
-            { err: error, eventId: event.eventId },
-            'could not queue webhook deliveries',
-          );
-        }
-        this.deps.bus.publish(event);
-      }
-    } catch (error) {
-      this.deps.logger.error({ err: error, eventIds }, 'could not publish committed match events');
-    }
+  /** Pushes a committed match event of a gallery to this process's subscribers (compare and detect have none). */
+  push(event: MatchRecorded): void {
+    const live = toLiveMatchEvent(event);
+    if (live) this.deps.bus.publish(live);
   }
 
   /** Open subscriptions and listeners on the bus (for diagnostics and tests). */

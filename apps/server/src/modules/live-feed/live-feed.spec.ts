@@ -14,6 +14,7 @@ import {
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
+import { commitMatchEvent } from '../../../test/match-events.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { isValidWebhookSignature } from './webhook-signature.js';
 
@@ -76,26 +77,9 @@ describe.each(TEST_DATABASE_MODES)('the live feed on %s', (mode) => {
     return { id: body.data!.createGallery.id, name };
   }
 
-  /** Records a committed match event the way matching does, then hands it to the live feed. */
-  async function commitEvent(galleryId: string, decision: 'MATCH' | 'UNKNOWN' = 'MATCH'): Promise<string> {
-    const identity = await server.db.prisma.identity.create({
-      data: { galleryId, externalId: `emp-${randomUUID()}`, displayName: 'Ada Lovelace' },
-    });
-    const event = await server.db.prisma.matchEvent.create({
-      data: {
-        kind: 'IDENTIFY',
-        galleryId,
-        probeSha256: 'a'.repeat(64),
-        threshold: 0.6,
-        modelId: 'faceapi-resnet128',
-        decision,
-        latencyMs: 12,
-        candidates: { create: [{ identityId: identity.id, score: 0.91, rank: 1 }] },
-      },
-    });
-    await server.services.liveFeed.publishCommitted([event.id]);
-    return event.id;
-  }
+  /** Records a committed match event of the gallery and publishes it, as matching's unit of work does. */
+  const commitEvent = (galleryId: string, decision: 'MATCH' | 'UNKNOWN' = 'MATCH') =>
+    commitMatchEvent(server, galleryId, decision);
 
   function connect(
     options: { connectionParams?: Record<string, unknown>; headers?: Record<string, string> } = {},
@@ -398,7 +382,16 @@ describe.each(TEST_DATABASE_MODES)('the live feed on %s', (mode) => {
       expect(await deliveries()).toEqual([{ eventId: queued, status: 'PENDING' }]);
       // a second pass, and the normal path for the same event, add nothing
       expect(await server.services.webhooks.recoverMissed(now)).toBe(0);
-      await server.services.liveFeed.publishCommitted([queued]);
+      await server.services.webhooks.enqueue({
+        type: 'MatchRecorded',
+        eventId: queued,
+        kind: 'IDENTIFY',
+        decision: 'MATCH',
+        galleryId: gallery.id,
+        galleryName: gallery.name,
+        topCandidate: null,
+        createdAt: new Date().toISOString(),
+      });
       expect((await deliveries()).map((d) => d.eventId)).toEqual([queued]);
       expect((await deliveries()).map((d) => d.eventId)).not.toContain(before);
       expect((await deliveries()).map((d) => d.eventId)).not.toContain(unknown);

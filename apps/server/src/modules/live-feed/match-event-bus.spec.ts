@@ -1,12 +1,10 @@
-// The bus, the hook that publishes matching's committed events, and how a socket's credentials are read.
+// The bus, the live feed's push of committed events, and how a socket's credentials are read.
 import type http from 'node:http';
-import { pino } from 'pino';
-import { describe, expect, it, vi } from 'vitest';
-import type { MatchingService } from '../matching/matching.service.js';
+import { describe, expect, it } from 'vitest';
+import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
 import { credentialsOf } from './graphql-ws.server.js';
 import { LiveFeedService } from './live-feed.service.js';
 import { MatchEventBus, SUBSCRIBER_QUEUE_LIMIT, type LiveMatchEventModel } from './match-event-bus.js';
-import { publishCommittedMatchEvents } from './publish-match-events.js';
 
 function event(eventId: string, galleryId = 'g1'): LiveMatchEventModel {
   return {
@@ -53,51 +51,36 @@ describe('MatchEventBus', () => {
   });
 });
 
-describe('publishCommittedMatchEvents', () => {
-  it('publishes the events of identify and verify after they return', async () => {
-    const matching = {
-      identify: vi.fn(async () => ({ faces: [{ eventId: 'e1' }, { eventId: 'e2' }] })),
-      verify: vi.fn(async () => ({ eventId: 'e3' })),
-    } as unknown as MatchingService;
-    const publishCommitted = vi.fn(async () => undefined);
-    const wrapped = publishCommittedMatchEvents(matching, { publishCommitted });
-    await wrapped.identify({ kind: 'system' }, { galleryId: 'g', image: {} });
-    await wrapped.verify({ kind: 'system' }, { identityId: 'i', image: {} });
-    expect(publishCommitted.mock.calls).toEqual([[['e1', 'e2']], [['e3']]]);
+describe('LiveFeedService.push', () => {
+  const recorded = (eventId: string, galleryId: string | null): MatchRecorded => ({
+    type: 'MatchRecorded',
+    eventId,
+    kind: galleryId ? 'IDENTIFY' : 'COMPARE',
+    decision: 'MATCH',
+    galleryId,
+    galleryName: galleryId ? 'Staff' : null,
+    topCandidate: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
   });
-});
 
-describe('LiveFeedService.publishCommitted', () => {
-  it('queues webhook deliveries before publishing, and never throws', async () => {
+  it("pushes a gallery's committed event to this process's subscribers as it came, and no event without a gallery", async () => {
     const bus = new MatchEventBus();
-    const order: string[] = [];
-    bus.listen((e) => order.push(`published ${e.eventId}`));
-    const service = new LiveFeedService({
-      events: { findLiveEvents: async (ids) => ids.map((id) => event(id)) },
-      galleries: { findById: async () => null },
-      webhooks: {
-        enqueue: async (e) => {
-          order.push(`queued ${e.eventId}`);
-          if (e.eventId === 'bad') throw new Error('database gone');
-          return 1;
-        },
-      },
-      bus,
-      logger: pino({ level: 'silent' }),
-    });
-    await service.publishCommitted(['a', 'bad']);
-    expect(order).toEqual(['queued a', 'published a', 'queued bad', 'published bad']);
-
-    const failing = new LiveFeedService({
-      events: {
-        findLiveEvents: () => Promise.reject(new Error('database gone')),
-      },
-      galleries: { findById: async () => null },
-      webhooks: { enqueue: async () => 0 },
-      bus,
-      logger: pino({ level: 'silent' }),
-    });
-    await expect(failing.publishCommitted(['a'])).resolves.toBeUndefined();
+    const pushed: LiveMatchEventModel[] = [];
+    bus.listen((e) => pushed.push(e));
+    const service = new LiveFeedService({ galleries: { findById: async () => null }, bus });
+    service.push(recorded('a', 'g1'));
+    service.push(recorded('compare', null));
+    expect(pushed).toEqual([event('a')]);
+    // The payload's fields in the order webhooks have always serialised them.
+    expect(Object.keys(pushed[0] ?? {})).toEqual([
+      'eventId',
+      'kind',
+      'decision',
+      'galleryId',
+      'galleryName',
+      'topCandidate',
+      'createdAt',
+    ]);
   });
 });
 

@@ -1,18 +1,30 @@
-// The in-process bus of committed match events: the live feed publishes each event once after its
-// transaction commits; subscriptions read it as an async iterator per gallery, the webhook worker
-// listens to all of it. Nothing is stored here: a subscriber that connects later misses earlier events.
-import type { MatchDecision, MatchKind } from '@faceledger/db';
+// This process's subscribers of committed match events: LiveFeedService.push() publishes each
+// gallery event here once (it arrives from the domain event bus, whichever process committed it);
+// subscriptions read it as an async iterator per gallery, the webhook worker listens to all of it.
+// Nothing is stored here: a subscriber that connects later misses earlier events.
+import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
 
-/** A committed match event as pushed live: ids, the decision and the top candidate, no images or embeddings. */
-export interface LiveMatchEventModel {
-  eventId: string;
-  kind: MatchKind;
-  decision: MatchDecision;
+/** A committed match event of a gallery as pushed live: ids, the decision and the top candidate, no images or embeddings. */
+export type LiveMatchEventModel = Omit<MatchRecorded, 'type' | 'galleryId' | 'galleryName'> & {
   galleryId: string;
   galleryName: string;
-  topCandidate: { identityId: string; displayName: string; externalId: string; score: number } | null;
-  /** ISO-8601. */
-  createdAt: string;
+};
+
+/**
+ * The live form of a MatchRecorded (the matchEvents payload and webhooks' `data`, fields in this
+ * order); null for an event without a gallery (compareFaces, detectFaces).
+ */
+export function toLiveMatchEvent(event: MatchRecorded): LiveMatchEventModel | null {
+  if (event.galleryId === null || event.galleryName === null) return null;
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    decision: event.decision,
+    galleryId: event.galleryId,
+    galleryName: event.galleryName,
+    topCandidate: event.topCandidate,
+    createdAt: event.createdAt,
+  };
 }
 
 /** Called with every published event; must not throw (errors are the listener's to log). */

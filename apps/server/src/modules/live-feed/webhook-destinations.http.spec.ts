@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, type AuthHeaders } from '../../../test/auth-helpers.js';
+import { commitMatchEvent } from '../../../test/match-events.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 
 const CREATE_WEBHOOK =
@@ -65,22 +66,7 @@ describe.each(TEST_DATABASE_MODES)('webhook destinations on %s', (mode) => {
           createdBy: 'system',
         },
       });
-      const identity = await server.db.prisma.identity.create({
-        data: { galleryId, externalId: `emp-${randomUUID()}`, displayName: 'Ada Lovelace' },
-      });
-      const event = await server.db.prisma.matchEvent.create({
-        data: {
-          kind: 'IDENTIFY',
-          galleryId,
-          probeSha256: 'a'.repeat(64),
-          threshold: 0.6,
-          modelId: 'faceapi-resnet128',
-          decision: 'MATCH',
-          latencyMs: 12,
-          candidates: { create: [{ identityId: identity.id, score: 0.91, rank: 1 }] },
-        },
-      });
-      await server.services.liveFeed.publishCommitted([event.id]);
+      await commitMatchEvent(server, galleryId);
 
       expect(await server.services.webhooks.deliverDue(new Date())).toMatchObject({
         attempted: 1,

@@ -1,7 +1,10 @@
-// Webhooks: admins register per-gallery endpoints (audited); committed match events become persisted
-// deliveries, POSTed signed and retried with exponential backoff by deliverDue(), which the worker
-// (webhook-worker.ts) runs and tests call with a fake clock.
+// Webhooks: admins register per-gallery endpoints (audited). enqueue() turns each committed
+// MatchRecorded into persisted deliveries, in the process that committed it (from the event, no
+// read-back); deliverDue(), which the worker (webhook-worker.ts) runs and tests call with a fake
+// clock, POSTs them signed and retries with exponential backoff. It reads each event when it sends
+// (a delivery may wait hours for a retry, in any process), so it sends the event as it is then.
 import type { MatchDecision } from '@faceledger/db';
+import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
 import type { Webhook, WebhookDelivery, WebhookEvent } from '@faceledger/schema';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -202,8 +205,13 @@ export class WebhooksService {
     return webhook.id;
   }
 
-  /** Persists one pending delivery per webhook of the event's gallery that takes its decision. */
-  async enqueue(event: LiveMatchEventModel, now: Date): Promise<number> {
+  /**
+   * Persists, due at `now`, one pending delivery per webhook of the event's gallery that takes its
+   * decision (none for compare and detect, which have no gallery); returns how many. services.ts
+   * runs it in the committing process for each MatchRecorded.
+   */
+  async enqueue(event: MatchRecorded, now: Date = new Date()): Promise<number> {
+    if (event.galleryId === null) return 0;
     return this.deps.webhooks.enqueue(
       { eventId: event.eventId, galleryId: event.galleryId, eventType: event.decision },
       now,
@@ -212,7 +220,7 @@ export class WebhooksService {
 
   /**
    * Queues the deliveries of recent events that were never queued: enqueue() runs after the matching
-   * transaction commits, so a crash in between would lose them. Looks at events since `since`
+   * transaction commits, so a crash (or a failed enqueue) in between would lose them. Looks at events since `since`
    * (default: recoveryWindowMs before `now`); returns how many it queued.
    */
   async recoverMissed(now: Date, since?: Date): Promise<number> {

@@ -201,23 +201,24 @@ export class MatchingRepository {
     return new Set(rows.map((r) => r.identityId));
   }
 
-  /** Records one call and its candidates inside `tx`; returns the event id. */
-  async createEvent(tx: Transaction, event: NewMatchEvent): Promise<string> {
+  /** Records one event and its candidates inside `tx`; returns its id and its stored created_at. */
+  async createEvent(tx: Transaction, event: NewMatchEvent): Promise<{ id: string; createdAt: Date }> {
     const embedding = event.probeEmbedding ? vectorLiteral(event.probeEmbedding) : null;
     const box = event.probeBox ? JSON.stringify(event.probeBox) : null;
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    const rows = await tx.$queryRaw<Array<{ id: string; created_at: Date }>>`
       INSERT INTO match_events (id, kind, gallery_id, probe_image_key, probe_sha256, requester_user_id, requester_key_id,
                                 threshold, model_id, decision, latency_ms, probe_embedding, probe_box)
       VALUES (gen_random_uuid(), ${event.kind}::"MatchKind", ${event.galleryId}::uuid, ${event.probeImageKey}, ${event.probeSha256},
               ${event.requesterUserId}::uuid, ${event.requesterKeyId}::uuid, ${event.threshold}::float8, ${event.modelId},
               ${event.decision}::"MatchDecision", ${event.latencyMs}::int, ${embedding}::vector, ${box}::jsonb)
-      RETURNING id`;
-    const id = rows[0]?.id;
-    if (!id) throw new Error('INSERT INTO match_events returned no id');
+      RETURNING id, created_at`;
+    const row = rows[0];
+    if (!row) throw new Error('INSERT INTO match_events returned no id');
+    const { id } = row;
     if (event.candidates.length > 0) {
       await tx.matchCandidate.createMany({ data: event.candidates.map((c) => ({ ...c, eventId: id })) });
     }
-    return id;
+    return { id, createdAt: new Date(row.created_at) };
   }
 
   /**

@@ -5,14 +5,20 @@ import {
   ADMIN,
   AUDITOR,
   engineFace,
-  fakeAudit,
   gallery,
   GALLERY_ID,
   identity,
 } from '../../../test/recognition-fakes.js';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { NewMatchEvent } from './matching.repository.js';
-import { MatchingService, pickMatch, rankByBestFace, type MatchingDependencies } from './matching.service.js';
+import {
+  MAX_IDENTIFY_SCORE,
+  MatchingService,
+  pickMatch,
+  rankByBestFace,
+  type MatchingDependencies,
+} from './matching.service.js';
 
 const X = '00000000-0000-4000-8000-000000000001';
 const Y = '00000000-0000-4000-8000-000000000002';
@@ -26,7 +32,8 @@ function setup(
   } = {},
 ) {
   const events: NewMatchEvent[] = [];
-  const audit = fakeAudit();
+  const { uow, entries, events: published } = recordingUnitOfWork();
+  const audit = { entries };
   const deps = {
     matching: {
       searchGallery: vi.fn(async () => options.hits ?? []),
@@ -36,7 +43,7 @@ function setup(
       ),
       createEvent: vi.fn(async (_tx: unknown, event: NewMatchEvent) => {
         events.push(event);
-        return `event-${events.length}`;
+        return { id: `event-${events.length}`, createdAt: new Date(Date.UTC(2026, 11, 6, 8, 0, events.length)) };
       }),
       countExpiredProbes: vi.fn(async () => 3),
       expireProbes: vi.fn(async () => [
@@ -73,9 +80,9 @@ function setup(
     uploads: {
       resolve: vi.fn(async () => ({ bytes: new Uint8Array([1, 2, 3]), sha256: 'c'.repeat(64) })),
     },
-    audit,
+    uow,
   } satisfies MatchingDependencies;
-  return { service: new MatchingService(deps), deps, events, audit };
+  return { service: new MatchingService(deps), deps, events, audit, published };
 }
 
 const image = { base64: 'AAAA' };
@@ -145,6 +152,61 @@ describe('MatchingService.identify', () => {
     ]);
     expect(audit.entries[0]).toMatchObject({ action: 'faces.identify', subject: `gallery:${GALLERY_ID}` });
     expect(JSON.stringify(audit.entries)).not.toContain('embedding');
+  });
+
+  it('accepts an identify threshold above 1, which a clear rank-1 reaches (scores are not cosines)', async () => {
+    // X: 0.95 + 0.75 x (0.95 - 0.7) = 1.1375.
+    const score = 0.95 + 0.75 * (0.95 - 0.7);
+    const hits = [
+      { faceId: 'x1', identityId: X, score: 0.95 },
+      { faceId: 'y1', identityId: Y, score: 0.7 },
+    ];
+    const { service } = setup({ hits });
+    const above = await service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold: 1.1 });
+    expect(above.faces[0]).toMatchObject({ decision: 'MATCH', identity: { id: X }, score });
+    const below = await service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold: 1.2 });
+    expect(below.faces[0]).toMatchObject({ decision: 'UNKNOWN', identity: null });
+    // The highest score the rule gives: two identical faces (cosine 1) against a rival at cosine -1.
+    const extreme = rankByBestFace(
+      [
+        { faceId: 'x1', identityId: X, score: 1 },
+        { faceId: 'x2', identityId: X, score: 1 },
+        { faceId: 'y1', identityId: Y, score: -1 },
+      ],
+      2,
+    );
+    expect(extreme[0]?.score).toBe(MAX_IDENTIFY_SCORE);
+    const top = await service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold: MAX_IDENTIFY_SCORE });
+    expect(top.threshold).toBe(2.5);
+  });
+
+  it('publishes one MatchRecorded per recorded event with what the live feed and webhooks need', async () => {
+    const { service, published } = setup({
+      faces: 2,
+      hits: [
+        { faceId: 'x1', identityId: X, score: 0.95 },
+        { faceId: 'y1', identityId: Y, score: 0.7 },
+      ],
+    });
+    const result = await service.identify(ADMIN, { galleryId: GALLERY_ID, image });
+    expect(published).toEqual(
+      result.faces.map((f, i) => ({
+        type: 'MatchRecorded',
+        eventId: f.eventId,
+        kind: 'IDENTIFY',
+        decision: 'MATCH',
+        galleryId: GALLERY_ID,
+        galleryName: 'Staff',
+        topCandidate: {
+          identityId: X,
+          displayName: 'Person 0001',
+          externalId: '0001',
+          score: 0.95 + 0.75 * (0.95 - 0.7),
+        },
+        createdAt: new Date(Date.UTC(2026, 11, 6, 8, 0, i + 1)).toISOString(),
+      })),
+    );
+    expect(JSON.stringify(published)).not.toMatch(/embedding|probe/i);
   });
 
   it("records the box of each probe face with that face's event", async () => {
@@ -226,9 +288,11 @@ describe('MatchingService.identify', () => {
     await expect(service.identify(ADMIN, { galleryId: GALLERY_ID, image, topK: 0 })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
-    await expect(
-      service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold: 1.5 }),
-    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    for (const threshold of [0, -0.5, MAX_IDENTIFY_SCORE + 0.01, Number.NaN]) {
+      await expect(
+        service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold }),
+      ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'threshold' } });
+    }
     await expect(service.identify(ADMIN, { galleryId: Z, image })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -238,7 +302,7 @@ describe('MatchingService.identify', () => {
 
 describe('MatchingService.verify', () => {
   it('is a MATCH at or above the threshold, and not once a negative exemplar rejected the identity', async () => {
-    const { service, events } = setup();
+    const { service, events, published } = setup();
     expect(await service.verify(ADMIN, { identityId: X, image })).toMatchObject({
       match: true,
       decision: 'MATCH',
@@ -250,6 +314,15 @@ describe('MatchingService.verify', () => {
       probeBox: { x: 10, y: 10, width: 120, height: 140 },
       candidates: [{ identityId: X, faceId: 'f-x1', score: 0.95, rank: 1 }],
     });
+    expect(published).toMatchObject([
+      {
+        type: 'MatchRecorded',
+        kind: 'VERIFY',
+        decision: 'MATCH',
+        galleryName: 'Staff',
+        topCandidate: { identityId: X, displayName: 'Person 0001', externalId: '0001', score: 0.95 },
+      },
+    ]);
     const rejected = setup({ rejected: [X] });
     expect(await rejected.service.verify(ADMIN, { identityId: X, image })).toMatchObject({
       match: false,

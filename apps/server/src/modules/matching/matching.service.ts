@@ -1,15 +1,18 @@
 // Matching: identify (1:N inside a gallery), verify (1:1), compareFaces and detectFaces. Every call is
-// recorded as a MatchEvent with its candidates and audited in the same transaction; the probe image
-// and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
+// recorded as a MatchEvent with its candidates and audited in one unit of work, which publishes a
+// MatchRecorded event per row after the commit (the live feed and webhooks subscribe); the probe
+// image and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
 import type { MatchDecision } from '@faceledger/db';
 import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
-import { rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
+import { IDENTITY_SCORING, rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { cosine } from '../../shared/cosine.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import type { NewAuditEntry } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
@@ -61,7 +64,7 @@ export interface MatchingDependencies {
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'defaultModelId' | 'detectorName'>;
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
-  audit: Pick<AuditRepository, 'withEntry'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
 }
 
 /** One identity proposed for a probe face: its score under the identity scoring rule, its best face. */
@@ -92,11 +95,23 @@ export function pickMatch(
   return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
 }
 
-function requester(actor: Actor): Pick<NewMatchEvent, 'requesterUserId' | 'requesterKeyId'> {
-  return {
-    requesterUserId: actor.kind === 'user' ? actor.userId : null,
-    requesterKeyId: actor.kind === 'apiKey' ? actor.keyId : null,
-  };
+/** What every event of one call shares (who asked is filled in from the actor). */
+type MatchCall = Omit<
+  NewMatchEvent,
+  'decision' | 'probeEmbedding' | 'probeBox' | 'candidates' | 'requesterUserId' | 'requesterKeyId'
+>;
+
+/** One event of a call: its decision and candidates, and the top candidate as the live feed shows it. */
+type MatchOutcome = Pick<NewMatchEvent, 'decision' | 'probeEmbedding' | 'probeBox' | 'candidates'> & {
+  top: MatchRecorded['topCandidate'];
+};
+
+/** The ledger entry of a call, given the ids of the events it recorded. */
+type MatchAudit = (eventIds: string[]) => Omit<NewAuditEntry, 'actor'>;
+
+/** An outcome with no candidate and nothing kept of the probe but its box. */
+function bareOutcome(decision: MatchDecision, probeBox: NewMatchEvent['probeBox']): MatchOutcome {
+  return { decision, probeEmbedding: null, probeBox, candidates: [], top: null };
 }
 
 function embeddingOf(face: EngineFace): Float32Array {
@@ -105,12 +120,32 @@ function embeddingOf(face: EngineFace): Float32Array {
   return face.embedding;
 }
 
+/**
+ * The highest score identify's rule can give: the mean of cosines (at most 1) plus w x the margin to
+ * a rival (a cosine, at least -1), so 1 + 2w (2.5 with the shipped w = 0.75).
+ */
+export const MAX_IDENTIFY_SCORE = 1 + 2 * IDENTITY_SCORING.marginWeight;
+
+/** A cosine threshold (verify, compareFaces): between 0 and 1. */
 function checkThreshold(value: number | null | undefined): number | null {
   if (value == null) return null;
   if (!Number.isFinite(value) || value <= 0 || value >= 1) {
     throw new AppError(
       ErrorCode.BAD_INPUT,
       'threshold must be greater than 0 and less than 1, such as 0.9; leave it out for the default.',
+      { field: 'threshold' },
+    );
+  }
+  return value;
+}
+
+/** An identify threshold: an identify score, greater than 0 and at most MAX_IDENTIFY_SCORE. */
+function checkIdentifyThreshold(value: number | null | undefined): number | null {
+  if (value == null) return null;
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_IDENTIFY_SCORE) {
+    throw new AppError(
+      ErrorCode.BAD_INPUT,
+      `threshold must be greater than 0 and at most ${MAX_IDENTIFY_SCORE} (an identify score, such as 0.97); leave it out for the gallery's.`,
       { field: 'threshold' },
     );
   }
@@ -151,7 +186,7 @@ export class MatchingService {
         { field: 'topK' },
       );
     }
-    const requested = checkThreshold(args.threshold);
+    const requested = checkIdentifyThreshold(args.threshold);
     const gallery = await this.deps.galleries.findById(args.galleryId);
     if (!gallery) throw galleryNotFound(args.galleryId);
     authorizeGallery(actor, gallery.id);
@@ -192,71 +227,68 @@ export class MatchingService {
     const latencyMs = Math.round(performance.now() - started);
     const imageKey = await this.keepProbe(gallery, probe);
 
-    const eventIds = await this.deps.audit.withEntry(async (tx) => {
-      const common = {
-        kind: 'IDENTIFY' as const,
-        galleryId: gallery.id,
-        probeImageKey: imageKey,
-        probeSha256: probe.sha256,
-        ...requester(actor),
-        threshold,
-        modelId: gallery.embeddingModelId,
-        latencyMs,
-      };
-      const ids: string[] = [];
-      if (perFace.length === 0) {
-        ids.push(
-          await this.deps.matching.createEvent(tx, {
-            ...common,
-            decision: 'UNKNOWN',
-            probeEmbedding: null,
-            probeBox: null,
-            candidates: [],
-          }),
-        );
-      }
-      for (const f of perFace) {
-        ids.push(
-          await this.deps.matching.createEvent(tx, {
-            ...common,
-            decision: f.match ? 'MATCH' : 'UNKNOWN',
-            // Kept as long as the probe image (none at retention 0): a REJECT review needs it.
-            probeEmbedding: gallery.probeRetentionDays > 0 ? f.embedding : null,
-            probeBox: toFaceBox(f.face.box),
-            candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({
-              identityId,
-              faceId,
-              score,
-              rank,
-            })),
-          }),
-        );
-      }
-      return {
-        result: ids,
-        audit: {
-          actor: actorRef(actor),
-          action: 'faces.identify',
-          subject: `gallery:${gallery.id}`,
-          payload: {
-            eventIds: ids,
-            faces: perFace.length,
-            facesTruncated: analysis.facesTruncated,
-            decisions: perFace.map((f) => (f.match ? 'MATCH' : 'UNKNOWN')),
-            matchedIdentityIds: perFace.map((f) => f.match?.identityId ?? null),
-            threshold,
-            modelId: gallery.embeddingModelId,
-            latencyMs,
-          },
-        },
-      };
-    });
-
     const allCandidates = perFace.flatMap((f) => f.candidates);
-    const { identities, faces } = await this.loadModels(
+    const { identities, faces, records } = await this.loadModels(
       allCandidates.map((c) => c.identityId),
       allCandidates.map((c) => c.faceId),
     );
+    const decisions = perFace.map((f) => (f.match ? ('MATCH' as const) : ('UNKNOWN' as const)));
+    const eventIds = await this.record(
+      actor,
+      gallery,
+      {
+        kind: 'IDENTIFY',
+        galleryId: gallery.id,
+        probeImageKey: imageKey,
+        probeSha256: probe.sha256,
+        threshold,
+        modelId: gallery.embeddingModelId,
+        latencyMs,
+      },
+      // An image without a face is still one (UNKNOWN) event.
+      perFace.length === 0
+        ? [bareOutcome('UNKNOWN', null)]
+        : perFace.map((f, i) => {
+            const top = f.candidates[0];
+            const topIdentity = top ? records.get(top.identityId) : undefined;
+            return {
+              decision: decisions[i] ?? 'UNKNOWN',
+              // Kept as long as the probe image (none at retention 0): a REJECT review needs it.
+              probeEmbedding: gallery.probeRetentionDays > 0 ? f.embedding : null,
+              probeBox: toFaceBox(f.face.box),
+              candidates: f.candidates.map(({ identityId, faceId, score, rank }) => ({
+                identityId,
+                faceId,
+                score,
+                rank,
+              })),
+              top:
+                top && topIdentity
+                  ? {
+                      identityId: top.identityId,
+                      displayName: topIdentity.displayName,
+                      externalId: topIdentity.externalId,
+                      score: top.score,
+                    }
+                  : null,
+            };
+          }),
+      (ids) => ({
+        action: 'faces.identify',
+        subject: `gallery:${gallery.id}`,
+        payload: {
+          eventIds: ids,
+          faces: perFace.length,
+          facesTruncated: analysis.facesTruncated,
+          decisions,
+          matchedIdentityIds: perFace.map((f) => f.match?.identityId ?? null),
+          threshold,
+          modelId: gallery.embeddingModelId,
+          latencyMs,
+        },
+      }),
+    );
+
     return {
       galleryId: gallery.id,
       threshold,
@@ -281,7 +313,7 @@ export class MatchingService {
         return {
           eventId: eventIds[i] ?? '',
           face: toDetectedFace(f.face),
-          decision: f.match ? ('MATCH' as const) : ('UNKNOWN' as const),
+          decision: decisions[i] ?? 'UNKNOWN',
           identity: f.match ? (identities.get(f.match.identityId) ?? null) : null,
           score: f.match?.score ?? null,
           candidates,
@@ -330,41 +362,48 @@ export class MatchingService {
     const latencyMs = Math.round(performance.now() - started);
     const imageKey = await this.keepProbe(gallery, probe);
 
-    const eventId = await this.deps.audit.withEntry(async (tx) => {
-      const id = await this.deps.matching.createEvent(tx, {
+    const [eventId = ''] = await this.record(
+      actor,
+      gallery,
+      {
         kind: 'VERIFY',
         galleryId: gallery.id,
         probeImageKey: imageKey,
         probeSha256: probe.sha256,
-        ...requester(actor),
         threshold,
         modelId: gallery.embeddingModelId,
-        decision,
         latencyMs,
-        probeEmbedding: gallery.probeRetentionDays > 0 ? embedding : null,
-        probeBox: face ? toFaceBox(face.box) : null,
-        candidates: best
-          ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }]
-          : [],
-      });
-      return {
-        result: id,
-        audit: {
-          actor: actorRef(actor),
-          action: 'faces.verify',
-          subject: `identity:${identity.id}`,
-          payload: {
-            eventId: id,
-            galleryId: gallery.id,
-            decision,
-            score: best?.score ?? null,
-            threshold,
-            demoted,
-            latencyMs,
-          },
+      },
+      [
+        {
+          decision,
+          probeEmbedding: gallery.probeRetentionDays > 0 ? embedding : null,
+          probeBox: face ? toFaceBox(face.box) : null,
+          candidates: best ? [{ identityId: identity.id, faceId: best.faceId, score: best.score, rank: 1 }] : [],
+          top: best
+            ? {
+                identityId: identity.id,
+                displayName: identity.displayName,
+                externalId: identity.externalId,
+                score: best.score,
+              }
+            : null,
         },
-      };
-    });
+      ],
+      ([id]) => ({
+        action: 'faces.verify',
+        subject: `identity:${identity.id}`,
+        payload: {
+          eventId: id,
+          galleryId: gallery.id,
+          decision,
+          score: best?.score ?? null,
+          threshold,
+          demoted,
+          latencyMs,
+        },
+      }),
+    );
     const bestFace = best ? ((await this.deps.matching.findFaces([best.faceId]))[0] ?? null) : null;
     return {
       eventId,
@@ -406,31 +445,17 @@ export class MatchingService {
 
     // No gallery, so no retention period: the event keeps the sha256 of image A, never the images
     // nor an embedding (no review or negative exemplar ever reads one from a COMPARE event).
-    const eventId = await this.deps.audit.withEntry(async (tx) => {
-      const id = await this.deps.matching.createEvent(tx, {
-        kind: 'COMPARE',
-        galleryId: null,
-        probeImageKey: null,
-        probeSha256: a.sha256,
-        ...requester(actor),
-        threshold,
-        modelId,
-        decision,
-        latencyMs,
-        probeEmbedding: null,
-        probeBox: faceA ? toFaceBox(faceA.box) : null,
-        candidates: [],
-      });
-      return {
-        result: id,
-        audit: {
-          actor: actorRef(actor),
-          action: 'faces.compare',
-          subject: `matchEvent:${id}`,
-          payload: { decision, score, threshold, modelId, latencyMs },
-        },
-      };
-    });
+    const [eventId = ''] = await this.record(
+      actor,
+      null,
+      { kind: 'COMPARE', galleryId: null, probeImageKey: null, probeSha256: a.sha256, threshold, modelId, latencyMs },
+      [bareOutcome(decision, faceA ? toFaceBox(faceA.box) : null)],
+      ([id]) => ({
+        action: 'faces.compare',
+        subject: `matchEvent:${id}`,
+        payload: { decision, score, threshold, modelId, latencyMs },
+      }),
+    );
     return {
       eventId,
       match: decision === 'MATCH',
@@ -452,36 +477,25 @@ export class MatchingService {
     const analysis: AnalysisResult = await this.deps.recognition.analyze(probe.bytes, { embed: false });
     const latencyMs = Math.round(performance.now() - started);
     const modelId = this.deps.recognition.detectorName();
-    const eventId = await this.deps.audit.withEntry(async (tx) => {
-      const id = await this.deps.matching.createEvent(tx, {
+    const [eventId = ''] = await this.record(
+      actor,
+      null,
+      {
         kind: 'DETECT',
         galleryId: null,
         probeImageKey: null,
         probeSha256: probe.sha256,
-        ...requester(actor),
         threshold: null,
         modelId,
-        decision: 'UNKNOWN',
         latencyMs,
-        probeEmbedding: null,
-        probeBox: null,
-        candidates: [],
-      });
-      return {
-        result: id,
-        audit: {
-          actor: actorRef(actor),
-          action: 'faces.detect',
-          subject: `matchEvent:${id}`,
-          payload: {
-            faces: analysis.faces.length,
-            facesTruncated: analysis.facesTruncated,
-            modelId,
-            latencyMs,
-          },
-        },
-      };
-    });
+      },
+      [bareOutcome('UNKNOWN', null)],
+      ([id]) => ({
+        action: 'faces.detect',
+        subject: `matchEvent:${id}`,
+        payload: { faces: analysis.faces.length, facesTruncated: analysis.facesTruncated, modelId, latencyMs },
+      }),
+    );
     return {
       eventId,
       width: analysis.width,
@@ -506,22 +520,20 @@ export class MatchingService {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only the server itself purges probe images.');
     if ((await this.deps.matching.countExpiredProbes(now)) === 0)
       return { eventsCleared: 0, embeddingsCleared: 0, imagesDeleted: 0 };
-    const expired = await this.deps.audit.withEntry(async (tx) => {
-      const rows = await this.deps.matching.expireProbes(tx, now);
-      return {
-        result: rows,
-        audit: {
-          actor: actorRef(actor),
-          action: 'matchEvents.purgeProbes',
-          subject: 'matchEvents',
-          payload: {
-            eventsCleared: rows.length,
-            embeddingsCleared: rows.filter((r) => r.embeddingCleared).length,
-            images: new Set(rows.flatMap((r) => (r.imageKey === null ? [] : [r.imageKey]))).size,
-            at: now.toISOString(),
-          },
+    const expired = await this.deps.uow.transaction(async (tx) => {
+      const rows = await this.deps.matching.expireProbes(tx.db, now);
+      await tx.audit({
+        actor: actorRef(actor),
+        action: 'matchEvents.purgeProbes',
+        subject: 'matchEvents',
+        payload: {
+          eventsCleared: rows.length,
+          embeddingsCleared: rows.filter((r) => r.embeddingCleared).length,
+          images: new Set(rows.flatMap((r) => (r.imageKey === null ? [] : [r.imageKey]))).size,
+          at: now.toISOString(),
         },
-      };
+      });
+      return rows;
     });
     const deleted = await this.deps.images.deleteUnreferenced([
       ...new Set(expired.flatMap((r) => (r.imageKey === null ? [] : [r.imageKey]))),
@@ -531,6 +543,43 @@ export class MatchingService {
       embeddingsCleared: expired.filter((r) => r.embeddingCleared).length,
       imagesDeleted: deleted.length,
     };
+  }
+
+  /**
+   * Records the events of one call and its ledger entry in one unit of work, and publishes a
+   * MatchRecorded per event with what it carries (delivered after the commit). Returns the event ids.
+   */
+  private async record(
+    actor: Actor,
+    gallery: Pick<GalleryRecord, 'id' | 'name'> | null,
+    call: MatchCall,
+    outcomes: readonly MatchOutcome[],
+    audit: MatchAudit,
+  ): Promise<string[]> {
+    return this.deps.uow.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (const { top, ...outcome } of outcomes) {
+        const { id, createdAt } = await this.deps.matching.createEvent(tx.db, {
+          ...call,
+          requesterUserId: actor.kind === 'user' ? actor.userId : null,
+          requesterKeyId: actor.kind === 'apiKey' ? actor.keyId : null,
+          ...outcome,
+        });
+        ids.push(id);
+        tx.publish({
+          type: 'MatchRecorded',
+          eventId: id,
+          kind: call.kind,
+          decision: outcome.decision,
+          galleryId: gallery?.id ?? null,
+          galleryName: gallery?.name ?? null,
+          topCandidate: top,
+          createdAt: createdAt.toISOString(),
+        });
+      }
+      await tx.audit({ actor: actorRef(actor), ...audit(ids) });
+      return ids;
+    });
   }
 
   /** Candidates at or above the threshold that a negative exemplar rules out. */
@@ -560,6 +609,7 @@ export class MatchingService {
       this.deps.matching.findFaces(faceIds),
     ]);
     return {
+      records: new Map(identityRows.map((r: IdentityRecord) => [r.id, r])),
       identities: new Map(identityRows.map((r: IdentityRecord) => [r.id, toIdentityModel(r)])),
       faces: new Map(faceRows.map((r) => [r.id, toFaceModel(r)])),
     };
