@@ -10,6 +10,7 @@ import { createUploadsRouter } from '../modules/uploads/uploads.routes.js';
 import { createImagesRouter } from '../modules/images/images.route.js';
 import { createBulkImportRouter } from '../modules/bulk-import/bulk-import.routes.js';
 import { createEvaluationRouter } from '../modules/evaluation/evaluation.routes.js';
+import { createMatchingRouter } from '../modules/matching/matching.routes.js';
 import { AppError, ErrorCode } from '../shared/app-error.js';
 import { closeUnreadRequests } from '../shared/multipart.js';
 
@@ -22,6 +23,7 @@ export function createRestRouter(services: Services): Router {
   router.use(createImagesRouter(services.images));
   router.use(createBulkImportRouter(services.bulkImport));
   router.use(createEvaluationRouter(services.evaluation));
+  router.use(createMatchingRouter(services.matching));
   router.use((req, _res, next) => {
     next(
       new AppError(
