@@ -8,6 +8,8 @@ import { openDatabase, type Database } from '@faceledger/db';
 import { createApp } from './app.js';
 import { loadEnv, type Env } from './env.js';
 import { secureDataDir } from './infrastructure/data-dir.js';
+import { DomainEventBus } from './infrastructure/events/domain-event-bus.js';
+import { startEventTransport } from './infrastructure/events/pg-notify-transport.js';
 import { createImageStore } from './infrastructure/image-store/create-image-store.js';
 import { RecognitionRepository } from './infrastructure/recognition/recognition.repository.js';
 import { createLogger } from './logger.js';
@@ -94,9 +96,15 @@ const recognition = new RecognitionRepository(
 );
 const imageStore = createImageStore(env.FACELEDGER_IMAGE_STORE, { dataDir: env.FACELEDGER_DATA_DIR, prisma: db.prisma });
 
+// Committed domain events reach every server process on one PostgreSQL (LISTEN/NOTIFY); PGlite: this one.
+const events = new DomainEventBus(
+  await startEventTransport(db, logger.child({ module: 'event-transport' })),
+  logger.child({ module: 'events' }),
+);
 const services = createServices({
   db,
   imageStore,
+  events,
   recognition,
   logger,
   version,
@@ -163,6 +171,7 @@ async function shutdown(signal: string): Promise<void> {
   // Runs in flight finish their unit (a job gives its lease back); leases of runs still going expire.
   await scheduler.stop(8_000);
   await app.stop();
+  await events.close();
   await recognition.close();
   await db.close();
   logger.info('stopped');
