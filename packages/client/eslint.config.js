@@ -1,0 +1,3 @@
+import config from '@faceledger/eslint-config';
+
+export default config;
