@@ -8,6 +8,7 @@ import { Dialog } from '../../components/dialog';
 import { IdentityForm } from '../../components/identity-form';
 import { KeysetPager, useKeysetPages } from '../../components/keyset-pager';
 import { StatusBadge } from '../../components/status-badge';
+import { TemplateStrengthBadge } from '../../components/template-strength';
 import { canWriteIdentities } from '../../lib/access';
 import { focusWhenShown } from '../../lib/focus';
 import { formatDateTime } from '../../lib/format';
@@ -154,6 +155,7 @@ function IdentitiesList() {
                     <th scope="col" className="num">
                       Faces
                     </th>
+                    <th scope="col">Photos</th>
                     <th scope="col">Updated</th>
                   </tr>
                 </thead>
@@ -170,6 +172,9 @@ function IdentitiesList() {
                         <StatusBadge status={node.status} />
                       </td>
                       <td className="num">{node.faceCount}</td>
+                      <td>
+                        <TemplateStrengthBadge strength={node.templateStrength} />
+                      </td>
                       <td className="small">{formatDateTime(node.updatedAt)}</td>
                     </tr>
                   ))}

@@ -1,6 +1,6 @@
 'use client';
 
-// Bulk import: a CSV (externalId, name, photo) and the photos (several files or one zip) into a
+// Bulk import: a CSV (externalId, name, photo: one file name or several separated by ;) and the photos (several files or one zip) into a
 // gallery, run as a background job: a progress bar polled every second, the result of every row,
 // and the error report as CSV.
 import { useSearchParams } from 'next/navigation';
@@ -15,6 +15,7 @@ const PAGE_SIZE = 50;
 
 const OUTCOME_CLASS: Record<string, string> = {
   ENROLLED: 'badge-ok',
+  PARTIALLY_ENROLLED: 'badge-warn',
   DUPLICATE: 'badge-warn',
   LIKELY_SAME_AS: 'badge-warn',
   MISSING_PHOTO: 'badge-bad',
@@ -154,7 +155,7 @@ function ImportForm() {
       onSuccess: (result) => {
         setJobId(result.jobId);
         setStarted(
-          `Import started: ${result.rows} rows, ${result.photos} photos${result.missingPhotos ? `, ${result.missingPhotos} ${result.missingPhotos === 1 ? 'row' : 'rows'} without their photo` : ''}.`,
+          `Import started: ${result.rows} rows, ${result.photos} photos${result.missingPhotos ? `, ${result.missingPhotos} ${result.missingPhotos === 1 ? 'photo' : 'photos'} named but not uploaded` : ''}.`,
         );
       },
     });
@@ -167,8 +168,10 @@ function ImportForm() {
       </div>
       <p className="muted">
         A CSV with the columns <code>externalId</code>, <code>name</code> and <code>photo</code> (the
-        photo&apos;s file name), and the photos as files or one zip. People are created or found by externalId
-        and their photo enrolled; the import keeps going across server restarts.
+        photo&apos;s file name, or several separated by <code>;</code>, such as{' '}
+        <code>ann-1.jpg;ann-2.jpg;ann-3.jpg</code>), and the photos as files or one zip. People are created or
+        found by externalId and each photo enrolled; 3 good photos per person are recommended. The import keeps
+        going across server restarts.
       </p>
       <JobUploadForm
         idPrefix="import"
@@ -219,8 +222,8 @@ function ImportForm() {
           />
         </Field>
         <p id="import-help" className="hint">
-          Rows that cannot be enrolled (no face, low quality, duplicate, missing photo) are listed with the
-          reason and in the error report.
+          Rows with a photo that cannot be enrolled (no face, low quality, duplicate, missing photo) are listed
+          with the photo and the reason, and in the error report.
         </p>
       </JobUploadForm>
 

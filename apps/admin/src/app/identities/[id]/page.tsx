@@ -8,6 +8,7 @@ import { Dialog } from '../../../components/dialog';
 import { EnrollPhotos } from '../../../components/enroll-photos';
 import { IdentityForm } from '../../../components/identity-form';
 import { StatusBadge } from '../../../components/status-badge';
+import { TemplateStrengthHint } from '../../../components/template-strength';
 import { canWriteIdentities } from '../../../lib/access';
 import { focusWhenShown } from '../../../lib/focus';
 import { formatDateTime } from '../../../lib/format';
@@ -192,6 +193,7 @@ export default function IdentityPage() {
           </dl>
 
           <h2 id="enrolled-faces-title">Enrolled faces ({identity.faceCount})</h2>
+          {identity.status !== 'ERASED' && <TemplateStrengthHint strength={identity.templateStrength} />}
           <EnrolledFaces identity={identity} canWrite={canWrite} />
 
           {canWrite && identity.status === 'ACTIVE' && (
