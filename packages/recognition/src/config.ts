@@ -37,6 +37,10 @@ export interface DetectorConfig {
   rotation: boolean;
 }
 
+/** How a dlib-chip model's crop is placed (see EmbeddingConfig.chipLandmarks). */
+export const CHIP_LANDMARKS = ['mesh-51', 'five-point', 'dlib-5', 'mesh-5'] as const;
+export type ChipLandmarks = (typeof CHIP_LANDMARKS)[number];
+
 /** Embedding settings. */
 export interface EmbeddingConfig {
   /** Registry id of the model used when a call names none; chosen from measured LFW accuracy. */
@@ -47,9 +51,11 @@ export interface EmbeddingConfig {
   blankBackground: boolean;
   /**
    * Landmarks that place dlib-chip models' crops: 'mesh-51' fits the 51 mesh points matching dlib's
-   * landmarks 17..67 (as dlib does), 'five-point' uses eyes, nose tip and mouth corners only.
+   * landmarks 17..67 (as dlib does), 'five-point' uses eyes, nose tip and mouth corners only,
+   * 'dlib-5' runs dlib's own 5-point shape predictor from a box placed by the mesh and places the chip
+   * as dlib's get_face_chip_details does, 'mesh-5' places that chip from the mesh's eye corners and nose base.
    */
-  chipLandmarks: 'mesh-51' | 'five-point';
+  chipLandmarks: ChipLandmarks;
 }
 
 /** Presentation-attack (spoof) signals. */
@@ -111,7 +117,7 @@ export function defaultConfig(): RecognitionConfig {
 const ENUMS: Record<string, readonly string[]> = {
   'runtime.backend': ['wasm', 'tensorflow', 'cpu'],
   'detector.model': ['blazeface', 'facemesh-detection-short', 'facemesh-detection-full'],
-  'embedding.chipLandmarks': ['mesh-51', 'five-point'],
+  'embedding.chipLandmarks': CHIP_LANDMARKS,
 };
 
 const RANGES: Record<string, [number, number, boolean]> = {

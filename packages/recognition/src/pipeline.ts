@@ -5,6 +5,8 @@ import { decodeImage, type DecodedImage } from './decode.js';
 import { blankOutside, dlib51FromMesh, faceOvalPolygon, fivePointsFromMesh, polygonMask } from './landmarks.js';
 import { moduleLogger } from './logger.js';
 import { l2normalize, type Embedder } from './models/embedder.js';
+import { dlibChip5Transform, meshParts5, predictParts5 } from './dlib-chip.js';
+import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape-predictor.js';
 import { loadFaceApiResnet } from './models/faceapi-resnet.js';
 import { loadGraphEmbedder } from './models/graph-embedder.js';
 import { HumanDetector, type DetectedFace } from './models/human-detector.js';
@@ -21,6 +23,17 @@ interface FaceGeometry {
   five: FivePoints;
   mesh: readonly (readonly number[])[];
   polygon: Point2[];
+}
+
+/** Each image in grey, made once when a shape predictor needs it. */
+const greyImages = new WeakMap<DecodedImage, GreyImage>();
+function greyImageOf(image: DecodedImage): GreyImage {
+  let grey = greyImages.get(image);
+  if (!grey) {
+    grey = greyOf(image);
+    greyImages.set(image, grey);
+  }
+  return grey;
 }
 
 function toPoint([x, y]: Point2): { x: number; y: number } {
@@ -138,8 +151,7 @@ export class Pipeline {
     let t = performance.now();
     const template = templateFor(embedder.info);
     const polygon = geometry.polygon;
-    const useMesh = embedder.info.alignment === 'dlib-chip' && (options.chipLandmarks ?? this.config.embedding.chipLandmarks) === 'mesh-51';
-    const m: Affine = useMesh ? estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25)) : alignmentTransform(geometry.five, template);
+    const m = await this.chipTransform(image, geometry, embedder, options);
     let crop = warpAffine(image, m, template.size);
     if (options.blankBackground ?? this.config.embedding.blankBackground) {
       const mask = polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size);
@@ -159,6 +171,24 @@ export class Pipeline {
     now = performance.now();
     timings.embed += now - t;
     return l2normalize(out);
+  }
+
+  /** Where a face lands in the model's input: the chip placement the config or call asks for. */
+  private async chipTransform(image: DecodedImage, geometry: FaceGeometry, embedder: Embedder, options: AnalyzeOptions): Promise<Affine> {
+    const template = templateFor(embedder.info);
+    if (embedder.info.alignment !== 'dlib-chip') return alignmentTransform(geometry.five, template);
+    switch (options.chipLandmarks ?? this.config.embedding.chipLandmarks) {
+      case 'mesh-51':
+        return estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25));
+      case 'five-point':
+        return alignmentTransform(geometry.five, template);
+      case 'mesh-5':
+        return dlibChip5Transform(meshParts5(geometry.mesh), template.size);
+      case 'dlib-5': {
+        const model = await loadShapePredictor5();
+        return dlibChip5Transform(predictParts5(model, greyImageOf(image), geometry.mesh), template.size);
+      }
+    }
   }
 
   /** Frees every loaded model. */

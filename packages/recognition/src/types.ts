@@ -1,4 +1,5 @@
 import type { FaceQuality, Pose } from './quality.js';
+import type { ChipLandmarks } from './config.js';
 
 /** A point in image pixels. */
 export interface Point {
@@ -123,7 +124,7 @@ export interface AnalyzeOptions {
   /** Override config.embedding.mirror for this call. */
   mirror?: boolean;
   /** Override config.embedding.chipLandmarks for this call. */
-  chipLandmarks?: 'mesh-51' | 'five-point';
+  chipLandmarks?: ChipLandmarks;
   /** Override config.embedding.blankBackground for this call. */
   blankBackground?: boolean;
 }

@@ -34,7 +34,7 @@ export async function embedImages(
 }> {
   const caches = new Map<string, EmbeddingCache>();
   const variant = (model: string): string =>
-    `${o.mirror ? '' : '-nomirror'}${getModelInfo(model).alignment === 'dlib-chip' && o.chipLandmarks === 'five-point' ? '-five' : ''}`;
+    `${o.mirror ? '' : '-nomirror'}${getModelInfo(model).alignment === 'dlib-chip' && o.chipLandmarks && o.chipLandmarks !== 'mesh-51' ? `-${o.chipLandmarks === 'five-point' ? 'five' : o.chipLandmarks}` : ''}`;
   const cacheFile = (model: string): string =>
     path.join(cacheDir ?? '.', `embeddings-${model}${variant(model)}.json`);
   for (const model of models) {

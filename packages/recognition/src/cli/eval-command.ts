@@ -2,7 +2,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_MODEL_ID } from '../config.js';
+import { CHIP_LANDMARKS, DEFAULT_MODEL_ID, type ChipLandmarks } from '../config.js';
 import { lfwImagePath, parseLfwPairs, type LfwPair } from '../lfw.js';
 import {
   evaluateVerification,
@@ -31,7 +31,7 @@ interface EvalOptions {
   headCv?: boolean;
   json?: boolean;
   backend: BackendName;
-  chipLandmarks: 'mesh-51' | 'five-point';
+  chipLandmarks: ChipLandmarks;
 }
 
 function formatReport(model: string, r: VerificationReport): string {
@@ -109,7 +109,7 @@ export function registerEvalCommand(program: Command, modelHelp: string): void {
     .option('--out <dir>', 'write roc.csv, roc.svg, report.json and the embedding cache here')
     .addOption(
       new Option('--chip-landmarks <kind>', 'landmarks placing the dlib chip')
-        .choices(['mesh-51', 'five-point'])
+        .choices([...CHIP_LANDMARKS])
         .default('mesh-51'),
     )
     .option(

