@@ -1,5 +1,6 @@
 import { createTestDatabase, TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
@@ -16,20 +17,19 @@ describe.each(TEST_DATABASE_MODES)('concurrent appends on %s', (mode) => {
 
   it('keeps one gapless chain when 50 transactions append at once', async () => {
     const ledger = new AuditRepository(db.prisma);
+    const uow = new UnitOfWork(db.prisma, ledger, { publish: async () => undefined });
     let open = 0;
     let mostOpen = 0;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         // Each transaction does other work before appending, as a real mutation would.
-        ledger.withEntry(async (tx) => {
+        uow.transaction(async (tx) => {
           open += 1;
           mostOpen = Math.max(mostOpen, open);
-          await tx.$executeRaw`SELECT pg_sleep(${(i % 5) / 1000})`;
+          await tx.db.$executeRaw`SELECT pg_sleep(${(i % 5) / 1000})`;
           open -= 1;
-          return {
-            result: i,
-            audit: { actor: 'system', action: 'test.concurrent', subject: `thing:${i}`, payload: { i } },
-          };
+          await tx.audit({ actor: 'system', action: 'test.concurrent', subject: `thing:${i}`, payload: { i } });
+          return i;
         }),
       ),
     );

@@ -77,14 +77,19 @@ describe(`identify and verify on the live feed (${mode}, real engine)`, () => {
     await server?.close();
   });
 
-  it('pushes the events of identify and verify to a subscriber and to the webhook', async () => {
+  /** A graphql-ws client with a new identify key of the gallery. */
+  async function connectWithKey() {
     const key = await createApiKey(server, ['identify'], galleryId);
-    const client = createClient({
+    return createClient({
       url: `${server.url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: key,
       retryAttempts: 0,
     });
+  }
+
+  it('pushes the events of identify and verify to a subscriber and to the webhook', async () => {
+    const client = await connectWithKey();
     try {
       const events = client.iterate<{
         matchEvents: {
@@ -139,13 +144,7 @@ describe(`identify and verify on the live feed (${mode}, real engine)`, () => {
   });
 
   it('pushes and sends exactly what the stored event reads as, though nothing reads it back before pushing', async () => {
-    const key = await createApiKey(server, ['identify'], galleryId);
-    const client = createClient({
-      url: `${server.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: key,
-      retryAttempts: 0,
-    });
+    const client = await connectWithKey();
     try {
       const events = client.iterate<{ matchEvents: Record<string, unknown> }>({
         query: `subscription ($g: ID!) { matchEvents(galleryId: $g) { ${LIVE_FIELDS} } }`,
