@@ -245,7 +245,7 @@ describe('MatchingService.identify', () => {
   });
 
   it('records one UNKNOWN event without embedding when the image has no face, and keeps no probe when retention is 0', async () => {
-    const { service, deps, events } = setup({ faces: 0 });
+    const { service, deps, events, published } = setup({ faces: 0 });
     deps.galleries.findById.mockResolvedValueOnce(gallery({ probeRetentionDays: 0 }));
     const result = await service.identify(ADMIN, { galleryId: GALLERY_ID, image, threshold: 0.8 });
     expect(result.faces).toEqual([]);
@@ -258,6 +258,8 @@ describe('MatchingService.identify', () => {
       probeImageKey: null,
       candidates: [],
     });
+    // Published like any event of the gallery (webhooks taking UNKNOWN get it at once, not by recovery).
+    expect(published).toMatchObject([{ eventId: 'event-1', decision: 'UNKNOWN', topCandidate: null }]);
     expect(deps.images.put).not.toHaveBeenCalled();
   });
 
