@@ -31,14 +31,16 @@ export class ScheduledTasksRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Adds the task's row, due `firstRunAfterMs` from now; an existing row keeps its schedule unless
-   * that is later (another process may be running the task; a restart never postpones it).
+   * Adds the task's row, due `firstRunAfterMs` from now. An existing row keeps its schedule (another
+   * process runs the task, or a restart: the hourly purge does not run again because a server
+   * started), unless that is more than `everyMs` away (the interval was shortened).
    */
-  async register(name: string, firstRunAfterMs: number): Promise<void> {
+  async register(name: string, firstRunAfterMs: number, everyMs: number): Promise<void> {
     await this.prisma.$executeRaw`
       INSERT INTO scheduled_tasks (name, next_run_at)
       VALUES (${name}, now() + make_interval(secs => ${seconds(firstRunAfterMs)}::float8))
-      ON CONFLICT (name) DO UPDATE SET next_run_at = LEAST(scheduled_tasks.next_run_at, EXCLUDED.next_run_at)`;
+      ON CONFLICT (name) DO UPDATE
+      SET next_run_at = LEAST(scheduled_tasks.next_run_at, now() + make_interval(secs => ${seconds(everyMs)}::float8))`;
   }
 
   /**

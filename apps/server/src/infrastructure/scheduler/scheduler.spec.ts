@@ -109,6 +109,12 @@ describe.each(TEST_DATABASE_MODES)('Scheduler on %s', (mode) => {
     expect(done.lastError).toBeNull();
     expect(done.nextRunAt.getTime() - done.lastFinishedAt!.getTime()).toBe(HOUR);
 
+    // A process starting now keeps that schedule (it does not run the task again because it started).
+    const late = schedulerOn(second, [task('c')], 'c');
+    await late.scheduler.start();
+    expect((await row('exclusive')).nextRunAt).toEqual(done.nextRunAt);
+    await late.scheduler.stop();
+
     // Woken, the other process runs it now and sees the first run as its previous one.
     loser.scheduler.wake('exclusive');
     await vi.waitFor(() => expect(runs).toHaveLength(2));

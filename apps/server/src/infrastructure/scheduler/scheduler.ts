@@ -129,7 +129,7 @@ export class Scheduler {
     if (this.started || this.stopping.signal.aborted) return;
     this.started = true;
     for (const state of this.states.values()) {
-      if (state.task.lease === 'task') await this.repository.register(state.task.name, state.task.firstRunAfterMs ?? 0);
+      if (state.task.lease === 'task') await this.repository.register(state.task.name, state.task.firstRunAfterMs ?? 0, state.task.everyMs);
     }
     for (const state of this.states.values()) {
       state.unsubscribe = state.task.wakeOn?.(() => this.wake(state.task.name)) ?? null;
