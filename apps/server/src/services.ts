@@ -67,7 +67,6 @@ export interface Infrastructure {
 
 export function createServices(infra: Infrastructure): Services {
   const { prisma } = infra.db;
-  const authAudit = new AuditRepository(prisma);
   const usersRepository = new UsersRepository(prisma);
   const sessionsRepository = new SessionsRepository(prisma);
   const apiKeysRepository = new ApiKeysRepository(prisma);
@@ -111,9 +110,9 @@ export function createServices(infra: Infrastructure): Services {
   events.subscribe((event) => liveFeed.push(event), { scope: 'every-process', types: ['MatchRecorded'] });
   // Background jobs: each kind registers its handler; main.ts starts a runner over them.
   const jobsRepository = new JobsRepository(prisma);
-  const jobs = new JobsService({ jobs: jobsRepository, audit, users: usersRepository });
-  const galleries = new GalleriesService(galleriesRepository, audit, infra.recognition);
-  const identities = new IdentitiesService(identitiesRepository, galleriesRepository, audit);
+  const jobs = new JobsService({ jobs: jobsRepository, uow, users: usersRepository });
+  const galleries = new GalleriesService(galleriesRepository, uow, infra.recognition);
+  const identities = new IdentitiesService(identitiesRepository, galleriesRepository, uow);
   const enrollment = new EnrollmentService({
     ...recognitionDeps,
     uow,
@@ -133,7 +132,7 @@ export function createServices(infra: Infrastructure): Services {
     jobsRepository,
     galleries: galleriesRepository,
     galleriesService: galleries,
-    audit,
+    uow,
     evaluation: new EvaluationRepository(infra.recognition),
   });
   jobs.registerHandler(bulkImport);
@@ -145,13 +144,13 @@ export function createServices(infra: Infrastructure): Services {
     identityErasure: new IdentityErasureService(
       identitiesRepository,
       erasureRepository,
-      audit,
+      uow,
       infra.logger.child({ module: 'identity-erasure' }),
     ),
-    auth: authService(infra, usersRepository, sessionsRepository, apiKeysRepository, authAudit),
-    users: new UsersService(usersRepository, sessionsRepository, authAudit),
+    auth: authService(infra, usersRepository, sessionsRepository, apiKeysRepository, uow),
+    users: new UsersService(usersRepository, sessionsRepository, uow),
     actorDirectory: new ActorDirectoryService(usersRepository, apiKeysRepository),
-    apiKeys: new ApiKeysService(apiKeysRepository, authAudit),
+    apiKeys: new ApiKeysService(apiKeysRepository, uow),
     audit: new AuditService(audit, { logger: infra.logger.child({ module: 'audit' }) }),
     uploads,
     images: new ImagesService(new ImagesRepository(infra.imageStore)),
@@ -161,7 +160,7 @@ export function createServices(infra: Infrastructure): Services {
       reviews: new ReviewsRepository(prisma),
       identities: identitiesRepository,
       matching: matchingRepository,
-      audit,
+      uow,
     }),
     liveFeed,
     webhooks,
@@ -175,7 +174,7 @@ export function createServices(infra: Infrastructure): Services {
 /** AuthService with its limiters in PostgreSQL (shared by every process) or, on PGlite, in memory. */
 function authService(
   infra: Infrastructure,
-  ...repositories: [UsersRepository, SessionsRepository, ApiKeysRepository, AuditRepository]
+  ...repositories: [UsersRepository, SessionsRepository, ApiKeysRepository, UnitOfWork]
 ): AuthService {
   const settings = infra.auth ?? DEFAULT_AUTH_SETTINGS;
   const limiters = createAuthLimiters(infra.db, settings);

@@ -1,10 +1,7 @@
 import { createTestDatabase, TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditRepository } from '../modules/audit/audit.repository.js';
 import { verifyPassword } from '../modules/auth/password-hasher.js';
-import { SessionsRepository } from '../modules/auth/sessions.repository.js';
-import { UsersRepository } from '../modules/users/users.repository.js';
-import { UsersService } from '../modules/users/users.service.js';
+import { standaloneUsersService } from '../modules/users/standalone-users.js';
 import { runAdminCreate, type AdminCommandIo } from './admin-commands.js';
 
 function fakeIo(options: { stdin?: string; answers?: string[] | null }) {
@@ -27,11 +24,7 @@ describe.each(TEST_DATABASE_MODES)('faceledger admin create on %s', (mode) => {
     opened += 1;
     const { prisma } = db;
     return {
-      users: new UsersService(
-        new UsersRepository(prisma),
-        new SessionsRepository(prisma),
-        new AuditRepository(prisma),
-      ),
+      users: standaloneUsersService(prisma),
       close: async () => undefined,
     };
   };

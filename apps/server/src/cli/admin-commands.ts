@@ -6,10 +6,8 @@ import { openDatabase } from '@faceledger/db';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadEnv } from '../env.js';
-import { AuditRepository } from '../modules/audit/audit.repository.js';
-import { SessionsRepository } from '../modules/auth/sessions.repository.js';
-import { UsersRepository } from '../modules/users/users.repository.js';
-import { UsersService } from '../modules/users/users.service.js';
+import { standaloneUsersService } from '../modules/users/standalone-users.js';
+import type { UsersService } from '../modules/users/users.service.js';
 import { isAppError } from '../shared/app-error.js';
 
 /** The terminal, as the command sees it; tests pass their own. */
@@ -86,11 +84,7 @@ async function openConfiguredUsers(): Promise<UsersHandle> {
   });
   const { prisma } = db;
   return {
-    users: new UsersService(
-      new UsersRepository(prisma),
-      new SessionsRepository(prisma),
-      new AuditRepository(prisma),
-    ),
+    users: standaloneUsersService(prisma),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cutPage, DEFAULT_PAGE_SIZE, encodeCursor, parsePageArgs, toConnection } from './relay-pagination.js';
+import {
+  cutPage,
+  DEFAULT_PAGE_SIZE,
+  encodeCreatedAtCursor,
+  encodeCursor,
+  parseCreatedAtKey,
+  parsePageArgs,
+  toConnection,
+} from './relay-pagination.js';
 
 const parseKey = (value: unknown) => (Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null);
 
@@ -64,5 +72,22 @@ describe('cutPage and toConnection', () => {
       edges: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
     });
+  });
+});
+
+describe('createdAt keys', () => {
+  const id = '00000000-0000-4000-8000-000000000001';
+
+  it('round-trips a (createdAt, id) cursor', () => {
+    const createdAt = new Date('2026-12-06T08:00:00.123Z');
+    const page = parsePageArgs({ after: encodeCreatedAtCursor(createdAt, id) }, parseCreatedAtKey);
+    expect(page.cursor).toEqual({ createdAt, id });
+  });
+
+  it('refuses keys that are not a storable date and a uuid', () => {
+    expect(parseCreatedAtKey(['not a date', id])).toBeNull();
+    expect(parseCreatedAtKey(['+275760-09-13T00:00:00.000Z', id])).toBeNull();
+    expect(parseCreatedAtKey(['2026-12-06T08:00:00Z', 'no-uuid'])).toBeNull();
+    expect(parseCreatedAtKey(['2026-12-06T08:00:00Z'])).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 // Relay cursor pagination over a keyset: checks first/after/last/before once, and turns sort keys
 // into opaque cursors and back. Any list ordered by a unique key tuple can page with it.
 import { AppError, ErrorCode } from './app-error.js';
+import { parseStorableDate } from './date-input.js';
+import { isUuid } from './uuid.js';
 
 /** Page size when the caller gives neither first nor last. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -34,6 +36,26 @@ export interface PageInfo {
 /** An opaque cursor for a sort key: base64url of its JSON. */
 export function encodeCursor(key: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/** The sort key of lists ordered by creation time, ties broken by id (jobs, match events). */
+export interface CreatedAtKey {
+  createdAt: Date;
+  id: string;
+}
+
+/** The cursor of a CreatedAtKey. */
+export function encodeCreatedAtCursor(createdAt: Date | string, id: string): string {
+  return encodeCursor([typeof createdAt === 'string' ? createdAt : createdAt.toISOString(), id]);
+}
+
+/** The CreatedAtKey in a decoded cursor (parseKey of decodeCursor and parsePageArgs). */
+export function parseCreatedAtKey(value: unknown): CreatedAtKey | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [at, id] = value as unknown[];
+  if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
+  const createdAt = parseStorableDate(at);
+  return createdAt === null ? null : { createdAt, id };
 }
 
 /** The key inside a cursor, checked by `parseKey`; BAD_INPUT when it is not one of ours. */

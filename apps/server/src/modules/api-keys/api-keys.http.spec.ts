@@ -1,15 +1,10 @@
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminHeaders, createApiKeyWithId, createUser, signIn } from '../../../test/auth-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
-import { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES } from '../auth/actor.js';
-import { DEFAULT_AUTH_SETTINGS } from '../auth/auth-settings.js';
-import { AuthService } from '../auth/auth.service.js';
+import type { AuthService } from '../auth/auth.service.js';
 import { authorize, authorizeGallery, isAllowed, PERMISSIONS, type Permission } from '../auth/permissions.js';
-import { SessionsRepository } from '../auth/sessions.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { ApiKeysRepository } from './api-keys.repository.js';
 
 const CREATE = `mutation ($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id name prefix scopes galleryId createdBy { email } createdAt lastUsedAt revokedAt } }
@@ -30,16 +25,9 @@ interface KeyView {
 describe.each(TEST_DATABASE_MODES)('API keys over HTTP on %s', (mode) => {
   let server: TestServer;
   let auth: AuthService;
-  useTestServer(mode, (started) => (server = started));
-  beforeAll(async () => {
-    const { prisma } = server.db;
-    auth = new AuthService(
-      new UsersRepository(prisma),
-      new SessionsRepository(prisma),
-      new ApiKeysRepository(prisma),
-      new AuditRepository(prisma),
-      DEFAULT_AUTH_SETTINGS,
-    );
+  useTestServer(mode, (started) => {
+    server = started;
+    auth = started.services.auth;
   });
 
   async function createGallery(name: string): Promise<string> {

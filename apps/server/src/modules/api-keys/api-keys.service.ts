@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import { API_KEY_SCOPES, actorRef, type Actor, type ApiKeyScope } from '../auth/actor.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { API_KEY_SCOPES, auditEntry, type Actor, type ApiKeyScope } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
 import { hashToken } from '../auth/token-hash.js';
 import { generateApiKey } from './api-key-token.js';
@@ -34,7 +34,7 @@ const newApiKeySchema = z.object({
 export class ApiKeysService {
   constructor(
     private readonly apiKeys: ApiKeysRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
   ) {}
 
   async create(actor: Actor, input: NewApiKey): Promise<CreatedApiKey> {
@@ -49,8 +49,8 @@ export class ApiKeysService {
     }
     const createdById = creatorOf(actor);
     const { key, prefix } = generateApiKey();
-    const apiKey = await this.audit.withEntry(async (tx) => {
-      const created = await this.apiKeys.create(tx, {
+    const apiKey = await this.uow.transaction(async (tx) => {
+      const created = await this.apiKeys.create(tx.db, {
         name,
         prefix,
         secretHash: hashToken(key),
@@ -58,15 +58,10 @@ export class ApiKeysService {
         galleryId,
         createdById,
       });
-      return {
-        result: created,
-        audit: {
-          actor: actorRef(actor),
-          action: 'apiKey.create',
-          subject: `apiKey:${created.id}`,
-          payload: { name, prefix, scopes, galleryId },
-        },
-      };
+      await tx.audit(
+        auditEntry(actor, 'apiKey.create', `apiKey:${created.id}`, { name, prefix, scopes, galleryId }),
+      );
+      return created;
     });
     return { apiKey, secret: key };
   }
@@ -85,19 +80,17 @@ export class ApiKeysService {
   async revoke(actor: Actor, id: string): Promise<ApiKeyWithCreator> {
     authorize(actor, 'apiKeys.manage');
     if (!z.uuid().safeParse(id).success) throw notFound('API key', id);
-    return this.audit.withEntry(async (tx) => {
-      const existing = await this.apiKeys.findById(id, tx);
+    return this.uow.transaction(async (tx) => {
+      const existing = await this.apiKeys.findById(id, tx.db);
       if (!existing) throw notFound('API key', id);
-      const revoked = existing.revokedAt ? existing : await this.apiKeys.revoke(tx, id, new Date());
-      return {
-        result: revoked,
-        audit: {
-          actor: actorRef(actor),
-          action: 'apiKey.revoke',
-          subject: `apiKey:${id}`,
-          payload: { prefix: existing.prefix, alreadyRevoked: existing.revokedAt !== null },
-        },
-      };
+      const revoked = existing.revokedAt ? existing : await this.apiKeys.revoke(tx.db, id, new Date());
+      await tx.audit(
+        auditEntry(actor, 'apiKey.revoke', `apiKey:${id}`, {
+          prefix: existing.prefix,
+          alreadyRevoked: existing.revokedAt !== null,
+        }),
+      );
+      return revoked;
     });
   }
 }

@@ -1,6 +1,7 @@
 // Who is making a request. Resolved once per request from the session cookie or the API key,
 // then checked by every service through authorize().
 import type { Role } from '@faceledger/db';
+import type { NewAuditEntry } from '../audit/audit.repository.js';
 
 /** Operations an API key can be scoped to. */
 export const API_KEY_SCOPES = ['detect', 'verify', 'identify', 'enroll', 'read'] as const;
@@ -9,7 +10,13 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /** The caller of one request. */
 export type Actor =
   | { kind: 'user'; userId: string; email: string; role: Role }
-  | { kind: 'apiKey'; keyId: string; scopes: readonly ApiKeyScope[]; galleryId: string | null; createdById: string }
+  | {
+      kind: 'apiKey';
+      keyId: string;
+      scopes: readonly ApiKeyScope[];
+      galleryId: string | null;
+      createdById: string;
+    }
   | { kind: 'anonymous' }
   | { kind: 'system' };
 
@@ -23,4 +30,14 @@ export function actorRef(actor: Actor): string {
     default:
       return actor.kind;
   }
+}
+
+/** The ledger entry of `actor` doing `action` to `subject` ("<type>:<id>"), for tx.audit(). */
+export function auditEntry(
+  actor: Actor,
+  action: string,
+  subject: string,
+  payload: Record<string, unknown>,
+): NewAuditEntry {
+  return { actor: actorRef(actor), action, subject, payload };
 }

@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import { generateApiKey, parseApiKeyPrefix } from '../api-keys/api-key-token.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
-import type { AuditRepository, NewAuditEntry, Transaction } from '../audit/audit.repository.js';
+import { UnitOfWork, type Transaction } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type { NewAuditEntry } from '../audit/audit.repository.js';
 import type { UserRecord, UsersRepository } from '../users/users.repository.js';
 import { DEFAULT_AUTH_SETTINGS } from './auth-settings.js';
 import { AuthService } from './auth.service.js';
@@ -45,18 +46,17 @@ function makeService(
     findByPrefix: vi.fn(async () => options.key ?? null),
     recordUse: vi.fn(async () => undefined),
   };
-  const audit = {
-    withEntry: vi.fn(async (work: (t: Transaction) => Promise<{ result: unknown; audit: NewAuditEntry }>) => {
-      const { result, audit: entry } = await work(tx);
-      entries.push(entry);
-      return result;
-    }),
-  };
+  // The real UnitOfWork; its fake transactions may run side by side (parallel sign-ins).
+  const uow = new UnitOfWork(
+    { $transaction: async (work: (t: Transaction) => Promise<unknown>) => work(tx) } as never,
+    { append: async (_tx, entry) => entries.push(entry) },
+    { publish: async () => undefined },
+  );
   const service = new AuthService(
     users as unknown as UsersRepository,
     sessions as unknown as SessionsRepository,
     apiKeys as unknown as ApiKeysRepository,
-    audit as unknown as AuditRepository,
+    uow,
     DEFAULT_AUTH_SETTINGS,
     new SignInLimiter({ maxFailures: 2, windowMs: 60_000 }, () => NOW.getTime()),
     () => NOW,
@@ -147,7 +147,7 @@ describe('AuthService.signIn', () => {
       {} as UsersRepository,
       {} as SessionsRepository,
       {} as ApiKeysRepository,
-      {} as AuditRepository,
+      {} as UnitOfWork,
       DEFAULT_AUTH_SETTINGS,
       limiter,
     );

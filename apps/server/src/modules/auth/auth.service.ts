@@ -3,7 +3,8 @@ import { ApiKeyRateLimiter, type ApiKeyRateLimitStore } from './api-key-rate-lim
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { parseApiKeyPrefix } from '../api-keys/api-key-token.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type { NewAuditEntry } from '../audit/audit.repository.js';
 import type { UserRecord, UsersRepository } from '../users/users.repository.js';
 import { API_KEY_SCOPES, actorRef, type Actor, type ApiKeyScope } from './actor.js';
 import type { AuthSettings } from './auth-settings.js';
@@ -53,7 +54,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly apiKeys: ApiKeysRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
     readonly settings: AuthSettings,
     private readonly limiter: SignInLimitStore = new SignInLimiter(settings.signInLimits),
     private readonly now: () => Date = () => new Date(),
@@ -110,22 +111,19 @@ export class AuthService {
     await admission.succeeded();
     const sessionToken = generateSessionToken();
     const expiresAt = new Date(this.now().getTime() + this.settings.sessionTtlMs);
-    await this.audit.withEntry(async (tx) => {
-      await this.sessions.deleteStale(tx, user.id, new Date(this.now().getTime() - STALE_SESSION_MS));
-      const session = await this.sessions.create(tx, {
+    await this.uow.transaction(async (tx) => {
+      await this.sessions.deleteStale(tx.db, user.id, new Date(this.now().getTime() - STALE_SESSION_MS));
+      const session = await this.sessions.create(tx.db, {
         tokenHash: hashToken(sessionToken),
         userId: user.id,
         expiresAt,
       });
-      return {
-        result: session,
-        audit: {
-          actor: `user:${user.id}`,
-          action: 'auth.signIn',
-          subject: `user:${user.id}`,
-          payload: { sessionId: session.id, expiresAt: expiresAt.toISOString() },
-        },
-      };
+      await tx.audit({
+        actor: `user:${user.id}`,
+        action: 'auth.signIn',
+        subject: `user:${user.id}`,
+        payload: { sessionId: session.id, expiresAt: expiresAt.toISOString() },
+      });
     });
     return { user, sessionToken, expiresAt };
   }
@@ -135,15 +133,16 @@ export class AuthService {
     if (!sessionToken || !isWellFormedSessionToken(sessionToken)) return false;
     const session = await this.sessions.findByTokenHash(hashToken(sessionToken));
     if (!session || session.revokedAt) return false;
-    return this.audit.withEntry(async (tx) => ({
-      result: await this.sessions.revoke(tx, session.id, this.now()),
-      audit: {
+    return this.uow.transaction(async (tx) => {
+      const revoked = await this.sessions.revoke(tx.db, session.id, this.now());
+      await tx.audit({
         actor: actor.kind === 'anonymous' ? `user:${session.userId}` : actorRef(actor),
         action: 'auth.signOut',
         subject: `user:${session.userId}`,
         payload: { sessionId: session.id },
-      },
-    }));
+      });
+      return revoked;
+    });
   }
 
   /**
@@ -241,34 +240,33 @@ export class AuthService {
     reason: string,
     details: Record<string, string | number> = {},
   ): Promise<void> {
-    await this.audit.withEntry(async () => ({
-      result: undefined,
-      audit: {
-        actor: 'anonymous',
-        action: 'auth.signInFailed',
-        subject: user ? `user:${user.id}` : `email:${email}`,
-        payload: { email, reason, ...details },
-      },
-    }));
+    await this.appendOnly({
+      actor: 'anonymous',
+      action: 'auth.signInFailed',
+      subject: user ? `user:${user.id}` : `email:${email}`,
+      payload: { email, reason, ...details },
+    });
   }
 
   /** One row per lockout that ended with refusals not yet audited (the source itself is not written). */
   private async auditEndedLockouts(): Promise<void> {
     for (const report of await this.limiter.takeReports()) {
-      await this.audit.withEntry(async () => ({
-        result: undefined,
-        audit: {
-          actor: 'anonymous',
-          action: 'auth.signInFailed',
-          subject: report.scope === 'email' && report.key !== null ? `email:${report.key}` : 'auth:signIn',
-          payload: {
-            ...(report.scope === 'email' && report.key !== null ? { email: report.key } : {}),
-            reason: 'rate_limited',
-            limit: report.scope,
-            refused: report.refused,
-          },
+      await this.appendOnly({
+        actor: 'anonymous',
+        action: 'auth.signInFailed',
+        subject: report.scope === 'email' && report.key !== null ? `email:${report.key}` : 'auth:signIn',
+        payload: {
+          ...(report.scope === 'email' && report.key !== null ? { email: report.key } : {}),
+          reason: 'rate_limited',
+          limit: report.scope,
+          refused: report.refused,
         },
-      }));
+      });
     }
+  }
+
+  /** A ledger entry that records an attempt and changes nothing else. */
+  private async appendOnly(entry: NewAuditEntry): Promise<void> {
+    await this.uow.transaction((tx) => tx.audit(entry));
   }
 }

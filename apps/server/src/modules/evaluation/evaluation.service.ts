@@ -9,8 +9,8 @@ import type { JobModel } from '@faceledger/schema/server';
 import { cosine } from '../../shared/cosine.js';
 import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
 import { readZip } from '../../shared/read-zip.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
@@ -68,7 +68,7 @@ export interface EvaluationDependencies {
   jobsRepository: Pick<JobsRepository, 'readFile' | 'findItems'>;
   galleries: Pick<GalleriesRepository, 'findById' | 'update'>;
   galleriesService: Pick<GalleriesService, 'get'>;
-  audit: Pick<AuditRepository, 'withEntry'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
   evaluation: EvaluationRepository;
 }
 
@@ -89,7 +89,6 @@ function decodeEmbedding(text: string): Float32Array {
   const bytes = Buffer.from(text, 'base64');
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
-
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
@@ -269,11 +268,11 @@ export class EvaluationService implements JobHandler {
         { field: 'targetFmr' },
       );
     }
-    await this.deps.audit.withEntry(async (tx) => {
+    await this.deps.uow.transaction(async (tx) => {
       const gallery = await requireGallery(
         actor,
         args.galleryId,
-        (id) => this.deps.galleries.findById(id, tx),
+        (id) => this.deps.galleries.findById(id, tx.db),
         'galleryId',
       );
       if (gallery.embeddingModelId !== result.modelId) {
@@ -283,24 +282,18 @@ export class EvaluationService implements JobHandler {
           { field: 'jobId' },
         );
       }
-      await this.deps.galleries.update(tx, gallery.id, { matchThreshold: picked.threshold });
-      return {
-        result: null,
-        audit: {
-          actor: actorRef(actor),
-          action: 'gallery.update',
-          subject: `gallery:${gallery.id}`,
-          payload: {
-            fields: ['matchThreshold'],
-            from: gallery.matchThreshold,
-            to: picked.threshold,
-            evaluationJobId: job.id,
-            targetFmr: args.targetFmr,
-            fmr: picked.fmr,
-            fnmr: picked.fnmr,
-          },
-        },
-      };
+      await this.deps.galleries.update(tx.db, gallery.id, { matchThreshold: picked.threshold });
+      await tx.audit(
+        auditEntry(actor, 'gallery.update', `gallery:${gallery.id}`, {
+          fields: ['matchThreshold'],
+          from: gallery.matchThreshold,
+          to: picked.threshold,
+          evaluationJobId: job.id,
+          targetFmr: args.targetFmr,
+          fmr: picked.fmr,
+          fnmr: picked.fnmr,
+        }),
+      );
     });
     return {
       gallery: await this.deps.galleriesService.get(actor, args.galleryId),

@@ -3,7 +3,8 @@ import type {
   RecognitionRepository,
   RecognitionStatus,
 } from '../../infrastructure/recognition/recognition.repository.js';
-import type { AuditRepository, NewAuditEntry, Transaction } from '../audit/audit.repository.js';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
+import type { Transaction } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
 import { GalleriesService } from './galleries.service.js';
@@ -43,20 +44,11 @@ function setUp(engine: RecognitionStatus) {
     list: vi.fn(async () => [record()]),
     delete: vi.fn(),
   };
-  const entries: NewAuditEntry[] = [];
-  const audit = {
-    withEntry: vi.fn(
-      async (work: (tx: Transaction) => Promise<{ result: unknown; audit: NewAuditEntry }>) => {
-        const { result, audit: entry } = await work({} as Transaction);
-        entries.push(entry);
-        return result;
-      },
-    ),
-  };
+  const { uow, entries } = recordingUnitOfWork();
   const recognition = { status: () => engine };
   const service = new GalleriesService(
     repository as unknown as GalleriesRepository,
-    audit as unknown as AuditRepository,
+    uow,
     recognition as unknown as RecognitionRepository,
   );
   return { service, repository, entries };

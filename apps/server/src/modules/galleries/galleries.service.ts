@@ -5,8 +5,8 @@ import type { RecognitionRepository } from '../../infrastructure/recognition/rec
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import { parseInput } from '../../shared/parse-input.js';
-import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { Transaction, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
@@ -103,7 +103,7 @@ function toGallery(record: GalleryRecord): Gallery {
 export class GalleriesService {
   constructor(
     private readonly galleries: GalleriesRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
     private readonly recognition: RecognitionRepository,
   ) {}
 
@@ -126,18 +126,11 @@ export class GalleriesService {
       embeddingModelId,
       matchThreshold: parsed.matchThreshold ?? this.defaultThreshold(embeddingModelId),
     };
-    const created = await this.audit.withEntry(async (tx) => {
-      await this.checkNameFree(fields.name, null, tx);
-      const gallery = await this.galleries.create(tx, fields);
-      return {
-        result: gallery,
-        audit: {
-          actor: actorRef(actor),
-          action: 'gallery.create',
-          subject: `gallery:${gallery.id}`,
-          payload: { ...fields },
-        },
-      };
+    const created = await this.uow.transaction(async (tx) => {
+      await this.checkNameFree(fields.name, null, tx.db);
+      const gallery = await this.galleries.create(tx.db, fields);
+      await tx.audit(auditEntry(actor, 'gallery.create', `gallery:${gallery.id}`, { ...fields }));
+      return gallery;
     });
     return toGallery(created);
   }
@@ -160,12 +153,12 @@ export class GalleriesService {
     }
     if (changes.embeddingModelId !== undefined)
       changes.embeddingModelId = this.checkModel(changes.embeddingModelId);
-    const updated = await this.audit.withEntry(async (tx) => {
-      const current = await this.galleries.findById(id, tx);
+    const updated = await this.uow.transaction(async (tx) => {
+      const current = await this.galleries.findById(id, tx.db);
       if (!current) throw notFound('gallery', id);
-      if (changes.name !== undefined) await this.checkNameFree(changes.name, id, tx);
+      if (changes.name !== undefined) await this.checkNameFree(changes.name, id, tx.db);
       if (changes.embeddingModelId !== undefined && changes.embeddingModelId !== current.embeddingModelId) {
-        const { faces } = await this.galleries.countContents(id, tx);
+        const { faces } = await this.galleries.countContents(id, tx.db);
         if (faces > 0) {
           throw new AppError(
             ErrorCode.CONFLICT,
@@ -174,20 +167,13 @@ export class GalleriesService {
           );
         }
       }
-      const gallery = await this.galleries.update(tx, id, changes);
+      const gallery = await this.galleries.update(tx.db, id, changes);
       const diff: Record<string, { from: unknown; to: unknown }> = {};
       for (const key of Object.keys(changes) as Array<keyof GalleryFields>) {
         if (current[key] !== gallery[key]) diff[key] = { from: current[key], to: gallery[key] };
       }
-      return {
-        result: gallery,
-        audit: {
-          actor: actorRef(actor),
-          action: 'gallery.update',
-          subject: `gallery:${id}`,
-          payload: { changes: diff },
-        },
-      };
+      await tx.audit(auditEntry(actor, 'gallery.update', `gallery:${id}`, { changes: diff }));
+      return gallery;
     });
     return toGallery(updated);
   }
@@ -195,10 +181,10 @@ export class GalleriesService {
   /** Deletes a gallery that holds no identities but erased tombstones and no active restricted API key. */
   async delete(actor: Actor, id: string): Promise<string> {
     authorize(actor, 'galleries.write');
-    return this.audit.withEntry(async (tx) => {
-      const current = await this.galleries.findById(id, tx);
+    return this.uow.transaction(async (tx) => {
+      const current = await this.galleries.findById(id, tx.db);
       if (!current) throw notFound('gallery', id);
-      const { liveIdentities, activeApiKeys } = await this.galleries.countContents(id, tx);
+      const { liveIdentities, activeApiKeys } = await this.galleries.countContents(id, tx.db);
       if (liveIdentities > 0) {
         throw new AppError(
           ErrorCode.CONFLICT,
@@ -213,16 +199,15 @@ export class GalleriesService {
           { id, activeApiKeys },
         );
       }
-      const { tombstonesDeleted, apiKeysDeleted } = await this.galleries.delete(tx, id);
-      return {
-        result: id,
-        audit: {
-          actor: actorRef(actor),
-          action: 'gallery.delete',
-          subject: `gallery:${id}`,
-          payload: { name: current.name, tombstonesDeleted, revokedApiKeysDeleted: apiKeysDeleted },
-        },
-      };
+      const { tombstonesDeleted, apiKeysDeleted } = await this.galleries.delete(tx.db, id);
+      await tx.audit(
+        auditEntry(actor, 'gallery.delete', `gallery:${id}`, {
+          name: current.name,
+          tombstonesDeleted,
+          revokedApiKeysDeleted: apiKeysDeleted,
+        }),
+      );
+      return id;
     });
   }
 

@@ -5,6 +5,8 @@ import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { PageRequest } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
+// The face columns the API shows are declared once, beside the face search.
+import { FACE_COLUMNS } from '../matching/matching.repository.js';
 
 /** An identity row with the number of its enrolled faces. */
 export interface IdentityRecord {
@@ -65,17 +67,6 @@ export interface IdentityPage {
 const withFaceCount = { _count: { select: { faces: true } } } as const satisfies Prisma.IdentityInclude;
 
 type IdentityRow = Prisma.IdentityGetPayload<{ include: typeof withFaceCount }>;
-
-const faceColumns = {
-  id: true,
-  identityId: true,
-  imageKey: true,
-  box: true,
-  landmarks: true,
-  quality: true,
-  modelId: true,
-  createdAt: true,
-} as const satisfies Prisma.FaceSelect;
 
 function toRecord(row: IdentityRow): IdentityRecord {
   const { _count, ...fields } = row;
@@ -208,7 +199,7 @@ export class IdentitiesRepository {
     if (!isUuid(identityId)) return [];
     return this.prisma.face.findMany({
       where: { identityId },
-      select: faceColumns,
+      select: FACE_COLUMNS,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
   }

@@ -16,8 +16,8 @@ import {
   type PageArgs,
 } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
-import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { Transaction, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
@@ -130,7 +130,7 @@ export class IdentitiesService {
   constructor(
     private readonly identities: IdentitiesRepository,
     private readonly galleries: GalleriesRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
   ) {}
 
   async get(actor: Actor, id: string): Promise<IdentityModel> {
@@ -177,25 +177,23 @@ export class IdentitiesService {
   async create(actor: Actor, input: CreateIdentityInput): Promise<IdentityModel> {
     authorize(actor, 'identities.write');
     const fields: IdentityFields = parseInput(createSchema, input);
-    const created = await this.audit.withEntry(async (tx) => {
+    const created = await this.uow.transaction(async (tx) => {
       const gallery = await requireGallery(
         actor,
         input.galleryId,
-        (id) => this.galleries.findById(id, tx),
+        (id) => this.galleries.findById(id, tx.db),
         'galleryId',
       );
-      await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx);
-      const identity = await this.identities.create(tx, gallery.id, fields);
-      return {
-        result: identity,
-        audit: {
-          actor: actorRef(actor),
-          action: 'identity.create',
-          subject: `identity:${identity.id}`,
-          // Ids only: the ledger cannot be erased, so it never holds names, externalIds or metadata.
-          payload: { galleryId: gallery.id, hasConsent: fields.consentGivenAt !== null },
-        },
-      };
+      await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx.db);
+      const identity = await this.identities.create(tx.db, gallery.id, fields);
+      // Ids only: the ledger cannot be erased, so it never holds names, externalIds or metadata.
+      await tx.audit(
+        auditEntry(actor, 'identity.create', `identity:${identity.id}`, {
+          galleryId: gallery.id,
+          hasConsent: fields.consentGivenAt !== null,
+        }),
+      );
+      return identity;
     });
     return toIdentityModel(created);
   }
@@ -209,21 +207,19 @@ export class IdentitiesService {
     if (parsed.metadata != null) changes.metadata = parsed.metadata;
     if (parsed.consentGivenAt !== undefined) changes.consentGivenAt = parsed.consentGivenAt;
     if (parsed.consentGivenBy !== undefined) changes.consentGivenBy = parsed.consentGivenBy;
-    const updated = await this.audit.withEntry(async (tx) => {
-      const current = await this.loadWritable(actor, id, tx);
+    const updated = await this.uow.transaction(async (tx) => {
+      const current = await this.loadWritable(actor, id, tx.db);
       if (changes.externalId !== undefined && changes.externalId !== current.externalId) {
-        await this.checkExternalIdFree(current.galleryId, changes.externalId, id, tx);
+        await this.checkExternalIdFree(current.galleryId, changes.externalId, id, tx.db);
       }
-      const identity = await this.identities.update(tx, id, changes);
-      return {
-        result: identity,
-        audit: {
-          actor: actorRef(actor),
-          action: 'identity.update',
-          subject: `identity:${id}`,
-          payload: { galleryId: current.galleryId, fields: Object.keys(changes).sort() },
-        },
-      };
+      const identity = await this.identities.update(tx.db, id, changes);
+      await tx.audit(
+        auditEntry(actor, 'identity.update', `identity:${id}`, {
+          galleryId: current.galleryId,
+          fields: Object.keys(changes).sort(),
+        }),
+      );
+      return identity;
     });
     return toIdentityModel(updated);
   }
@@ -244,18 +240,18 @@ export class IdentitiesService {
     action: string,
   ): Promise<IdentityModel> {
     authorize(actor, 'identities.write');
-    const updated = await this.audit.withEntry(async (tx) => {
-      const current = await this.loadWritable(actor, id, tx);
-      const identity = current.status === status ? current : await this.identities.update(tx, id, { status });
-      return {
-        result: identity,
-        audit: {
-          actor: actorRef(actor),
-          action,
-          subject: `identity:${id}`,
-          payload: { galleryId: current.galleryId, from: current.status, to: status },
-        },
-      };
+    const updated = await this.uow.transaction(async (tx) => {
+      const current = await this.loadWritable(actor, id, tx.db);
+      const identity =
+        current.status === status ? current : await this.identities.update(tx.db, id, { status });
+      await tx.audit(
+        auditEntry(actor, action, `identity:${id}`, {
+          galleryId: current.galleryId,
+          from: current.status,
+          to: status,
+        }),
+      );
+      return identity;
     });
     return toIdentityModel(updated);
   }

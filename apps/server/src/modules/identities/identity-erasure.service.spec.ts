@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import type { AuditRepository, NewAuditEntry, Transaction } from '../audit/audit.repository.js';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
+import type { TransactionScope } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { IdentitiesRepository, IdentityRecord } from './identities.repository.js';
 import type { ErasureOutcome, IdentityErasureRepository } from './identity-erasure.repository.js';
@@ -46,25 +47,24 @@ function setUp(
       steps.push(`compact ${tables.join(' ')}`);
     }),
   };
-  const entries: NewAuditEntry[] = [];
-  const audit = {
-    withEntry: vi.fn(
-      async (work: (tx: Transaction) => Promise<{ result: unknown; audit: NewAuditEntry }>) => {
-        const { result, audit: entry } = await work({} as Transaction);
+  const { uow, entries, events } = recordingUnitOfWork();
+  // A commit that fails rolls back like a throw inside the work: no entry, no event.
+  const committing = {
+    transaction: <T>(work: (tx: TransactionScope) => Promise<T>) =>
+      uow.transaction(async (tx) => {
+        const result = await work(tx);
         if (options.failCommit) throw new Error('serialization failure');
-        entries.push(entry);
         steps.push('commit');
         return result;
-      },
-    ),
+      }),
   };
   const service = new IdentityErasureService(
     identities as unknown as IdentitiesRepository,
     erasure as unknown as IdentityErasureRepository,
-    audit as unknown as AuditRepository,
+    committing,
     pino({ level: 'silent' }),
   );
-  return { service, erasure, entries, steps };
+  return { service, erasure, entries, events, steps };
 }
 
 const erased: ErasureOutcome = {
@@ -84,13 +84,13 @@ const erased: ErasureOutcome = {
 
 describe('IdentityErasureService', () => {
   it('deletes images only after commit, and only those still unreferenced then, then rewrites the tables', async () => {
-    const { service, erasure, steps, entries } = setUp(erased);
+    const { service, erasure, steps, entries, events } = setUp(erased);
     const result = await service.erase(hr, ID);
     // only the tables it changed: no review note, job file or upload here
     expect(steps).toEqual([
       'commit',
       'delete 1',
-      'compact identities faces match_candidates match_events job_items',
+      'compact identities faces match_candidates match_events job_items images',
     ]);
     expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
     // waits for snapshots older than the erasure's own transaction
@@ -102,11 +102,14 @@ describe('IdentityErasureService', () => {
       actor: 'user:u2',
     });
     expect(JSON.stringify(entries[0]?.payload)).not.toContain(KEY_A);
+    expect(events).toEqual([{ type: 'IdentityErased', identityId: ID, galleryId: identity.galleryId }]);
   });
 
   it('deletes no image when the transaction fails', async () => {
-    const { service, erasure } = setUp(erased, { failCommit: true });
+    const { service, erasure, entries, events } = setUp(erased, { failCommit: true });
     await expect(service.erase(hr, ID)).rejects.toThrow('serialization failure');
+    expect(entries).toEqual([]);
+    expect(events).toEqual([]);
     expect(erasure.deleteImages).not.toHaveBeenCalled();
     expect(erasure.compactErasedTables).not.toHaveBeenCalled();
   });
@@ -125,9 +128,12 @@ describe('IdentityErasureService', () => {
     });
     const again = setUp({ alreadyErased: true });
     await again.service.erase(hr, ID);
+    // Erasing again is audited but announces nothing new.
+    expect(again.entries).toHaveLength(1);
+    expect(again.events).toEqual([]);
     expect(again.steps).toEqual([
       'commit',
-      'compact identities faces match_candidates match_events reviews job_items job_files pending_uploads',
+      'compact identities faces match_candidates match_events reviews job_items job_files pending_uploads images',
     ]);
   });
 

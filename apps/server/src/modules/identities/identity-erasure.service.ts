@@ -5,8 +5,8 @@ import type { IdentityModel } from '@faceledger/schema/server';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
 import type { IdentitiesRepository } from './identities.repository.js';
 import { toIdentityModel } from './identities.mapper.js';
@@ -40,7 +40,7 @@ export class IdentityErasureService {
   constructor(
     private readonly identities: IdentitiesRepository,
     private readonly erasure: IdentityErasureRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
     private readonly logger: Logger,
   ) {}
 
@@ -48,8 +48,8 @@ export class IdentityErasureService {
     authorize(actor, 'identities.erase');
     const identity = await findIdentity(this.identities, actor, id);
 
-    const { counts, imageKeys, tables, xid } = await this.audit.withEntry(async (tx) => {
-      const outcome = await this.erasure.eraseWithin(tx, id);
+    const { counts, imageKeys, tables, xid } = await this.uow.transaction(async (tx) => {
+      const outcome = await this.erasure.eraseWithin(tx.db, id);
       if (outcome === null) throw notFound('identity', id);
       // Erasing again rewrites every table: it completes an earlier erasure whose rewrite failed.
       const result = outcome.alreadyErased
@@ -65,21 +65,18 @@ export class IdentityErasureService {
             tables: tablesChangedBy(outcome.counts),
             xid: outcome.xid,
           };
-      return {
-        result,
-        audit: {
-          actor: actorRef(actor),
-          action: 'identity.erase',
-          subject: `identity:${id}`,
-          // Counts only: no names, keys of images or embeddings.
-          payload: {
-            galleryId: identity.galleryId,
-            alreadyErased: outcome.alreadyErased,
-            ...result.counts,
-            imagesToDelete: result.imageKeys.length,
-          },
-        },
-      };
+      // Counts only: no names, keys of images or embeddings.
+      await tx.audit(
+        auditEntry(actor, 'identity.erase', `identity:${id}`, {
+          galleryId: identity.galleryId,
+          alreadyErased: outcome.alreadyErased,
+          ...result.counts,
+          imagesToDelete: result.imageKeys.length,
+        }),
+      );
+      if (!outcome.alreadyErased)
+        tx.publish({ type: 'IdentityErased', identityId: id, galleryId: identity.galleryId });
+      return result;
     });
 
     const imagesDeleted = await this.deleteImages(id, imageKeys);

@@ -8,19 +8,21 @@ import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import {
   cutPage,
+  encodeCreatedAtCursor,
   encodeCursor,
+  parseCreatedAtKey,
   parsePageArgs,
   toConnection,
   type Connection,
 } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { actorRef, auditEntry, type Actor } from '../auth/actor.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { JobHandler } from './job-handler.js';
 import { JobRunner, type JobRunnerOptions } from './job-runner.js';
-import type { JobKey, JobItemRecord, JobRecord, JobsRepository, NewJob } from './jobs.repository.js';
+import type { JobItemRecord, JobRecord, JobsRepository, NewJob } from './jobs.repository.js';
 
 /** A page of jobs. */
 export type JobConnectionModel = Connection<JobModel>;
@@ -38,16 +40,8 @@ export interface ForwardPageArgs {
 
 export interface JobsDependencies {
   jobs: JobsRepository;
-  audit: Pick<AuditRepository, 'withEntry'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
   users: Pick<UsersRepository, 'findById'>;
-}
-
-function parseJobKey(value: unknown): JobKey | null {
-  if (!Array.isArray(value) || value.length !== 2) return null;
-  const [at, id] = value as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
-  const createdAt = new Date(at);
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id };
 }
 
 function parseIndexKey(value: unknown): number | null {
@@ -131,22 +125,17 @@ export class JobsService {
         'Background jobs are started by signed-in users; sign in to the dashboard.',
       );
     }
-    const created = await this.deps.audit.withEntry(async (tx) => {
-      const record = await this.deps.jobs.create(tx, { ...job, createdBy: actorRef(actor) });
-      return {
-        result: record,
-        audit: {
-          actor: actorRef(actor),
-          action: audit.action,
-          subject: `job:${record.id}`,
-          payload: {
-            kind: job.kind,
-            items: job.items.length,
-            ...(job.galleryId ? { galleryId: job.galleryId } : {}),
-            ...audit.payload,
-          },
-        },
-      };
+    const created = await this.deps.uow.transaction(async (tx) => {
+      const record = await this.deps.jobs.create(tx.db, { ...job, createdBy: actorRef(actor) });
+      await tx.audit(
+        auditEntry(actor, audit.action, `job:${record.id}`, {
+          kind: job.kind,
+          items: job.items.length,
+          ...(job.galleryId ? { galleryId: job.galleryId } : {}),
+          ...audit.payload,
+        }),
+      );
+      return record;
     });
     for (const runner of this.runners) runner.wake();
     return created;
@@ -174,15 +163,12 @@ export class JobsService {
     const handler = this.handlers.get(kind);
     if (!handler) throw new AppError(ErrorCode.BAD_INPUT, `Unknown job kind ${kind}.`, { field: 'kind' });
     authorize(actor, handler.permission);
-    const page = parsePageArgs({ first: args.first, after: args.after }, parseJobKey);
-    const { rows, hasMore } = cutPage(
-      page,
-      await this.deps.jobs.findPage(kind, page.size + 1, page.cursor),
-    );
+    const page = parsePageArgs({ first: args.first, after: args.after }, parseCreatedAtKey);
+    const { rows, hasMore } = cutPage(page, await this.deps.jobs.findPage(kind, page.size + 1, page.cursor));
     const edges = await Promise.all(
       rows.map(async (row) => ({
         node: await this.toModel(row),
-        cursor: encodeCursor([row.createdAt.toISOString(), row.id]),
+        cursor: encodeCreatedAtCursor(row.createdAt, row.id),
       })),
     );
     return toConnection(page, edges, hasMore);
@@ -216,8 +202,8 @@ export class JobsService {
   /** Stops a QUEUED or RUNNING job (audited); items done stay done. */
   async cancel(actor: Actor, id: string): Promise<JobModel> {
     const record = await this.load(actor, id);
-    await this.deps.audit.withEntry(async (tx) => {
-      const cancelled = await this.deps.jobs.cancel(tx, record.id);
+    await this.deps.uow.transaction(async (tx) => {
+      const cancelled = await this.deps.jobs.cancel(tx.db, record.id);
       if (!cancelled) {
         throw new AppError(
           ErrorCode.CONFLICT,
@@ -227,20 +213,15 @@ export class JobsService {
           },
         );
       }
-      return {
-        result: null,
-        audit: {
-          actor: actorRef(actor),
-          action: 'job.cancel',
-          subject: `job:${record.id}`,
-          payload: {
-            kind: record.kind,
-            done: record.done,
-            total: record.total,
-            ...(record.galleryId ? { galleryId: record.galleryId } : {}),
-          },
-        },
-      };
+      await tx.audit(
+        auditEntry(actor, 'job.cancel', `job:${record.id}`, {
+          kind: record.kind,
+          done: record.done,
+          total: record.total,
+          ...(record.galleryId ? { galleryId: record.galleryId } : {}),
+        }),
+      );
+      tx.publish({ type: 'JobFinished', jobId: record.id, kind: record.kind, status: 'CANCELLED' });
     });
     return this.get(actor, id);
   }

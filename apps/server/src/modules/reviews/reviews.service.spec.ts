@@ -1,14 +1,8 @@
 // ReviewsService with its repositories faked: who may review, which identity a verdict names, and
 // the audit entry.
 import { describe, expect, it, vi } from 'vitest';
-import {
-  ADMIN,
-  AUDITOR,
-  fakeAudit,
-  GALLERY_ID,
-  identity,
-  REVIEWER,
-} from '../../../test/recognition-fakes.js';
+import { ADMIN, AUDITOR, GALLERY_ID, identity, REVIEWER } from '../../../test/recognition-fakes.js';
+import { recordingUnitOfWork } from '../../infrastructure/unit-of-work/recording-unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { MatchEventRecord, ReviewRecord } from './reviews.repository.js';
 import { confirmationsOf, ReviewsService, type ReviewsDependencies } from './reviews.service.js';
@@ -44,7 +38,7 @@ function event(overrides: Partial<MatchEventRecord> = {}): MatchEventRecord {
 }
 
 function setup(found: MatchEventRecord | null = event()) {
-  const audit = fakeAudit();
+  const { uow, entries } = recordingUnitOfWork();
   const deps = {
     reviews: {
       findPage: vi.fn(async () => ({ rows: found ? [found] : [], hasMore: false })),
@@ -75,14 +69,14 @@ function setup(found: MatchEventRecord | null = event()) {
       findByIds: vi.fn(async (ids: readonly string[]) => ids.map((id) => identity(id))),
     },
     matching: { findFaces: vi.fn(async () => []) },
-    audit,
+    uow,
   } satisfies ReviewsDependencies;
-  return { service: new ReviewsService(deps), deps, audit };
+  return { service: new ReviewsService(deps), deps, entries };
 }
 
 describe('ReviewsService.reviewMatch', () => {
   it('REJECT without identityId rejects the top candidate, and is audited', async () => {
-    const { service, deps, audit } = setup();
+    const { service, deps, entries } = setup();
     const review = await service.reviewMatch(REVIEWER, {
       eventId: EVENT,
       verdict: 'REJECT',
@@ -101,7 +95,7 @@ describe('ReviewsService.reviewMatch', () => {
         reviewerId: REVIEWER.kind === 'user' ? REVIEWER.userId : '',
       }),
     );
-    expect(audit.entries).toMatchObject([
+    expect(entries).toMatchObject([
       {
         action: 'matchEvent.review',
         subject: `matchEvent:${EVENT}`,
@@ -191,7 +185,7 @@ describe('ReviewsService.listMatchEvents', () => {
 
 describe('ReviewsService verdicts that name nobody, and confirmations', () => {
   it('UNKNOWN and DISMISS name no identity and are audited as such', async () => {
-    const { service, deps, audit } = setup(event({ decision: 'UNKNOWN' }));
+    const { service, deps, entries } = setup(event({ decision: 'UNKNOWN' }));
     expect(await service.reviewMatch(REVIEWER, { eventId: EVENT, verdict: 'UNKNOWN' })).toMatchObject({
       verdict: 'UNKNOWN',
       identity: null,
@@ -203,7 +197,7 @@ describe('ReviewsService verdicts that name nobody, and confirmations', () => {
     await expect(
       service.reviewMatch(REVIEWER, { eventId: EVENT, verdict: 'DISMISS', identityId: X }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    expect(audit.entries).toMatchObject([{ payload: { verdict: 'UNKNOWN', identityId: null } }]);
+    expect(entries).toMatchObject([{ payload: { verdict: 'UNKNOWN', identityId: null } }]);
   });
 
   it('counts different reviewers of the latest confirmed identity, standing only while no other verdict follows', () => {

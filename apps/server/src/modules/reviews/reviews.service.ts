@@ -7,10 +7,15 @@ import type { ResolversParentTypes } from '@faceledger/schema/server';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
 import { notFound } from '../../shared/not-found.js';
-import { encodeCursor, parsePageArgs, toConnection } from '../../shared/relay-pagination.js';
+import {
+  encodeCreatedAtCursor,
+  parseCreatedAtKey,
+  parsePageArgs,
+  toConnection,
+} from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
-import type { AuditRepository } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
@@ -18,7 +23,6 @@ import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
 import type {
   MatchEventFilter,
-  MatchEventKey,
   MatchEventRecord,
   ReviewRecord,
   ReviewsRepository,
@@ -50,15 +54,7 @@ export interface ReviewsDependencies {
   >;
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   matching: Pick<MatchingRepository, 'findFaces'>;
-  audit: Pick<AuditRepository, 'withEntry'>;
-}
-
-function parseKey(value: unknown): MatchEventKey | null {
-  if (!Array.isArray(value) || value.length !== 2) return null;
-  const [at, id] = value as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
-  const createdAt = parseStorableDate(at);
-  return createdAt === null ? null : { createdAt, id };
+  uow: Pick<UnitOfWork, 'transaction'>;
 }
 
 function parseDate(value: string | null | undefined, field: string): Date | null {
@@ -106,11 +102,11 @@ export class ReviewsService {
       from: parseDate(f.from, 'filter.from'),
       to: parseDate(f.to, 'filter.to'),
     };
-    const page = parsePageArgs({ first: args.first, after: args.after }, parseKey);
+    const page = parsePageArgs({ first: args.first, after: args.after }, parseCreatedAtKey);
     if (filter.galleryId !== null && !isUuid(filter.galleryId)) return toConnection(page, [], false, false);
     const { rows, hasMore } = await this.deps.reviews.findPage(filter, page.size, page.cursor);
     const models = await this.toModels(rows);
-    const edges = models.map((node) => ({ node, cursor: encodeCursor([node.createdAt, node.id]) }));
+    const edges = models.map((node) => ({ node, cursor: encodeCreatedAtCursor(node.createdAt, node.id) }));
     return toConnection(page, edges, hasMore);
   }
 
@@ -155,11 +151,11 @@ export class ReviewsService {
       );
     }
     const targetIdentityId = await this.pickTarget(event, args.verdict, args.identityId ?? null);
-    const review = await this.deps.audit.withEntry(async (tx) => {
+    const review = await this.deps.uow.transaction(async (tx) => {
       if (
         args.verdict === 'CONFIRM' &&
         targetIdentityId !== null &&
-        (await this.deps.reviews.hasConfirmed(tx, event.id, actor.userId, targetIdentityId))
+        (await this.deps.reviews.hasConfirmed(tx.db, event.id, actor.userId, targetIdentityId))
       ) {
         throw new AppError(
           ErrorCode.BAD_INPUT,
@@ -169,29 +165,24 @@ export class ReviewsService {
           { field: 'verdict' },
         );
       }
-      const created = await this.deps.reviews.createReview(tx, {
+      const created = await this.deps.reviews.createReview(tx.db, {
         eventId: event.id,
         reviewerId: actor.userId,
         verdict: args.verdict,
         targetIdentityId,
         note,
       });
-      return {
-        result: created,
-        audit: {
-          actor: actorRef(actor),
-          action: 'matchEvent.review',
-          subject: `matchEvent:${event.id}`,
-          payload: {
-            reviewId: created.id,
-            verdict: args.verdict,
-            identityId: targetIdentityId,
-            galleryId: event.galleryId,
-            hasNote: note.length > 0,
-            requiredConfirmations: event.requiredConfirmations,
-          },
-        },
-      };
+      await tx.audit(
+        auditEntry(actor, 'matchEvent.review', `matchEvent:${event.id}`, {
+          reviewId: created.id,
+          verdict: args.verdict,
+          identityId: targetIdentityId,
+          galleryId: event.galleryId,
+          hasNote: note.length > 0,
+          requiredConfirmations: event.requiredConfirmations,
+        }),
+      );
+      return created;
     });
     const target = targetIdentityId === null ? null : await this.deps.identities.findById(targetIdentityId);
     return this.toReviewModel(review, new Map(target ? [[target.id, toIdentityModel(target)]] : []));
@@ -211,21 +202,14 @@ export class ReviewsService {
       );
     }
     await requireGallery(actor, args.galleryId, (id) => this.deps.reviews.findReviewPolicy(id));
-    await this.deps.audit.withEntry(async (tx) => {
-      const before = await this.deps.reviews.setRequiredConfirmations(
-        tx,
-        args.galleryId,
-        args.requiredConfirmations,
+    await this.deps.uow.transaction(async (tx) => {
+      const to = args.requiredConfirmations;
+      const from = await this.deps.reviews.setRequiredConfirmations(tx.db, args.galleryId, to);
+      await tx.audit(
+        auditEntry(actor, 'gallery.reviewPolicy', `gallery:${args.galleryId}`, {
+          requiredConfirmations: { from, to },
+        }),
       );
-      return {
-        result: null,
-        audit: {
-          actor: actorRef(actor),
-          action: 'gallery.reviewPolicy',
-          subject: `gallery:${args.galleryId}`,
-          payload: { requiredConfirmations: { from: before, to: args.requiredConfirmations } },
-        },
-      };
     });
   }
 

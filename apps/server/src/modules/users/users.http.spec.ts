@@ -11,12 +11,9 @@ import {
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
-import { AuditRepository } from '../audit/audit.repository.js';
 import { API_KEY_SCOPES, type Actor } from '../auth/actor.js';
 import { isAllowed, type Permission } from '../auth/permissions.js';
-import { SessionsRepository } from '../auth/sessions.repository.js';
-import { UsersRepository } from './users.repository.js';
-import { UsersService } from './users.service.js';
+import { standaloneUsersService } from './standalone-users.js';
 
 /** Every operation of users and API keys that needs a permission, and how to call it over HTTP. */
 const OPERATIONS: Array<{
@@ -211,11 +208,7 @@ describe.each(TEST_DATABASE_MODES)('the first admin from settings on %s', (mode)
 
   it('is created only while the database has no user, and can then sign in', async () => {
     const { prisma } = server.db;
-    const users = new UsersService(
-      new UsersRepository(prisma),
-      new SessionsRepository(prisma),
-      new AuditRepository(prisma),
-    );
+    const users = standaloneUsersService(prisma);
     await expect(users.createFirstAdmin('Root@Example.org', 'short')).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });

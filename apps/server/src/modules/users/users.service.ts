@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { isUuid } from '../../shared/uuid.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
-import type { AuditRepository, Transaction } from '../audit/audit.repository.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import type { Transaction, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-hasher.js';
 import { authorize } from '../auth/permissions.js';
 import type { SessionsRepository } from '../auth/sessions.repository.js';
@@ -42,7 +42,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
-    private readonly audit: AuditRepository,
+    private readonly uow: Pick<UnitOfWork, 'transaction'>,
   ) {}
 
   async list(actor: Actor): Promise<UserRecord[]> {
@@ -59,9 +59,10 @@ export class UsersService {
     authorize(actor, 'users.manage');
     const email = parse(emailSchema, input.email);
     const passwordHash = await hashPassword(parse(passwordSchema, input.password));
-    return this.audit.withEntry(async (tx) => {
-      const user = await this.insert(tx, email, passwordHash, input.role);
-      return { result: user, audit: createdEntry(actor, user, 'user.create') };
+    return this.uow.transaction(async (tx) => {
+      const user = await this.insert(tx.db, email, passwordHash, input.role);
+      await tx.audit(createdEntry(actor, user, 'user.create'));
+      return user;
     });
   }
 
@@ -80,8 +81,8 @@ export class UsersService {
     if (changed.length === 0)
       throw new AppError(ErrorCode.BAD_INPUT, 'Nothing to change: give a role, disabled or password.');
     if (!isUuid(id)) throw notFound('user', id);
-    return this.audit.withEntry(async (tx) => {
-      const before = await this.users.findById(id, tx);
+    return this.uow.transaction(async (tx) => {
+      const before = await this.users.findById(id, tx.db);
       if (!before) throw notFound('user', id);
       const losesAdmin =
         (changes.role !== undefined && changes.role !== 'ADMIN') || changes.disabled === true;
@@ -89,27 +90,27 @@ export class UsersService {
         before.role === 'ADMIN' &&
         !before.disabled &&
         losesAdmin &&
-        (await this.users.countOtherActiveAdmins(tx, id)) === 0
+        (await this.users.countOtherActiveAdmins(tx.db, id)) === 0
       ) {
         throw new AppError(
           ErrorCode.BAD_INPUT,
           'This is the last enabled admin; make another user ADMIN first, so someone can still manage users.',
         );
       }
-      const user = await this.users.update(tx, id, changes);
+      const user = await this.users.update(tx.db, id, changes);
       const revokedSessions =
         changes.disabled === true || changes.passwordHash !== undefined
-          ? await this.sessions.revokeAllOfUser(tx, id, new Date())
+          ? await this.sessions.revokeAllOfUser(tx.db, id, new Date())
           : 0;
-      return {
-        result: user,
-        audit: {
-          actor: actorRef(actor),
-          action: 'user.update',
-          subject: `user:${id}`,
-          payload: { changed, role: user.role, disabled: user.disabled, revokedSessions },
-        },
-      };
+      await tx.audit(
+        auditEntry(actor, 'user.update', `user:${id}`, {
+          changed,
+          role: user.role,
+          disabled: user.disabled,
+          revokedSessions,
+        }),
+      );
+      return user;
     });
   }
 
@@ -125,12 +126,13 @@ export class UsersService {
     const passwordHash = await hashPassword(parse(passwordSchema, password));
     const system: Actor = { kind: 'system' };
     try {
-      return await this.audit.withEntry(async (tx) => {
-        await this.users.lockUserCreation(tx);
+      return await this.uow.transaction(async (tx) => {
+        await this.users.lockUserCreation(tx.db);
         // Another process may have created the first user while this one was hashing.
-        if ((await this.users.count(tx)) > 0) throw new FirstUserRace();
-        const user = await this.insert(tx, email, passwordHash, 'ADMIN');
-        return { result: 'created' as const, audit: createdEntry(system, user, 'user.createFirstAdmin') };
+        if ((await this.users.count(tx.db)) > 0) throw new FirstUserRace();
+        const user = await this.insert(tx.db, email, passwordHash, 'ADMIN');
+        await tx.audit(createdEntry(system, user, 'user.createFirstAdmin'));
+        return 'created' as const;
       });
     } catch (error) {
       if (error instanceof FirstUserRace) return 'usersExist';
@@ -156,12 +158,7 @@ export class UsersService {
 }
 
 function createdEntry(actor: Actor, user: UserRecord, action: string) {
-  return {
-    actor: actorRef(actor),
-    action,
-    subject: `user:${user.id}`,
-    payload: { email: user.email, role: user.role },
-  };
+  return auditEntry(actor, action, `user:${user.id}`, { email: user.email, role: user.role });
 }
 
 /** Rolls back first-admin creation when another process won the race. */
