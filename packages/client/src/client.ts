@@ -42,6 +42,7 @@ import {
 } from './generated/graphql.js';
 import {
   base64Of,
+  imageInputOf,
   isImageInput,
   MAX_INLINE_IMAGE_BYTES,
   readImage,
@@ -143,9 +144,9 @@ export class FaceLedgerClient {
     return this.postFile<Upload>('/api/uploads', await readImage(image), {});
   }
 
-  /** An ImageInput for any GraphQL call: inline base64 up to 10 MB, else uploaded first. */
+  /** An ImageInput for any GraphQL call: inline base64 up to 10 MB, else uploaded first (an Upload or ImageInput as it is). */
   async imageInput(image: ImageSource): Promise<ImageInput> {
-    if (isImageInput(image)) return image;
+    if (isImageInput(image)) return imageInputOf(image);
     const file = await readImage(image);
     if (file.blob.size > MAX_INLINE_IMAGE_BYTES) return { uploadId: (await this.upload(file.blob)).uploadId };
     return { base64: await base64Of(file) };
@@ -271,7 +272,7 @@ export class FaceLedgerClient {
     multipart: (file: ImageFile) => Promise<T>,
     graphql: (image: ImageInput) => Promise<T>,
   ): Promise<T> {
-    if (isImageInput(image)) return graphql(image);
+    if (isImageInput(image)) return graphql(imageInputOf(image));
     const file = await readImage(image);
     if (file.blob.size <= MAX_INLINE_IMAGE_BYTES) return multipart(file);
     return graphql({ uploadId: (await this.upload(file.blob)).uploadId });

@@ -24,6 +24,14 @@ export function isImageInput(image: ImageSource): image is ImageInput {
   return typeof image === 'object' && !(image instanceof Uint8Array) && !(image instanceof Blob);
 }
 
+/** Only the ImageInput fields of `image` (an Upload answer carries bytes and expiresAt too, which GraphQL refuses). */
+export function imageInputOf(image: ImageInput): ImageInput {
+  return {
+    ...(image.base64 != null ? { base64: image.base64 } : {}),
+    ...(image.uploadId != null ? { uploadId: image.uploadId } : {}),
+  };
+}
+
 /** Reads a path, bytes or a Blob into a Blob with a file name. */
 export async function readImage(image: Exclude<ImageSource, ImageInput>): Promise<ImageFile> {
   if (typeof image === 'string')

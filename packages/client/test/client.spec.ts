@@ -59,7 +59,8 @@ describe('FaceLedgerClient against the built server', () => {
     expect(fromBytes.faces[0]!.candidates).toHaveLength(2);
     const upload = await client.upload(probe);
     expect(upload.uploadId).toMatch(/^[0-9a-f]{64}$/);
-    const fromUpload = await client.identify({ galleryId, image: { uploadId: upload.uploadId } });
+    // The Upload answer itself is an image argument.
+    const fromUpload = await client.identify({ galleryId, image: upload });
     for (const other of [fromBytes, fromUpload]) {
       expect(other.faces[0]!.identity!.id).toBe(face!.identity!.id);
       expect(other.faces[0]!.score).toBeCloseTo(face!.score!, 6);
