@@ -221,6 +221,20 @@ function ImportForm() {
             aria-describedby="import-archive-hint"
           />
         </Field>
+        <div className="field field-check">
+          <input
+            id="import-largest-face"
+            name="largestFaceIfClear"
+            type="checkbox"
+            value="true"
+            aria-describedby="import-largest-face-hint"
+          />
+          <label htmlFor="import-largest-face">Enroll the largest face when a photo shows bystanders</label>
+          <p id="import-largest-face-hint" className="hint">
+            Only when that face is at least twice the size of the next; photos of two people of similar size are
+            still refused.
+          </p>
+        </div>
         <p id="import-help" className="hint">
           Rows with a photo that cannot be enrolled (no face, low quality, duplicate, missing photo) are listed
           with the photo and the reason, and in the error report.

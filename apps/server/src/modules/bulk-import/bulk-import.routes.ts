@@ -1,6 +1,7 @@
 // POST /api/imports: multipart with galleryId, csv (the CSV file), photos (any number of image files)
-// and/or archive (one zip of photos); answers 202 { jobId, rows, photos, missingPhotos }. The caller is
-// checked before the body is read; the files are streamed to disk within IMPORT_LIMITS.
+// and/or archive (one zip of photos), and optionally largestFaceIfClear=true; answers 202 { jobId,
+// rows, photos, missingPhotos }. The caller is checked before the body is read; the files are
+// streamed to disk within IMPORT_LIMITS.
 // GET /api/imports/:jobId/errors.csv: the rows that were not enrolled, as CSV.
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
@@ -24,7 +25,7 @@ export function createBulkImportRouter(imports: BulkImportService): Router {
         },
         { name: 'archive', maxCount: 1, maxBytes: IMPORT_LIMITS.archiveBytes },
       ],
-      textFields: ['galleryId'],
+      textFields: ['galleryId', 'largestFaceIfClear'],
       maxRequestBytes: IMPORT_LIMITS.requestBytes,
     }),
     async (_req, res) => {
@@ -44,8 +45,16 @@ export function createBulkImportRouter(imports: BulkImportService): Router {
           { field: 'galleryId' },
         );
       const [archive] = form.files('archive');
+      const largest = form.text('largestFaceIfClear').toLowerCase() || 'false';
+      if (largest !== 'true' && largest !== 'false')
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'The form field "largestFaceIfClear" is true or false (leave it out for false).',
+          { field: 'largestFaceIfClear' },
+        );
       const started = await imports.startImport(actorOf(res), {
         galleryId,
+        largestFaceIfClear: largest === 'true',
         csv,
         photos: form.files('photos'),
         archive: archive ?? null,

@@ -234,6 +234,18 @@ describe('BulkImportService.processItem with several photos in a row', () => {
     expect(create).not.toHaveBeenCalled();
   });
 
+  it('asks enrollment for the clearly largest face only when the import asked for it', async () => {
+    const enrollFace = vi.fn().mockResolvedValue(enrolledAs('f1'));
+    const { imports } = service({ enrollFace });
+    const asking: RunningJob = { actor, record: { ...job.record, payload: { largestFaceIfClear: true } } };
+    await imports.processItem(asking, item(row));
+    await imports.processItem(job, item(row));
+    expect(enrollFace.mock.calls.map((call) => (call[1] as { face?: unknown }).face)).toEqual([
+      { largestIfClear: true },
+      undefined,
+    ]);
+  });
+
   it('refuses a row naming more than 10 photos before touching anything', async () => {
     const { imports, enrollFace, create } = service();
     const photo = Array.from({ length: 11 }, (_, i) => `p${i}.jpg`).join(';');

@@ -82,6 +82,11 @@ export interface ImportUpload {
   csv: UploadedFile;
   photos: readonly UploadedFile[];
   archive: UploadedFile | null;
+  /**
+   * Enroll the largest face of a photo that shows several when its box is at least 2x the next one's
+   * (a person with bystanders); otherwise such a photo is MULTIPLE_FACES.
+   */
+  largestFaceIfClear?: boolean;
   /** A folder for the zip's unpacked photos; the caller removes it after startImport. */
   workDir: string;
 }
@@ -142,8 +147,11 @@ function numberIn(result: Prisma.JsonValue, key: 'photosEnrolled' | 'photosRefus
 
 /** The job's label from the CSV's file name: control characters dropped, at most MAX_TEXT characters. */
 function jobLabel(fileName: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_TEXT);
+  const clean = fileName
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, MAX_TEXT);
   return clean || 'import.csv';
 }
 
@@ -218,7 +226,7 @@ export class BulkImportService implements JobHandler {
         kind: BULK_IMPORT,
         galleryId: gallery.id,
         label: jobLabel(upload.csv.name),
-        payload: { galleryId: gallery.id },
+        payload: { galleryId: gallery.id, largestFaceIfClear: upload.largestFaceIfClear === true },
         items: rows.map((row) => ({
           line: row.line,
           externalId: row.externalId,
@@ -349,7 +357,7 @@ export class BulkImportService implements JobHandler {
           }
           identity = found;
         }
-        photos.push(await this.enrollPhoto(job.actor, identity, name, bytes));
+        photos.push(await this.enrollPhoto(job, identity, name, bytes));
       }
     } catch (error) {
       return this.outcomeOfError(error);
@@ -400,16 +408,19 @@ export class BulkImportService implements JobHandler {
 
   /** One photo of a row; an image the engine cannot read is that photo's BAD_IMAGE, not the row's. */
   private async enrollPhoto(
-    actor: Actor,
+    job: RunningJob,
     identity: { id: string },
     name: string,
     bytes: Uint8Array,
   ): Promise<PhotoOutcome> {
+    const largestIfClear =
+      (job.record.payload as { largestFaceIfClear?: unknown } | null)?.largestFaceIfClear === true;
     let result: Awaited<ReturnType<EnrollmentService['enrollFace']>>;
     try {
-      result = await this.deps.enrollment.enrollFace(actor, {
+      result = await this.deps.enrollment.enrollFace(job.actor, {
         identityId: identity.id,
         image: { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') },
+        ...(largestIfClear ? { face: { largestIfClear: true } } : {}),
       });
     } catch (error) {
       if (!isAppError(error) || error.code !== ErrorCode.BAD_IMAGE) throw error;

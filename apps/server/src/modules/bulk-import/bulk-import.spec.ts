@@ -69,9 +69,11 @@ async function postImport(
   galleryId: string,
   csv: string,
   files: { photos?: Array<{ name: string; bytes: Uint8Array }>; archive?: Uint8Array },
+  fields: Record<string, string> = {},
 ): Promise<Response> {
   const form = new FormData();
   form.set('galleryId', galleryId);
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
   form.set('csv', new Blob([csv], { type: 'text/csv' }), 'people.csv');
   for (const photo of files.photos ?? [])
     form.append('photos', new Blob([new Uint8Array(photo.bytes)]), photo.name);
@@ -262,6 +264,30 @@ describe.each(TEST_DATABASE_MODES)('bulk import on %s', (mode) => {
     const lines = (await report.text()).trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^3,M2,Tony Blair,blue\.png; not-sent\.jpg,PARTIALLY_ENROLLED,".*",1,2$/);
+  });
+
+  it('enrolls the clearly largest face of a photo with a bystander only when the import asks (largestFaceIfClear)', async () => {
+    const galleryId = await createGallery(server, `import-largest-${mode}`);
+    // Carlos_Ghosn_0002: the subject and a bystander 3.1x smaller; Colin_Powell_0068: only 1.2x smaller.
+    const csv = 'externalId,name,photo\nG1,Carlos Ghosn,ghosn.jpg\nG2,Colin Powell,powell.jpg\n';
+    const photos = [
+      { name: 'ghosn.jpg', bytes: await readFile(lfwImage('Carlos_Ghosn', 2)) },
+      { name: 'powell.jpg', bytes: await readFile(lfwImage('Colin_Powell', 68)) },
+    ];
+    const outcomes = async (fields: Record<string, string>) => {
+      const response = await postImport(server, hr, galleryId, csv, { photos }, fields);
+      expect(response.status).toBe(202);
+      const { jobId } = (await response.json()) as { jobId: string };
+      await server.services.jobs.createRunner(logger).runUntilIdle();
+      return (await readJob(server, hr, jobId)).items.edges.map((e) => e.node.outcome);
+    };
+    expect(await outcomes({})).toEqual(['MULTIPLE_FACES', 'MULTIPLE_FACES']);
+    expect(await outcomes({ largestFaceIfClear: 'true' })).toEqual(['ENROLLED', 'MULTIPLE_FACES']);
+    const bad = await postImport(server, hr, galleryId, csv, { photos }, { largestFaceIfClear: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_INPUT', field: 'largestFaceIfClear' } }],
+    });
   });
 
   it('refuses a CSV without the required columns, and roles without imports.run', async () => {
