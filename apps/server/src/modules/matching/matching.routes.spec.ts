@@ -362,3 +362,29 @@ describe.each(TEST_DATABASE_MODES)('multipart detect, identify and verify on %s'
     await expectError(res, 403, 'FORBIDDEN');
   });
 });
+
+// The routes take from the same per-key budget as GraphQL (resolved with the caller, before the body).
+describe.each(TEST_DATABASE_MODES)('multipart recognition routes under the key rate limit on %s', (mode) => {
+  it('answers 429 RATE_LIMITED with Retry-After once GraphQL and REST calls of the key used its budget', async () => {
+    const limitedServer = await startTestServer(mode, {
+      auth: { apiKeyRateLimits: { perMinute: 1, burst: 2 } },
+    });
+    try {
+      const key = await createApiKey(limitedServer, ['detect']);
+      const viewer = await limitedServer.graphql('{ viewer { apiKey { prefix } } }', {}, key);
+      expect(viewer.errors).toBeUndefined();
+      const detect = (): Promise<Response> => {
+        const body = new FormData();
+        body.set('image', new Blob([Buffer.from('x')]), 'x.jpg');
+        return fetch(`${limitedServer.url}/api/detect`, { method: 'POST', headers: key, body });
+      };
+      expect((await detect()).status).not.toBe(429);
+      const limited = await detect();
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await limited.json()) as RestError).errors[0]?.extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await limitedServer.close();
+    }
+  });
+});
