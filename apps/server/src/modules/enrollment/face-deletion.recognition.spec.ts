@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, type AuthHeaders } from '../../../test/auth-helpers.js';
+import type { AuthHeaders } from '../../../test/auth-helpers.js';
+import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { lfwImage } from '../../../test/test-data.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import type { TestServer } from '../../../test/test-server.js';
 
 const ENROLL = `
   mutation Enroll($identityId: ID!, $image: ImageInput!) {
@@ -96,15 +97,11 @@ describe.each(TEST_DATABASE_MODES)('deleting and replacing a wrong face on %s', 
   }
 
   beforeAll(async () => {
-    server = await startTestServer(mode, { recognition: true });
-    expect((await server.recognition.whenSettled()).state).toBe('READY');
-    admin = await adminHeaders(server);
-    const created = await gql<{ createGallery: { id: string } }>(
-      'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      { input: { name: 'Staff', matchThreshold: 0.9, probeRetentionDays: 7 } },
-    );
-    expect(created.errors).toBeUndefined();
-    galleryId = created.data!.createGallery.id;
+    ({ server, admin, galleryId } = await startRecognitionGallery(mode, {
+      name: 'Staff',
+      matchThreshold: 0.9,
+      probeRetentionDays: 7,
+    }));
     powell = await createIdentity('powell', 'Colin Powell');
     chavez = await createIdentity('chavez', 'Hugo Chavez');
     await enroll(powell, await photo('Colin_Powell', 1));
