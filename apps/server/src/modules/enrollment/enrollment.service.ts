@@ -8,7 +8,9 @@ import type { ImageRepository } from '../../infrastructure/image-store/image.rep
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
-import { actorRef, type Actor } from '../auth/actor.js';
+import { notFound } from '../../shared/not-found.js';
+import { auditEntry, type Actor } from '../auth/actor.js';
+import { requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
@@ -30,18 +32,6 @@ export type EnrollFaceModel = ResolversParentTypes['EnrollFaceResult'];
 export type FaceDeletedModel = ResolversParentTypes['FaceDeleted'];
 /** One unresolved warning of a face. */
 export type FaceWarningModel = ResolversParentTypes['FaceWarning'];
-
-function faceNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No face has id ${id}; open the identity to find its faces.`, {
-    id,
-  });
-}
-
-function identityNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, {
-    id,
-  });
-}
 
 /**
  * The server's enrollment policy: the engine's defaults, except a minimum of 30 px between the eyes
@@ -100,7 +90,7 @@ export class EnrollmentService {
     authorize(actor, 'faces.enroll');
     const choice = parseFaceChoice(args.face);
     const face = await this.deps.enrollment.findFace(args.faceId);
-    if (!face) throw faceNotFound(args.faceId);
+    if (!face) throw notFound('face', args.faceId);
     const result = await this.enroll(actor, face.identityId, args.image, choice, face);
     if (result.__typename === 'Enrolled') await this.deps.images.deleteUnreferenced([face.imageKey]);
     return result;
@@ -116,14 +106,15 @@ export class EnrollmentService {
     await this.deps.uow.transaction(async (tx) => {
       // Under the identity's row lock, as enrollment: an erasure in progress goes first.
       const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identity.id);
-      if (status === null || status === 'ERASED') throw faceNotFound(face.id);
-      if (!(await this.deps.enrollment.deleteFace(tx.db, face.id, identity.id))) throw faceNotFound(face.id);
-      await tx.audit({
-        actor: actorRef(actor),
-        action: 'face.delete',
-        subject: `face:${face.id}`,
-        payload: { identityId: identity.id, galleryId: identity.galleryId },
-      });
+      if (status === null || status === 'ERASED') throw notFound('face', face.id);
+      if (!(await this.deps.enrollment.deleteFace(tx.db, face.id, identity.id)))
+        throw notFound('face', face.id);
+      await tx.audit(
+        auditEntry(actor, 'face.delete', `face:${face.id}`, {
+          identityId: identity.id,
+          galleryId: identity.galleryId,
+        }),
+      );
       tx.publish({
         type: 'FaceDeleted',
         faceId: face.id,
@@ -154,12 +145,13 @@ export class EnrollmentService {
           },
         );
       }
-      await tx.audit({
-        actor: actorRef(actor),
-        action: 'face.resolveWarning',
-        subject: `face:${face.id}`,
-        payload: { identityId: identity.id, galleryId: identity.galleryId, code: 'LIKELY_SAME_AS' },
-      });
+      await tx.audit(
+        auditEntry(actor, 'face.resolveWarning', `face:${face.id}`, {
+          identityId: identity.id,
+          galleryId: identity.galleryId,
+          code: 'LIKELY_SAME_AS',
+        }),
+      );
       return true;
     });
   }
@@ -196,9 +188,9 @@ export class EnrollmentService {
   /** The face with its identity, when it exists, is not erased and its gallery is the caller's to reach. */
   private async findFaceInReach(actor: Actor, faceId: string) {
     const face = await this.deps.enrollment.findFace(faceId);
-    if (!face) throw faceNotFound(faceId);
+    if (!face) throw notFound('face', faceId);
     const identity = await this.deps.identities.findById(face.identityId);
-    if (!identity || identity.status === 'ERASED') throw faceNotFound(faceId);
+    if (!identity || identity.status === 'ERASED') throw notFound('face', faceId);
     authorizeGallery(actor, identity.galleryId);
     return { face, identity };
   }
@@ -212,15 +204,11 @@ export class EnrollmentService {
   ): Promise<EnrollFaceModel> {
     const identity = await this.deps.identities.findById(identityId);
     if (!identity || identity.status === 'ERASED') {
-      throw replacing ? faceNotFound(replacing.id) : identityNotFound(identityId);
+      throw replacing
+        ? notFound('face', replacing.id)
+        : notFound('identity', identityId, { field: 'identityId' });
     }
-    const gallery = await this.deps.galleries.findById(identity.galleryId);
-    if (!gallery)
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `The identity's gallery ${identity.galleryId} no longer exists.`,
-      );
-    authorizeGallery(actor, gallery.id);
+    const gallery = await requireGallery(actor, identity.galleryId, (id) => this.deps.galleries.findById(id));
     if (identity.status !== 'ACTIVE') {
       throw new AppError(
         ErrorCode.BAD_INPUT,
@@ -231,12 +219,13 @@ export class EnrollmentService {
     const probe = await this.deps.uploads.resolve(actor, image);
     const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) =>
       this.deps.uow.transaction(async (tx) => {
-        await tx.audit({
-          actor: actorRef(actor),
-          action: 'face.enrollRefused',
-          subject: `identity:${identity.id}`,
-          payload: { reason, galleryId: gallery.id, ...details },
-        });
+        await tx.audit(
+          auditEntry(actor, 'face.enrollRefused', `identity:${identity.id}`, {
+            reason,
+            galleryId: gallery.id,
+            ...details,
+          }),
+        );
         return result;
       });
 
@@ -378,11 +367,8 @@ export class EnrollmentService {
           embedding,
           likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
         });
-        await tx.audit({
-          actor: actorRef(actor),
-          action: replacing ? 'face.replace' : 'face.enroll',
-          subject: `face:${row.id}`,
-          payload: {
+        await tx.audit(
+          auditEntry(actor, replacing ? 'face.replace' : 'face.enroll', `face:${row.id}`, {
             ...(replacing ? { replacedFaceId: replacing.id } : {}),
             identityId: identity.id,
             galleryId: gallery.id,
@@ -392,8 +378,8 @@ export class EnrollmentService {
             ...(choice
               ? { faceChoice: { kind: choice.kind, index: chosen.index, faces: analysis.faces.length } }
               : {}),
-          },
-        });
+          }),
+        );
         tx.publish({
           type: 'FaceEnrolled',
           faceId: row.id,
