@@ -1,7 +1,6 @@
-// Fakes for unit tests of enrollment, matching and reviews: engine faces, repository records and an
-// audit repository that runs the work against a dummy transaction and keeps the entries.
+// Fakes for unit tests of enrollment, matching and reviews: engine faces and repository records (the
+// unit of work's fake is infrastructure/unit-of-work/recording-unit-of-work.ts).
 import type { Face as EngineFace } from '@faceledger/recognition';
-import type { AuditRepository, NewAuditEntry, Transaction } from '../src/modules/audit/audit.repository.js';
 import type { Actor } from '../src/modules/auth/actor.js';
 import type { GalleryRecord } from '../src/modules/galleries/galleries.repository.js';
 import type { IdentityRecord } from '../src/modules/identities/identities.repository.js';
@@ -95,15 +94,3 @@ export function engineFace(overrides: Partial<EngineFace> = {}): EngineFace {
   };
 }
 
-/** An AuditRepository stand-in: runs the work with a dummy transaction and records the entries. */
-export function fakeAudit(): Pick<AuditRepository, 'withEntry'> & { entries: NewAuditEntry[] } {
-  const entries: NewAuditEntry[] = [];
-  return {
-    entries,
-    async withEntry<T>(work: (tx: Transaction) => Promise<{ result: T; audit: NewAuditEntry }>): Promise<T> {
-      const { result, audit } = await work({} as Transaction);
-      entries.push(audit);
-      return result;
-    },
-  };
-}

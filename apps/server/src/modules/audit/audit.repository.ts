@@ -1,6 +1,7 @@
-// Writes and reads the hash-chained audit ledger. append() runs inside the caller's transaction, so
-// an action and its ledger entry are committed together or not at all. Reads page by seq (keyset),
-// never by offset, so walking or exporting a large ledger costs one index range scan per batch.
+// Writes and reads the hash-chained audit ledger. append() runs inside the caller's transaction (the
+// unit of work's tx.audit), so an action and its ledger entry are committed together or not at all.
+// Reads page by seq (keyset), never by offset, so walking or exporting a large ledger costs one index
+// range scan per batch.
 import type { AuditEntry, Prisma, PrismaClient } from '@faceledger/db';
 import type { ChainedAuditEntry } from './audit-chain.js';
 import { gallerySubject, type AuditFilter } from './audit-filter.js';
@@ -88,15 +89,6 @@ export class AuditRepository {
       VALUES (${seq}, ${at}, ${entry.actor}, ${entry.action}, ${entry.subject},
               ${canonicalJson(payload)}::jsonb, ${prevHash}, ${hash})`;
     return { seq, hash };
-  }
-
-  /** Runs `work` and appends the entry it returns, in one transaction. */
-  async withEntry<T>(work: (tx: Transaction) => Promise<{ result: T; audit: NewAuditEntry }>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      const { result, audit } = await work(tx);
-      await this.append(tx, audit);
-      return result;
-    }, LEDGER_TRANSACTION_OPTIONS);
   }
 
   /** Up to `limit` entries matching `filter`, strictly after `afterSeq` in `order`, at most `throughSeq`. */
