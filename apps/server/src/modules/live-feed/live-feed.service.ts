@@ -3,9 +3,9 @@
 // process, so a subscriber sees the events committed by any process; it reads nothing back.
 import type { MatchDecision } from '@faceledger/db';
 import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { requireGallery } from '../auth/gallery-access.js';
+import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import { toLiveMatchEvent, type LiveMatchEventModel, type MatchEventBus } from './match-event-bus.js';
 
@@ -43,17 +43,7 @@ export class LiveFeedService {
     args: { galleryId: string; decisions?: readonly MatchDecision[] | null },
   ): Promise<AsyncIterableIterator<LiveMatchEventModel>> {
     authorize(actor, 'matchEvents.subscribe');
-    authorizeGallery(actor, args.galleryId);
-    const gallery = await this.deps.galleries.findById(args.galleryId);
-    if (!gallery) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${args.galleryId}; list galleries to find its id.`,
-        {
-          id: args.galleryId,
-        },
-      );
-    }
+    const gallery = await requireGallery(actor, args.galleryId, (id) => this.deps.galleries.findById(id));
     const decisions = args.decisions && args.decisions.length > 0 ? new Set(args.decisions) : null;
     return this.deps.bus.subscribe(
       (event) => event.galleryId === gallery.id && (decisions === null || decisions.has(event.decision)),

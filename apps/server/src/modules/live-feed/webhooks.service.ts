@@ -9,6 +9,7 @@ import type { Webhook, WebhookDelivery, WebhookEvent } from '@faceledger/schema'
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import { parseInput } from '../../shared/parse-input.js';
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { actorRef, type Actor } from '../auth/actor.js';
@@ -184,7 +185,7 @@ export class WebhooksService {
       });
     }
     const webhook = await this.deps.webhooks.findById(webhookId);
-    if (!webhook) throw webhookNotFound(webhookId);
+    if (!webhook) throw notFound('webhook', webhookId);
     return (await this.deps.webhooks.listDeliveries(webhook.id, limit)).map(toDelivery);
   }
 
@@ -192,9 +193,9 @@ export class WebhooksService {
   async delete(actor: Actor, id: string): Promise<string> {
     authorize(actor, 'webhooks.manage');
     const webhook = await this.deps.webhooks.findById(id);
-    if (!webhook) throw webhookNotFound(id);
+    if (!webhook) throw notFound('webhook', id);
     await this.deps.uow.transaction(async (tx) => {
-      if (!(await this.deps.webhooks.delete(tx.db, webhook.id))) throw webhookNotFound(id);
+      if (!(await this.deps.webhooks.delete(tx.db, webhook.id))) throw notFound('webhook', id);
       await tx.audit({
         actor: actorRef(actor),
         action: 'webhook.delete',
@@ -321,24 +322,6 @@ export class WebhooksService {
   }
 
   private async requireGallery(galleryId: string): Promise<void> {
-    if (!(await this.deps.galleries.findById(galleryId))) {
-      throw new AppError(
-        ErrorCode.NOT_FOUND,
-        `No gallery has id ${galleryId}; list galleries to find its id.`,
-        {
-          id: galleryId,
-        },
-      );
-    }
+    if (!(await this.deps.galleries.findById(galleryId))) throw notFound('gallery', galleryId);
   }
-}
-
-function webhookNotFound(id: string): AppError {
-  return new AppError(
-    ErrorCode.NOT_FOUND,
-    `No webhook has id ${id}; list the gallery's webhooks to find its id.`,
-    {
-      id,
-    },
-  );
 }

@@ -12,9 +12,11 @@ import type { MatchRecorded } from '../../infrastructure/events/domain-events.js
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { cosine } from '../../shared/cosine.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
 import type { NewAuditEntry } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { requireGallery } from '../auth/gallery-access.js';
+import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
 import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
@@ -152,16 +154,6 @@ function checkIdentifyThreshold(value: number | null | undefined): number | null
   return value;
 }
 
-function galleryNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No gallery has id ${id}; list galleries to find its id.`, { id });
-}
-
-function identityNotFound(id: string): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `No identity has id ${id}; search identities to find its id.`, {
-    id,
-  });
-}
-
 export class MatchingService {
   private readonly settings: MatchingSettings;
 
@@ -187,9 +179,7 @@ export class MatchingService {
       );
     }
     const requested = checkIdentifyThreshold(args.threshold);
-    const gallery = await this.deps.galleries.findById(args.galleryId);
-    if (!gallery) throw galleryNotFound(args.galleryId);
-    authorizeGallery(actor, gallery.id);
+    const gallery = await requireGallery(actor, args.galleryId, (id) => this.deps.galleries.findById(id));
     // Identify scores are not cosines: the pair threshold (matchThreshold) is never the default here.
     const threshold = requested ?? effectiveIdentifyThreshold(gallery).threshold;
     if (threshold === null)
@@ -330,10 +320,8 @@ export class MatchingService {
     authorize(actor, 'faces.verify');
     const requested = checkThreshold(args.threshold);
     const identity = await this.deps.identities.findById(args.identityId);
-    if (!identity || identity.status === 'ERASED') throw identityNotFound(args.identityId);
-    const gallery = await this.deps.galleries.findById(identity.galleryId);
-    if (!gallery) throw galleryNotFound(identity.galleryId);
-    authorizeGallery(actor, gallery.id);
+    if (!identity || identity.status === 'ERASED') throw notFound('identity', args.identityId);
+    const gallery = await requireGallery(actor, identity.galleryId, (id) => this.deps.galleries.findById(id));
     const threshold = requested ?? gallery.matchThreshold;
     const probe = await this.deps.uploads.resolve(actor, args.image);
 
