@@ -9,7 +9,7 @@ import {
   tablesChangedBy,
 } from '../../modules/identities/identity-erasure.repository.js';
 import { DatabaseImageStore } from './database-image-store.js';
-import { itBehavesLikeAnImageStore } from './image-store-contract.js';
+import { itBehavesLikeAnImageStore } from '../../../test/image-store-contract.js';
 
 /** A throw-away database of `mode` and a store over it, for the tests of the calling describe. */
 function useDatabaseStore(mode: DatabaseMode): { db: TestDatabase; store: DatabaseImageStore } {

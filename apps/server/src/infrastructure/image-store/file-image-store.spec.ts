@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { FileImageStore } from './file-image-store.js';
-import { itBehavesLikeAnImageStore } from './image-store-contract.js';
+import { itBehavesLikeAnImageStore } from '../../../test/image-store-contract.js';
 
 describe('FileImageStore', () => {
   let dir: string;

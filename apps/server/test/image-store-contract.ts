@@ -1,12 +1,12 @@
-// What every ImageStore must do, as tests each implementation runs (file-image-store.spec.ts,
+// What every ImageStore must do, as tests each implementation runs (infrastructure/image-store/file-image-store.spec.ts,
 // database-image-store.spec.ts): real LFW photos stored once under their sha256 and read back byte
 // for byte, thumbnails made, cached and deleted with their image, keys listed, bad keys refused.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
-import { lfwImage } from '../../../test/test-data.js';
-import type { ImageStore } from './image-store.js';
+import { lfwImage } from './test-data.js';
+import type { ImageStore } from '../src/infrastructure/image-store/image-store.js';
 
 /** Declares the contract's tests against the store `current()` returns when each test runs. */
 export function itBehavesLikeAnImageStore(current: () => ImageStore): void {
