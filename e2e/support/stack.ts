@@ -15,6 +15,7 @@ export interface HealthReport {
   database: 'PGLITE' | 'POSTGRES';
   migrations: { applied: number; total: number; latest: string | null };
   recognition: { state: 'LOADING' | 'READY' | 'FAILED'; workers: number | null; error: string | null };
+  backgroundTasks: Array<{ name: string; everySeconds: number; lastError: string | null }>;
 }
 
 /** What the tests need to know about the running stack. */

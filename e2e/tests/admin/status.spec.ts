@@ -24,6 +24,10 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await expect(panel.getByText('Ready', { exact: true })).toBeVisible();
       await expect(panel.getByText('Embedded PGlite', { exact: true })).toBeVisible();
       await expect(panel.getByText(new RegExp(`^${total} of ${total} applied`))).toBeVisible();
+      // The scheduler's tasks, as /healthz lists them.
+      const tasks = panel.getByTestId('background-tasks').getByRole('listitem');
+      await expect(tasks).toHaveCount(health.backgroundTasks.length);
+      await expect(tasks.filter({ hasText: 'probe-retention' })).toContainText('every 3600 s');
       // Usable at this width: nothing forces a horizontal scroll.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
