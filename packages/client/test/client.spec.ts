@@ -133,12 +133,16 @@ describe('FaceLedgerClient against the built server', () => {
       { galleryId, decisions: ['MATCH'] },
       { next: (event) => received(event), error: (error) => expect.fail(error.message) },
     );
-    await subscription.connected;
+    // A signed-in admin's feed authenticates with the session cookie of the upgrade request.
+    const adminFeed = admin.matchEvents({ galleryId, decisions: ['MATCH'] });
+    await Promise.all([subscription.connected, adminFeed.connected]);
     // A stranger (UNKNOWN) is filtered out; Colin Powell's MATCH arrives.
     await client.identify({ galleryId, image: lfwImage('Hugo_Chavez', 1) });
     const result = await client.identify({ galleryId, image: lfwImage('Colin_Powell', 4) });
     const event = await first;
     subscription.unsubscribe();
+    expect((await adminFeed.next()).value).toEqual(event);
+    await adminFeed.return();
     expect(event).toMatchObject({
       eventId: result.faces[0]!.eventId,
       kind: 'IDENTIFY',
