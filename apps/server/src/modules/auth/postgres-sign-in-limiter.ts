@@ -47,11 +47,13 @@ export class PostgresSignInLimiter implements SignInLimitStore {
       const [clock] = await tx.$queryRaw<Array<{ now: Date }>>`
         SELECT date_trunc('milliseconds', clock_timestamp()) AS now`;
       const now = clock!.now;
+      // Made or locked (the no-op update locks an existing row, so the sweep, which skips locked
+      // rows, cannot delete it before it is read), the email's row first, then the source's.
       for (const [scope, key] of [['email', email], ['source', source]] as const) {
         await tx.$executeRaw`
           INSERT INTO sign_in_windows (scope, key, since, count, unreported, refused)
           VALUES (${scope}, ${key}, ${now}, 0, 0, 0)
-          ON CONFLICT (scope, key) DO NOTHING`;
+          ON CONFLICT (scope, key) DO UPDATE SET count = sign_in_windows.count`;
       }
       const rows = await tx.$queryRaw<WindowRow[]>`
         SELECT scope, since, count, unreported, refused FROM sign_in_windows
