@@ -1,14 +1,16 @@
 'use client';
 
 // Enrollment by dropping (or choosing) several photos: each shows a preview, is sent to enrollFace
-// one at a time, then shows its outcome: the detected box and quality, or why it was refused.
+// one at a time, then shows its outcome: the detected box and quality, or why it was refused. A
+// photo with several faces shows them all (FacePicker); the one HR picks is enrolled by its box.
 import { EnrollFaceDocument, type EnrollFaceMutation } from '@faceledger/schema/client';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { request } from '../lib/graphql-client';
 import { toImageInput } from '../lib/image-input';
-import { BoxedImage } from './face-image';
+import { BoxedImage, type Box } from './face-image';
+import { FacePicker } from './face-picker';
 import { QualityBadges, reasonLabel } from './quality-badges';
 import { WebcamCapture } from './webcam-capture';
 
@@ -21,15 +23,30 @@ interface Item {
   width: number | null;
   height: number | null;
   state: 'queued' | 'enrolling' | 'done' | 'failed';
+  /** The face HR picked in a photo with several (sent as FaceChoice.box). */
+  choice?: Box;
   result?: Result;
   error?: string;
 }
 
 const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp'];
 
-async function enroll(identityId: string, file: File): Promise<Result> {
+async function enroll(identityId: string, file: File, choice: Box | undefined): Promise<Result> {
   const image = await toImageInput(file);
-  return (await request(EnrollFaceDocument, { identityId, image })).enrollFace;
+  const face = choice ? { box: choice } : null;
+  return (await request(EnrollFaceDocument, { identityId, image, face })).enrollFace;
+}
+
+/** The detected boxes of a refusal a face choice answers (several faces, or a choice that missed). */
+function boxesToPick(result: Result | undefined): readonly Box[] {
+  switch (result?.__typename) {
+    case 'MultipleFaces':
+    case 'NoFaceInBox':
+    case 'FaceIndexOutOfRange':
+      return result.faces;
+    default:
+      return [];
+  }
 }
 
 function measure(url: string): Promise<{ width: number; height: number } | null> {
@@ -98,8 +115,15 @@ function Outcome({ item }: { item: Item }) {
         </p>
       );
     case 'NoFace':
-    case 'MultipleFaces':
       return <p className="error">{result.message}</p>;
+    case 'MultipleFaces':
+    case 'NoFaceInBox':
+    case 'FaceIndexOutOfRange':
+      return (
+        <p className="warn-text">
+          This photo shows {result.faces.length} faces. Choose the person to enroll: select their face below.
+        </p>
+      );
     default:
       return null;
   }
@@ -129,7 +153,7 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
   useEffect(() => {
     if (!next || busy) return;
     update(next.id, { state: 'enrolling' });
-    enroll(identityId, next.file).then(
+    enroll(identityId, next.file, next.choice).then(
       async (result) => {
         update(next.id, { state: 'done', result });
         if (result.__typename === 'Enrolled') {
@@ -181,6 +205,12 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
     setItems((current) => current.map((item) => (item.id === id ? made : item)));
   }
 
+  function pick(item: Item, box: Box) {
+    update(item.id, { state: 'queued', choice: box, result: undefined });
+    // The picker goes away; focus stays on this photo's outcome, which announces the result.
+    requestAnimationFrame(() => document.getElementById(`outcome-${item.id}`)?.focus());
+  }
+
   function remove(id: string) {
     setItems((current) => current.filter((item) => item.id !== id));
   }
@@ -224,7 +254,8 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
           <WebcamCapture onCapture={(file) => void add([file])} />
         </div>
         <p className="hint">
-          One person per photo, facing the camera, well lit. Each photo is checked and enrolled on its own.
+          One person per photo, facing the camera, well lit (when a photo shows several people, you choose the
+          face). Each photo is checked and enrolled on its own.
         </p>
       </div>
       <p role="status" className="muted small">
@@ -249,6 +280,7 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
           {items.map((item) => {
             const box = item.result?.__typename === 'Enrolled' ? item.result.detected.box : null;
             const isRefused = item.state === 'done' && item.result?.__typename !== 'Enrolled';
+            const toPick = item.state === 'done' ? boxesToPick(item.result) : [];
             return (
               <li key={item.id} className="upload-item" aria-busy={item.state === 'enrolling'}>
                 <div className="face-frame">
@@ -268,9 +300,19 @@ export function EnrollPhotos({ identityId }: { identityId: string }) {
                   <p>
                     <strong>{item.file.name}</strong>
                   </p>
-                  <div aria-live="polite">
+                  <div id={`outcome-${item.id}`} tabIndex={-1} aria-live="polite">
                     <Outcome item={item} />
                   </div>
+                  {toPick.length > 0 && item.width && item.height && (
+                    <FacePicker
+                      src={item.url}
+                      width={item.width}
+                      height={item.height}
+                      boxes={toPick}
+                      fileName={item.file.name}
+                      onPick={(face) => pick(item, face.box)}
+                    />
+                  )}
                   <div className="actions">
                     {item.state === 'done' && item.result?.__typename === 'Enrolled' && (
                       <button
