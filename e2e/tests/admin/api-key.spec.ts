@@ -77,7 +77,7 @@ test('an admin creates an API key in settings and identify over HTTP with it ans
   // Revoking takes effect at once.
   await keyRow.getByRole('button', { name: `Revoke ${keyName}` }).click();
   await page
-    .getByRole('dialog', { name: `Revoke “${keyName}”?` })
+    .getByRole('alertdialog', { name: `Revoke “${keyName}”?` })
     .getByRole('button', { name: 'Revoke key' })
     .click();
   await expect(keyRow.getByText('Revoked', { exact: true })).toBeVisible();

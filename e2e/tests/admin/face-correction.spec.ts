@@ -63,7 +63,7 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
 
       // Delete it, after a confirmation.
       await wrong.getByRole('button', { name: 'Delete…' }).click();
-      const dialog = page.getByRole('dialog', { name: `Delete face 2 of ${chavez.displayName}?` });
+      const dialog = page.getByRole('alertdialog', { name: `Delete face 2 of ${chavez.displayName}?` });
       await expect(dialog.getByText('The audit trail records the deletion.', { exact: false })).toBeVisible();
       await dialog.getByRole('button', { name: 'Delete face' }).click();
       await expect(

@@ -186,7 +186,7 @@ test('an admin adds a webhook, sees its secret once, watches a signed delivery s
 
     // Delete, after a confirmation that names the URL.
     await row.getByRole('button', { name: `Delete ${receiver.url}` }).click();
-    const confirm = page.getByRole('dialog', { name: `Delete the webhook to ${receiver.url}?` });
+    const confirm = page.getByRole('alertdialog', { name: `Delete the webhook to ${receiver.url}?` });
     await expect(confirm.getByText(receiver.url, { exact: true })).toBeVisible();
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(confirm).toBeHidden();
