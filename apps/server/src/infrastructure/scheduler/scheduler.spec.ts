@@ -124,6 +124,38 @@ describe.each(TEST_DATABASE_MODES)('Scheduler on %s', (mode) => {
     expect(mostAtOnce).toBe(1);
   });
 
+  it('takes over the task of a process that died holding its lease once the lease expires', async () => {
+    // A process claimed the task and died: no renewal, no release.
+    const dead = new ScheduledTasksRepository(first.prisma);
+    await dead.register('orphaned', 0, HOUR);
+    expect(await dead.claim('orphaned', 'dead', 2000, false)).toMatchObject({ claimed: true });
+    const runs: Array<PreviousRun | null> = [];
+    const { scheduler, repository } = schedulerOn(
+      second,
+      [
+        {
+          name: 'orphaned',
+          description: 'test',
+          everyMs: HOUR,
+          lease: 'task',
+          async run({ previous }) {
+            runs.push(previous);
+          },
+        },
+      ],
+      'b',
+    );
+    await scheduler.start();
+    await vi.waitFor(() => expect(runs).toHaveLength(1), { timeout: 10_000 });
+    // Refused while the dead process's lease lasted, then taken over.
+    expect(repository.claims[0]).toMatchObject({ claimed: false });
+    // The previous run started and never finished (webhook recovery then looks back its full window).
+    expect(runs[0]?.startedAt).not.toBeNull();
+    expect(runs[0]?.finishedAt).toBeNull();
+    await vi.waitFor(async () => expect((await row('orphaned')).lastFinishedAt).not.toBeNull());
+    expect((await row('orphaned')).lockedBy).toBeNull();
+  });
+
   it('stop() lets the run in flight finish its unit of work and gives the lease back', async () => {
     const started = deferred();
     const events: string[] = [];
