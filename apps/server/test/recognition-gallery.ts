@@ -21,3 +21,18 @@ export async function startRecognitionGallery(
   expect(created.errors).toBeUndefined();
   return { server, admin, galleryId: created.data!.createGallery.id };
 }
+
+/** Creates an identity in the gallery through the API and returns its id. */
+export async function createTestIdentity(
+  server: TestServer,
+  admin: AuthHeaders,
+  input: { galleryId: string; externalId: string; displayName: string },
+): Promise<string> {
+  const body = await server.graphql<{ createIdentity: { id: string } }>(
+    'mutation C($input: CreateIdentityInput!) { createIdentity(input: $input) { id } }',
+    { input },
+    admin,
+  );
+  expect(body.errors).toBeUndefined();
+  return body.data!.createIdentity.id;
+}

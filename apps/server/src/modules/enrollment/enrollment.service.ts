@@ -317,6 +317,7 @@ export class EnrollmentService {
       );
     }
 
+    const detected = toDetectedFace(face);
     const imageKey = await this.deps.images.put(probe.bytes);
     const stored = await this.deps.uow
       .transaction(async (tx) => {
@@ -348,13 +349,7 @@ export class EnrollmentService {
           identityId: identity.id,
           imageKey,
           box: { ...face.box },
-          landmarks: {
-            rightEye: { ...face.landmarks.rightEye },
-            leftEye: { ...face.landmarks.leftEye },
-            nose: { ...face.landmarks.nose },
-            rightMouth: { ...face.landmarks.rightMouth },
-            leftMouth: { ...face.landmarks.leftMouth },
-          },
+          landmarks: { ...detected.landmarks },
           quality: {
             ...face.quality,
             pose: { ...face.quality.pose },
@@ -397,7 +392,7 @@ export class EnrollmentService {
     return {
       __typename: 'Enrolled',
       face: toFaceModel(stored),
-      detected: toDetectedFace(face),
+      detected,
       warnings:
         nearest && lookalike
           ? [

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
-import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { deepfaceImage, lfwImage } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
 
@@ -89,14 +89,8 @@ describe.each(TEST_DATABASE_MODES)('choosing the face to enroll on %s', (mode) =
     return body.data!.enrollFace;
   }
 
-  async function createIdentity(externalId: string): Promise<string> {
-    const body = await gql<{ createIdentity: { id: string } }>(
-      'mutation C($input: CreateIdentityInput!) { createIdentity(input: $input) { id } }',
-      { input: { galleryId, externalId, displayName: externalId } },
-    );
-    expect(body.errors).toBeUndefined();
-    return body.data!.createIdentity.id;
-  }
+  const createIdentity = (externalId: string) =>
+    createTestIdentity(server, admin, { galleryId, externalId, displayName: externalId });
 
   async function storedFaces(identityId: string): Promise<Array<{ id: string; box: Box }>> {
     const body = await gql<{ identity: { faces: Array<{ id: string; box: Box }> } }>(

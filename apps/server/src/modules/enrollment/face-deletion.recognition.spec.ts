@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
-import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { lfwImage } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
 
@@ -81,14 +81,8 @@ describe.each(TEST_DATABASE_MODES)('deleting and replacing a wrong face on %s', 
     return body.data!.enrollFace;
   }
 
-  async function createIdentity(externalId: string, displayName: string): Promise<string> {
-    const body = await gql<{ createIdentity: { id: string } }>(
-      'mutation C($input: CreateIdentityInput!) { createIdentity(input: $input) { id } }',
-      { input: { galleryId, externalId, displayName } },
-    );
-    expect(body.errors).toBeUndefined();
-    return body.data!.createIdentity.id;
-  }
+  const createIdentity = (externalId: string, displayName: string) =>
+    createTestIdentity(server, admin, { galleryId, externalId, displayName });
 
   async function identifyPowell() {
     const body = await gql<IdentifyBody>(IDENTIFY, { galleryId, image: await photo('Colin_Powell', 3) });
