@@ -67,9 +67,14 @@ export class HealthService {
     };
   }
 
-  /** The scheduler's tasks; [] without one, or when the database cannot be asked (databaseError says why). */
+  /** The scheduler's tasks; [] without one, or when the database does not answer in time (databaseError says why). */
   private async readBackgroundTasks(): Promise<BackgroundTask[]> {
-    const tasks = await this.scheduler?.status().catch(() => null);
+    if (!this.scheduler) return [];
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), DATABASE_ANSWER_MS);
+    });
+    const tasks = await Promise.race([this.scheduler.status().catch(() => null), timeout]).finally(() => clearTimeout(timer));
     return (tasks ?? []).map((task) => ({
       ...task,
       lastStartedAt: task.lastStartedAt?.toISOString() ?? null,
