@@ -2,6 +2,26 @@
 // deflated, which makes a small zip of large files (a zip bomb of zeros).
 import { crc32, deflateRawSync } from 'node:zlib';
 
+/** Field widths in bytes after the signature: version(s), flags, method, time, date, crc, sizes, name length. */
+const WIDTHS = { local: [2, 2, 2, 2, 2, 4, 4, 4, 2], central: [2, 2, 2, 2, 2, 2, 4, 4, 4, 2] };
+
+/**
+ * A zip header of `size` bytes: the signature, then `values` little-endian one after the other
+ * (the local header has one version field, the central directory two); the rest stays zero.
+ */
+function header(size: 30 | 46, signature: number, values: readonly number[]): Buffer {
+  const out = Buffer.alloc(size);
+  out.writeUInt32LE(signature, 0);
+  let at = 4;
+  for (const [i, width] of WIDTHS[size === 30 ? 'local' : 'central'].entries()) {
+    const value = values[i] ?? 0;
+    if (width === 2) out.writeUInt16LE(value, at);
+    else out.writeUInt32LE(value, at);
+    at += width;
+  }
+  return out;
+}
+
 /** A zip of `files` (path inside the zip -> bytes); `deflate` compresses each file. */
 export function makeZip(
   files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
@@ -22,34 +42,19 @@ export function makeZip(
     };
     packed.set(file.bytes, known);
     const { data, crc } = known;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    // The fields both headers share: flags (UTF-8 names), method, crc, sizes, name length.
+    const common = [0x0800, method, 0, 0, crc, data.length, raw.length, name.length] as const;
+    const local = header(30, 0x04034b50, [20, ...common]);
     locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    const central = header(46, 0x02014b50, [20, 20, ...common]);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
     offset += 30 + name.length + data.length;
   }
   const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
   const end = Buffer.alloc(22);
-  end.writeUInt16LE(files.length, 8);
   end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
   end.writeUInt16LE(files.length, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);

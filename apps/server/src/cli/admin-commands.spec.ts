@@ -1,5 +1,6 @@
-import { createTestDatabase, TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/test-database.js';
 import { verifyPassword } from '../modules/auth/password-hasher.js';
 import { standaloneUsersService } from '../modules/users/standalone-users.js';
 import { runAdminCreate, type AdminCommandIo } from './admin-commands.js';
@@ -28,12 +29,7 @@ describe.each(TEST_DATABASE_MODES)('faceledger admin create on %s', (mode) => {
       close: async () => undefined,
     };
   };
-  beforeAll(async () => {
-    db = await createTestDatabase(mode);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  useTestDatabase(mode, (created) => (db = created));
 
   it('creates an admin from a password on stdin, audited as system, never echoing the password', async () => {
     const { io, out, err } = fakeIo({ stdin: 'piped password 123\n' });

@@ -2,7 +2,6 @@
 // identities and faces reached through identify, verify and match events answer null with a
 // FORBIDDEN error at their path for callers without the permission (permissions.ts FIELD_PERMISSIONS),
 // and the rest of the answer stays intact.
-import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { createClient } from 'graphql-ws';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,7 +12,7 @@ import {
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../test/auth-helpers.js';
-import { lfwImage } from '../../test/test-data.js';
+import { base64Of, lfwImage } from '../../test/test-data.js';
 import { useTestServer, type TestServer } from '../../test/test-server.js';
 
 interface GraphQLError {
@@ -47,10 +46,6 @@ function refusals(errors: GraphQLError[] | undefined): string[] {
   return (errors ?? [])
     .map((e) => `${e.path?.join('.')} ${e.extensions?.code} ${e.extensions?.field}`)
     .sort();
-}
-
-async function base64Of(file: string): Promise<string> {
-  return (await readFile(file)).toString('base64');
 }
 
 describe.each(TEST_DATABASE_MODES)('field-level access over HTTP on %s', (mode) => {

@@ -305,11 +305,16 @@ async function receive(
       if (spec.textFields.includes(name)) texts.set(name, value);
     });
     parser.on('filesLimit', () =>
-      fail(tooLarge(`More than ${totalFiles} files were sent; split the upload.`, { limitFiles: totalFiles })),
+      fail(
+        tooLarge(`More than ${totalFiles} files were sent; split the upload.`, { limitFiles: totalFiles }),
+      ),
     );
     parser.on('fieldsLimit', () =>
       fail(
-        new AppError(ErrorCode.BAD_INPUT, `More than ${MAX_TEXT_FIELDS} form fields were sent; send ${fieldNames.join(', ')}.`),
+        new AppError(
+          ErrorCode.BAD_INPUT,
+          `More than ${MAX_TEXT_FIELDS} form fields were sent; send ${fieldNames.join(', ')}.`,
+        ),
       ),
     );
     parser.on('error', fail);
@@ -322,6 +327,20 @@ async function receive(
     req.on('error', fail);
     req.pipe(limit).pipe(parser);
   });
+}
+
+/** The first file of `field`; BAD_INPUT with `message` (what to send where) when none came. */
+export function requiredFile(form: ReceivedForm, field: string, message: string): ReceivedFile {
+  const [file] = form.files(field);
+  if (!file) throw new AppError(ErrorCode.BAD_INPUT, message, { field });
+  return file;
+}
+
+/** A text field that must not be empty; BAD_INPUT with `message` when it is. */
+export function requiredText(form: ReceivedForm, field: string, message: string): string {
+  const value = form.text(field);
+  if (!value) throw new AppError(ErrorCode.BAD_INPUT, message, { field });
+  return value;
 }
 
 /** The form receiveMultipart put in the response's locals. */

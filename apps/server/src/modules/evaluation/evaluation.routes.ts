@@ -2,8 +2,13 @@
 // LFW pairs file; without it the zip holds one folder per person); answers 202 { jobId, images, pairs }.
 // The caller is checked before the body is read; the files are streamed to disk within the limits.
 import { Router } from 'express';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
-import { formOf, receiveMultipart, requireCaller } from '../../shared/multipart.js';
+import {
+  formOf,
+  receiveMultipart,
+  requireCaller,
+  requiredFile,
+  requiredText,
+} from '../../shared/multipart.js';
 import { authorize } from '../auth/permissions.js';
 import { actorOf } from '../auth/request-actor.js';
 import type { EvaluationService } from './evaluation.service.js';
@@ -33,23 +38,16 @@ export function createEvaluationRouter(evaluation: EvaluationService): Router {
     }),
     async (_req, res) => {
       const form = formOf(res);
-      const [archive] = form.files('archive');
-      if (!archive) {
-        throw new AppError(
-          ErrorCode.BAD_INPUT,
-          'No zip received; send the images as a zip in the multipart field "archive".',
-          {
-            field: 'archive',
-          },
-        );
-      }
-      const galleryId = form.text('galleryId');
-      if (!galleryId)
-        throw new AppError(
-          ErrorCode.BAD_INPUT,
-          'Give the gallery whose model and threshold to evaluate in the form field "galleryId".',
-          { field: 'galleryId' },
-        );
+      const archive = requiredFile(
+        form,
+        'archive',
+        'No zip received; send the images as a zip in the multipart field "archive".',
+      );
+      const galleryId = requiredText(
+        form,
+        'galleryId',
+        'Give the gallery whose model and threshold to evaluate in the form field "galleryId".',
+      );
       const [pairs] = form.files('pairs');
       const started = await evaluation.startEvaluation(actorOf(res), {
         galleryId,

@@ -1,12 +1,11 @@
 // Reads and writes galleries. The only code of the galleries module that touches Prisma.
-import { Prisma, type PrismaClient } from '@faceledger/db';
+import type { Prisma, PrismaClient } from '@faceledger/db';
 import type { Transaction } from '../audit/audit.repository.js';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { rethrowUniqueViolation } from '../../shared/unique-violation.js';
 import { isUuid } from '../../shared/uuid.js';
 
-/** A gallery row with the number of its identities that are not erased. */
-export interface GalleryRecord {
-  id: string;
+/** The settable fields of a gallery. */
+export interface GalleryFields {
   name: string;
   description: string;
   matchThreshold: number;
@@ -17,6 +16,11 @@ export interface GalleryRecord {
   embeddingModelId: string;
   probeRetentionDays: number;
   forbidLikelyDuplicates: boolean;
+}
+
+/** A gallery row with the number of its identities that are not erased. */
+export interface GalleryRecord extends GalleryFields {
+  id: string;
   /** Reviewers who must confirm an identification (set by ReviewsService.setGalleryReviewPolicy). */
   requiredConfirmations: number;
   identityCount: number;
@@ -24,18 +28,6 @@ export interface GalleryRecord {
   activeIdentityCount: number;
   createdAt: Date;
   updatedAt: Date;
-}
-
-/** The settable fields of a gallery. */
-export interface GalleryFields {
-  name: string;
-  description: string;
-  matchThreshold: number;
-  identifyTargetFpir: number;
-  identifyThresholdOverride: number | null;
-  embeddingModelId: string;
-  probeRetentionDays: number;
-  forbidLikelyDuplicates: boolean;
 }
 
 /** Counts that decide whether a gallery may be deleted or change its model. */
@@ -75,14 +67,11 @@ async function withActive(tx: Transaction, row: GalleryRow): Promise<GalleryReco
 
 /** Turns a unique violation on the name into CONFLICT; a race past the service's check lands here. */
 function rethrowNameConflict(error: unknown, name: string | undefined): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-    throw new AppError(
-      ErrorCode.CONFLICT,
-      `A gallery named "${name ?? ''}" already exists; choose another name.`,
-      { field: 'name' },
-    );
-  }
-  throw error;
+  rethrowUniqueViolation(
+    error,
+    'name',
+    `A gallery named "${name ?? ''}" already exists; choose another name.`,
+  );
 }
 
 export class GalleriesRepository {

@@ -6,6 +6,7 @@ import {
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
+import { errorCodeOf } from '../../../test/graphql-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const GALLERY_FIELDS =
@@ -174,15 +175,8 @@ describe.each(TEST_DATABASE_MODES)('galleries over HTTP on %s', (mode) => {
     expect(byHr.errors).toBeUndefined();
     const byHrId = (byHr.data as { createGallery: { id: string } } | undefined)?.createGallery.id;
     expect(byHrId).toBeDefined();
-    expect(
-      (
-        await server.graphql(
-          'mutation ($id: ID!) { updateGallery(id: $id, input: { matchThreshold: 0.8 }) { id } }',
-          { id: byHrId },
-          hr,
-        )
-      ).errors?.[0]?.extensions?.code,
-    ).toBe('FORBIDDEN');
+    const update = 'mutation ($id: ID!) { updateGallery(id: $id, input: { matchThreshold: 0.8 }) { id } }';
+    expect(await errorCodeOf(server, update, { id: byHrId }, hr)).toBe('FORBIDDEN');
     expect(
       (await createGallery({ name: 'By auditor', matchThreshold: 0.9 }, auditor)).errors?.[0]?.extensions
         ?.code,

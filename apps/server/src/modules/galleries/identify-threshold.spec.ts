@@ -5,6 +5,7 @@ import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { identifyThreshold } from '@faceledger/recognition/identify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, type AuthHeaders } from '../../../test/auth-helpers.js';
+import { addGallery } from '../../../test/graphql-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const GALLERY = `
@@ -47,13 +48,7 @@ describe.each(TEST_DATABASE_MODES)('identify threshold of a gallery on %s', (mod
   useTestServer(mode, (started) => (server = started));
   beforeAll(async () => {
     admin = await adminHeaders(server);
-    const created = await server.graphql<{ createGallery: { id: string } }>(
-      'mutation G($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      { input: { name: 'Calibrated' } },
-      admin,
-    );
-    expect(created.errors).toBeUndefined();
-    galleryId = created.data!.createGallery.id;
+    galleryId = await addGallery(server, { name: 'Calibrated' }, admin);
   });
 
   it('defaults to target FPIR 1e-2 and a calibrated threshold well above the pair threshold', async () => {

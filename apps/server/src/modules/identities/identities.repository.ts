@@ -1,8 +1,8 @@
 // Reads and writes identities and lists their faces (never their embeddings). Enrollment, matching
 // and reviews look identities up through here too.
-import { Prisma, type IdentityStatus, type PrismaClient } from '@faceledger/db';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
+import type { IdentityStatus, Prisma, PrismaClient } from '@faceledger/db';
 import type { PageRequest } from '../../shared/relay-pagination.js';
+import { rethrowUniqueViolation } from '../../shared/unique-violation.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
 // The face columns the API shows are declared once, beside the face search.
@@ -102,14 +102,11 @@ function beyond(key: IdentityKey, side: 'after' | 'before', orEqual = false): Pr
 }
 
 function rethrowExternalIdConflict(error: unknown, externalId: string | undefined): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-    throw new AppError(
-      ErrorCode.CONFLICT,
-      `An identity with externalId "${externalId ?? ''}" already exists in this gallery; use another externalId, or update that identity.`,
-      { field: 'externalId' },
-    );
-  }
-  throw error;
+  rethrowUniqueViolation(
+    error,
+    'externalId',
+    `An identity with externalId "${externalId ?? ''}" already exists in this gallery; use another externalId, or update that identity.`,
+  );
 }
 
 export class IdentitiesRepository {

@@ -6,6 +6,7 @@ import {
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
+import { addGallery } from '../../../test/graphql-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const IDENTITY_FIELDS =
@@ -50,14 +51,7 @@ describe.each(TEST_DATABASE_MODES)('identities over HTTP on %s', (mode) => {
   let galleryId: string;
   let pagedGalleryId: string;
 
-  async function newGallery(name: string): Promise<string> {
-    const body = await server.graphql<{ createGallery: { id: string } }>(
-      'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
-      { input: { name, matchThreshold: 0.6 } },
-      admin,
-    );
-    return body.data!.createGallery.id;
-  }
+  const newGallery = (name: string) => addGallery(server, { name, matchThreshold: 0.6 }, admin);
 
   async function createIdentity(input: Record<string, unknown>, headers: AuthHeaders = admin) {
     return server.graphql<{ createIdentity: IdentityShape }>(

@@ -3,10 +3,11 @@
 // rewrite waits for such transactions, and says so when one outlives the wait.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders } from '../../../test/auth-helpers.js';
+import { addGallery, addIdentity } from '../../../test/graphql-helpers.js';
 import { scanDatabaseFiles } from '../../../test/raw-scan.js';
-import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { useTestServer, type TestServer } from '../../../test/test-server.js';
 import {
   IdentityErasureRepository,
   OlderSnapshotError,
@@ -20,14 +21,12 @@ describe.skipIf(!TEST_DATABASE_MODES.includes('postgres'))(
     let galleryId: string;
     let repository: IdentityErasureRepository;
 
-    async function createPerson(displayName: string): Promise<string> {
-      const body = await server.graphql<{ createIdentity: { id: string } }>(
-        'mutation ($input: CreateIdentityInput!) { createIdentity(input: $input) { id } }',
-        { input: { galleryId, externalId: `X-${displayName}`, displayName } },
+    const createPerson = async (displayName: string) =>
+      addIdentity(
+        server,
+        { galleryId, externalId: `X-${displayName}`, displayName },
         await adminHeaders(server),
       );
-      return body.data!.createIdentity.id;
-    }
 
     /** Erases in a transaction of its own, as the service does; returns what the rewrite needs. */
     async function erase(identityId: string) {
@@ -53,19 +52,11 @@ describe.skipIf(!TEST_DATABASE_MODES.includes('postgres'))(
 
     const needle = (name: string) => ({ [name]: Buffer.from(name) });
 
+    useTestServer('postgres', (started) => (server = started));
     beforeAll(async () => {
-      server = await startTestServer('postgres');
-      galleryId = (
-        await server.graphql<{ createGallery: { id: string } }>(
-          'mutation { createGallery(input: { name: "Snapshots", matchThreshold: 0.6 }) { id } }',
-          {},
-          await adminHeaders(server),
-        )
-      ).data!.createGallery.id;
+      const admin = await adminHeaders(server);
+      galleryId = await addGallery(server, { name: 'Snapshots', matchThreshold: 0.6 }, admin);
       repository = new IdentityErasureRepository(server.db.prisma, server.imageStore);
-    });
-    afterAll(async () => {
-      await server?.close();
     });
 
     it('waits for a transaction older than the erasure, then leaves no bytes', async () => {

@@ -8,6 +8,7 @@ import {
   createUserAndSignIn,
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
+import { errorCodeOf } from '../../../test/graphql-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
@@ -258,15 +259,8 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
       admin,
     );
     expect(update.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
-    expect(
-      (
-        await server.graphql(
-          'mutation ($id: ID!) { reactivateIdentity(id: $id) { id } }',
-          { id: erasedId },
-          admin,
-        )
-      ).errors?.[0]?.extensions?.code,
-    ).toBe('BAD_INPUT');
+    const reactivate = 'mutation ($id: ID!) { reactivateIdentity(id: $id) { id } }';
+    expect(await errorCodeOf(server, reactivate, { id: erasedId }, admin)).toBe('BAD_INPUT');
   });
 
   it('erasing again changes nothing, reports zero and is audited', async () => {

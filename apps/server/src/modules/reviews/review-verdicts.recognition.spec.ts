@@ -3,11 +3,10 @@
 // out of the queue without a negative exemplar: the same probe is not demoted afterwards, as it is
 // after a REJECT. A gallery that requires two confirmations keeps an identification in the queue, not
 // confirmed, after one CONFIRM; the same reviewer cannot count twice; a second reviewer settles it.
-import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
-import { lfwImage } from '../../../test/test-data.js';
+import { lfwInput } from '../../../test/test-data.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const IDENTIFY = `
@@ -46,10 +45,6 @@ interface EventState {
   reviews: Array<{ verdict: string }>;
 }
 
-async function photo(name: string, n: number): Promise<{ base64: string }> {
-  return { base64: (await readFile(lfwImage(name, n))).toString('base64') };
-}
-
 describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on %s', (mode) => {
   let server: TestServer;
   let admin: AuthHeaders;
@@ -65,7 +60,7 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
   async function identify(name: string, n: number, threshold?: number): Promise<IdentifiedFace> {
     const body = await gql<{ identify: { faces: IdentifiedFace[] } }>(IDENTIFY, {
       galleryId,
-      image: await photo(name, n),
+      image: await lfwInput(name, n),
       threshold,
     });
     expect(body.errors).toBeUndefined();
@@ -84,6 +79,17 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     const body = await gql<{ matchEvent: EventState }>(EVENT, { id });
     expect(body.errors).toBeUndefined();
     return body.data!.matchEvent;
+  }
+
+  /** The event is settled: `confirmations` of `required` reviewers confirmed it. */
+  async function expectConfirmed(id: string, confirmations: number, required: number, more = {}) {
+    expect(await state(id)).toMatchObject({
+      needsReview: false,
+      confirmations,
+      requiredConfirmations: required,
+      confirmed: true,
+      ...more,
+    });
   }
 
   async function queue(): Promise<string[]> {
@@ -110,7 +116,7 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     chavez = identity.data!.createIdentity.id;
     const enrolled = await gql<{ enrollFace: { __typename: string } }>(
       'mutation E($identityId: ID!, $image: ImageInput!) { enrollFace(identityId: $identityId, image: $image) { __typename } }',
-      { identityId: chavez, image: await photo('Hugo_Chavez', 1) },
+      { identityId: chavez, image: await lfwInput('Hugo_Chavez', 1) },
     );
     expect(enrolled.data?.enrollFace.__typename).toBe('Enrolled');
   });
@@ -170,12 +176,7 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     const event = await identify('Hugo_Chavez', 3, 0.5);
     expect(event.decision).toBe('MATCH');
     expect((await review(first, event.eventId, 'CONFIRM')).errors).toBeUndefined();
-    expect(await state(event.eventId)).toMatchObject({
-      needsReview: false,
-      confirmations: 1,
-      requiredConfirmations: 1,
-      confirmed: true,
-    });
+    await expectConfirmed(event.eventId, 1, 1);
   });
 
   it('only admins set the review policy, to 1 or 2; a MATCH recorded before the switch is not pulled into the queue', async () => {
@@ -226,13 +227,7 @@ describe.each(TEST_DATABASE_MODES)('review verdicts and the two-reviewer rule on
     expect(twice.errors?.[0]?.message).toMatch(/a second, different reviewer must confirm it/);
 
     expect((await review(second, event.eventId, 'CONFIRM')).errors).toBeUndefined();
-    expect(await state(event.eventId)).toMatchObject({
-      needsReview: false,
-      confirmations: 2,
-      requiredConfirmations: 2,
-      confirmed: true,
-      reviews: [{ verdict: 'CONFIRM' }, { verdict: 'CONFIRM' }],
-    });
+    await expectConfirmed(event.eventId, 2, 2, { reviews: [{ verdict: 'CONFIRM' }, { verdict: 'CONFIRM' }] });
     expect(await queue()).not.toContain(event.eventId);
   });
 

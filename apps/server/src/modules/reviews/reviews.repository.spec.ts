@@ -1,19 +1,14 @@
 // A match event's needs-review flag and its reviews come from one snapshot. Read apart, a review
 // committed between the two reads answered needsReview: true next to the review itself (the flaky
 // "a reviewer rejects ..." e2e journey). Reads race review writes here on both databases.
-import { createTestDatabase, TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_MODES, type TestDatabase } from '@faceledger/db/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../test/test-database.js';
 import { ReviewsRepository } from './reviews.repository.js';
 
 describe.each(TEST_DATABASE_MODES)('match events read while reviews commit, on %s', (mode) => {
   let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(mode, pino({ level: 'silent' }));
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  useTestDatabase(mode, (created) => (db = created));
 
   it('never shows a review together with needsReview: true, nor no review with false', async () => {
     const prisma = db.prisma;
@@ -43,7 +38,12 @@ describe.each(TEST_DATABASE_MODES)('match events read while reviews commit, on %
         },
       });
       const review = prisma.review.create({
-        data: { eventId: event.id, reviewerId: reviewer.id, verdict: 'REJECT', targetIdentityId: identity.id },
+        data: {
+          eventId: event.id,
+          reviewerId: reviewer.id,
+          verdict: 'REJECT',
+          targetIdentityId: identity.id,
+        },
       });
       const reads = Array.from({ length: 6 }, () => repository.findById(event.id));
       const [, ...records] = await Promise.all([review, ...reads]);

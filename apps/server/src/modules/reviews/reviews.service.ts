@@ -274,34 +274,30 @@ export class ReviewsService {
     ]);
     const identities = new Map(identityRows.map((r) => [r.id, toIdentityModel(r)]));
     const faces = new Map(faceRows.map((r) => [r.id, toFaceModel(r)]));
-    return events.map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      galleryId: e.galleryId,
-      decision: e.decision,
-      threshold: e.threshold,
-      modelId: e.modelId,
-      latencyMs: e.latencyMs,
-      probeSha256: e.probeSha256,
-      probeImageAvailable: e.probeImageKey !== null,
-      probeBox: e.probeBox,
-      requester: e.requesterUserId
-        ? `user:${e.requesterUserId}`
-        : e.requesterKeyId
-          ? `key:${e.requesterKeyId}`
-          : null,
-      candidates: e.candidates.flatMap((c) => {
-        const identity = identities.get(c.identityId);
-        return identity
-          ? [{ rank: c.rank, identity, score: c.score, face: (c.faceId && faces.get(c.faceId)) || null }]
-          : [];
-      }),
-      topScore: e.candidates[0]?.score ?? null,
-      reviews: e.reviews.map((r) => this.toReviewModel(r, identities)),
-      needsReview: e.needsReview,
-      ...this.confirmationState(e),
-      createdAt: e.createdAt.toISOString(),
-    }));
+    return events.map((e) => {
+      // The rest (ids, decision, threshold, model, latency, sha256, box, needsReview) as recorded.
+      const { probeImageKey, requesterUserId, requesterKeyId, candidates, reviews, createdAt, ...recorded } =
+        e;
+      return {
+        ...recorded,
+        probeImageAvailable: probeImageKey !== null,
+        requester: requesterUserId
+          ? `user:${requesterUserId}`
+          : requesterKeyId
+            ? `key:${requesterKeyId}`
+            : null,
+        candidates: candidates.flatMap((c) => {
+          const identity = identities.get(c.identityId);
+          return identity
+            ? [{ rank: c.rank, identity, score: c.score, face: (c.faceId && faces.get(c.faceId)) || null }]
+            : [];
+        }),
+        topScore: candidates[0]?.score ?? null,
+        reviews: reviews.map((r) => this.toReviewModel(r, identities)),
+        ...this.confirmationState(e),
+        createdAt: createdAt.toISOString(),
+      };
+    });
   }
 
   private confirmationState(e: MatchEventRecord): {

@@ -2,9 +2,9 @@
 // identify, verify, compareFaces and detectFaces. For images over the 10 MB base64 limit, and bulk work.
 // The caller is checked before the body is read; the body is streamed to a temporary file.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { ErrorCode, isAppError } from '../../shared/app-error.js';
 import { sendErrorResponse } from '../../shared/error-response.js';
-import { formOf, receiveMultipart, requireCaller } from '../../shared/multipart.js';
+import { formOf, receiveMultipart, requireCaller, requiredFile } from '../../shared/multipart.js';
 import { actorOf } from '../auth/request-actor.js';
 import { MAX_UPLOAD_BYTES, authorizeUpload, type UploadsService } from './uploads.service.js';
 
@@ -23,12 +23,11 @@ export function createUploadsRouter(uploads: UploadsService): Router {
     }),
     async (_req: Request, res: Response) => {
       const form = formOf(res);
-      const [file] = form.files('image');
-      if (!file)
-        throw new AppError(
-          ErrorCode.BAD_INPUT,
-          'No file received; send the image as multipart/form-data in the field "image".',
-        );
+      const file = requiredFile(
+        form,
+        'image',
+        'No file received; send the image as multipart/form-data in the field "image".',
+      );
       const result = await uploads.upload(actorOf(res), await form.read(file));
       res.status(201).json(result);
     },
