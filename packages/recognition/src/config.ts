@@ -38,7 +38,7 @@ export interface DetectorConfig {
 }
 
 /** How a dlib-chip model's crop is placed (see EmbeddingConfig.chipLandmarks). */
-export const CHIP_LANDMARKS = ['mesh-51', 'five-point', 'dlib-5', 'mesh-5'] as const;
+export const CHIP_LANDMARKS = ['mesh-51', 'five-point', 'dlib-5', 'mesh-5', 'mesh-51+dlib-5'] as const;
 export type ChipLandmarks = (typeof CHIP_LANDMARKS)[number];
 
 /** Embedding settings. */
@@ -53,7 +53,8 @@ export interface EmbeddingConfig {
    * Landmarks that place dlib-chip models' crops: 'mesh-51' fits the 51 mesh points matching dlib's
    * landmarks 17..67 (as dlib does), 'five-point' uses eyes, nose tip and mouth corners only,
    * 'dlib-5' runs dlib's own 5-point shape predictor from a box placed by the mesh and places the chip
-   * as dlib's get_face_chip_details does, 'mesh-5' places that chip from the mesh's eye corners and nose base.
+   * as dlib's get_face_chip_details does, 'mesh-5' places that chip from the mesh's eye corners and nose base,
+   * 'mesh-51+dlib-5' averages the embeddings of the 'mesh-51' and 'dlib-5' chips (twice the embedding work).
    */
   chipLandmarks: ChipLandmarks;
 }

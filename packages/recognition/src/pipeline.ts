@@ -36,6 +36,10 @@ function greyImageOf(image: DecodedImage): GreyImage {
   return grey;
 }
 
+function addInto(sum: Float32Array, v: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (v[i] as number);
+}
+
 function toPoint([x, y]: Point2): { x: number; y: number } {
   return { x, y };
 }
@@ -151,43 +155,54 @@ export class Pipeline {
     let t = performance.now();
     const template = templateFor(embedder.info);
     const polygon = geometry.polygon;
-    const m = await this.chipTransform(image, geometry, embedder, options);
-    let crop = warpAffine(image, m, template.size);
-    if (options.blankBackground ?? this.config.embedding.blankBackground) {
-      const mask = polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size);
-      crop = blankOutside(crop, mask, 0);
-    }
     const mirror = options.mirror ?? this.config.embedding.mirror;
-    const crops = mirror ? [crop, mirrorCrop(crop, template.size)] : [crop];
+    // One group of crops per chip placement (the chip and its mirror): each group's embeddings are
+    // averaged and normalised, then the groups' (so two placements weigh the same, mirrored or not).
+    const groups: Float32Array[][] = [];
+    for (const m of await this.chipTransforms(image, geometry, embedder, options)) {
+      let crop = warpAffine(image, m, template.size);
+      if (options.blankBackground ?? this.config.embedding.blankBackground) {
+        const mask = polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size);
+        crop = blankOutside(crop, mask, 0);
+      }
+      groups.push(mirror ? [crop, mirrorCrop(crop, template.size)] : [crop]);
+    }
     let now = performance.now();
     timings.align += now - t;
     t = now;
-    const vectors = await embedder.embed(crops);
+    const vectors = await embedder.embed(groups.flat());
     const out = new Float32Array(embedder.info.dims);
-    for (const v of vectors) {
-      l2normalize(v);
-      for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (v[i] as number);
+    let next = 0;
+    for (const group of groups) {
+      const mean = new Float32Array(embedder.info.dims);
+      for (let k = 0; k < group.length; k++) addInto(mean, l2normalize(vectors[next++] as Float32Array));
+      addInto(out, l2normalize(mean));
     }
     now = performance.now();
     timings.embed += now - t;
     return l2normalize(out);
   }
 
-  /** Where a face lands in the model's input: the chip placement the config or call asks for. */
-  private async chipTransform(image: DecodedImage, geometry: FaceGeometry, embedder: Embedder, options: AnalyzeOptions): Promise<Affine> {
+  /**
+   * Where a face lands in the model's input: the chip placement the config or call asks for; two for
+   * 'mesh-51+dlib-5', whose embeddings are averaged.
+   */
+  private async chipTransforms(image: DecodedImage, geometry: FaceGeometry, embedder: Embedder, options: AnalyzeOptions): Promise<Affine[]> {
     const template = templateFor(embedder.info);
-    if (embedder.info.alignment !== 'dlib-chip') return alignmentTransform(geometry.five, template);
+    if (embedder.info.alignment !== 'dlib-chip') return [alignmentTransform(geometry.five, template)];
+    const mesh51 = (): Affine => estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25));
+    const dlib5 = async (): Promise<Affine> => dlibChip5Transform(predictParts5(await loadShapePredictor5(), greyImageOf(image), geometry.mesh), template.size);
     switch (options.chipLandmarks ?? this.config.embedding.chipLandmarks) {
       case 'mesh-51':
-        return estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25));
+        return [mesh51()];
       case 'five-point':
-        return alignmentTransform(geometry.five, template);
+        return [alignmentTransform(geometry.five, template)];
       case 'mesh-5':
-        return dlibChip5Transform(meshParts5(geometry.mesh), template.size);
-      case 'dlib-5': {
-        const model = await loadShapePredictor5();
-        return dlibChip5Transform(predictParts5(model, greyImageOf(image), geometry.mesh), template.size);
-      }
+        return [dlibChip5Transform(meshParts5(geometry.mesh), template.size)];
+      case 'dlib-5':
+        return [await dlib5()];
+      case 'mesh-51+dlib-5':
+        return [mesh51(), await dlib5()];
     }
   }
 

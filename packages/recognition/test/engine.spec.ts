@@ -133,6 +133,24 @@ describe('engine (in-process) on real photos', () => {
     for (const [a, na, b, nb] of different) expect(cosineSimilarity(await emb(a, na), await emb(b, nb))).toBeLessThan(threshold);
   });
 
+  it("places dlib's chip with its 5-point predictor and averages two placements as two equal groups", async () => {
+    const bytes = await readFile(dataPath('lfw', 'images', 'Colin_Powell', 'Colin_Powell_0001.jpg'));
+    const other = await readFile(dataPath('lfw', 'images', 'Ann_Veneman', 'Ann_Veneman_0001.jpg'));
+    const embed = async (image: Buffer, chipLandmarks: 'mesh-51' | 'dlib-5' | 'mesh-51+dlib-5'): Promise<Float32Array> =>
+      pickSubjectFace(await engine.analyze(image, { polygon: false, chipLandmarks }))?.embedding as Float32Array;
+    const mesh51 = await embed(bytes, 'mesh-51');
+    const dlib5 = await embed(bytes, 'dlib-5');
+    const both = await embed(bytes, 'mesh-51+dlib-5');
+    // Two placements of one face: close, not equal; another person is far from both.
+    expect(cosineSimilarity(mesh51, dlib5)).toBeGreaterThan(0.95);
+    expect(cosineSimilarity(mesh51, dlib5)).toBeLessThan(0.9999);
+    expect(cosineSimilarity(dlib5, await embed(other, 'dlib-5'))).toBeLessThan(0.9);
+    // The ensemble is the normalised sum of the two placements' (normalised) embeddings.
+    const sum = mesh51.map((v, i) => v + (dlib5[i] as number));
+    const norm = Math.hypot(...sum);
+    both.forEach((v, i) => expect(v).toBeCloseTo((sum[i] as number) / norm, 5));
+  });
+
   it('embeds with every registered model behind real alignment', async () => {
     const bytes = await readFile(dataPath('deepface', 'img1.jpg'));
     const r = await engine.analyze(bytes, { extraModels: ['human-faceres', 'human-mobileface'], blankBackground: true, mirror: false });
