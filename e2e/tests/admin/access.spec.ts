@@ -88,7 +88,12 @@ test('after signing in, each role lands on the page with its next step, and HR o
   capturePage,
 }) => {
   const gallery = await seed.createGallery('HR home');
-  const headings = { admin: 'Service status', hr: 'Galleries', reviewer: 'Review queue', auditor: 'Audit log' };
+  const headings = {
+    admin: 'Service status',
+    hr: 'Galleries',
+    reviewer: 'Review queue',
+    auditor: 'Audit log',
+  };
   for (const role of ['admin', 'reviewer', 'auditor', 'hr'] as const) {
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(users[role].email);

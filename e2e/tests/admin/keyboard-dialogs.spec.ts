@@ -36,7 +36,11 @@ async function tabTo(page: Page, target: Locator, { backwards = false, max = 400
 /** Waits until the focus is inside `dialog`. */
 async function expectFocusInside(dialog: Locator): Promise<void> {
   await expect
-    .poll(() => dialog.evaluate((element) => element.contains(document.activeElement) && element !== document.activeElement))
+    .poll(() =>
+      dialog.evaluate(
+        (element) => element.contains(document.activeElement) && element !== document.activeElement,
+      ),
+    )
     .toBe(true);
 }
 
@@ -130,6 +134,7 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       // Cancel has the focus first in a destructive confirmation: Space opens, Enter cancels.
       await page.keyboard.press('Space');
       await expect(confirmErase.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await capturePage(`erase-dialog-${viewport}`);
       await page.keyboard.press('Enter');
       await expect(confirmErase).toHaveCount(0);
       await expect(erase).toBeFocused();
@@ -150,7 +155,9 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
         .getByRole('list', { name: 'Enrolled faces' })
         .getByRole('listitem', { name: `Enrolled face 2 of ${chavez.displayName}` });
       const deleteFace = second.getByRole('button', { name: 'Delete…' });
-      const confirmDelete = page.getByRole('alertdialog', { name: `Delete face 2 of ${chavez.displayName}?` });
+      const confirmDelete = page.getByRole('alertdialog', {
+        name: `Delete face 2 of ${chavez.displayName}?`,
+      });
       await checkDialog(page, deleteFace, confirmDelete);
       await page.keyboard.press('Enter');
       await tabTo(page, confirmDelete.getByRole('button', { name: 'Delete face' }));
@@ -172,7 +179,12 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await capturePage(`galleries-hr-${viewport}`);
     });
 
-    test('admin: webhooks, users and API keys dialogs by keyboard', async ({ page, seed, users, capturePage }) => {
+    test('admin: webhooks, users and API keys dialogs by keyboard', async ({
+      page,
+      seed,
+      users,
+      capturePage,
+    }) => {
       test.setTimeout(180_000);
       const gallery = await seed.createGallery('keyboard admin');
       const url = `http://127.0.0.1:9/${unique('hook')}`;
@@ -181,10 +193,9 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
         { g: gallery.id, u: url },
       );
       const keyName = unique('keyboard key');
-      await seed.gql(
-        'mutation K($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }',
-        { input: { name: keyName, scopes: ['identify'], galleryId: gallery.id } },
-      );
+      await seed.gql('mutation K($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', {
+        input: { name: keyName, scopes: ['identify'], galleryId: gallery.id },
+      });
       const spare = await seed.createUser('AUDITOR');
 
       // The gallery's webhooks: Add, Deliveries, Delete (cancelled, then confirmed).
@@ -206,7 +217,9 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await page.keyboard.press('Enter');
       await tabTo(page, confirmHook.getByRole('button', { name: /^Delete/ }));
       await page.keyboard.press('Enter');
-      await expect(page.getByRole('status').filter({ hasText: `Deleted the webhook to ${url}.` })).toBeVisible();
+      await expect(
+        page.getByRole('status').filter({ hasText: `Deleted the webhook to ${url}.` }),
+      ).toBeVisible();
       await expect(page.getByRole('heading', { level: 2, name: 'Webhooks' })).toBeFocused();
 
       // Settings: New user, Disable (cancelled, then confirmed: the button becomes Enable and keeps focus).
@@ -251,7 +264,8 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       // Another photo of him just over the threshold: a near-threshold match that needs review.
       const probe = lfwImage('Hugo_Chavez', 2);
       const score = (await seed.identify(gallery.id, probe, 0.5)).faces[0]?.candidates[0]?.score ?? 0;
-      const match = (await seed.identify(gallery.id, probe, Math.round((score - 0.02) * 1000) / 1000)).faces[0];
+      const match = (await seed.identify(gallery.id, probe, Math.round((score - 0.02) * 1000) / 1000))
+        .faces[0];
       expect(match?.decision).toBe('MATCH');
 
       await signIn(page, users.reviewer, '/reviews');

@@ -22,7 +22,8 @@ export function wordsBrokenInTables(page: Page): Promise<string[]> {
           range.setEnd(node, match.index + match[0].length);
           const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
           const lines = new Set(rects.map((r) => Math.round(r.bottom)));
-          if (lines.size > 1) broken.push(`${match[0]} (in: ${cell.innerText.replace(/\s+/g, ' ').trim().slice(0, 80)})`);
+          if (lines.size > 1)
+            broken.push(`${match[0]} (in: ${cell.innerText.replace(/\s+/g, ' ').trim().slice(0, 80)})`);
         }
       }
     }

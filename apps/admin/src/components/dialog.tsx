@@ -57,7 +57,9 @@ export function Dialog({
     event.preventDefault();
     // A navigation or refetch asked for a target of its own (lib/focus.ts): the focus keeper applies it.
     if (pendingFocus()) return;
-    const target = [returnFocus?.() ?? null, opener.current, openerHeading.current, pageHeading()].find(canTakeFocus);
+    const target = [returnFocus?.() ?? null, opener.current, openerHeading.current, pageHeading()].find(
+      canTakeFocus,
+    );
     opener.current = null;
     if (target) focusElement(target);
   }

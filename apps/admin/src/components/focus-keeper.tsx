@@ -4,7 +4,15 @@
 // when the focused element is removed (a deleted row, a button that a finished action hides), moves
 // focus to the heading of the section it was in (or the page's heading) instead of leaving it on <body>.
 import { useEffect } from 'react';
-import { canTakeFocus, clearPendingFocus, focusElement, onPendingFocus, pageHeading, pendingFocus, sectionHeadingOf } from '../lib/focus';
+import {
+  canTakeFocus,
+  clearPendingFocus,
+  focusElement,
+  onPendingFocus,
+  pageHeading,
+  pendingFocus,
+  sectionHeadingOf,
+} from '../lib/focus';
 
 export function FocusKeeper() {
   useEffect(() => {
@@ -42,7 +50,12 @@ export function FocusKeeper() {
     }
 
     const observer = new MutationObserver(check);
-    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden', 'disabled', 'style', 'class'] });
+    observer.observe(document.body, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['hidden', 'disabled', 'style', 'class'],
+    });
     document.addEventListener('focusin', onFocusIn);
     const unsubscribe = onPendingFocus(check);
     return () => {

@@ -64,7 +64,10 @@ export function TopBar() {
           <>
             <span className="who">
               <span className="visually-hidden">Signed in as </span>
-              {user.email} <span className="badge badge-role">{ROLE_LABEL[user.role]}</span>
+              <span className="who-email" title={user.email}>
+                {user.email}
+              </span>{' '}
+              <span className="badge badge-role">{ROLE_LABEL[user.role]}</span>
             </span>
             <button
               type="button"
