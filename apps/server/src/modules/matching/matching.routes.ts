@@ -8,7 +8,13 @@ import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { assertWithinPixelLimit } from '../../shared/image-limits.js';
 import { formOf, receiveMultipart, requireCaller, type ReceivedForm } from '../../shared/multipart.js';
 import type { Actor } from '../auth/actor.js';
-import { authorize, FIELD_PERMISSIONS, isAllowed, type Permission } from '../auth/permissions.js';
+import {
+  authorize,
+  FIELD_PERMISSIONS,
+  isAllowed,
+  type GuardedType,
+  type Permission,
+} from '../auth/permissions.js';
 import { actorOf } from '../auth/request-actor.js';
 import { MAX_BASE64_IMAGE_BYTES } from '../uploads/uploads.service.js';
 import type { MatchingService } from './matching.service.js';
@@ -78,8 +84,6 @@ function optionalNumber(form: ReceivedForm, field: string, example: string): num
     );
   return number;
 }
-
-type GuardedType = keyof typeof FIELD_PERMISSIONS;
 
 /** `value` with each personal field of `typeName` the actor may not read set to null, as GraphQL answers it. */
 function guarded<T extends object>(actor: Actor, typeName: GuardedType, value: T): T {
