@@ -79,7 +79,7 @@ function ImportResults({ jobId }: { jobId: string }) {
               <th scope="col" className="num">
                 Line
               </th>
-              <th scope="col">externalId</th>
+              <th scope="col">External ID</th>
               <th scope="col">Name</th>
               <th scope="col">Photo</th>
               <th scope="col">Result</th>
@@ -170,7 +170,7 @@ function ImportForm() {
         A CSV with the columns <code>externalId</code>, <code>name</code> and <code>photo</code> (the
         photo&apos;s file name, or several separated by <code>;</code>, such as{' '}
         <code>ann-1.jpg;ann-2.jpg;ann-3.jpg</code>), and the photos as files or one zip. People are created or
-        found by externalId and each photo enrolled; 3 good photos per person are recommended. The import keeps
+        found by their external ID (the <code>externalId</code> column) and each photo enrolled; 3 good photos per person are recommended. The import keeps
         going across server restarts.
       </p>
       <JobUploadForm
