@@ -10,7 +10,7 @@ import { auditEntry, type Actor } from '../auth/actor.js';
 import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryFields, GalleryRecord } from './galleries.repository.js';
-import { effectiveIdentifyThreshold } from './identify-threshold.js';
+import { effectiveIdentifyThreshold, MAX_IDENTIFY_SCORE } from './identify-threshold.js';
 
 /** The engine's default embedding model, used while the engine is not loaded yet. */
 export const FALLBACK_EMBEDDING_MODEL_ID = 'faceapi-resnet128';
@@ -40,16 +40,8 @@ const identifyTargetFpir = z
     'identifyTargetFpir must be from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH); stricter targets are not calibrated.',
   )
   .max(0.5, 'identifyTargetFpir must be from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH).');
-const identifyThresholdOverride = z
-  .number()
-  .gt(
-    0,
-    'identifyThresholdOverride must be greater than 0 and less than 2 (an identify score, such as 0.97); leave it out to follow the calibration.',
-  )
-  .lt(
-    2,
-    'identifyThresholdOverride must be greater than 0 and less than 2 (an identify score, such as 0.97); leave it out to follow the calibration.',
-  );
+const identifyThresholdOverrideRange = `identifyThresholdOverride must be greater than 0 and at most ${MAX_IDENTIFY_SCORE} (an identify score, such as 0.97); leave it out to follow the calibration.`;
+const identifyThresholdOverride = z.number().gt(0, identifyThresholdOverrideRange).lte(MAX_IDENTIFY_SCORE, identifyThresholdOverrideRange);
 const embeddingModelId = z
   .string()
   .trim()

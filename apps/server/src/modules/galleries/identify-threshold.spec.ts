@@ -117,5 +117,12 @@ describe.each(TEST_DATABASE_MODES)('identify threshold of a gallery on %s', (mod
     const bad = await set({ identifyTargetFpir: 0.0001 });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
     expect(bad.errors?.[0]?.message).toMatch(/identifyTargetFpir must be from 0.001/);
+
+    // An override spans what identify's score can reach (1 + 2 x 0.75), as identify's own threshold does.
+    expect((await set({ identifyThresholdOverride: 2.4 })).errors).toBeUndefined();
+    expect((await read()).identifyThreshold).toBe(2.4);
+    const tooHigh = await set({ identifyThresholdOverride: 2.6 });
+    expect(tooHigh.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+    expect(tooHigh.errors?.[0]?.message).toMatch(/at most 2.5/);
   });
 });

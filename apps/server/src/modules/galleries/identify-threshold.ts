@@ -2,9 +2,16 @@
 // gallery's target FPIR at its current number of ACTIVE identities. Never the pair (verify) threshold.
 import {
   estimateIdentifyFpir,
+  IDENTITY_SCORING,
   identifyCalibration,
   identifyThreshold,
 } from '@faceledger/recognition/identify';
+
+/**
+ * The highest score identify's rule can give: the mean of cosines (at most 1) plus w x the margin to
+ * a rival (a cosine, at least -1), so 1 + 2w (2.5 with the shipped w = 0.75).
+ */
+export const MAX_IDENTIFY_SCORE = 1 + 2 * IDENTITY_SCORING.marginWeight;
 
 /** What the identify threshold of a gallery is and where it comes from. */
 export interface EffectiveIdentifyThreshold {

@@ -4,7 +4,7 @@
 // image and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
 import type { MatchDecision } from '@faceledger/db';
 import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
-import { IDENTITY_SCORING, rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
+import { rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
@@ -18,7 +18,7 @@ import { actorRef, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
-import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
+import { effectiveIdentifyThreshold, MAX_IDENTIFY_SCORE } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
 import type { MatchingRepository, NewMatchEvent } from './matching.repository.js';
@@ -122,11 +122,7 @@ function embeddingOf(face: EngineFace): Float32Array {
   return face.embedding;
 }
 
-/**
- * The highest score identify's rule can give: the mean of cosines (at most 1) plus w x the margin to
- * a rival (a cosine, at least -1), so 1 + 2w (2.5 with the shipped w = 0.75).
- */
-export const MAX_IDENTIFY_SCORE = 1 + 2 * IDENTITY_SCORING.marginWeight;
+export { MAX_IDENTIFY_SCORE };
 
 /** A cosine threshold (verify, compareFaces): between 0 and 1. */
 function checkThreshold(value: number | null | undefined): number | null {
