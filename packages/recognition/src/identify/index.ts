@@ -1,7 +1,7 @@
 /**
  * @faceledger/recognition/identify — the pure parts of 1:N identification, free of TensorFlow.js:
- * the identity scoring rule the server's identify uses and the open-set metrics `faceledger eval
- * identify` reports with it.
+ * the identity scoring rule the server's identify uses and the open-set protocol, searches and metrics
+ * `faceledger eval identify` and the server's identify evaluation report with it.
  */
 export {
   IDENTITY_SCORING,
@@ -25,6 +25,14 @@ export {
   type OpenSetReport,
   type SearchOutcome,
 } from './open-set-metrics.js';
+export {
+  buildGallery,
+  searchProbes,
+  serverRankOne,
+  SERVER_TOP_K,
+  type GalleryFace,
+  type OpenSetGallery,
+} from './open-set-eval.js';
 export {
   buildOpenSetProtocol,
   photosByPerson,

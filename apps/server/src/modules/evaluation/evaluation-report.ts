@@ -75,15 +75,15 @@ export function thresholdForFmr(
   return best;
 }
 
-/** At most `max` points of the ROC, the ends always kept, evenly spread; order and monotonicity kept. */
-export function thinRoc(roc: readonly StoredRocPoint[], max = MAX_ROC_POINTS): StoredRocPoint[] {
+/** At most `max` points of a curve (ROC, DET), the ends always kept, evenly spread; order and monotonicity kept. */
+export function thinRoc<T>(roc: readonly T[], max = MAX_ROC_POINTS): T[] {
   if (roc.length <= max) return [...roc];
-  const kept: StoredRocPoint[] = [];
+  const kept: T[] = [];
   const step = (roc.length - 1) / (max - 1);
   let last = -1;
   for (let k = 0; k < max; k++) {
     const i = Math.round(k * step);
-    if (i !== last) kept.push(roc[i] as StoredRocPoint);
+    if (i !== last) kept.push(roc[i] as T);
     last = i;
   }
   return kept;

@@ -2,6 +2,8 @@
 // file with a zip of images, or a zip with a folder per person) as an EVALUATION job: one item per
 // distinct image (its embedding), then accuracy, ROC, AUC, EER and the rates at the gallery's
 // threshold. An admin can set a gallery's threshold from the ROC for a target false match rate.
+// With mode=identify (a folder per person) the end reports open-set identification instead
+// (identify-evaluation.ts): rank-1, FNIR at FPIR targets and the DET curve.
 import type { Prisma } from '@faceledger/db';
 import type { ScoredPair } from '@faceledger/recognition';
 import type { Gallery } from '@faceledger/schema';
@@ -28,6 +30,12 @@ import {
   type StoredRocPoint,
 } from './evaluation-report.js';
 import type { EvaluationRepository } from './evaluation.repository.js';
+import {
+  identifyEvaluationModel,
+  identifySetFromFolders,
+  parseStoredIdentifyEvaluation,
+  scoreIdentifyEvaluation,
+} from './identify-evaluation.js';
 import { setFromFolders, setFromPairs, type EvaluationSet } from './evaluation-set.js';
 
 export const EVALUATION = 'EVALUATION';
@@ -45,6 +53,8 @@ export interface EvaluationUpload {
   archive: { name: string; bytes: Uint8Array };
   /** An LFW pairs file; without it the zip holds one folder per person. */
   pairs: { name: string; bytes: Uint8Array } | null;
+  /** Open-set identification with this many photos enrolled per person (a folder per person, no pairs file); absent: verification. */
+  identify?: { enroll: number };
 }
 
 /** What POST /api/evaluations answers. */
@@ -74,6 +84,8 @@ export interface EvaluationDependencies {
 
 /** The job's payload: the gallery's model and threshold at start, and pairs as [a, b, same 1|0, fold]. */
 interface EvaluationPayload {
+  /** Set for an identification evaluation: photos enrolled per person (pairs is then empty). */
+  identifyEnroll?: number;
   galleryId: string;
   modelId: string;
   source: StoredEvaluation['source'];
@@ -106,7 +118,15 @@ export class EvaluationService implements JobHandler {
     const gallery = await findGalleryForJob(actor, 'evaluations.run', upload.galleryId, this.deps.galleries);
     const entries = await readZip(upload.archive.bytes, EVALUATION_ZIP_LIMITS, 'archive');
     let set: EvaluationSet;
-    if (upload.pairs) {
+    if (upload.identify) {
+      if (upload.pairs)
+        throw new AppError(
+          ErrorCode.BAD_INPUT,
+          'An identification evaluation takes a zip with a folder per person, not a pairs file; leave "pairs" out or drop mode=identify.',
+          { field: 'pairs' },
+        );
+      set = { images: identifySetFromFolders(entries, upload.identify.enroll), pairs: [] };
+    } else if (upload.pairs) {
       const pairs = await this.deps.evaluation.parsePairs(Buffer.from(upload.pairs.bytes).toString('utf8'));
       set = setFromPairs(pairs, entries);
     } else {
@@ -119,6 +139,7 @@ export class EvaluationService implements JobHandler {
       source,
       thresholdAtStart: gallery.matchThreshold,
       pairs: set.pairs.map((p) => [p.a, p.b, p.same ? 1 : 0, p.fold]),
+      ...(upload.identify && { identifyEnroll: upload.identify.enroll }),
     };
     const job = await this.deps.jobs.enqueue(
       actor,
@@ -132,7 +153,12 @@ export class EvaluationService implements JobHandler {
       },
       {
         action: 'evaluation.start',
-        payload: { source, pairs: set.pairs.length, modelId: gallery.embeddingModelId },
+        payload: {
+          source,
+          pairs: set.pairs.length,
+          modelId: gallery.embeddingModelId,
+          ...(upload.identify && { mode: 'identify', enroll: upload.identify.enroll }),
+        },
       },
     );
     return { jobId: job.id, images: set.images.length, pairs: set.pairs.length };
@@ -162,11 +188,13 @@ export class EvaluationService implements JobHandler {
   async finish(job: RunningJob): Promise<Prisma.InputJsonObject> {
     const payload = job.record.payload as unknown as EvaluationPayload;
     const embeddings = new Map<number, Float32Array>();
+    const paths: string[] = [];
     let failedImages = 0;
     let afterIndex = -1;
     for (;;) {
       const items = await this.deps.jobsRepository.findItems(job.record.id, { afterIndex, limit: 500 });
       for (const item of items) {
+        paths[item.index] = String((item.input as { path?: unknown } | null)?.path);
         const encoded = (item.result as { embedding?: unknown } | null)?.embedding;
         if (typeof encoded === 'string') embeddings.set(item.index, decodeEmbedding(encoded));
         else failedImages++;
@@ -174,6 +202,12 @@ export class EvaluationService implements JobHandler {
       const last = items.at(-1);
       if (!last || items.length < 500) break;
       afterIndex = last.index;
+    }
+    if (payload.identifyEnroll !== undefined) {
+      const byPath = new Map([...embeddings].map(([index, e]) => [paths[index] as string, e] as const));
+      const base = { galleryId: payload.galleryId, modelId: payload.modelId, images: job.record.total };
+      const enroll = payload.identifyEnroll;
+      return scoreIdentifyEvaluation({ ...base, enroll, failedImages }, paths, byPath) as unknown as Prisma.InputJsonObject;
     }
     const scored: ScoredPair[] = payload.pairs.map(([a, b, same, fold]) => {
       const ea = embeddings.get(a);
@@ -206,6 +240,8 @@ export class EvaluationService implements JobHandler {
   }
 
   async describe(record: JobRecord): Promise<Partial<JobModel>> {
+    const identify = parseStoredIdentifyEvaluation(record.result);
+    if (identify) return { identifyEvaluation: identifyEvaluationModel(identify) };
     const result = parseStoredEvaluation(record.result);
     if (!result) return {};
     const gallery = record.galleryId ? await this.deps.galleries.findById(record.galleryId) : null;

@@ -259,6 +259,7 @@ export class JobsService {
       importSummary: null,
       errorReportUrl: null,
       evaluation: null,
+      identifyEvaluation: null,
       ...extra,
     };
   }
