@@ -3,8 +3,12 @@
 // Evaluation: measure the engine with a gallery's model on a labelled set (a zip with a folder per
 // person, or an LFW pairs file with its images) as a background job; show accuracy, the ROC curve,
 // the false match / false non-match rates at the gallery's threshold, and (ADMIN) set the threshold
-// from a target false match rate.
+// from a target false match rate. With "Identification" it runs the open-set protocol instead (K photos
+// enrolled per person, photo K+1 searched, people with one photo as strangers) and shows rank-1, FNIR
+// at the FPIR targets and the DET curve.
+import type { IdentifyEvaluationResultFieldsFragment } from '@faceledger/schema/client';
 import { useState } from 'react';
+import { DetChart } from '../../components/det-chart';
 import { Field } from '../../components/field';
 import { JobProgress } from '../../components/job-progress';
 import { JobUploadForm } from '../../components/job-upload-form';
@@ -67,6 +71,58 @@ function ThresholdForm({ galleryId, jobId }: { galleryId: string; jobId: string 
   );
 }
 
+function IdentifyResult({ result }: { result: IdentifyEvaluationResultFieldsFragment }) {
+  return (
+    <div className="evaluation-result">
+      <dl className="facts">
+        <dt>Rank-1</dt>
+        <dd>
+          {percent(result.rank1)}{' '}
+          <span className="muted small">of mated searches find their mate first, without a threshold</span>
+        </dd>
+        <dt>Searches</dt>
+        <dd>
+          {result.mated} mated, {result.nonMated} non-mated
+          {result.failures > 0 && `, ${result.failures} without a usable face`}
+        </dd>
+        <dt>Gallery</dt>
+        <dd>
+          {result.identities} identities, {result.enroll} photo{result.enroll === 1 ? '' : 's'} enrolled each
+          {result.enrollFailures > 0 && ` (${result.enrollFailures} without a usable face)`}; {result.images}{' '}
+          images
+          {result.failedImages > 0 && `, ${result.failedImages} unusable`}
+        </dd>
+        <dt>Model</dt>
+        <dd>
+          <code>{result.modelId}</code>
+        </dd>
+      </dl>
+      <div className="table-wrap">
+        <table>
+          <caption>FNIR at each FPIR target</caption>
+          <thead>
+            <tr>
+              <th scope="col">FPIR target</th>
+              <th scope="col">FNIR</th>
+              <th scope="col">Threshold</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.atFpir.map((point) => (
+              <tr key={point.fpir}>
+                <th scope="row">{point.fpir}</th>
+                <td>{point.fnir === null ? 'n/a' : percent(point.fnir)}</td>
+                <td>{point.threshold === null ? 'none' : point.threshold.toFixed(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <DetChart det={result.det} targets={result.atFpir.map((p) => p.fpir)} />
+    </div>
+  );
+}
+
 function EvaluationResult({ jobId }: { jobId: string }) {
   const { user } = useSession();
   const { data: job, error, isPending } = useEvaluationJob(jobId);
@@ -83,6 +139,7 @@ function EvaluationResult({ jobId }: { jobId: string }) {
     <section aria-labelledby="evaluation-job-title" className="panel job-panel">
       <h2 id="evaluation-job-title">Evaluation</h2>
       <JobProgress job={job} noun="images" />
+      {job.identifyEvaluation && <IdentifyResult result={job.identifyEvaluation} />}
       {result && (
         <div className="evaluation-result">
           <dl className="facts">
@@ -143,6 +200,7 @@ function EvaluationResult({ jobId }: { jobId: string }) {
 export default function EvaluationPage() {
   const start = useStartEvaluation();
   const [jobId, setJobId] = useState<string | null>(null);
+  const [mode, setMode] = useState<'verify' | 'identify'>('verify');
 
   return (
     <section aria-labelledby="evaluation-title">
@@ -152,7 +210,8 @@ export default function EvaluationPage() {
       <p className="muted">
         Measures how well the engine tells people apart with the gallery&apos;s model: upload a zip with one
         folder of photos per person (same- and different-person pairs are made from it), or an LFW pairs file
-        with a zip of its images.
+        with a zip of its images. Identification searches each person&apos;s next photo among everyone
+        enrolled, and people with a single photo as strangers.
       </p>
       <JobUploadForm
         idPrefix="evaluation"
@@ -161,9 +220,43 @@ export default function EvaluationPage() {
         optionalFiles={['pairs']}
         submitLabel="Start evaluation"
         upload={start}
-        started={start.data && `Started: ${start.data.images} images, ${start.data.pairs} pairs.`}
+        started={
+          start.data &&
+          (mode === 'identify'
+            ? `Started: ${start.data.images} images.`
+            : `Started: ${start.data.images} images, ${start.data.pairs} pairs.`)
+        }
         onSubmit={(form) => start.mutate(form, { onSuccess: (result) => setJobId(result.jobId) })}
       >
+        <fieldset className="role-choice">
+          <legend>What to measure</legend>
+          <label className="review-candidate">
+            <input
+              type="radio"
+              name="mode"
+              value="verify"
+              checked={mode === 'verify'}
+              onChange={() => setMode('verify')}
+            />
+            <span>
+              <strong>Verification</strong>{' '}
+              <span className="muted small">pairs: accuracy and ROC (1:1, the match threshold)</span>
+            </span>
+          </label>
+          <label className="review-candidate">
+            <input
+              type="radio"
+              name="mode"
+              value="identify"
+              checked={mode === 'identify'}
+              onChange={() => setMode('identify')}
+            />
+            <span>
+              <strong>Identification</strong>{' '}
+              <span className="muted small">open set: rank-1, FNIR at FPIR and the DET curve (1:N)</span>
+            </span>
+          </label>
+        </fieldset>
         <Field
           id="evaluation-archive"
           label="Images (zip)"
@@ -178,19 +271,40 @@ export default function EvaluationPage() {
             aria-describedby="evaluation-archive-hint"
           />
         </Field>
-        <Field
-          id="evaluation-pairs"
-          label="Pairs file (optional)"
-          hint="LFW format: a header line, then “Name n1 n2” and “Name1 n1 Name2 n2” lines."
-        >
-          <input
+        {mode === 'identify' ? (
+          <Field
+            id="evaluation-enroll"
+            label="Photos enrolled per person"
+            hint="K from 1 to 20: each person's first K photos (by file name) are enrolled and photo K+1 is searched; people with exactly one photo are strangers."
+          >
+            <input
+              id="evaluation-enroll"
+              name="enroll"
+              type="number"
+              className="number"
+              min={1}
+              max={20}
+              step={1}
+              defaultValue={1}
+              required
+              aria-describedby="evaluation-enroll-hint"
+            />
+          </Field>
+        ) : (
+          <Field
             id="evaluation-pairs"
-            name="pairs"
-            type="file"
-            accept=".txt,text/plain"
-            aria-describedby="evaluation-pairs-hint"
-          />
-        </Field>
+            label="Pairs file (optional)"
+            hint="LFW format: a header line, then “Name n1 n2” and “Name1 n1 Name2 n2” lines."
+          >
+            <input
+              id="evaluation-pairs"
+              name="pairs"
+              type="file"
+              accept=".txt,text/plain"
+              aria-describedby="evaluation-pairs-hint"
+            />
+          </Field>
+        )}
       </JobUploadForm>
 
       {jobId && <EvaluationResult key={jobId} jobId={jobId} />}
