@@ -1,7 +1,7 @@
 // HR enrolls people: creates a gallery with the form, then two LFW people by uploading photos on
 // their identity pages, one by choosing files and one by dropping them on the drop zone (a photo
 // without a face is refused with the reason), then ten people at once with a bulk import, and an
-// import with rows that fail.
+// import with rows that fail (one of them names two photos, one of which was not uploaded).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -119,7 +119,9 @@ test.describe('HR enrollment', () => {
       for (const photo of person.photos) {
         const card = uploadCard(page, photo.split('/').pop() ?? '');
         await expect(card.getByText('Enrolled.', { exact: true })).toBeVisible({ timeout: 60_000 });
-        await expect(card.getByRole('button', { name: /^Clear .* from this list \(it stays enrolled\)$/ })).toBeVisible();
+        await expect(
+          card.getByRole('button', { name: /^Clear .* from this list \(it stays enrolled\)$/ }),
+        ).toBeVisible();
       }
       await expect(page.getByRole('heading', { level: 2, name: 'Enrolled faces (2)' })).toBeVisible();
       await expect(page.getByRole('list', { name: 'Enrolled faces' }).locator(':scope > li')).toHaveCount(2);
@@ -214,9 +216,15 @@ test.describe('HR enrollment', () => {
     const good = { externalId: unique('imp'), name: 'Nestor Kirchner', photo: 'Nestor_Kirchner_0001.jpg' };
     const noFace = { externalId: unique('imp'), name: 'Nobody Atall', photo: 'gradient.png' };
     const missing = { externalId: unique('imp'), name: 'Missing Photo', photo: 'not-uploaded.jpg' };
+    // Several photos in one row, separated by ";": one is enrolled, the other was not uploaded.
+    const partial = {
+      externalId: unique('imp'),
+      name: 'Ann Veneman',
+      photo: 'Ann_Veneman_0002.jpg;not-uploaded-2.jpg',
+    };
     const csv = [
       'externalId,name,photo',
-      ...[good, noFace, missing].map((r) => `${r.externalId},${r.name},${r.photo}`),
+      ...[good, noFace, missing, partial].map((r) => `${r.externalId},${r.name},${r.photo}`),
     ].join('\n');
 
     await signIn(page, users.hr, '/imports');
@@ -227,10 +235,15 @@ test.describe('HR enrollment', () => {
     await page.getByLabel(/^Photos?( files)?$/).setInputFiles([
       { name: good.photo, mimeType: 'image/jpeg', buffer: await readFile(lfwImage('Nestor_Kirchner', 1)) },
       { name: 'gradient.png', mimeType: 'image/png', buffer: await noFacePng() },
+      {
+        name: 'Ann_Veneman_0002.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await readFile(lfwImage('Ann_Veneman', 2)),
+      },
     ]);
     await page.getByRole('button', { name: 'Start import' }).click();
     const progress = page.getByRole('progressbar', { name: 'rows done' });
-    await expect(progress).toHaveAttribute('aria-valuetext', '3 of 3 rows (100%)', { timeout: 60_000 });
+    await expect(progress).toHaveAttribute('aria-valuetext', '4 of 4 rows (100%)', { timeout: 60_000 });
 
     const results = page.getByRole('table', { name: 'Result of each CSV row' });
     const outcomeOf = (externalId: string) =>
@@ -238,6 +251,10 @@ test.describe('HR enrollment', () => {
     await expect(outcomeOf(good.externalId)).toHaveText('enrolled');
     await expect(outcomeOf(noFace.externalId)).toHaveText('no face');
     await expect(outcomeOf(missing.externalId)).toHaveText('missing photo');
+    await expect(outcomeOf(partial.externalId)).toHaveText('partially enrolled');
+    await expect(results.getByRole('row').filter({ hasText: partial.externalId })).toContainText(
+      'Enrolled 1 of 2 photos.',
+    );
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -246,9 +263,14 @@ test.describe('HR enrollment', () => {
     const file = testInfo.outputPath('import-errors.csv');
     await download.saveAs(file);
     const report = (await readFile(file, 'utf8')).trim().split(/\r?\n/);
-    expect(report[0]).toBe('line,externalId,name,photo,outcome,message');
-    expect(report).toHaveLength(3);
+    expect(report[0]).toBe('line,externalId,name,photo,outcome,message,photosEnrolled,photosRefused');
+    expect(report).toHaveLength(4);
     expect(report[1]).toContain(`${noFace.externalId},${noFace.name},${noFace.photo},NO_FACE`);
     expect(report[2]).toContain(`${missing.externalId},${missing.name},${missing.photo},MISSING_PHOTO`);
+    // The partly enrolled row names only the photo that was not enrolled, and counts both.
+    expect(report[3]).toContain(
+      `${partial.externalId},${partial.name},not-uploaded-2.jpg,PARTIALLY_ENROLLED`,
+    );
+    expect(report[3]).toMatch(/,1,1$/);
   });
 });
