@@ -82,7 +82,7 @@ export function DetChart({
       </svg>
       <figcaption className="muted small">
         Each point is a threshold on the rank-1 score; dashed lines mark FPIR {targets.map(tick).join(', ')}.
-        Lower left is better.
+        A rate of 0 is drawn on its axis. Lower left is better.
       </figcaption>
     </figure>
   );
