@@ -410,6 +410,18 @@ describe('docs/API.md examples against a real server', () => {
         ),
       ),
     );
+    // POST /api/evaluations with mode=identify: two people with two photos, one stranger.
+    await writeFile(
+      path.join(work, 'people.zip'),
+      makeZip(
+        await Promise.all(
+          [...evalImages, ['AJ_Cook', 1] as const].map(async ([name, n]) => ({
+            path: `people/${name}/${path.basename(lfwImage(name, n))}`,
+            bytes: await readFile(lfwImage(name, n)),
+          })),
+        ),
+      ),
+    );
     await writeFile(
       path.join(work, 'pairs.txt'),
       '1\t2\nTony_Blair\t2\t3\nHugo_Chavez\t2\t3\nTony_Blair\t2\tHugo_Chavez\t2\nTony_Blair\t3\tHugo_Chavez\t3\n',
