@@ -170,13 +170,18 @@ export class EvaluationService implements JobHandler {
     const bytes =
       typeof path === 'string' ? await this.deps.jobsRepository.readFile(job.record.id, path) : null;
     if (!bytes) return { outcome: 'BAD_IMAGE', message: 'The image is missing from the job’s files.' };
+    // What a photo without a usable face costs: its pairs, or (identify) its enrollment or its search.
+    const counted =
+      payload.identifyEnroll === undefined
+        ? 'Its pairs count as errors.'
+        : 'It is not enrolled, or its search counts as a miss (mated) and never as a false positive.';
     try {
       const embedding = await this.deps.evaluation.embedSubject(bytes, payload.modelId);
-      if (!embedding) return { outcome: 'NO_FACE', message: 'No face was found; its pairs count as errors.' };
+      if (!embedding) return { outcome: 'NO_FACE', message: `No face was found. ${counted}` };
       return { outcome: 'EMBEDDED', message: null, result: { embedding: encodeEmbedding(embedding) } };
     } catch (error) {
       if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE) {
-        return { outcome: 'BAD_IMAGE', message: `${error.message} Its pairs count as errors.` };
+        return { outcome: 'BAD_IMAGE', message: `${error.message} ${counted}` };
       }
       if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE) {
         throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import type { IdentifyEvaluationResult } from '@faceledger/schema';
 import { pino } from 'pino';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
@@ -40,8 +41,9 @@ interface IdentifyShape {
   identifyEvaluation: IdentifyEvaluationResult | null;
 }
 
-async function peopleZip(): Promise<Blob> {
-  const files = [];
+/** The zip of PEOPLE, plus `extra` files. */
+async function peopleZip(extra: ReadonlyArray<{ path: string; bytes: Uint8Array }> = []): Promise<Blob> {
+  const files = [...extra];
   for (const [name, numbers] of PEOPLE)
     for (const n of numbers)
       files.push({ path: `people/${name}/${name}_${n}.jpg`, bytes: await readFile(lfwImage(name, n)) });
@@ -136,6 +138,43 @@ describe.each(TEST_DATABASE_MODES)('identify evaluation on %s', (mode) => {
       if (point.threshold === null) expect(point.fnir).toBe(1);
       else expect(at).toMatchObject({ fpir: 0, fnir: point.fnir });
     }
+  });
+
+  it('counts probes without a face: a mated one as a miss, a non-mated one never as an alarm', async () => {
+    const blue = await sharp({
+      create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } },
+    })
+      .png()
+      .toBuffer();
+    // Adrien_Brody is enrolled with a real photo and searched with a wall; a wall is also a stranger.
+    const archive = await peopleZip([
+      { path: 'people/Adrien_Brody/Adrien_Brody_1.jpg', bytes: await readFile(lfwImage('Adrien_Brody', 1)) },
+      { path: 'people/Adrien_Brody/Adrien_Brody_2.png', bytes: blue },
+      { path: 'people/Blue_Wall/Blue_Wall_1.png', bytes: blue },
+    ]);
+    const response = await post({ mode: 'identify' }, archive);
+    expect(response.status).toBe(202);
+    const { jobId } = (await response.json()) as { jobId: string };
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    const body = await server.graphql<{ job: IdentifyShape }>(IDENTIFY_QUERY, { id: jobId }, admin);
+    const result = body.data?.job.identifyEvaluation;
+    if (!result) throw new Error(`no identify result: ${JSON.stringify(body)}`);
+    expect(result).toMatchObject({
+      images: 7 + 7 + 5,
+      identities: 7,
+      mated: 7,
+      nonMated: 5,
+      failedImages: 2,
+      failures: 2,
+      enrollFailures: 0,
+    });
+    // Adrien_Brody's search returns nothing: a miss at every threshold.
+    expect(result.rank1).toBeLessThanOrEqual(6 / 7 + 1e-9);
+    const lenient = result.det.at(-1);
+    expect(lenient?.fnir).toBeGreaterThanOrEqual(1 / 7 - 1e-9);
+    expect(lenient?.fnir).toBeCloseTo(1 - result.rank1, 9);
+    // Every stranger with a face alarms at the lenient end; the wall never does.
+    expect(lenient?.fpir).toBeCloseTo(4 / 5, 9);
   });
 
   it('refuses a bad mode or enroll, a pairs file with identify, and a zip without strangers', async () => {
