@@ -6,7 +6,14 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { assertWithinPixelLimit } from '../../shared/image-limits.js';
-import { formOf, receiveMultipart, requireCaller, type ReceivedForm } from '../../shared/multipart.js';
+import {
+  formOf,
+  receiveMultipart,
+  requireCaller,
+  requiredFile,
+  requiredText,
+  type ReceivedForm,
+} from '../../shared/multipart.js';
 import type { Actor } from '../auth/actor.js';
 import {
   authorize,
@@ -20,8 +27,8 @@ import { MAX_BASE64_IMAGE_BYTES } from '../uploads/uploads.service.js';
 import type { MatchingService } from './matching.service.js';
 
 /**
- * Largest image of these routes: the same as an inline (base64) image of the mutations, which these
- * routes hand the service; bigger images go through POST /api/uploads and the GraphQL mutations.
+ * Largest image of these routes: the same as an inline (base64) image of the mutations; bigger
+ * images go through POST /api/uploads and the GraphQL mutations.
  */
 export const MAX_MATCHING_IMAGE_BYTES = MAX_BASE64_IMAGE_BYTES;
 /** Largest body: the image and 1 MB of multipart framing and text fields. */
@@ -44,29 +51,23 @@ function multipartOf(spec: RouteSpec): RequestHandler[] {
   ];
 }
 
-/** BAD_INPUT for a form field the route needs and did not get. */
-function missingField(field: string, what: string): AppError {
-  return new AppError(ErrorCode.BAD_INPUT, `Send the form field "${field}": ${what}.`, { field });
-}
+/** What to tell a caller who left out a form field the route needs. */
+const sendField = (field: string, what: string): string => `Send the form field "${field}": ${what}.`;
 
-/** The image of the form as the service's ImageInput; BAD_INPUT without one, BAD_IMAGE when empty or over the pixel limit. */
-async function imageOf(form: ReceivedForm): Promise<{ base64: string }> {
-  const [file] = form.files('image');
-  if (!file)
-    throw missingField('image', 'the photo as a file of multipart/form-data (curl: -F image=@photo.jpg)');
+/** The photo of the form, as the bytes the route read; BAD_INPUT without one, BAD_IMAGE when empty or over the pixel limit. */
+async function imageOf(form: ReceivedForm): Promise<{ bytes: Uint8Array }> {
+  const file = requiredFile(
+    form,
+    'image',
+    sendField('image', 'the photo as a file of multipart/form-data (curl: -F image=@photo.jpg)'),
+  );
   if (file.size === 0)
     throw new AppError(ErrorCode.BAD_IMAGE, 'The file in "image" is empty; send the photo itself.', {
       field: 'image',
     });
   const bytes = await form.read(file);
   await assertWithinPixelLimit(bytes);
-  return { base64: bytes.toString('base64') };
-}
-
-function requiredText(form: ReceivedForm, field: string, what: string): string {
-  const value = form.text(field);
-  if (!value) throw missingField(field, what);
-  return value;
+  return { bytes };
 }
 
 /** An optional number field; BAD_INPUT naming it when it is not a number (the service checks the range). */
@@ -99,7 +100,7 @@ const guardedOrNull = <T extends object>(actor: Actor, typeName: GuardedType, va
   value ? guarded(actor, typeName, value) : null;
 
 /** What a route does with its form: the caller, the image (as ImageInput) and the text fields. */
-type Handler = (actor: Actor, image: { base64: string }, form: ReceivedForm) => Promise<unknown>;
+type Handler = (actor: Actor, image: { bytes: Uint8Array }, form: ReceivedForm) => Promise<unknown>;
 
 export function createMatchingRouter(matching: MatchingService): Router {
   const router = Router();
@@ -119,7 +120,7 @@ export function createMatchingRouter(matching: MatchingService): Router {
     { permission: 'faces.identify', textFields: ['galleryId', 'topK', 'threshold'] },
     async (actor, image, form) => {
       const result = await matching.identify(actor, {
-        galleryId: requiredText(form, 'galleryId', 'the id of the gallery to search'),
+        galleryId: requiredText(form, 'galleryId', sendField('galleryId', 'the id of the gallery to search')),
         image,
         topK: optionalNumber(form, 'topK', '5'),
         threshold: optionalNumber(form, 'threshold', '0.97'),
@@ -144,7 +145,11 @@ export function createMatchingRouter(matching: MatchingService): Router {
     { permission: 'faces.verify', textFields: ['identityId', 'threshold'] },
     async (actor, image, form) => {
       const result = await matching.verify(actor, {
-        identityId: requiredText(form, 'identityId', 'the id of the identity to compare with'),
+        identityId: requiredText(
+          form,
+          'identityId',
+          sendField('identityId', 'the id of the identity to compare with'),
+        ),
         image,
         threshold: optionalNumber(form, 'threshold', '0.91'),
       });

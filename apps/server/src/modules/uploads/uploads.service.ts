@@ -26,10 +26,14 @@ const UPLOAD_PERMISSIONS: readonly Permission[] = [
   'faces.detect',
 ];
 
-/** An image argument as GraphQL hands it over: exactly one of the two. */
+/**
+ * An image argument: base64 or uploadId as GraphQL hands it over, or the bytes a multipart route
+ * already read (never from GraphQL, whose ImageInput has no such field); exactly one of them.
+ */
 export interface ImageArg {
   base64?: string | null | undefined;
   uploadId?: string | null | undefined;
+  bytes?: Uint8Array | undefined;
 }
 
 /** Bytes of a request's image and their sha256. */
@@ -86,7 +90,9 @@ export class UploadsService {
   async resolve(actor: Actor, image: ImageArg, field = 'image'): Promise<ImageBytes> {
     const hasBase64 = image.base64 != null;
     const hasUpload = image.uploadId != null;
-    if (hasBase64 === hasUpload) {
+    if (image.bytes && !hasBase64 && !hasUpload)
+      return { bytes: image.bytes, sha256: createHash('sha256').update(image.bytes).digest('hex') };
+    if (hasBase64 === hasUpload || image.bytes) {
       throw new AppError(ErrorCode.BAD_INPUT, `Give ${field} as exactly one of base64 or uploadId.`, {
         field,
       });
