@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Point2 } from '../align.js';
+import { estimateSimilarity, type Point2 } from '../align.js';
 import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import { dlibModelsDir } from '../runtime/paths.js';
 
@@ -139,51 +139,26 @@ export function readShapePredictor(bytes: Uint8Array): ShapePredictorModel {
   return { initialShape, forests, anchorIdx, deltas };
 }
 
-/** Least-squares similarity (2x2 part only, as dlib's find_tform_between_shapes(...).get_m()) from shape `from` to `to`. */
-function similarityMatrix(from: Float32Array, to: Float32Array): [number, number, number, number] {
-  const n = from.length / 2;
-  let mfx = 0;
-  let mfy = 0;
-  let mtx = 0;
-  let mty = 0;
-  for (let i = 0; i < n; i++) {
-    mfx += from[2 * i] as number;
-    mfy += from[2 * i + 1] as number;
-    mtx += to[2 * i] as number;
-    mty += to[2 * i + 1] as number;
-  }
-  mfx /= n;
-  mfy /= n;
-  mtx /= n;
-  mty /= n;
-  let a = 0;
-  let b = 0;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const ux = (from[2 * i] as number) - mfx;
-    const uy = (from[2 * i + 1] as number) - mfy;
-    const wx = (to[2 * i] as number) - mtx;
-    const wy = (to[2 * i + 1] as number) - mty;
-    a += ux * wx + uy * wy;
-    b += ux * wy - uy * wx;
-    v += ux * ux + uy * uy;
-  }
-  const c = a / v;
-  const s = b / v;
-  return [c, -s, s, c];
+/** A flat shape (x0, y0, x1, y1, ...) as points. */
+function pointsOf(shape: Float32Array): Point2[] {
+  const points: Point2[] = [];
+  for (let i = 0; i < shape.length; i += 2) points.push([shape[i] as number, shape[i + 1] as number]);
+  return points;
 }
 
 /** Landmarks of the face in `rect`, in image pixels (dlib's convention: pixel centres at integers). */
 export function predictShape(model: ShapePredictorModel, image: GreyImage, rect: PixelRect): Point2[] {
   const shape = Float32Array.from(model.initialShape);
   const dims = shape.length;
+  const initialPoints = pointsOf(model.initialShape);
   // unnormalizing_tform: (0,0)->top-left, (1,0)->top-right, (1,1)->bottom-right corner.
   const sx = rect.right - rect.left;
   const sy = rect.bottom - rect.top;
   for (let level = 0; level < model.forests.length; level++) {
     const anchors = model.anchorIdx[level] as Uint32Array;
     const deltas = model.deltas[level] as Float32Array;
-    const [m00, m01, m10, m11] = similarityMatrix(model.initialShape, shape);
+    // dlib's find_tform_between_shapes(initial, current).get_m(): the similarity's 2x2 part.
+    const [m00, m01, , m10, m11] = estimateSimilarity(initialPoints, pointsOf(shape));
     const features = new Float32Array(anchors.length);
     for (let i = 0; i < anchors.length; i++) {
       const a = anchors[i] as number;
