@@ -1,0 +1,50 @@
+// Incremental clustering of unknown faces: pure, no I/O. An unknown sighting joins the most similar
+// cluster whose centroid it matches at the model's pair threshold, else it starts a new one, so a
+// face seen again (on any camera) gets the same "unknown #N". A cluster's centroid is the
+// normalised mean of its members' templates, updated as members join.
+import { cosine } from '../../shared/cosine.js';
+
+/** A cluster as the assigner sees it. */
+export interface ClusterCentroid {
+  id: string;
+  /** L2-normalised mean of the members' templates. */
+  centroid: ArrayLike<number>;
+  /** Members so far. */
+  size: number;
+}
+
+/** Where a template goes: an existing cluster (and how similar it was) or a new one. */
+export type ClusterAssignment =
+  { clusterId: string; similarity: number } | { clusterId: null; similarity: number | null };
+
+/** The most similar cluster at or above `threshold` (cosine), or none: start a new cluster. */
+export function assignCluster(
+  template: ArrayLike<number>,
+  clusters: readonly ClusterCentroid[],
+  threshold: number,
+): ClusterAssignment {
+  let best: { clusterId: string; similarity: number } | null = null;
+  for (const cluster of clusters) {
+    const similarity = cosine(template, cluster.centroid);
+    if (best === null || similarity > best.similarity) best = { clusterId: cluster.id, similarity };
+  }
+  if (best !== null && best.similarity >= threshold) return best;
+  return { clusterId: null, similarity: best?.similarity ?? null };
+}
+
+/** The centroid after one more member: the normalised running mean. */
+export function addToCentroid(
+  centroid: ArrayLike<number>,
+  size: number,
+  template: ArrayLike<number>,
+): Float32Array {
+  const next = new Float32Array(centroid.length);
+  let norm = 0;
+  for (let i = 0; i < centroid.length; i++) {
+    const value = (centroid[i] ?? 0) * size + (template[i] ?? 0);
+    next[i] = value;
+    norm += value * value;
+  }
+  norm = Math.sqrt(norm);
+  return norm === 0 ? next : next.map((v) => v / norm);
+}
