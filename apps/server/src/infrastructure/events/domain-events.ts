@@ -52,8 +52,58 @@ export interface JobFinished {
   status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 }
 
+/** Who a camera sighting or alert named: the watchlist identity and its score (never a face or an image). */
+export interface SightingIdentity {
+  identityId: string;
+  displayName: string;
+  externalId: string;
+  galleryId: string;
+  galleryName: string;
+  score: number;
+}
+
+/** A camera's face track ended and was recorded as a sighting (MATCH on a watchlist, or UNKNOWN). */
+export interface SightingRecorded {
+  type: 'SightingRecorded';
+  sightingId: string;
+  cameraId: string;
+  cameraName: string;
+  decision: 'MATCH' | 'UNKNOWN';
+  /** ISO-8601 times of the track's first and last frame. */
+  startedAt: string;
+  endedAt: string;
+  frames: number;
+  quality: number;
+  identity: SightingIdentity | null;
+  /** The unknown cluster ("unknown #number") of an UNKNOWN sighting. */
+  cluster: { clusterId: string; number: number } | null;
+}
+
+/** A sighting raised an alert (a watchlist MATCH, or an unknown seen again); MQTT and the alerts list take it. */
+export interface AlertRaised {
+  type: 'AlertRaised';
+  alertId: string;
+  kind: 'WATCHLIST_MATCH' | 'REPEATED_UNKNOWN';
+  sightingId: string;
+  cameraId: string;
+  cameraName: string;
+  identity: SightingIdentity | null;
+  cluster: { clusterId: string; number: number; sightings: number } | null;
+  /** The MATCH event recorded for a watchlist alert (the matchEvents subscription and webhooks carry it). */
+  matchEventId: string | null;
+  /** ISO-8601, as stored on the alert row. */
+  createdAt: string;
+}
+
 /** Every event a service may publish; add a member (and its subscribers) here. */
-export type DomainEvent = MatchRecorded | FaceEnrolled | FaceDeleted | IdentityErased | JobFinished;
+export type DomainEvent =
+  | MatchRecorded
+  | FaceEnrolled
+  | FaceDeleted
+  | IdentityErased
+  | JobFinished
+  | SightingRecorded
+  | AlertRaised;
 
 /** The `type` of an event. */
 export type DomainEventType = DomainEvent['type'];
@@ -67,6 +117,8 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   'FaceDeleted',
   'IdentityErased',
   'JobFinished',
+  'SightingRecorded',
+  'AlertRaised',
 ] satisfies DomainEventType[]);
 
 /** PostgreSQL NOTIFY takes payloads under 8000 bytes; an event must fit with room to spare. */
