@@ -5,7 +5,8 @@ import { concatWeights } from './weights-manifest.js';
 
 type Params = Map<string, tf.Tensor>;
 
-const MEAN_RGB = [122.782, 117.001, 104.298];
+/** dlib's per-channel mean (RGB 0..255) subtracted before the network divides by 256. */
+export const FACEAPI_RESNET_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 /**
  * dlib's face-recognition ResNet as shipped by face-api (128-d), re-implemented on tfjs-core ops so it
@@ -67,7 +68,7 @@ class FaceApiResnet implements Embedder {
       const batch = new Float32Array(crops.length * size * size * 3);
       crops.forEach((c, i) => batch.set(c, i * size * size * 3));
       const input = tf.div(
-        tf.sub(tf.tensor4d(batch, [crops.length, size, size, 3]), tf.tensor1d(MEAN_RGB)),
+        tf.sub(tf.tensor4d(batch, [crops.length, size, size, 3]), tf.tensor1d([...FACEAPI_RESNET_MEAN_RGB])),
         256,
       ) as tf.Tensor4D;
       let x = this.convLayer(input, 'conv32_down', 2, true, 'valid');
