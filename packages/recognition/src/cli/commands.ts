@@ -9,6 +9,7 @@ import { getModelInfo, MODEL_REGISTRY } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { pickSubjectFace } from '../subject-face.js';
 import type { Face, StageTimings } from '../types.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import {
   backendOption,
@@ -173,6 +174,7 @@ export function registerRecognitionCommands(program: Command): Command {
     );
 
   registerEvalCommand(program, modelHelp);
+  registerCalibrateCommand(program, modelHelp);
   registerTrainCommand(program, modelHelp);
 
   program

@@ -1,3 +1,4 @@
+import { operatorIdentifyCalibration } from '../models/registry.js';
 import { IDENTIFY_CALIBRATIONS } from './calibration-data.js';
 
 /**
@@ -22,16 +23,16 @@ export const CALIBRATED_FPIR_TARGETS = [1e-2, 3e-3, 1e-3] as const;
 export class NoIdentifyCalibrationError extends Error {
   constructor(readonly modelId: string) {
     super(
-      `model ${modelId} has no identify calibration; measure one with packages/recognition/scripts/calibrate-identify.mjs ` +
+      `model ${modelId} has no identify calibration; measure one with 'faceledger calibrate identify --model ${modelId}' ` +
         `or set the gallery's identify threshold explicitly`,
     );
     this.name = 'NoIdentifyCalibrationError';
   }
 }
 
-/** The shipped calibration of a model, or null when it has none. */
+/** The shipped calibration of a model, else the one its operator manifest brought, or null when it has none. */
 export function identifyCalibration(modelId: string): IdentifyCalibration | null {
-  return IDENTIFY_CALIBRATIONS[modelId] ?? null;
+  return IDENTIFY_CALIBRATIONS[modelId] ?? operatorIdentifyCalibration(modelId);
 }
 
 /** Threshold at one calibrated target for a size: linear in log(size); held flat outside the measured sizes. */
