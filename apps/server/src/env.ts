@@ -63,6 +63,8 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** The ffmpeg binary cameras are read with (Debian's ffmpeg package; a name is looked up on PATH). */
+  FACELEDGER_FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
   /** Email of the first admin, created at start only while the database has no user (with the password below). */
   FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
   /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */

@@ -114,6 +114,7 @@ const services = createServices({
     apiKeyRateLimits: { perMinute: env.FACELEDGER_API_KEY_RATE_LIMIT, burst: env.FACELEDGER_API_KEY_BURST },
   },
   webhookAllowedNetworks: env.FACELEDGER_WEBHOOK_ALLOWED_NETWORKS,
+  ffmpegPath: env.FACELEDGER_FFMPEG_PATH,
 });
 await createFirstAdminFromSettings(
   services.users,
@@ -130,6 +131,8 @@ const scheduler = new Scheduler(
     jobRunner: services.jobs.createRunner(logger.child({ module: 'jobs' })),
     engineSettled: recognition.whenSettled(),
     webhookIntervalMs: env.FACELEDGER_WEBHOOK_INTERVAL_SECONDS * 1000,
+    // Frames are decoded and counted; the sightings analysis plugs its FrameAnalyzer in here.
+    cameraSupervisor: services.cameras.createSupervisor({ analyzer: null, logger: logger.child({ module: 'cameras' }) }),
     logger,
   }),
   logger.child({ module: 'scheduler' }),

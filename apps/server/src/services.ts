@@ -49,6 +49,8 @@ import { EvaluationService } from './modules/evaluation/evaluation.service.js';
 import { DomainEventBus } from './infrastructure/events/domain-event-bus.js';
 import { InProcessEventTransport } from './infrastructure/events/event-transport.js';
 import { UnitOfWork } from './infrastructure/unit-of-work/unit-of-work.js';
+import { CamerasRepository } from './modules/cameras/cameras.repository.js';
+import { CamerasService } from './modules/cameras/cameras.service.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -63,6 +65,8 @@ export interface Infrastructure {
   webhookAllowedNetworks?: readonly string[];
   /** Where committed domain events go; an in-process bus when absent (one server process). */
   events?: DomainEventBus;
+  /** FACELEDGER_FFMPEG_PATH; "ffmpeg" (on PATH) when absent. */
+  ffmpegPath?: string;
 }
 
 export function createServices(infra: Infrastructure): Services {
@@ -137,8 +141,9 @@ export function createServices(infra: Infrastructure): Services {
   });
   jobs.registerHandler(bulkImport);
   jobs.registerHandler(evaluation);
+  const cameras = new CamerasService(new CamerasRepository(prisma), uow, { ffmpegPath: infra.ffmpegPath ?? 'ffmpeg' });
   return {
-    health: new HealthService(infra.db, infra.recognition, infra.version),
+    health: new HealthService(infra.db, infra.recognition, infra.version, cameras),
     galleries,
     identities,
     identityErasure: new IdentityErasureService(
@@ -167,6 +172,7 @@ export function createServices(infra: Infrastructure): Services {
     jobs,
     bulkImport,
     evaluation,
+    cameras,
     events,
   };
 }

@@ -38,6 +38,8 @@ export async function startTestServer(
     auth?: Partial<AuthSettings>;
     /** FACELEDGER_WEBHOOK_ALLOWED_NETWORKS; loopback by default, where the tests' receivers listen. */
     webhookAllowedNetworks?: string[];
+    /** FACELEDGER_FFMPEG_PATH; ffmpeg on PATH by default. */
+    ffmpegPath?: string;
   } = {},
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -56,7 +58,7 @@ export async function startTestServer(
 export async function startTestServerOn(
   db: TestDatabase,
   recognition: RecognitionRepository,
-  options: { auth?: Partial<AuthSettings>; webhookAllowedNetworks?: string[] } = {},
+  options: { auth?: Partial<AuthSettings>; webhookAllowedNetworks?: string[]; ffmpegPath?: string } = {},
 ): Promise<TestServer> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'faceledger-server-'));
@@ -69,6 +71,7 @@ export async function startTestServerOn(
     version: 'test',
     auth: { ...DEFAULT_AUTH_SETTINGS, ...options.auth },
     webhookAllowedNetworks: options.webhookAllowedNetworks ?? ['127.0.0.1/32'],
+    ffmpegPath: options.ffmpegPath,
   });
   const app = await createApp({
     services,

@@ -21,6 +21,7 @@ import type { ActorDirectoryService } from '../modules/users/actor-directory.ser
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { BulkImportService } from '../modules/bulk-import/bulk-import.service.js';
 import type { EvaluationService } from '../modules/evaluation/evaluation.service.js';
+import type { CamerasService } from '../modules/cameras/cameras.service.js';
 import type { DomainEventBus } from '../infrastructure/events/domain-event-bus.js';
 
 /** The services resolvers may call; each module adds its own here. */
@@ -44,6 +45,7 @@ export interface Services {
   jobs: JobsService;
   bulkImport: BulkImportService;
   evaluation: EvaluationService;
+  cameras: CamerasService;
   /**
    * Committed domain events: subscribe here (services.ts wires the modules' handlers); services
    * publish only through their unit of work, after the commit.

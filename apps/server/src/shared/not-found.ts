@@ -12,6 +12,7 @@ const WHERE_TO_LOOK = {
   user: 'list the users to find it',
   'API key': 'list the keys to find it',
   webhook: "list the gallery's webhooks to find its id",
+  camera: 'list cameras to find its id',
 } as const;
 
 /** The kinds of record a NOT_FOUND can name. */

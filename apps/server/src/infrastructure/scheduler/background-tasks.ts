@@ -30,6 +30,8 @@ export interface BackgroundTaskDependencies {
   engineSettled: Promise<unknown>;
   /** FACELEDGER_WEBHOOK_INTERVAL_SECONDS, in ms. */
   webhookIntervalMs: number;
+  /** Runs the cameras' readers until its signal aborts (modules/cameras/camera-supervisor.ts); no camera task without it. */
+  cameraSupervisor?: { run(signal: AbortSignal): Promise<void> };
   logger: Logger;
 }
 
@@ -86,5 +88,21 @@ export function createBackgroundTasks(deps: BackgroundTaskDependencies): Backgro
         if (deleted > 0) logger.child({ module: 'retention' }).info({ imagesDeleted: deleted }, 'purged expired uploads');
       },
     },
+    ...(deps.cameraSupervisor ? [cameraReadersTask(deps.cameraSupervisor)] : []),
   ];
+}
+
+/**
+ * The "camera-readers" task: one run lasts as long as this process holds the task's lease and runs
+ * an ffmpeg reader per enabled camera; when the process stops or dies, another claims it within
+ * a lease (60 s) and starts the readers there.
+ */
+export function cameraReadersTask(supervisor: { run(signal: AbortSignal): Promise<void> }): BackgroundTask {
+  return {
+    name: 'camera-readers',
+    description: 'read every enabled camera with ffmpeg (one process at a time holds all readers)',
+    everyMs: 5 * SECOND,
+    lease: 'task',
+    run: ({ signal }) => supervisor.run(signal),
+  };
 }

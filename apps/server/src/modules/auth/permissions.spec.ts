@@ -44,6 +44,8 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'directory.read': ['A..U', '.....'],
   'imports.run': ['AH..', '.....'],
   'evaluations.run': ['A..U', '.....'],
+  'cameras.read': ['A.RU', '.....'],
+  'cameras.manage': ['A...', '.....'],
 };
 
 /**

@@ -36,6 +36,10 @@ export const PERMISSIONS = {
   'directory.read': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
   'imports.run': { roles: ['ADMIN', 'HR'], scopes: [] },
   'evaluations.run': { roles: ['ADMIN', 'AUDITOR'], scopes: [] },
+  // Cameras and their readers' state (the source URL's password is masked); changing them, and
+  // testing a source (which makes the server connect anywhere), stays with admins.
+  'cameras.read': { roles: ['ADMIN', 'REVIEWER', 'AUDITOR'], scopes: [] },
+  'cameras.manage': { roles: ['ADMIN'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

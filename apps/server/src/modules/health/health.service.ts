@@ -4,7 +4,7 @@
 import { readMigrations, type Database } from '@faceledger/db';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { BackgroundTaskStatus } from '../../infrastructure/scheduler/scheduler.js';
-import type { BackgroundTask, Health } from '@faceledger/schema';
+import type { BackgroundTask, CamerasHealth, Health } from '@faceledger/schema';
 
 /** How long health waits for the database before calling it down (a black-holed host never refuses). */
 const DATABASE_ANSWER_MS = 5000;
@@ -26,6 +26,8 @@ export class HealthService {
     private readonly db: Database,
     private readonly recognition: RecognitionRepository,
     private readonly version: string,
+    /** ffmpeg and the cameras' states (CamerasService); where none is given, health says cameras are not set up. */
+    private readonly cameras?: { health(): Promise<CamerasHealth> },
   ) {}
 
   /** Lists `scheduler`'s background tasks in health from now on. */
@@ -35,7 +37,12 @@ export class HealthService {
 
   async check(): Promise<Health> {
     this.shipped ??= readMigrations().then((files) => files.map((f) => f.name));
-    const [shipped, live, backgroundTasks] = await Promise.all([this.shipped, this.readApplied(), this.readBackgroundTasks()]);
+    const [shipped, live, backgroundTasks, cameras] = await Promise.all([
+      this.shipped,
+      this.readApplied(),
+      this.readBackgroundTasks(),
+      this.readCameras(),
+    ]);
     const applied = new Set(live.names);
     const missing = shipped.filter((name) => !applied.has(name));
     const databaseError =
@@ -64,7 +71,17 @@ export class HealthService {
       version: this.version,
       uptimeSeconds: (Date.now() - this.startedAt) / 1000,
       backgroundTasks,
+      cameras,
     };
+  }
+
+  /** Cameras' health; its ffmpeg check never throws, and a database that does not answer counts no camera (databaseError says why). */
+  private async readCameras(): Promise<CamerasHealth> {
+    const none = { total: 0, connecting: 0, live: 0, stalled: 0, failed: 0, stopped: 0 };
+    if (!this.cameras) {
+      return { ffmpeg: { available: false, path: '', version: null, error: 'cameras are not set up in this server' }, ...none };
+    }
+    return this.cameras.health();
   }
 
   /** The scheduler's tasks; [] without one, or when the database does not answer in time (databaseError says why). */

@@ -1,0 +1,74 @@
+// What a camera's source may be, and how ffmpeg is asked to read it: rtsp:// or rtsps:// (a network
+// camera), http(s):// (an MJPEG stream, an HLS playlist or a video file served over HTTP), or an
+// absolute file path replayed at its own speed. Credentials in a URL are kept for ffmpeg and masked
+// wherever the URL is shown (API answers, audit entries, logs).
+import path from 'node:path';
+
+export type CameraSourceKind = 'rtsp' | 'http' | 'file';
+
+/** A source the reader can open. */
+export interface CameraSource {
+  kind: CameraSourceKind;
+  /** What ffmpeg gets after -i (the URL as given, or the resolved path). */
+  input: string;
+  /** Read at the source's own frame rate (-re): files and video files or HLS over HTTP, which ffmpeg would otherwise read as fast as it can. */
+  realtime: boolean;
+}
+
+/** Why a source was refused; the message says what to give instead. */
+export class CameraSourceError extends Error {}
+
+/** Longest source accepted. */
+export const MAX_SOURCE_LENGTH = 2000;
+
+/** Paths (of an http URL) that are files or playlists rather than a live MJPEG stream. */
+const TIMED_MEDIA = /\.(mp4|m4v|mkv|webm|mov|avi|ts|m3u8|mpd)$/i;
+
+const EXAMPLES = 'rtsp://camera.local:554/stream, https://camera.local/video.mjpg, https://example.org/live.m3u8 or /srv/videos/entrance.mp4';
+
+/** Parses and checks a source given by an admin; throws CameraSourceError saying what is wrong. */
+export function parseCameraSource(raw: string): CameraSource {
+  const value = raw.trim();
+  if (value === '') throw new CameraSourceError(`sourceUrl is empty; give a camera URL or file path such as ${EXAMPLES}.`);
+  if (value.length > MAX_SOURCE_LENGTH) throw new CameraSourceError(`sourceUrl must be at most ${MAX_SOURCE_LENGTH} characters.`);
+  if (value.startsWith('/')) {
+    if (path.posix.normalize(value) !== value) {
+      throw new CameraSourceError('sourceUrl: a file path must be absolute and plain (no "..", "." or doubled slashes), such as /srv/videos/entrance.mp4.');
+    }
+    return { kind: 'file', input: value, realtime: true };
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CameraSourceError(`sourceUrl must be an rtsp://, rtsps://, http:// or https:// URL or an absolute file path, such as ${EXAMPLES}.`);
+  }
+  switch (url.protocol) {
+    case 'rtsp:':
+    case 'rtsps:':
+      if (!url.hostname) throw new CameraSourceError('sourceUrl: an rtsp:// URL needs a host, such as rtsp://camera.local:554/stream.');
+      return { kind: 'rtsp', input: value, realtime: false };
+    case 'http:':
+    case 'https:':
+      return { kind: 'http', input: value, realtime: TIMED_MEDIA.test(url.pathname) };
+    case 'file:':
+      return parseCameraSource(decodeURIComponent(url.pathname));
+    default:
+      throw new CameraSourceError(
+        `sourceUrl scheme ${url.protocol.slice(0, 20)}// is not supported; use rtsp://, rtsps://, http:// or https:// (MJPEG or HLS), or an absolute file path, such as ${EXAMPLES}.`,
+      );
+  }
+}
+
+/** The source as it may be shown: a password in the URL becomes "***". */
+export function maskSource(source: string): string {
+  if (source.startsWith('/')) return source;
+  try {
+    const url = new URL(source);
+    if (!url.password) return source;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return source;
+  }
+}
