@@ -57,6 +57,11 @@ export interface EmbeddingConfig {
    * 'mesh-51+dlib-5' averages the embeddings of the 'mesh-51' and 'dlib-5' chips (twice the embedding work).
    */
   chipLandmarks: ChipLandmarks;
+  /**
+   * Folder of operator-supplied models: one JSON manifest per model beside its ONNX file (see the
+   * README's "Operator models"); '' for none. Each is checked at start and registered or refused.
+   */
+  modelsDir: string;
 }
 
 /** Presentation-attack (spoof) signals. */
@@ -109,7 +114,7 @@ export function defaultConfig(): RecognitionConfig {
     runtime: { backend: 'wasm', workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
     limits: { maxPixels: 40_000_000, maxBytes: 20 * 1024 * 1024, minSide: 32 },
     detector: { model: 'blazeface', maxFaces: 20, minConfidence: 0.3, fallbackMinConfidence: 0.05, iouThreshold: 0.1, rotation: true },
-    embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51' },
+    embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51', modelsDir: '' },
     spoof: { enabled: true },
     attributes: { enabled: false },
   };

@@ -1,6 +1,7 @@
 import { resolveConfig, type DeepPartial, type RecognitionConfig } from './config.js';
 import { isRecognitionError, RecognitionError, RecognitionErrorCode } from './errors.js';
-import { getModelInfo, MODEL_REGISTRY, type EmbeddingModelInfo } from './models/registry.js';
+import { loadOperatorModels, type OperatorModelsLoad } from './models/operator-models.js';
+import { getModelInfo, listModels, registerOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
 import { Pipeline } from './pipeline.js';
 import type { BackendName } from './runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
@@ -19,8 +20,10 @@ export interface EngineInfo {
   defaultModel: string;
   /** Dimensions of the default model's embeddings. */
   dims: number;
-  /** Every model the engine can run. */
+  /** Every model the engine can run: the shipped ones, then the operator's it registered. */
   models: readonly EmbeddingModelInfo[];
+  /** What became of each manifest of `embedding.modelsDir` (registered or refused, and why); null without one. */
+  operatorModels?: OperatorModelsLoad | null;
   /** Detector in use. */
   detector: string;
 }
@@ -57,6 +60,7 @@ class InProcessEngine implements Engine {
   constructor(
     private readonly config: RecognitionConfig,
     private readonly pipeline: Pipeline,
+    private readonly operatorModels: OperatorModelsLoad | null,
   ) {}
 
   async analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -73,7 +77,7 @@ class InProcessEngine implements Engine {
   }
 
   info(): EngineInfo {
-    return engineInfo(this.config, this.pipeline.backend, 0);
+    return engineInfo(this.config, this.pipeline.backend, 0, this.operatorModels);
   }
 
   workerStatus(): null {
@@ -96,6 +100,7 @@ class PooledEngine implements Engine {
   constructor(
     private readonly config: RecognitionConfig,
     private readonly pool: WorkerPool,
+    private readonly operatorModels: OperatorModelsLoad | null,
   ) {}
 
   analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -107,7 +112,7 @@ class PooledEngine implements Engine {
   }
 
   info(): EngineInfo {
-    return engineInfo(this.config, this.pool.backend, this.pool.size);
+    return engineInfo(this.config, this.pool.backend, this.pool.size, this.operatorModels);
   }
 
   workerStatus(): WorkerPoolStatus {
@@ -128,23 +133,44 @@ async function settleAll(runs: Promise<AnalysisResult>[]): Promise<BatchItem[]> 
   return settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: s.value } : { ok: false, error: toRecognitionError(s.reason) }));
 }
 
-function engineInfo(config: RecognitionConfig, backend: BackendName, workers: number): EngineInfo {
+function engineInfo(config: RecognitionConfig, backend: BackendName, workers: number, operatorModels: OperatorModelsLoad | null): EngineInfo {
   const model = getModelInfo(config.embedding.model);
-  return { backend, workers, defaultModel: model.id, dims: model.dims, models: MODEL_REGISTRY, detector: config.detector.model };
+  return { backend, workers, defaultModel: model.id, dims: model.dims, models: listModels(), operatorModels, detector: config.detector.model };
 }
 
 /** How the worker pool restarts crashed workers and how long images wait for one (see WorkerPoolOptions). */
 export interface EngineOptions {
   pool?: WorkerPoolOptions;
+  /** The models directory as the caller already checked it (the CLI checks it before it resolves --model); else checked here. */
+  operatorModels?: OperatorModelsLoad;
 }
 
 /**
- * Creates a recognition engine: validates the configuration, starts the worker pool (one backend
- * per worker; `runtime.workers: 0` runs in the calling thread) and loads the models.
+ * Checks the operator models of `dir` (see operator-models.ts) and registers the accepted ones in
+ * this thread, replacing any registered before; refused ones are only reported.
+ */
+export async function useOperatorModels(dir: string): Promise<OperatorModelsLoad> {
+  const load = await loadOperatorModels(dir);
+  registerOperatorModels(load.reports.flatMap((r) => (r.info ? [r.info] : [])));
+  return load;
+}
+
+/**
+ * Creates a recognition engine: validates the configuration, registers the operator models of
+ * `embedding.modelsDir` (a refused one is reported in info().operatorModels and does not stop the
+ * engine), starts the worker pool (one backend per worker, each with the same operator models;
+ * `runtime.workers: 0` runs in the calling thread) and loads the models.
  */
 export async function createEngine(config: DeepPartial<RecognitionConfig> = {}, options: EngineOptions = {}): Promise<Engine> {
   const resolved = resolveConfig(config);
+  let operatorModels: OperatorModelsLoad | null = null;
+  if (options.operatorModels) {
+    operatorModels = options.operatorModels;
+    registerOperatorModels(operatorModels.reports.flatMap((r) => (r.info ? [r.info] : [])));
+  } else if (resolved.embedding.modelsDir !== '') {
+    operatorModels = await useOperatorModels(resolved.embedding.modelsDir);
+  }
   getModelInfo(resolved.embedding.model);
-  if (resolved.runtime.workers === 0) return new InProcessEngine(resolved, await Pipeline.create(resolved));
-  return new PooledEngine(resolved, await WorkerPool.start(resolved, options.pool));
+  if (resolved.runtime.workers === 0) return new InProcessEngine(resolved, await Pipeline.create(resolved), operatorModels);
+  return new PooledEngine(resolved, await WorkerPool.start(resolved, options.pool), operatorModels);
 }

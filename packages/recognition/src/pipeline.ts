@@ -9,6 +9,7 @@ import { dlibChip5Transform, meshParts5, predictParts5 } from './dlib-chip.js';
 import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape-predictor.js';
 import { loadFaceApiResnet } from './models/faceapi-resnet.js';
 import { loadGraphEmbedder } from './models/graph-embedder.js';
+import { loadOperatorEmbedder } from './models/operator-embedder.js';
 import { HumanDetector, type DetectedFace } from './models/human-detector.js';
 import { getModelInfo, templateFor } from './models/registry.js';
 import { assessQuality, cropStatistics, eyeDistance } from './quality.js';
@@ -73,7 +74,7 @@ export class Pipeline {
     let loading = this.embedders.get(id);
     if (!loading) {
       const info = getModelInfo(id);
-      loading = info.id === 'faceapi-resnet128' ? loadFaceApiResnet(info) : loadGraphEmbedder(info);
+      loading = info.operator ? loadOperatorEmbedder(info) : info.id === 'faceapi-resnet128' ? loadFaceApiResnet(info) : loadGraphEmbedder(info);
       loading.catch(() => this.embedders.delete(id));
       this.embedders.set(id, loading);
     }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { DEFAULT_MODEL_ID } from '../config.js';
 import { cosineSimilarity } from '../models/embedder.js';
-import { getModelInfo, MODEL_REGISTRY } from '../models/registry.js';
+import { getModelInfo, SHIPPED_MODELS } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { pickSubjectFace } from '../subject-face.js';
 import type { Face, StageTimings } from '../types.js';
@@ -47,7 +47,7 @@ function faceSummary(face: Face, index: number): Record<string, unknown> {
 
 /** Adds detect, embed, compare, eval, train and bench to a commander program (the server's CLI can reuse them). */
 export function registerRecognitionCommands(program: Command): Command {
-  const modelHelp = `embedding model (${MODEL_REGISTRY.map((m) => m.id).join(', ')}; default ${DEFAULT_MODEL_ID})`;
+  const modelHelp = `embedding model (${SHIPPED_MODELS.map((m) => m.id).join(', ')}, or an operator model of --models-dir; default ${DEFAULT_MODEL_ID})`;
 
   program
     .command('detect')

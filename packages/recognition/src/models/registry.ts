@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { arcfaceTemplate, dlibChipTemplate, type AlignTemplate } from '../align.js';
 import { RecognitionError, RecognitionErrorCode } from '../errors.js';
+import type { IdentifyCalibration } from '../identify/calibration.js';
 import { faceApiModelsDir, humanModelsDir } from '../runtime/paths.js';
 
 /** One weights file of a model with the checksum verified before it is loaded. */
 export interface WeightsFile {
-  /** Which installed package holds the file. */
-  source: 'human-models' | 'face-api';
-  /** File name inside that package's model folder. */
+  /** Which installed package holds the file, or 'operator' for a file of the operator's models directory. */
+  source: 'human-models' | 'face-api' | 'operator';
+  /** File name inside that package's model folder; the absolute path for 'operator'. */
   file: string;
   /** Expected SHA-256 (hex) of the file's bytes. */
   sha256: string;
@@ -37,10 +38,30 @@ export interface EmbeddingModelInfo {
   origin: string;
   /** Cosine-similarity threshold for "same person", chosen on LFW dev folds (see README). */
   threshold: number;
+  /** Set for a model an operator brought (an ONNX file and its manifest, see operator-models.ts); absent for shipped models. */
+  operator?: OperatorModelSpec;
 }
 
-/** All embedding models the engine can run. */
-export const MODEL_REGISTRY: readonly EmbeddingModelInfo[] = [
+/** What an operator model adds to its registry entry: where it came from and how its input tensor is made. */
+export interface OperatorModelSpec {
+  /** Absolute path of the manifest it was registered from. */
+  manifest: string;
+  /** Absolute path of its ONNX file. */
+  file: string;
+  /** Tensor layout of the network's input. */
+  layout: 'NCHW' | 'NHWC';
+  /** Channel order the network expects. */
+  colourOrder: 'RGB' | 'BGR';
+  /** Subtracted from each 0..255 channel value (in colourOrder) ... */
+  mean: readonly [number, number, number];
+  /** ... before dividing by this. */
+  std: readonly [number, number, number];
+  /** Identify calibration from the manifest, in the shape of src/identify/calibration.ts; null when not measured. */
+  identifyCalibration: IdentifyCalibration | null;
+}
+
+/** The embedding models that ship with the package. */
+export const SHIPPED_MODELS: readonly EmbeddingModelInfo[] = [
   {
     id: 'faceapi-resnet128',
     version: 'face-api-1.7.15',
@@ -88,11 +109,45 @@ export const MODEL_REGISTRY: readonly EmbeddingModelInfo[] = [
   },
 ];
 
+/** Operator models registered in this thread (each worker thread registers the same ones at start). */
+let operatorModels: readonly EmbeddingModelInfo[] = [];
+
+/**
+ * Makes `models` (validated operator models, see operator-models.ts) the operator models of this
+ * thread, next to the shipped ones; replaces any registered before. An id of a shipped model, or
+ * one given twice, is a bug of the caller (the loader refuses such manifests first).
+ */
+export function registerOperatorModels(models: readonly EmbeddingModelInfo[]): void {
+  const seen = new Set(SHIPPED_MODELS.map((m) => m.id));
+  for (const m of models) {
+    if (!m.operator) throw new Error(`registerOperatorModels: ${m.id} is not an operator model`);
+    if (seen.has(m.id)) throw new Error(`registerOperatorModels: model id ${m.id} is already registered`);
+    seen.add(m.id);
+  }
+  operatorModels = [...models];
+}
+
+/** The operator models registered in this thread. */
+export function registeredOperatorModels(): readonly EmbeddingModelInfo[] {
+  return operatorModels;
+}
+
+/** The identify calibration an operator model's manifest brought; null for other models or without one. */
+export function operatorIdentifyCalibration(id: string): IdentifyCalibration | null {
+  return operatorModels.find((m) => m.id === id)?.operator?.identifyCalibration ?? null;
+}
+
+/** Every model this thread can run: the shipped ones, then the operator's. */
+export function listModels(): readonly EmbeddingModelInfo[] {
+  return [...SHIPPED_MODELS, ...operatorModels];
+}
+
 /** Looks a model up by id; throws MODEL_UNAVAILABLE listing the valid ids. */
 export function getModelInfo(id: string): EmbeddingModelInfo {
-  const info = MODEL_REGISTRY.find((m) => m.id === id);
+  const models = listModels();
+  const info = models.find((m) => m.id === id);
   if (!info) {
-    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Unknown embedding model '${id}'. Use one of: ${MODEL_REGISTRY.map((m) => m.id).join(', ')}.`, { model: id });
+    throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Unknown embedding model '${id}'. Use one of: ${models.map((m) => m.id).join(', ')}. An operator model must be in the models directory (embedding.modelsDir, --models-dir) and accepted at start.`, { model: id });
   }
   return info;
 }
@@ -104,6 +159,7 @@ export function templateFor(info: EmbeddingModelInfo): AlignTemplate {
 
 /** Absolute path of a weights file. */
 export function weightsPath(w: WeightsFile): string {
+  if (w.source === 'operator') return w.file;
   return path.join(w.source === 'face-api' ? faceApiModelsDir() : humanModelsDir(), w.file);
 }
 
@@ -116,11 +172,13 @@ export async function readVerifiedWeights(info: EmbeddingModelInfo): Promise<Map
     try {
       bytes = await readFile(file);
     } catch (error) {
-      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' is missing; reinstall the package that ships it (npm install at the repository root).`, { model: info.id, file }, { cause: error });
+      const fix = info.operator ? 'put it back in the models directory and restart' : 'reinstall the package that ships it (npm install at the repository root)';
+      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' is missing; ${fix}.`, { model: info.id, file }, { cause: error });
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (digest !== w.sha256) {
-      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' does not match its registered SHA-256; reinstall the exact package version (${info.version}).`, { model: info.id, file, expected: w.sha256, actual: digest });
+      const fix = info.operator ? `restore the file its manifest ${info.operator.manifest} describes, or update the manifest's sha256, and restart` : `reinstall the exact package version (${info.version})`;
+      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' does not match its registered SHA-256; ${fix}.`, { model: info.id, file, expected: w.sha256, actual: digest });
     }
     out.set(w.file, bytes);
   }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecognitionConfig } from '../config.js';
 import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import { moduleLogger } from '../logger.js';
+import { registeredOperatorModels } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from '../types.js';
 import type { FromWorker, ToWorker, WireError, WorkerInit } from './protocol.js';
@@ -140,7 +141,7 @@ export class WorkerPool {
 
   /** Starts one worker; resolves once it has loaded its models, rejects when it fails before that. */
   private spawn(): Promise<void> {
-    const init: WorkerInit = { config: this.config };
+    const init: WorkerInit = { config: this.config, operatorModels: registeredOperatorModels() };
     const worker = new Worker(this.script, { workerData: init });
     const slot: Slot = { worker, ready: false };
     this.slots.push(slot);

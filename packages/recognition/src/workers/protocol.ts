@@ -1,5 +1,6 @@
 import type { RecognitionConfig } from '../config.js';
 import type { RecognitionErrorCode } from '../errors.js';
+import type { EmbeddingModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from '../types.js';
 
@@ -7,6 +8,8 @@ import type { AnalysisResult, AnalyzeOptions } from '../types.js';
 export interface WorkerInit {
   /** Fully resolved configuration. */
   config: RecognitionConfig;
+  /** The operator models the engine registered (already checked), registered again in the worker's own registry. */
+  operatorModels: readonly EmbeddingModelInfo[];
 }
 
 /** Messages from the pool to a worker. */

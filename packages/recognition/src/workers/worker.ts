@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isRecognitionError } from '../errors.js';
+import { registerOperatorModels } from '../models/registry.js';
 import { Pipeline } from '../pipeline.js';
 import type { FromWorker, ToWorker, WireError, WorkerInit } from './protocol.js';
 
@@ -17,6 +18,7 @@ const init = workerData as WorkerInit;
 
 let pipeline: Pipeline | undefined;
 try {
+  registerOperatorModels(init.operatorModels);
   pipeline = await Pipeline.create(init.config);
   send({ type: 'ready', backend: pipeline.backend });
 } catch (error) {
