@@ -13,6 +13,8 @@ const WHERE_TO_LOOK = {
   'API key': 'list the keys to find it',
   webhook: "list the gallery's webhooks to find its id",
   camera: 'list cameras to find its id',
+  sighting: 'list sightings to find its id (a purged one is gone)',
+  'unknown cluster': 'list unknownClusters to find its id',
 } as const;
 
 /** The kinds of record a NOT_FOUND can name. */

@@ -46,6 +46,9 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'evaluations.run': ['A..U', '.....'],
   'cameras.read': ['A.RU', '.....'],
   'cameras.manage': ['A...', '.....'],
+  'sightings.read': ['A.R.', '....r'],
+  'sightings.search': ['A.R.', '.....'],
+  'sightings.review': ['A.R.', '.....'],
 };
 
 /**

@@ -40,6 +40,12 @@ export const PERMISSIONS = {
   // testing a source (which makes the server connect anywhere), stays with admins.
   'cameras.read': { roles: ['ADMIN', 'REVIEWER', 'AUDITOR'], scopes: [] },
   'cameras.manage': { roles: ['ADMIN'], scopes: [] },
+  // What the cameras saw: sightings (face crops), alerts and unknown clusters.
+  'sightings.read': { roles: ['ADMIN', 'REVIEWER'], scopes: ['read'] },
+  // "Where was this face seen?": a search of people's movements, for signed-in staff only.
+  'sightings.search': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
+  // Dismissing an unknown cluster; naming one also enrolls faces (faces.enroll).
+  'sightings.review': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;
