@@ -190,6 +190,8 @@ export class CameraReader {
   }
 
   private onFrame(jpeg: Buffer): void {
+    // What ffmpeg still writes after stop() goes nowhere.
+    if (this.stopped) return;
     const now = new Date();
     this.framesDecoded += 1;
     this.lastFrameAt = now;
