@@ -38,7 +38,7 @@ export interface DetectorConfig {
 }
 
 /** How a dlib-chip model's crop is placed (see EmbeddingConfig.chipLandmarks). */
-export const CHIP_LANDMARKS = ['mesh-51', 'five-point', 'dlib-5', 'mesh-5', 'mesh-51+dlib-5'] as const;
+export const CHIP_LANDMARKS = ['mesh-51', 'five-point', 'dlib-5', 'mesh-5', 'mesh-51+dlib-5', 'mmod-5', 'mesh-51+mmod-5'] as const;
 export type ChipLandmarks = (typeof CHIP_LANDMARKS)[number];
 
 /** Embedding settings. */
@@ -54,7 +54,9 @@ export interface EmbeddingConfig {
    * landmarks 17..67 (as dlib does), 'five-point' uses eyes, nose tip and mouth corners only,
    * 'dlib-5' runs dlib's own 5-point shape predictor from a box placed by the mesh and places the chip
    * as dlib's get_face_chip_details does, 'mesh-5' places that chip from the mesh's eye corners and nose base,
-   * 'mesh-51+dlib-5' averages the embeddings of the 'mesh-51' and 'dlib-5' chips (twice the embedding work).
+   * 'mesh-51+dlib-5' averages the embeddings of the 'mesh-51' and 'dlib-5' chips (twice the embedding work),
+   * 'mmod-5' runs the 5-point predictor from dlib's MMOD CNN detector's box (as dlib's pipeline does; the
+   * mesh-placed box when MMOD finds no face there), 'mesh-51+mmod-5' averages that chip with 'mesh-51'.
    */
   chipLandmarks: ChipLandmarks;
   /**

@@ -65,10 +65,34 @@ export function boxForPredictor(model: ShapePredictorModel, points: readonly Poi
   return { left, top, right: left + s, bottom: top + s };
 }
 
+/** The predictor's five landmarks (this package's convention) from a box (dlib's convention). */
+export function predictParts5In(model: ShapePredictorModel, grey: GreyImage, rect: PixelRect): Point2[] {
+  return predictShape(model, grey, rect).map(([x, y]) => [x + 0.5, y + 0.5]);
+}
+
 /** The predictor's five landmarks (this package's convention), started from the mesh. */
 export function predictParts5(model: ShapePredictorModel, grey: GreyImage, mesh: readonly (readonly number[])[]): Point2[] {
-  const rect = boxForPredictor(model, meshParts5(mesh));
-  return predictShape(model, grey, rect).map(([x, y]) => [x + 0.5, y + 0.5]);
+  return predictParts5In(model, grey, boxForPredictor(model, meshParts5(mesh)));
+}
+
+/**
+ * The detector box of this face among a detector's boxes (dlib's convention): the one containing
+ * the middle of the mesh's five parts whose centre is nearest to it; undefined when none contains it.
+ */
+export function boxOfFace(boxes: readonly PixelRect[], parts: readonly Point2[]): PixelRect | undefined {
+  const cx = parts.reduce((sum, p) => sum + p[0], 0) / parts.length - 0.5;
+  const cy = parts.reduce((sum, p) => sum + p[1], 0) / parts.length - 0.5;
+  let best: PixelRect | undefined;
+  let bestDistance = Infinity;
+  for (const b of boxes) {
+    if (cx < b.left || cx > b.right || cy < b.top || cy > b.bottom) continue;
+    const d = Math.hypot((b.left + b.right) / 2 - cx, (b.top + b.bottom) / 2 - cy);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = b;
+    }
+  }
+  return best;
 }
 
 /** Image-to-chip similarity for a `size` px chip with `padding`, from the five parts (this package's convention). */

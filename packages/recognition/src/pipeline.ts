@@ -5,7 +5,8 @@ import { decodeImage, type DecodedImage } from './decode.js';
 import { blankOutside, dlib51FromMesh, faceOvalPolygon, fivePointsFromMesh, polygonMask } from './landmarks.js';
 import { moduleLogger } from './logger.js';
 import { l2normalize, type Embedder } from './models/embedder.js';
-import { dlibChip5Transform, meshParts5, predictParts5 } from './dlib-chip.js';
+import { boxForPredictor, boxOfFace, dlibChip5Transform, meshParts5, predictParts5, predictParts5In } from './dlib-chip.js';
+import { loadMmodDetector, type MmodDetection } from './models/dlib-mmod.js';
 import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape-predictor.js';
 import { loadFaceApiResnet } from './models/faceapi-resnet.js';
 import { loadGraphEmbedder } from './models/graph-embedder.js';
@@ -35,6 +36,17 @@ function greyImageOf(image: DecodedImage): GreyImage {
     greyImages.set(image, grey);
   }
   return grey;
+}
+
+/** dlib's MMOD detections of each image, found once when a chip placement needs them. */
+const mmodDetections = new WeakMap<DecodedImage, Promise<MmodDetection[]>>();
+function mmodDetectionsOf(image: DecodedImage): Promise<MmodDetection[]> {
+  let found = mmodDetections.get(image);
+  if (!found) {
+    found = loadMmodDetector().then((detector) => detector.detect(image));
+    mmodDetections.set(image, found);
+  }
+  return found;
 }
 
 function addInto(sum: Float32Array, v: Float32Array): void {
@@ -186,13 +198,20 @@ export class Pipeline {
 
   /**
    * Where a face lands in the model's input: the chip placement the config or call asks for; two for
-   * 'mesh-51+dlib-5', whose embeddings are averaged.
+   * 'mesh-51+dlib-5' and 'mesh-51+mmod-5', whose embeddings are averaged.
    */
   private async chipTransforms(image: DecodedImage, geometry: FaceGeometry, embedder: Embedder, options: AnalyzeOptions): Promise<Affine[]> {
     const template = templateFor(embedder.info);
     if (embedder.info.alignment !== 'dlib-chip') return [alignmentTransform(geometry.five, template)];
     const mesh51 = (): Affine => estimateSimilarity(dlib51FromMesh(geometry.mesh), dlibChipPoints51(template.size, 0.25));
     const dlib5 = async (): Promise<Affine> => dlibChip5Transform(predictParts5(await loadShapePredictor5(), greyImageOf(image), geometry.mesh), template.size);
+    // As dlib's pipeline: the predictor starts from the detector's box (MMOD's here), else from the mesh.
+    const mmod5 = async (): Promise<Affine> => {
+      const model = await loadShapePredictor5();
+      const parts = meshParts5(geometry.mesh);
+      const box = boxOfFace((await mmodDetectionsOf(image)).map((d) => d.rect), parts) ?? boxForPredictor(model, parts);
+      return dlibChip5Transform(predictParts5In(model, greyImageOf(image), box), template.size);
+    };
     switch (options.chipLandmarks ?? this.config.embedding.chipLandmarks) {
       case 'mesh-51':
         return [mesh51()];
@@ -204,6 +223,10 @@ export class Pipeline {
         return [await dlib5()];
       case 'mesh-51+dlib-5':
         return [mesh51(), await dlib5()];
+      case 'mmod-5':
+        return [await mmod5()];
+      case 'mesh-51+mmod-5':
+        return [mesh51(), await mmod5()];
     }
   }
 
