@@ -37,6 +37,8 @@ const envSchema = z.object({
   FACELEDGER_RECOGNITION_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   /** Set to false to start without the recognition engine (the API then reports it as FAILED). */
   FACELEDGER_RECOGNITION_ENABLED: z.stringbool().default(true),
+  /** Folder of operator-supplied embedding models (one JSON manifest per model beside its ONNX file); unset: the shipped models only. */
+  FACELEDGER_MODELS_DIR: optionalString,
   /** Largest accepted request body, in megabytes (images travel base64 in GraphQL). */
   FACELEDGER_MAX_BODY_MB: z.coerce.number().positive().max(200).default(15),
   /** Hours a sign-in session lasts after its last use (the expiry slides forward while it is used). */
@@ -89,5 +91,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid settings; fix these environment variables and start again:\n${problems}`);
   }
   const env = result.data;
-  return { ...env, FACELEDGER_DATA_DIR: path.resolve(env.FACELEDGER_DATA_DIR) };
+  return {
+    ...env,
+    FACELEDGER_DATA_DIR: path.resolve(env.FACELEDGER_DATA_DIR),
+    FACELEDGER_MODELS_DIR: env.FACELEDGER_MODELS_DIR === undefined ? undefined : path.resolve(env.FACELEDGER_MODELS_DIR),
+  };
 }

@@ -91,6 +91,7 @@ const recognition = new RecognitionRepository(
     enabled: env.FACELEDGER_RECOGNITION_ENABLED,
     backend: env.FACELEDGER_RECOGNITION_BACKEND,
     workers: env.FACELEDGER_RECOGNITION_WORKERS,
+    modelsDir: env.FACELEDGER_MODELS_DIR,
   },
   logger.child({ module: 'recognition' }),
 );

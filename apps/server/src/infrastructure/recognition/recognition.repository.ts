@@ -9,8 +9,10 @@ import type {
   EngineErrorCode,
   EngineInfo,
   Face,
+  OperatorModelRefusal,
   WorkerPoolOptions,
 } from '@faceledger/recognition';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { MAX_IMAGE_PIXELS } from '../../shared/image-limits.js';
@@ -51,8 +53,33 @@ export interface RecognitionSettings {
   enabled: boolean;
   backend: 'wasm' | 'tensorflow' | 'cpu';
   workers: number;
+  /** Folder of operator-supplied models (FACELEDGER_MODELS_DIR); undefined for the shipped models only. */
+  modelsDir?: string | undefined;
   /** How the pool restarts crashed workers; tests point `script` at a worker that crashes on demand. */
   pool?: WorkerPoolOptions;
+}
+
+/** One embedding model as health and the admin's engine settings list it. */
+export interface ModelStatus {
+  /** Registry id (or, for a refused manifest without a valid id, its file name). */
+  id: string;
+  /** SHIPPED with the package, or brought by the OPERATOR in the models directory. */
+  source: 'SHIPPED' | 'OPERATOR';
+  /** REGISTERED: usable by id; REFUSED: an operator model that was not registered (`refusal`, `error`). */
+  state: 'REGISTERED' | 'REFUSED';
+  /** Why an operator model was refused; null when registered. */
+  refusal: OperatorModelRefusal | null;
+  /** What is wrong and what to do; null when registered. */
+  error: string | null;
+  /** File name of an operator model's manifest in the models directory; null for shipped models. */
+  manifest: string | null;
+  version: string | null;
+  dims: number | null;
+  inputSize: number | null;
+  alignment: string | null;
+  /** The model's pair (verify) cosine threshold. */
+  pairThreshold: number | null;
+  licence: string | null;
 }
 
 /** What health reports about the engine. */
@@ -64,6 +91,10 @@ export interface RecognitionStatus {
   /** Worker threads the engine is configured for (absent or null before the engine has loaded). */
   workersConfigured?: number | null;
   error: string | null;
+  /** Every model, shipped and operator, with its state (empty until the engine has loaded). */
+  models?: ModelStatus[];
+  /** Why the models directory could not be read; null when it could or none is set. */
+  modelsDirError?: string | null;
 }
 
 export class RecognitionRepository {
@@ -92,6 +123,8 @@ export class RecognitionRepository {
       const engine = await createEngine(
         {
           runtime: { backend: this.settings.backend, workers: this.settings.workers },
+          // Operator models are checked here; a refused one is listed in health and the engine starts without it.
+          ...(this.settings.modelsDir ? { embedding: { modelsDir: this.settings.modelsDir } } : {}),
           // The engine refuses bigger images from their header, before decoding (IMAGE_TOO_LARGE).
           limits: { maxPixels: MAX_IMAGE_PIXELS },
         },
@@ -99,8 +132,16 @@ export class RecognitionRepository {
       );
       this.engine = engine;
       const info = engine.info();
+      const refused = info.operatorModels?.reports.filter((r) => r.state === 'REFUSED') ?? [];
       this.logger.info(
-        { backend: info.backend, workers: info.workers, model: info.defaultModel, ms: Date.now() - started },
+        {
+          backend: info.backend,
+          workers: info.workers,
+          model: info.defaultModel,
+          operatorModels: info.operatorModels?.reports.length ?? 0,
+          refusedModels: refused.map((r) => r.id),
+          ms: Date.now() - started,
+        },
         'recognition engine ready',
       );
       return engine;
@@ -118,12 +159,16 @@ export class RecognitionRepository {
   status(): RecognitionStatus {
     if (this.engine) {
       const info = this.engine.info();
+      const models = modelStatuses(info);
+      const modelsDirError = info.operatorModels?.error ?? null;
       const workers = this.engine.workerStatus();
-      if (!workers) return { state: 'READY', info, workers: 0, workersConfigured: 0, error: null };
+      if (!workers) return { state: 'READY', info, workers: 0, workersConfigured: 0, error: null, models, modelsDirError };
       const running = workers.ready > 0;
       return {
         state: running ? 'READY' : 'FAILED',
         info,
+        models,
+        modelsDirError,
         workers: workers.ready,
         workersConfigured: workers.wanted,
         error: running
@@ -224,6 +269,35 @@ export class RecognitionRepository {
     const engine = await this.ready;
     await engine?.close();
   }
+}
+
+/** Shipped models first (registry order), then each manifest of the models directory, registered or refused. */
+function modelStatuses(info: EngineInfo): ModelStatus[] {
+  const shipped = info.models.filter((m) => !m.operator);
+  const describe = (m: EmbeddingModelInfo) => ({
+    version: m.version,
+    dims: m.dims,
+    inputSize: m.inputSize,
+    alignment: m.alignment,
+    pairThreshold: m.threshold,
+    licence: m.licence,
+  });
+  return [
+    ...shipped.map((m): ModelStatus => ({ id: m.id, source: 'SHIPPED', state: 'REGISTERED', refusal: null, error: null, manifest: null, ...describe(m) })),
+    ...(info.operatorModels?.reports ?? []).map(
+      (r): ModelStatus => ({
+        id: r.id,
+        source: 'OPERATOR',
+        state: r.state,
+        refusal: r.reason,
+        error: r.message,
+        manifest: path.basename(r.manifest),
+        ...(r.info
+          ? describe(r.info)
+          : { version: null, dims: null, inputSize: null, alignment: null, pairThreshold: null, licence: null }),
+      }),
+    ),
+  ];
 }
 
 /** Maps an engine failure to the server's error: BAD_IMAGE, ENGINE_UNAVAILABLE, BAD_INPUT, or the original (a bug). */

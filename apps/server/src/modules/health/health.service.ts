@@ -67,6 +67,8 @@ export class HealthService {
         workersConfigured: engine.workersConfigured ?? null,
         defaultModel: engine.info?.defaultModel ?? null,
         error: engine.error,
+        models: engine.models ?? [],
+        modelsDirError: engine.modelsDirError ?? null,
       },
       version: this.version,
       uptimeSeconds: (Date.now() - this.startedAt) / 1000,
