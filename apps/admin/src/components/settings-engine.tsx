@@ -1,10 +1,95 @@
 'use client';
 
 // Settings > Engine: the recognition backend, worker pool and default model in use (from health),
-// and which model and threshold each gallery uses.
+// every embedding model (shipped and the operator's, with why one was refused), and which model and
+// threshold each gallery uses.
 import Link from 'next/link';
 import { useGalleries } from '../queries/galleries';
 import { useHealth } from '../queries/health';
+
+type Health = NonNullable<ReturnType<typeof useHealth>['data']>['health'];
+type EmbeddingModel = Health['recognition']['models'][number];
+
+const REFUSALS: Record<NonNullable<EmbeddingModel['refusal']>, string> = {
+  BAD_MANIFEST: 'Bad manifest',
+  DUPLICATE_ID: 'Duplicate id',
+  MISSING_FILE: 'Missing file',
+  CHECKSUM_MISMATCH: 'Checksum mismatch',
+  UNREADABLE_MODEL: 'Unreadable model',
+  INPUT_SHAPE_MISMATCH: 'Wrong input shape',
+  OUTPUT_SHAPE_MISMATCH: 'Wrong output size',
+};
+
+/** Every embedding model the engine knows: shipped ones and the operator's (FACELEDGER_MODELS_DIR), refused ones with the reason. */
+function EmbeddingModels({ models, modelsDirError }: { models: EmbeddingModel[]; modelsDirError: string | null }) {
+  return (
+    <>
+      <h3>Embedding models</h3>
+      {modelsDirError && (
+        <p role="alert" className="error">
+          {modelsDirError}
+        </p>
+      )}
+      {models.length === 0 && <p className="muted">The models are listed once the engine has loaded.</p>}
+      {models.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">
+              Embedding models shipped with FaceLedger and brought by the operator, with their state
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Source</th>
+                <th scope="col">State</th>
+                <th scope="col">Details</th>
+                <th scope="col" className="num">
+                  Dimensions
+                </th>
+                <th scope="col" className="num">
+                  Pair threshold
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((m) => (
+                <tr key={`${m.source}:${m.manifest ?? m.id}`}>
+                  <th scope="row">
+                    <code>{m.id}</code>
+                    {m.manifest && <div className="hint">{m.manifest}</div>}
+                  </th>
+                  <td>{m.source === 'SHIPPED' ? 'Shipped' : 'Operator'}</td>
+                  <td>
+                    <span className={m.state === 'REGISTERED' ? 'badge badge-ok' : 'badge badge-bad'}>
+                      {m.state === 'REGISTERED' ? 'Registered' : `Refused: ${m.refusal ? REFUSALS[m.refusal] : 'unknown'}`}
+                    </span>
+                  </td>
+                  <td>
+                    {m.state === 'REFUSED' ? (
+                      <span className="error">{m.error}</span>
+                    ) : (
+                      <>
+                        {m.inputSize} px, {m.alignment === 'dlib-chip' ? 'dlib chip' : 'ArcFace'} alignment, version{' '}
+                        {m.version}
+                        <div className="hint">{m.licence}</div>
+                      </>
+                    )}
+                  </td>
+                  <td className="num">{m.dims ?? '—'}</td>
+                  <td className="num">{m.pairThreshold === null ? '—' : m.pairThreshold.toFixed(3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="hint">
+        An operator adds a model by putting its ONNX file and a JSON manifest in the folder FACELEDGER_MODELS_DIR names,
+        then restarting the server; see &quot;Operator models&quot; in packages/recognition/README.md.
+      </p>
+    </>
+  );
+}
 
 export function SettingsEngine() {
   const health = useHealth();
@@ -56,6 +141,7 @@ export function SettingsEngine() {
       <p className="hint">
         Backend, workers and the default model are set where the server starts (its environment), not here.
       </p>
+      <EmbeddingModels models={recognition?.models ?? []} modelsDirError={recognition?.modelsDirError ?? null} />
       <h3>Models per gallery</h3>
       {galleries.error && (
         <p role="alert" className="error">
