@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { RecognitionError, RecognitionErrorCode } from './errors.js';
+import type { OnnxExecutionProvider } from './onnx/onnx-embedder.js';
 import type { BackendName } from './runtime/backend.js';
 
 /**
@@ -78,10 +79,32 @@ export interface AttributesConfig {
   enabled: boolean;
 }
 
+/** Engines that can run the shipped dlib ResNet (faceapi-resnet128). */
+export const EMBEDDER_RUNTIMES = ['tfjs', 'onnx'] as const;
+export type EmbedderRuntime = (typeof EMBEDDER_RUNTIMES)[number];
+
+/** ONNX Runtime settings (onnxruntime-node), used by every embedder that runs on it. */
+export interface OnnxConfig {
+  /** 'cpu' (the bundled library) or 'cuda' (needs the CUDA provider an operator installs; refused with the command when absent). */
+  executionProvider: OnnxExecutionProvider;
+  /** Threads one inference may use in each worker (ONNX Runtime's intra-op pool); 0 lets ONNX Runtime use every core. */
+  intraOpThreads: number;
+  /** Folder caching the ONNX graph built from the shipped weights at first start; '' for ~/.cache/faceledger/onnx. */
+  cacheDir: string;
+}
+
 /** Worker pool and queue settings. */
 export interface RuntimeConfig {
   /** TensorFlow.js backend: 'wasm' (default), 'tensorflow' (needs tfjs-node[-gpu]) or 'cpu' (slow fallback). */
   backend: BackendName;
+  /**
+   * Engine running the shipped dlib ResNet: 'onnx' (ONNX Runtime, a graph built from the same checksummed
+   * weights, same embeddings) or 'tfjs' (TensorFlow.js on `backend`); the default is the faster by
+   * measurement (README, "Throughput"). Human's models always run on TF.js, operator models on ONNX Runtime.
+   */
+  embedder: EmbedderRuntime;
+  /** ONNX Runtime settings. */
+  onnx: OnnxConfig;
   /** Worker threads, each with its own backend instance; 0 runs in the calling thread. Default: CPU cores. */
   workers: number;
   /** Most images waiting for a worker; further calls wait (backpressure) until a slot frees. */
@@ -113,7 +136,7 @@ export const DEFAULT_MODEL_ID = 'faceapi-resnet128';
 /** Default configuration; `resolveConfig` merges user values onto a copy of it. */
 export function defaultConfig(): RecognitionConfig {
   return {
-    runtime: { backend: 'wasm', workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
+    runtime: { backend: 'wasm', embedder: 'tfjs', onnx: { executionProvider: 'cpu', intraOpThreads: 1, cacheDir: '' }, workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
     limits: { maxPixels: 40_000_000, maxBytes: 20 * 1024 * 1024, minSide: 32 },
     detector: { model: 'blazeface', maxFaces: 20, minConfidence: 0.3, fallbackMinConfidence: 0.05, iouThreshold: 0.1, rotation: true },
     embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51', modelsDir: '' },
@@ -124,6 +147,8 @@ export function defaultConfig(): RecognitionConfig {
 
 const ENUMS: Record<string, readonly string[]> = {
   'runtime.backend': ['wasm', 'tensorflow', 'cpu'],
+  'runtime.embedder': EMBEDDER_RUNTIMES,
+  'runtime.onnx.executionProvider': ['cpu', 'cuda'],
   'detector.model': ['blazeface', 'facemesh-detection-short', 'facemesh-detection-full'],
   'embedding.chipLandmarks': CHIP_LANDMARKS,
 };
@@ -131,6 +156,7 @@ const ENUMS: Record<string, readonly string[]> = {
 const RANGES: Record<string, [number, number, boolean]> = {
   'runtime.workers': [0, 256, true],
   'runtime.maxQueue': [1, 1_000_000, true],
+  'runtime.onnx.intraOpThreads': [0, 256, true],
   'limits.maxPixels': [1, Number.MAX_SAFE_INTEGER, true],
   'limits.maxBytes': [1, Number.MAX_SAFE_INTEGER, true],
   'limits.minSide': [1, 100_000, true],

@@ -1,9 +1,11 @@
-import { resolveConfig, type DeepPartial, type RecognitionConfig } from './config.js';
+import { resolveConfig, type DeepPartial, type EmbedderRuntime, type RecognitionConfig } from './config.js';
 import { isRecognitionError, RecognitionError, RecognitionErrorCode } from './errors.js';
 import { loadOperatorModels, type OperatorModelsLoad } from './models/operator-models.js';
 import { getModelInfo, listModels, registerOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
 import { Pipeline } from './pipeline.js';
+import type { OnnxExecutionProvider } from './onnx/onnx-embedder.js';
 import type { BackendName } from './runtime/backend.js';
+import { embedderRuntimeOf } from './runtime/embedder-runtime.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStatus } from './workers/pool.js';
 
@@ -26,6 +28,18 @@ export interface EngineInfo {
   operatorModels?: OperatorModelsLoad | null;
   /** Detector in use. */
   detector: string;
+  /** Which engine runs the default model's embedder and, on ONNX Runtime, with which provider and threads. */
+  embedder: EmbedderInfo;
+}
+
+/** The embedder engine of the default model, as health and the admin's engine settings show it. */
+export interface EmbedderInfo {
+  /** 'onnx' (ONNX Runtime) or 'tfjs' (TensorFlow.js on `backend`). */
+  runtime: EmbedderRuntime;
+  /** ONNX Runtime's execution provider; null on TF.js. */
+  executionProvider: OnnxExecutionProvider | null;
+  /** ONNX Runtime intra-op threads per worker (0: ONNX Runtime's choice); null on TF.js. */
+  intraOpThreads: number | null;
 }
 
 /** Image in, faces out. Create one per process with createEngine and share it. */
@@ -135,7 +149,10 @@ async function settleAll(runs: Promise<AnalysisResult>[]): Promise<BatchItem[]> 
 
 function engineInfo(config: RecognitionConfig, backend: BackendName, workers: number, operatorModels: OperatorModelsLoad | null): EngineInfo {
   const model = getModelInfo(config.embedding.model);
-  return { backend, workers, defaultModel: model.id, dims: model.dims, models: listModels(), operatorModels, detector: config.detector.model };
+  const runtime = embedderRuntimeOf(model, config.runtime);
+  const onnx = runtime === 'onnx' ? config.runtime.onnx : null;
+  const embedder: EmbedderInfo = { runtime, executionProvider: onnx?.executionProvider ?? null, intraOpThreads: onnx?.intraOpThreads ?? null };
+  return { backend, workers, defaultModel: model.id, dims: model.dims, models: listModels(), operatorModels, detector: config.detector.model, embedder };
 }
 
 /** How the worker pool restarts crashed workers and how long images wait for one (see WorkerPoolOptions). */

@@ -2,10 +2,10 @@
  * @faceledger/recognition — image in, faces out: decode, detect, landmarks, align, segment, quality,
  * antispoof and embeddings on TensorFlow.js, fully offline.
  */
-export { createEngine, useOperatorModels, type Engine, type EngineInfo, type EngineOptions, type BatchItem } from './engine.js';
+export { createEngine, useOperatorModels, type Engine, type EngineInfo, type EmbedderInfo, type EngineOptions, type BatchItem } from './engine.js';
 export type { WorkerPoolOptions, WorkerPoolStatus } from './workers/pool.js';
-export { resolveConfig, defaultConfig, DEFAULT_MODEL_ID } from './config.js';
-export type { RecognitionConfig, DeepPartial, RuntimeConfig, LimitsConfig, DetectorConfig, DetectorModel, EmbeddingConfig, SpoofConfig, AttributesConfig } from './config.js';
+export { resolveConfig, defaultConfig, DEFAULT_MODEL_ID, EMBEDDER_RUNTIMES } from './config.js';
+export type { RecognitionConfig, DeepPartial, RuntimeConfig, EmbedderRuntime, OnnxConfig, LimitsConfig, DetectorConfig, DetectorModel, EmbeddingConfig, SpoofConfig, AttributesConfig } from './config.js';
 export { RecognitionError, RecognitionErrorCode, isRecognitionError, type EngineErrorCode } from './errors.js';
 export type { AnalysisResult, AnalyzeOptions, Face, Box, Point, FiveLandmarks, SpoofScores, FaceAttributes, StageTimings } from './types.js';
 export type { FaceQuality, Pose, QualityReason } from './quality.js';

@@ -8,13 +8,12 @@ import { l2normalize, type Embedder } from './models/embedder.js';
 import { boxForPredictor, boxOfFace, dlibChip5Transform, meshParts5, predictParts5, predictParts5In } from './dlib-chip.js';
 import { loadMmodDetector, type MmodDetection } from './models/dlib-mmod.js';
 import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape-predictor.js';
-import { loadFaceApiResnet } from './models/faceapi-resnet.js';
-import { loadGraphEmbedder } from './models/graph-embedder.js';
 import { loadOperatorEmbedder } from './models/operator-embedder.js';
 import { HumanDetector, type DetectedFace } from './models/human-detector.js';
 import { getModelInfo, templateFor } from './models/registry.js';
 import { assessQuality, cropStatistics, eyeDistance } from './quality.js';
 import { initBackend, tf, type BackendName } from './runtime/backend.js';
+import { loadShippedEmbedder, onnxRuntimeOptions } from './runtime/embedder-runtime.js';
 import type { AnalysisResult, AnalyzeOptions, Face, FaceAttributes, StageTimings } from './types.js';
 
 const log = moduleLogger('pipeline');
@@ -86,7 +85,7 @@ export class Pipeline {
     let loading = this.embedders.get(id);
     if (!loading) {
       const info = getModelInfo(id);
-      loading = info.operator ? loadOperatorEmbedder(info) : info.id === 'faceapi-resnet128' ? loadFaceApiResnet(info) : loadGraphEmbedder(info);
+      loading = info.operator ? loadOperatorEmbedder(info, onnxRuntimeOptions(this.config.runtime)) : loadShippedEmbedder(info, this.config.runtime);
       loading.catch(() => this.embedders.delete(id));
       this.embedders.set(id, loading);
     }

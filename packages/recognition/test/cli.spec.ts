@@ -146,10 +146,10 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
     expect(excluded).toMatchObject({ identities: 2, images: 6, excludedPeople: 2 });
   });
 
-  it('bench --json prints images per second and the per-stage split', async () => {
+  it('bench --json prints images per second and the per-stage split of both embedder runtimes in one run', async () => {
     const report = await faceledger('bench', '--images', images, '--count', '4', '--workers', '1');
     expect(Object.keys(report)).toEqual(
-      expect.arrayContaining(['imagesPerSecond', 'workers', 'stagesMs', 'model', 'backend']),
+      expect.arrayContaining(['imagesPerSecond', 'workers', 'stagesMs', 'model', 'backend', 'runtimes', 'defaultRuntime', 'fastestRuntime']),
     );
     expect(report.imagesPerSecond).toBeGreaterThan(0);
     expect(Object.keys(report.stagesMs as object)).toEqual([
@@ -160,5 +160,12 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
       'embed',
       'total',
     ]);
+    const runtimes = report.runtimes as Record<string, { imagesPerSecond: number; stagesMs: Record<string, number> }>;
+    expect(Object.keys(runtimes)).toEqual(['tfjs', 'onnx']);
+    for (const r of Object.values(runtimes)) {
+      expect(r.imagesPerSecond).toBeGreaterThan(0);
+      expect(r.stagesMs.embed).toBeGreaterThan(0);
+    }
+    expect(report.stagesMs).toEqual(runtimes[report.defaultRuntime as string]?.stagesMs);
   });
 });

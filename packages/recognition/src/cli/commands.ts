@@ -1,30 +1,14 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { DEFAULT_MODEL_ID } from '../config.js';
 import { cosineSimilarity } from '../models/embedder.js';
 import { getModelInfo, SHIPPED_MODELS } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { pickSubjectFace } from '../subject-face.js';
-import type { Face, StageTimings } from '../types.js';
+import type { Face } from '../types.js';
+import { registerBenchCommand } from './bench-command.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerEvalCommand } from './eval-command.js';
-import {
-  backendOption,
-  defaultDataDir,
-  err,
-  listImages,
-  median,
-  openEngine,
-  out,
-  positiveInt,
-  readImage,
-  round,
-  runSafely,
-  type EngineOptions,
-} from './shared.js';
+import { backendOption, openEngine, out, readImage, round, runSafely, type EngineOptions } from './shared.js';
 import { registerTrainCommand } from './train-command.js';
 
 function faceSummary(face: Face, index: number): Record<string, unknown> {
@@ -177,79 +161,7 @@ export function registerRecognitionCommands(program: Command): Command {
   registerCalibrateCommand(program, modelHelp);
   registerTrainCommand(program, modelHelp);
 
-  program
-    .command('bench')
-    .description('per-stage timings and images per second for 1..N workers')
-    .option(
-      '--images <dir>',
-      'folder of photos (searched recursively)',
-      path.join(defaultDataDir(), 'lfw', 'images'),
-    )
-    .option('--count <n>', 'images per run', positiveInt, 200)
-    .option('--workers <n>', 'largest worker count to measure', positiveInt, os.availableParallelism())
-    .option('--model <id>', modelHelp)
-    .option('--no-mirror', 'do not average with the mirrored face')
-    .option('--out <dir>', 'also write bench.json here')
-    .option('--json', 'print one JSON object')
-    .addOption(backendOption())
-    .action(
-      async (
-        o: EngineOptions & { images: string; count: number; workers: number; out?: string; json?: boolean },
-      ) =>
-        runSafely(async () => {
-          const files = await listImages(o.images, o.count);
-          if (files.length === 0) throw new Error(`No images found under ${o.images}; pass --images DIR.`);
-          const images = await Promise.all(files.map((f) => readFile(f)));
-          const model = getModelInfo(o.model ?? DEFAULT_MODEL_ID).id;
-          const imagesPerSecond: Record<string, number> = {};
-          let stagesMs: Record<string, number> = {};
-          let backend: string = o.backend;
-          for (let workers = 1; workers <= Math.max(1, o.workers); workers++) {
-            const engine = await openEngine({ ...o, model }, workers);
-            backend = engine.info().backend;
-            await engine.analyzeMany(images.slice(0, workers * 2));
-            const started = performance.now();
-            const results = await engine.analyzeMany(images, { polygon: true });
-            const secs = (performance.now() - started) / 1000;
-            await engine.close();
-            imagesPerSecond[String(workers)] = round(images.length / secs, 2);
-            err(
-              `${workers} worker(s): ${(images.length / secs).toFixed(2)} images/s over ${images.length} images`,
-            );
-            if (workers === 1) {
-              const timings = results.flatMap((r) => (r.ok ? [r.result.timings] : []));
-              const keys: (keyof StageTimings)[] = ['decode', 'detect', 'align', 'quality', 'embed', 'total'];
-              stagesMs = Object.fromEntries(keys.map((k) => [k, round(median(timings.map((t) => t[k])), 2)]));
-            }
-          }
-          const maxWorkers = Math.max(1, o.workers);
-          const report = {
-            imagesPerSecond: imagesPerSecond[String(maxWorkers)] ?? 0,
-            workers: maxWorkers,
-            stagesMs,
-            model,
-            backend,
-            imagesPerSecondByWorkers: imagesPerSecond,
-            images: images.length,
-            mirror: o.mirror,
-            cpus: os.cpus().length,
-          };
-          if (o.out) {
-            await mkdir(o.out, { recursive: true });
-            await writeFile(path.join(o.out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
-          }
-          if (o.json) out(JSON.stringify(report));
-          else {
-            out(`model ${model}, backend ${backend}, ${images.length} images`);
-            out(
-              `per-stage median ms (1 worker): ${Object.entries(stagesMs)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(', ')}`,
-            );
-            for (const [w, ips] of Object.entries(imagesPerSecond)) out(`${w} worker(s): ${ips} images/s`);
-          }
-        }),
-    );
+  registerBenchCommand(program, modelHelp);
 
   return program;
 }
