@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_MODEL_ID } from '../config.js';
 import {
   calibrationPoints,
@@ -12,12 +12,22 @@ import {
 } from '../identify/calibrate.js';
 import { CALIBRATED_FPIR_TARGETS, type IdentifyCalibration } from '../identify/calibration.js';
 import { buildGallery, searchProbes } from '../identify/open-set-eval.js';
-import { evaluateOpenSet, FPIR_TARGETS, type OpenSetReport } from '../identify/open-set-metrics.js';
+import { evaluateOpenSet, FPIR_TARGETS } from '../identify/open-set-metrics.js';
 import { buildOpenSetProtocol } from '../identify/protocol.js';
 import { getModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { embedImages } from './embedding-cache.js';
-import { backendOption, err, listImages, out, positiveInt, round, runSafely } from './shared.js';
+import { sizeList, summarise, type SizeSummary } from './identify-command.js';
+import {
+  backendOption,
+  err,
+  listImages,
+  modelsDirOption,
+  out,
+  positiveInt,
+  runSafely,
+  useModelsDir,
+} from './shared.js';
 
 interface CalibrateOptions {
   images: string;
@@ -32,6 +42,7 @@ interface CalibrateOptions {
   seed: number;
   json?: boolean;
   backend: BackendName;
+  modelsDir?: string;
 }
 
 /** What `--out` holds per model: the raw draws the shipped points are read from. */
@@ -42,44 +53,11 @@ interface CalibrationFile {
   enroll: 1;
   plan?: CalibrationPlan;
   /** The full dev gallery under the shipped rule (as `eval identify --enroll 1` reports it). */
-  report?: {
-    gallery: number;
-    rank1: number;
-    fnir: Record<string, number | null>;
-    thresholds: Record<string, number | null>;
-    mated: number;
-    nonMated: number;
-    failures: number;
-  };
+  report?: SizeSummary;
   rows: CalibrationRow[];
 }
 
 const FILE_SUFFIX = '.identify.json';
-
-function sizeList(value: string): number[] {
-  const sizes = value.split(',').map((s) => Number(s.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
-    throw new InvalidArgumentError('must be whole numbers above 0 separated by commas, such as 10,100,400');
-  return [...new Set(sizes)].sort((a, b) => a - b);
-}
-
-function fullGalleryReport(
-  r: OpenSetReport,
-  gallery: number,
-  enrollFailures: number,
-): CalibrationFile['report'] {
-  const rounded = (rec: Record<string, number | null>): Record<string, number | null> =>
-    Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v === null ? null : round(v, 6)]));
-  return {
-    gallery,
-    rank1: round(r.rank1, 6),
-    fnir: rounded(r.fnir),
-    thresholds: rounded(r.thresholds),
-    mated: r.mated,
-    nonMated: r.nonMated,
-    failures: r.failures + enrollFailures,
-  };
-}
 
 function formatTable(c: CalibrationFile): string {
   const pct = (v: number | null | undefined): string => (v == null ? '-' : `${(v * 100).toFixed(2)}%`);
@@ -160,9 +138,11 @@ export function registerCalibrateCommand(program: Command, modelHelp: string): v
     .option('--draws <n>', 'random galleries per size', positiveInt, SHIPPED_CALIBRATION_PLAN.draws)
     .option('--seed <n>', 'seed of the draws', positiveInt, SHIPPED_CALIBRATION_PLAN.seed)
     .option('--json', 'print one JSON object')
+    .addOption(modelsDirOption())
     .addOption(backendOption())
     .action(async (o: CalibrateOptions) =>
       runSafely(async () => {
+        await useModelsDir(o.modelsDir);
         const model = getModelInfo(o.model ?? DEFAULT_MODEL_ID).id;
         if (o.table && !o.out)
           throw new Error('--table needs --out (the folder of <model>.identify.json files)');
@@ -197,9 +177,9 @@ export function registerCalibrateCommand(program: Command, modelHelp: string): v
         err(
           `searching ${protocol.mated.length + protocol.nonMated.length} probes in the full gallery of ${all}`,
         );
-        const report = fullGalleryReport(
-          evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf)),
+        const report = summarise(
           all,
+          evaluateOpenSet(searchProbes(protocol, gallery, embeddingOf)),
           gallery.enrollFailures,
         );
         const plan: CalibrationPlan = { sizes: o.sizes, draws: o.draws, seed: o.seed };

@@ -35,8 +35,13 @@ export async function embedImages(
   const caches = new Map<string, EmbeddingCache>();
   const variant = (model: string): string =>
     `${o.mirror ? '' : '-nomirror'}${getModelInfo(model).alignment === 'dlib-chip' && o.chipLandmarks && o.chipLandmarks !== 'mesh-51' ? `-${o.chipLandmarks === 'five-point' ? 'five' : o.chipLandmarks}` : ''}`;
+  // An operator model's cache is named by its file's checksum too: a new file under the same id starts a new cache.
+  const fileTag = (model: string): string => {
+    const info = getModelInfo(model);
+    return info.operator ? `-${(info.weights[0]?.sha256 ?? '').slice(0, 12)}` : '';
+  };
   const cacheFile = (model: string): string =>
-    path.join(cacheDir ?? '.', `embeddings-${model}${variant(model)}.json`);
+    path.join(cacheDir ?? '.', `embeddings-${model}${fileTag(model)}${variant(model)}.json`);
   for (const model of models) {
     let cache: EmbeddingCache = {};
     if (cacheDir && existsSync(cacheFile(model)))

@@ -18,7 +18,7 @@ import { crossValidateHead } from '../training/cross-validate.js';
 import { applyProjectionHead, headFromFile } from '../training/projection-head.js';
 import { embedImages, labelledSamples } from './embedding-cache.js';
 import { registerIdentifyCommand } from './identify-command.js';
-import { backendOption, err, listImages, out, positiveInt, round, runSafely } from './shared.js';
+import { backendOption, err, listImages, modelsDirOption, out, positiveInt, round, runSafely, useModelsDir } from './shared.js';
 
 interface EvalOptions {
   pairs: string;
@@ -32,6 +32,7 @@ interface EvalOptions {
   json?: boolean;
   backend: BackendName;
   chipLandmarks: ChipLandmarks;
+  modelsDir?: string;
 }
 
 function formatReport(model: string, r: VerificationReport): string {
@@ -121,9 +122,11 @@ export function registerEvalCommand(program: Command, modelHelp: string): void {
       'also train and evaluate a projection head per fold, on every person in --images outside that fold (embeds all of --images)',
     )
     .option('--json', 'print one JSON object')
+    .addOption(modelsDirOption())
     .addOption(backendOption())
     .action(async (o: EvalOptions) =>
       runSafely(async () => {
+        await useModelsDir(o.modelsDir);
         const models = (o.model ?? DEFAULT_MODEL_ID).split(',').map((m) => getModelInfo(m.trim()).id);
         const embedded = [...models];
         const pairs = parseLfwPairs(await readFile(o.pairs, 'utf8'));

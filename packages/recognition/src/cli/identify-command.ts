@@ -11,7 +11,7 @@ import { bestFaceRankOne, compareVariants, type VariantRow } from '../identify/v
 import { getModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import { embedImages } from './embedding-cache.js';
-import { backendOption, err, listImages, out, positiveInt, round, runSafely } from './shared.js';
+import { backendOption, err, listImages, modelsDirOption, out, positiveInt, round, runSafely, useModelsDir } from './shared.js';
 
 interface IdentifyOptions {
   images: string;
@@ -26,9 +26,10 @@ interface IdentifyOptions {
   variants?: boolean;
   jitter: number;
   backend: BackendName;
+  modelsDir?: string;
 }
 
-function sizeList(value: string): number[] {
+export function sizeList(value: string): number[] {
   const sizes = value.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1))
     throw new InvalidArgumentError('must be whole numbers above 0 separated by commas, such as 1000,5000');
@@ -36,7 +37,7 @@ function sizeList(value: string): number[] {
 }
 
 /** One gallery size in the JSON report. */
-interface SizeSummary {
+export interface SizeSummary {
   gallery: number;
   rank1: number;
   fnir: Record<string, number | null>;
@@ -48,7 +49,7 @@ interface SizeSummary {
   enrollFailures: number;
 }
 
-function summarise(gallery: number, r: OpenSetReport, enrollFailures: number): SizeSummary {
+export function summarise(gallery: number, r: OpenSetReport, enrollFailures: number): SizeSummary {
   const rounded = (rec: Record<string, number | null>): Record<string, number | null> =>
     Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v === null ? null : round(v, 6)]));
   return {
@@ -130,9 +131,11 @@ export function registerIdentifyCommand(evalCmd: Command, modelHelp: string): vo
       'also measure the scoring variants tried (normalisations, aggregations) at the largest size and draw the rule before (best face) in det.svg',
     )
     .option('--json', 'print one JSON object')
+    .addOption(modelsDirOption())
     .addOption(backendOption())
     .action(async (o: IdentifyOptions) =>
       runSafely(async () => {
+        await useModelsDir(o.modelsDir);
         const model = getModelInfo(o.model ?? DEFAULT_MODEL_ID).id;
         if (o.enroll < 1) throw new Error('--enroll must be at least 1');
         if (o.jitter > JITTER_CROPS.length) throw new Error(`--jitter can be at most ${JITTER_CROPS.length}`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MODEL_ID, type ChipLandmarks } from '../config.js';
-import { createEngine, type Engine } from '../engine.js';
+import { createEngine, useOperatorModels, type Engine } from '../engine.js';
 import { isRecognitionError } from '../errors.js';
 import type { BackendName } from '../runtime/backend.js';
 
@@ -41,6 +41,25 @@ export async function openEngine(o: EngineOptions, workers: number, spoof = true
     },
     spoof: { enabled: spoof },
   });
+}
+
+/** --models-dir: a folder of operator models (one JSON manifest per model beside its ONNX file). */
+export function modelsDirOption(): Option {
+  return new Option('--models-dir <dir>', 'folder of operator models (a JSON manifest per model beside its ONNX file); their ids work with --model');
+}
+
+/**
+ * Checks the operator models of --models-dir and registers the accepted ones (engines made after
+ * this, and their workers, run them); prints each refusal. A directory that cannot be read is an error.
+ */
+export async function useModelsDir(dir: string | undefined): Promise<void> {
+  if (dir === undefined) return;
+  const load = await useOperatorModels(dir);
+  if (load.error) throw new Error(load.error);
+  for (const r of load.reports) {
+    if (r.state === 'REFUSED') err(`operator model ${r.id} refused (${r.reason}): ${r.message}`);
+    else err(`operator model ${r.id} registered from ${r.manifest}`);
+  }
 }
 
 export function round(v: number, digits = 4): number {
