@@ -6,15 +6,15 @@ import { signIn } from '../../support/sign-in.js';
 /** What each role's main navigation lists (issue 5: HR enrollment, REVIEWER reviews, AUDITOR audit). */
 const NAVIGATION = {
   hr: ['Status', 'Galleries', 'Identities', 'Identify', 'Imports'],
-  reviewer: ['Status', 'Identify', 'Reviews'],
-  auditor: ['Status', 'Audit', 'Evaluation'],
+  reviewer: ['Status', 'Identify', 'Reviews', 'Cameras'],
+  auditor: ['Status', 'Audit', 'Evaluation', 'Cameras'],
 } as const;
 
 /** Pages each role may not open, reached by typing their URL. */
 const FORBIDDEN = {
   hr: ['/audit', '/reviews', '/settings', '/evaluation'],
   reviewer: ['/identities', '/audit', '/settings', '/imports'],
-  auditor: ['/settings', '/identities', '/galleries', '/reviews', '/imports', '/identify'],
+  auditor: ['/settings', '/identities', '/galleries', '/reviews', '/imports', '/identify', '/cameras/alerts'],
 } as const;
 
 /** Where each role lands after signing in without a page to return to (lib/access.ts HOME). */
@@ -30,6 +30,7 @@ const EVERY_PAGE = [
   'Settings',
   'Imports',
   'Evaluation',
+  'Cameras',
 ];
 
 for (const role of ['auditor', 'reviewer', 'hr'] as const) {

@@ -26,6 +26,11 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/settings', roles: ['ADMIN'], navLabel: 'Settings' },
   { path: '/imports', roles: ['ADMIN', 'HR'], navLabel: 'Imports' },
   { path: '/evaluation', roles: ['ADMIN', 'AUDITOR'], navLabel: 'Evaluation' },
+  // What the cameras saw (sightings.read, sightings.search); the cameras themselves (cameras.read).
+  { path: '/cameras/alerts', roles: ['ADMIN', 'REVIEWER'] },
+  { path: '/cameras/unknown', roles: ['ADMIN', 'REVIEWER'] },
+  { path: '/cameras/search', roles: ['ADMIN', 'REVIEWER'] },
+  { path: '/cameras', roles: ['ADMIN', 'REVIEWER', 'AUDITOR'], navLabel: 'Cameras' },
   { path: '/', roles: null, navLabel: 'Status' },
 ];
 
@@ -73,6 +78,21 @@ export function canCreateGalleries(role: Role | null): boolean {
 /** Identities may be created, changed, enrolled and erased by ADMIN and HR. */
 export function canWriteIdentities(role: Role | null): boolean {
   return role === 'ADMIN' || role === 'HR';
+}
+
+/** Cameras may be added, changed, tested and deleted by admins only (cameras.manage on the server). */
+export function canManageCameras(role: Role | null): boolean {
+  return role === 'ADMIN';
+}
+
+/** Sightings, alerts and unknown clusters may be read by ADMIN and REVIEWER (sightings.read). */
+export function canReadSightings(role: Role | null): boolean {
+  return role === 'ADMIN' || role === 'REVIEWER';
+}
+
+/** Naming an unknown cluster enrolls its faces: sightings.review and faces.enroll, so admins only. */
+export function canNameClusters(role: Role | null): boolean {
+  return role === 'ADMIN';
 }
 
 /**
