@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from './helpers.js';
+import { copyPeople } from './helpers.js';
 
 const run = promisify(execFile);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
@@ -13,16 +13,6 @@ const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/
 const MATED = ['Colin_Powell', 'Tony_Blair', 'Hugo_Chavez', 'Laura_Bush'];
 /** People with one LFW photo: strangers. */
 const STRANGERS = ['AJ_Cook', 'Aaron_Patterson', 'Aaron_Pena', 'Abba_Eban'];
-
-async function copyPeople(root: string, people: readonly string[], photos: number): Promise<void> {
-  for (const name of people) {
-    await mkdir(path.join(root, name), { recursive: true });
-    for (let i = 1; i <= photos; i++) {
-      const file = `${name}_${String(i).padStart(4, '0')}.jpg`;
-      await copyFile(dataPath('lfw', 'images', name, file), path.join(root, name, file));
-    }
-  }
-}
 
 interface CalibrationJson {
   model: string;

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from './helpers.js';
+import { copyPeople } from './helpers.js';
 
 const run = promisify(execFile);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
@@ -15,16 +15,6 @@ const MATED = ['Colin_Powell', 'Tony_Blair', 'Hugo_Chavez', 'Laura_Bush'];
 const STRANGERS = ['AJ_Cook', 'Aaron_Patterson'];
 /** People with one LFW photo: distractors. */
 const DISTRACTORS = ['Aaron_Pena', 'Abba_Eban'];
-
-async function copyPeople(root: string, people: readonly string[], photos: number): Promise<void> {
-  for (const name of people) {
-    await mkdir(path.join(root, name), { recursive: true });
-    for (let i = 1; i <= photos; i++) {
-      const file = `${name}_${String(i).padStart(4, '0')}.jpg`;
-      await copyFile(dataPath('lfw', 'images', name, file), path.join(root, name, file));
-    }
-  }
-}
 
 describe('faceledger eval identify (the built bin, on real LFW photos)', () => {
   let dir: string;
