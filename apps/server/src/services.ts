@@ -46,6 +46,8 @@ import { JobsService } from './modules/jobs/jobs.service.js';
 import { BulkImportService } from './modules/bulk-import/bulk-import.service.js';
 import { EvaluationRepository } from './modules/evaluation/evaluation.repository.js';
 import { EvaluationService } from './modules/evaluation/evaluation.service.js';
+import { ModelMigrationRepository } from './modules/model-migration/model-migration.repository.js';
+import { ModelMigrationService } from './modules/model-migration/model-migration.service.js';
 import { DomainEventBus } from './infrastructure/events/domain-event-bus.js';
 import { InProcessEventTransport } from './infrastructure/events/event-transport.js';
 import { UnitOfWork } from './infrastructure/unit-of-work/unit-of-work.js';
@@ -141,6 +143,17 @@ export function createServices(infra: Infrastructure): Services {
   });
   jobs.registerHandler(bulkImport);
   jobs.registerHandler(evaluation);
+  // Model migration: its job re-embeds a gallery's faces; in shadow mode identify also scores with it.
+  const modelMigration = new ModelMigrationService({
+    migrations: new ModelMigrationRepository(prisma),
+    jobs: jobsRepository,
+    galleries: galleriesRepository,
+    recognition: infra.recognition,
+    images,
+    uow,
+    logger: infra.logger.child({ module: 'model-migration' }),
+  });
+  jobs.registerHandler(modelMigration);
   const cameras = new CamerasService(new CamerasRepository(prisma), uow, { ffmpegPath: infra.ffmpegPath ?? 'ffmpeg' });
   return {
     health: new HealthService(infra.db, infra.recognition, infra.version, cameras),
@@ -160,7 +173,7 @@ export function createServices(infra: Infrastructure): Services {
     uploads,
     images: new ImagesService(new ImagesRepository(infra.imageStore)),
     enrollment,
-    matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository, uow }),
+    matching: new MatchingService({ ...recognitionDeps, matching: matchingRepository, uow, shadow: modelMigration }),
     reviews: new ReviewsService({
       reviews: new ReviewsRepository(prisma),
       identities: identitiesRepository,
@@ -172,6 +185,7 @@ export function createServices(infra: Infrastructure): Services {
     jobs,
     bulkImport,
     evaluation,
+    modelMigration,
     cameras,
     events,
   };

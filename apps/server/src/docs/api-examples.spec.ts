@@ -347,7 +347,22 @@ describe('docs/API.md examples against a real server', () => {
       return { JOB_ID: jobId };
     },
     'GET /api/imports/:jobId/errors.csv': async () => ({ JOB_ID: base['IMPORT_JOB_ID']! }),
+    // Model migration examples each get a gallery of one face of their own, at the stage they act on.
+    'startModelMigration (mutation)': () => freshMigration('none'),
+    'switchGalleryModel (mutation)': () => freshMigration('shadow'),
+    'rollbackGalleryModel (mutation)': () => freshMigration('switched'),
   };
+
+  /** A gallery of one face (freshFace) whose model migration to human-mobileface reached `stage`. */
+  async function freshMigration(stage: 'none' | 'shadow' | 'switched'): Promise<Record<string, string>> {
+    const fresh = await freshFace();
+    const g = fresh['GALLERY_ID'];
+    if (stage === 'none') return fresh;
+    await gqlAdmin('mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "human-mobileface") { id } }', { g });
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    if (stage === 'switched') await gqlAdmin('mutation ($g: ID!) { switchGalleryModel(galleryId: $g) { id } }', { g });
+    return fresh;
+  }
 
   beforeAll(async () => {
     server = await startTestServer('pglite', { recognition: true });

@@ -21,6 +21,7 @@ import type { ActorDirectoryService } from '../modules/users/actor-directory.ser
 import type { JobsService } from '../modules/jobs/jobs.service.js';
 import type { BulkImportService } from '../modules/bulk-import/bulk-import.service.js';
 import type { EvaluationService } from '../modules/evaluation/evaluation.service.js';
+import type { ModelMigrationService } from '../modules/model-migration/model-migration.service.js';
 import type { CamerasService } from '../modules/cameras/cameras.service.js';
 import type { DomainEventBus } from '../infrastructure/events/domain-event-bus.js';
 
@@ -45,6 +46,7 @@ export interface Services {
   jobs: JobsService;
   bulkImport: BulkImportService;
   evaluation: EvaluationService;
+  modelMigration: ModelMigrationService;
   cameras: CamerasService;
   /**
    * Committed domain events: subscribe here (services.ts wires the modules' handlers); services

@@ -12,7 +12,8 @@ import { matchingResolvers } from '../modules/matching/matching.resolvers.js';
 import { reviewsResolvers } from '../modules/reviews/reviews.resolvers.js';
 import { liveFeedResolvers } from '../modules/live-feed/live-feed.resolvers.js';
 import { jobsResolvers } from '../modules/jobs/jobs.resolvers.js';
+import { modelMigrationResolvers } from '../modules/model-migration/model-migration.resolvers.js';
 import { camerasResolvers } from '../modules/cameras/cameras.resolvers.js';
 import { withFieldGuards } from './field-guards.js';
 
-export const resolvers = withFieldGuards([healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers, camerasResolvers]);
+export const resolvers = withFieldGuards([healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers, camerasResolvers, modelMigrationResolvers]);

@@ -17,6 +17,7 @@ describe('tablesChangedBy', () => {
     expect(
       tablesChangedBy({
         facesDeleted: 0,
+        faceEmbeddingsDeleted: 0,
         matchCandidatesDeleted: 0,
         probesCleared: 3,
         reviewNotesRedacted: 1,

@@ -1,7 +1,7 @@
 // The database and image-store side of erasing an identity: removes its faces, embeddings, match
 // candidates, every probe derived from its photos or face, its job rows and pending uploads, leaves a
 // tombstone, deletes unreferenced images, and rewrites the touched tables so no old bytes remain.
-import type { PrismaClient } from '@faceledger/db';
+import { Prisma, type PrismaClient } from '@faceledger/db';
 import type { ImageStore } from '../../infrastructure/image-store/image-store.js';
 import type { Transaction } from '../audit/audit.repository.js';
 import { eraseJobDataOf } from '../jobs/jobs-erasure.repository.js';
@@ -19,6 +19,8 @@ export function erasedExternalId(identityId: string): string {
 /** What one erasure removed inside the transaction. */
 export interface ErasureCounts {
   facesDeleted: number;
+  /** Embeddings of its faces under other models (a model migration's, face_embeddings). */
+  faceEmbeddingsDeleted: number;
   matchCandidatesDeleted: number;
   /**
    * Match events whose probe embedding, probe image and probe sha256 were cleared: those that named
@@ -67,6 +69,7 @@ export class OlderSnapshotError extends Error {
 export const ERASURE_TABLES = [
   'identities',
   'faces',
+  'face_embeddings',
   'match_candidates',
   'match_events',
   'reviews',
@@ -85,6 +88,7 @@ export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
   const changed: Record<ErasureTable, boolean> = {
     identities: true,
     faces: counts.facesDeleted > 0,
+    face_embeddings: counts.faceEmbeddingsDeleted > 0,
     match_candidates: counts.matchCandidatesDeleted > 0,
     match_events: counts.probesCleared > 0,
     reviews: counts.reviewNotesRedacted > 0,
@@ -95,6 +99,15 @@ export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
     images: counts.facesDeleted > 0 || counts.probesCleared > 0 || counts.uploadsDeleted > 0,
   };
   return ERASURE_TABLES.filter((table) => changed[table]);
+}
+
+/** model_id and embedding of every face of the identity under every model: its own and those a model migration keeps. */
+function templatesOf(identityId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT model_id, embedding FROM faces WHERE identity_id = ${identityId}::uuid
+    UNION ALL
+    SELECT fe.model_id, fe.embedding FROM face_embeddings fe JOIN faces f ON f.id = fe.face_id
+    WHERE f.identity_id = ${identityId}::uuid`;
 }
 
 /** pgvector's text form ('[0.1,0.2,...]') as numbers. */
@@ -142,8 +155,9 @@ export class IdentityErasureRepository {
       distinct: ['imageKey'],
     });
     const photoKeys = faceImages.map((f) => f.imageKey);
+    // Its faces' embeddings under every model: the current one and those a model migration keeps.
     const templates = await tx.$queryRaw<Array<{ modelId: string; embedding: string }>>`
-      SELECT model_id AS "modelId", embedding::text AS embedding FROM faces WHERE identity_id = ${identityId}::uuid`;
+      SELECT model_id AS "modelId", embedding::text AS embedding FROM (${templatesOf(identityId)}) t`;
 
     // Every probe derived from this person, while the faces still exist to compare with: events that
     // named it (as a candidate, or as the target of a review: REASSIGN, CONFIRM, or the REJECT whose
@@ -159,6 +173,7 @@ export class IdentityErasureRepository {
       photos AS (
         SELECT DISTINCT image_key FROM faces WHERE identity_id = ${identityId}::uuid
       ),
+      templates AS (${templatesOf(identityId)}),
       targets AS (
         SELECT e.id, e.probe_image_key
         FROM match_events e
@@ -167,9 +182,8 @@ export class IdentityErasureRepository {
            OR e.probe_sha256 IN (SELECT image_key FROM photos)
            OR e.probe_image_key IN (SELECT image_key FROM photos)
            OR (e.probe_embedding IS NOT NULL AND EXISTS (
-                SELECT 1 FROM faces f
-                WHERE f.identity_id = ${identityId}::uuid
-                  AND f.model_id = e.model_id
+                SELECT 1 FROM templates f
+                WHERE f.model_id = e.model_id
                   AND CASE WHEN vector_dims(f.embedding) = vector_dims(e.probe_embedding)
                            THEN 1 - (f.embedding <=> e.probe_embedding)
                            ELSE -2 END
@@ -183,6 +197,9 @@ export class IdentityErasureRepository {
       RETURNING m.id::text AS id, targets.probe_image_key AS "imageKey"`;
 
     const { count: matchCandidatesDeleted } = await tx.matchCandidate.deleteMany({ where: { identityId } });
+    const { count: faceEmbeddingsDeleted } = await tx.faceEmbedding.deleteMany({
+      where: { face: { identityId } },
+    });
     const { count: facesDeleted } = await tx.face.deleteMany({ where: { identityId } });
     // Notes are free text: the person's name and externalId, as whole words, become "[erased]".
     const reviewNotesRedacted = await tx.$executeRaw`
@@ -229,6 +246,7 @@ export class IdentityErasureRepository {
       xid,
       counts: {
         facesDeleted,
+        faceEmbeddingsDeleted,
         matchCandidatesDeleted,
         probesCleared: cleared.length,
         reviewNotesRedacted,

@@ -71,6 +71,7 @@ const erased: ErasureOutcome = {
   alreadyErased: false,
   counts: {
     facesDeleted: 2,
+    faceEmbeddingsDeleted: 0,
     matchCandidatesDeleted: 1,
     probesCleared: 1,
     reviewNotesRedacted: 0,
@@ -133,7 +134,7 @@ describe('IdentityErasureService', () => {
     expect(again.events).toEqual([]);
     expect(again.steps).toEqual([
       'commit',
-      'compact identities faces match_candidates match_events reviews job_items job_files pending_uploads images',
+      'compact identities faces face_embeddings match_candidates match_events reviews job_items job_files pending_uploads images',
     ]);
   });
 

@@ -28,6 +28,7 @@ export interface IdentityErasureModel extends ErasureCounts {
 
 const NOTHING_ERASED: ErasureCounts = {
   facesDeleted: 0,
+  faceEmbeddingsDeleted: 0,
   matchCandidatesDeleted: 0,
   probesCleared: 0,
   reviewNotesRedacted: 0,

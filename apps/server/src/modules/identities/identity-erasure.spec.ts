@@ -226,6 +226,7 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
       galleryId,
       alreadyErased: false,
       facesDeleted: 2,
+      faceEmbeddingsDeleted: 0,
       matchCandidatesDeleted: 1,
       probesCleared: 2,
       reviewNotesRedacted: 0,

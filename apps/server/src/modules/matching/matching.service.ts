@@ -22,6 +22,7 @@ import { effectiveIdentifyThreshold, MAX_IDENTIFY_SCORE } from '../galleries/ide
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
 import type { MatchingRepository, NewMatchEvent } from './matching.repository.js';
+import type { ShadowResult, ShadowScorer } from './shadow-scoring.js';
 import { toDetectedFace, toFaceBox, toFaceModel, toIdentityModel } from './recognition-models.js';
 
 /** What identify returns (GraphQL IdentifyResult with Identity models). */
@@ -67,6 +68,8 @@ export interface MatchingDependencies {
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
   uow: Pick<UnitOfWork, 'transaction'>;
+  /** Shadow mode of model migrations: scores identify's probes with a gallery's target model too. */
+  shadow?: ShadowScorer;
 }
 
 /** One identity proposed for a probe face: its score under the identity scoring rule, its best face. */
@@ -211,6 +214,7 @@ export class MatchingService {
       });
     }
     const latencyMs = Math.round(performance.now() - started);
+    const shadow = await this.scoreShadow(gallery, probe.bytes, perFace);
     const imageKey = await this.keepProbe(gallery, probe);
 
     const allCandidates = perFace.flatMap((f) => f.candidates);
@@ -271,8 +275,10 @@ export class MatchingService {
           threshold,
           modelId: gallery.embeddingModelId,
           latencyMs,
+          ...(shadow && { shadow: { modelId: shadow.modelId, threshold: shadow.threshold, faces: shadow.faces } }),
         },
       }),
+      shadow,
     );
 
     return {
@@ -539,6 +545,7 @@ export class MatchingService {
     call: MatchCall,
     outcomes: readonly MatchOutcome[],
     audit: MatchAudit,
+    shadow: ShadowResult | null = null,
   ): Promise<string[]> {
     return this.deps.uow.transaction(async (tx) => {
       const ids: string[] = [];
@@ -561,6 +568,7 @@ export class MatchingService {
           createdAt: createdAt.toISOString(),
         });
       }
+      await shadow?.record(tx.db);
       await tx.audit({ actor: actorRef(actor), ...audit(ids) });
       return ids;
     });
@@ -579,6 +587,24 @@ export class MatchingService {
       embedding,
       dims,
       this.settings.negativeExemplarSimilarity,
+    );
+  }
+
+  /** The shadow model's answer for each probe face, when the gallery's model migration is in shadow mode. */
+  private async scoreShadow(
+    gallery: GalleryRecord,
+    image: Uint8Array,
+    perFace: readonly FaceOutcome[],
+  ): Promise<ShadowResult | null> {
+    if (!this.deps.shadow || perFace.length === 0) return null;
+    return this.deps.shadow.scoreShadow(
+      gallery,
+      image,
+      perFace.map((f) => ({
+        box: toFaceBox(f.face.box),
+        decision: f.match ? 'MATCH' : 'UNKNOWN',
+        topIdentityId: f.candidates[0]?.identityId ?? null,
+      })),
     );
   }
 

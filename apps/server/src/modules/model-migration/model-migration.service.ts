@@ -1,0 +1,618 @@
+// Model migration: moves a gallery to another embedding model without downtime. start re-embeds
+// every face from its stored image as a MODEL_MIGRATION job (this service is its handler); once done
+// the gallery is in shadow mode (identify also scores probes with the target, via scoreShadow, and
+// the counts are kept); switch changes the model and thresholds in one audited transaction, keeping
+// the old embeddings in face_embeddings so rollback can go back.
+import type { Prisma } from '@faceledger/db';
+import type { Face as EngineFace } from '@faceledger/recognition';
+import { identifyCalibration, rankIdentities } from '@faceledger/recognition/identify';
+import type {
+  GalleryModelMigration,
+  IdentifyThresholdSource,
+  ModelErrorRates,
+  ModelMigration,
+} from '@faceledger/schema';
+import type { JobModel } from '@faceledger/schema/server';
+import type { Logger } from 'pino';
+import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
+import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
+import { notFound } from '../../shared/not-found.js';
+import { actorRef, auditEntry, type Actor } from '../auth/actor.js';
+import { requireGallery } from '../auth/gallery-access.js';
+import { authorize } from '../auth/permissions.js';
+import { intersectionOverUnion, MIN_BOX_OVERLAP } from '../enrollment/face-choice.js';
+import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
+import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
+import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
+import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../jobs/jobs.repository.js';
+import type { ShadowProbeFace, ShadowResult, ShadowScorer } from '../matching/shadow-scoring.js';
+import { leaveOneOutRates } from './leave-one-out.js';
+import type { ModelMigrationRecord, ModelMigrationRepository } from './model-migration.repository.js';
+
+export const MODEL_MIGRATION = 'MODEL_MIGRATION';
+
+/** Above this many faces the leave-one-out rates are not computed (n² cosines per model). */
+export const MAX_RATE_FACES = 2_000;
+/** Missing faces listed at most. */
+const MISSING_LISTED = 100;
+/** Faces shadow mode reads per probe face: identify's default topK 5 x its over-fetch 10. */
+const SHADOW_TOP_K = 5;
+const SHADOW_FACES_READ = 50;
+
+/** The job's payload. */
+interface MigrationPayload {
+  migrationId: string;
+  galleryId: string;
+  targetModelId: string;
+}
+
+/** The thresholds a gallery has with a model it does not use yet. */
+export interface TargetThresholds {
+  matchThreshold: number;
+  identifyThreshold: number;
+  /** Null: follow the model's calibration. */
+  identifyThresholdOverride: number | null;
+  source: IdentifyThresholdSource;
+}
+
+/**
+ * What a switch to `modelId` sets: its pair threshold, and identify's calibration when the model has
+ * one (the gallery's target FPIR at its size), else the pair threshold as an explicit identify
+ * threshold (identify's score of a lone face at that cosine with no rival is that cosine).
+ */
+export function targetThresholds(
+  gallery: GalleryRecord,
+  modelId: string,
+  pairThreshold: number,
+): TargetThresholds {
+  if (identifyCalibration(modelId) !== null) {
+    const calibrated = effectiveIdentifyThreshold({
+      ...gallery,
+      embeddingModelId: modelId,
+      identifyThresholdOverride: null,
+    });
+    if (calibrated.threshold !== null)
+      return {
+        matchThreshold: pairThreshold,
+        identifyThreshold: calibrated.threshold,
+        identifyThresholdOverride: null,
+        source: 'CALIBRATED',
+      };
+  }
+  return {
+    matchThreshold: pairThreshold,
+    identifyThreshold: pairThreshold,
+    identifyThresholdOverride: pairThreshold,
+    source: 'OVERRIDE',
+  };
+}
+
+/** The detected face that is the enrolled one: the highest box overlap, at least MIN_BOX_OVERLAP. */
+export function sameFace<F extends { box: { x: number; y: number; width: number; height: number } }>(
+  faces: readonly F[],
+  box: { x: number; y: number; width: number; height: number },
+): F | null {
+  let best: F | null = null;
+  let bestOverlap = MIN_BOX_OVERLAP;
+  for (const face of faces) {
+    const overlap = intersectionOverUnion(face.box, box);
+    if (overlap >= bestOverlap) {
+      best = face;
+      bestOverlap = overlap;
+    }
+  }
+  return best;
+}
+
+export interface ModelMigrationDependencies {
+  migrations: ModelMigrationRepository;
+  jobs: Pick<JobsRepository, 'create' | 'findById'>;
+  galleries: Pick<GalleriesRepository, 'findById' | 'update'>;
+  recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'status'>;
+  images: Pick<ImageRepository, 'get'>;
+  uow: Pick<UnitOfWork, 'transaction'>;
+  logger: Logger;
+}
+
+export class ModelMigrationService implements JobHandler, ShadowScorer {
+  readonly kind = MODEL_MIGRATION;
+  readonly permission = 'galleries.write' as const;
+  readonly successOutcomes = ['EMBEDDED', 'FACE_GONE'] as const;
+
+  constructor(private readonly deps: ModelMigrationDependencies) {}
+
+  /** The gallery's model and latest migration (errorRates only when asked: they cost n² cosines). */
+  async status(
+    actor: Actor,
+    galleryId: string,
+    options: { withErrorRates?: boolean } = {},
+  ): Promise<GalleryModelMigration> {
+    const gallery = await this.readGallery(actor, galleryId);
+    const latest = await this.deps.migrations.findLatest(gallery.id);
+    const models = this.deps.recognition.status().info?.models ?? [];
+    return {
+      galleryId: gallery.id,
+      currentModelId: gallery.embeddingModelId,
+      availableModelIds: models.map((m) => m.id).filter((id) => id !== gallery.embeddingModelId),
+      migration: latest ? await this.toModel(gallery, latest, options.withErrorRates ?? false) : null,
+    };
+  }
+
+  /** Starts (or resumes) re-embedding the gallery's faces with `targetModelId` (audited). */
+  async start(
+    actor: Actor,
+    args: { galleryId: string; targetModelId: string },
+    options: { withErrorRates?: boolean } = {},
+  ): Promise<ModelMigration> {
+    const gallery = await this.readGallery(actor, args.galleryId);
+    if (actor.kind !== 'user')
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'Model migrations are started by signed-in admins; sign in to the dashboard.',
+      );
+    const target = this.deps.recognition.modelInfo(args.targetModelId);
+    if (target.id === gallery.embeddingModelId)
+      throw new AppError(
+        ErrorCode.BAD_INPUT,
+        `The gallery already uses ${target.id}; choose another registered model as targetModelId.`,
+        { field: 'targetModelId' },
+      );
+    const migration = await this.deps.uow.transaction(async (tx) => {
+      await this.deps.migrations.lockGallery(tx.db, gallery.id);
+      const latest = await this.deps.migrations.findLatest(gallery.id, tx.db);
+      if (latest?.status === 'RE_EMBEDDING' && latest.toModelId === target.id && latest.jobId) {
+        const job = await this.deps.jobs.findById(latest.jobId, tx.db);
+        if (job && (job.status === 'QUEUED' || job.status === 'RUNNING'))
+          throw new AppError(
+            ErrorCode.CONFLICT,
+            `A migration of this gallery to ${target.id} is already running (${job.done} of ${job.total} faces); follow its progress in galleryModelMigration.`,
+            { migrationId: latest.id, jobId: job.id },
+          );
+      }
+      // The same target again resumes that migration (it keeps its shadow counts while in SHADOW);
+      // a new target replaces it.
+      const resumable =
+        latest &&
+        latest.toModelId === target.id &&
+        latest.fromModelId === gallery.embeddingModelId &&
+        (latest.status === 'RE_EMBEDDING' || latest.status === 'SHADOW');
+      const row = resumable
+        ? latest
+        : await this.deps.migrations.create(tx.db, {
+            galleryId: gallery.id,
+            fromModelId: gallery.embeddingModelId,
+            toModelId: target.id,
+            createdBy: actorRef(actor),
+          });
+      const cancelled = await this.deps.migrations.cancelOthers(tx.db, gallery.id, row.id);
+      // Store the least: only the target's kept embeddings stay (a switched gallery's old ones go).
+      const dropped = await this.deps.migrations.dropOtherEmbeddings(tx.db, gallery.id, target.id);
+      const faceIds = await this.deps.migrations.facesWithout(gallery.id, target.id, tx.db);
+      const job = await this.deps.jobs.create(tx.db, {
+        kind: MODEL_MIGRATION,
+        galleryId: gallery.id,
+        label: `${gallery.embeddingModelId} → ${target.id}`,
+        payload: {
+          migrationId: row.id,
+          galleryId: gallery.id,
+          targetModelId: target.id,
+        } satisfies MigrationPayload,
+        createdBy: actorRef(actor),
+        items: faceIds.map((faceId) => ({ faceId })),
+        files: [],
+      });
+      const updated = await this.deps.migrations.update(tx.db, row.id, {
+        status: 'RE_EMBEDDING',
+        jobId: job.id,
+      });
+      await tx.audit(
+        auditEntry(actor, 'modelMigration.start', `gallery:${gallery.id}`, {
+          migrationId: row.id,
+          jobId: job.id,
+          fromModelId: gallery.embeddingModelId,
+          toModelId: target.id,
+          faces: faceIds.length,
+          resumed: resumable === true,
+          migrationsCancelled: cancelled,
+          embeddingsDropped: dropped,
+        }),
+      );
+      return updated;
+    });
+    return this.toModel(gallery, migration, options.withErrorRates ?? false);
+  }
+
+  /** Switches the gallery to the migration's target model and thresholds (audited). */
+  async switchModel(
+    actor: Actor,
+    args: { galleryId: string; acceptMissingFaces?: boolean | null },
+    options: { withErrorRates?: boolean } = {},
+  ): Promise<ModelMigration> {
+    await this.readGallery(actor, args.galleryId);
+    const migration = await this.deps.uow.transaction(async (tx) => {
+      await this.deps.migrations.lockGallery(tx.db, args.galleryId);
+      const gallery = await this.galleryIn(tx.db, args.galleryId);
+      const latest = await this.deps.migrations.findLatest(gallery.id, tx.db);
+      if (!latest || latest.status !== 'SHADOW' || latest.fromModelId !== gallery.embeddingModelId)
+        throw new AppError(ErrorCode.CONFLICT, this.notSwitchable(latest), {
+          status: latest?.status ?? null,
+        });
+      const target = this.deps.recognition.modelInfo(latest.toModelId);
+      const missing = await this.deps.migrations.countFacesWithout(gallery.id, target.id, tx.db);
+      if (missing > 0 && args.acceptMissingFaces !== true)
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `${missing} faces of the gallery have no ${target.id} embedding (missingFaces lists those the job could not re-embed; faces enrolled since need startModelMigration again). Replace them, or switch with acceptMissingFaces: true: they are not found until re-enrolled.`,
+          { facesWithoutEmbedding: missing, field: 'acceptMissingFaces' },
+        );
+      const thresholds = targetThresholds(gallery, target.id, target.threshold);
+      const facesSwitched = await this.deps.migrations.swapEmbeddings(
+        tx.db,
+        gallery.id,
+        latest.fromModelId,
+        target.id,
+      );
+      await this.deps.galleries.update(tx.db, gallery.id, {
+        embeddingModelId: target.id,
+        matchThreshold: thresholds.matchThreshold,
+        identifyThresholdOverride: thresholds.identifyThresholdOverride,
+      });
+      const updated = await this.deps.migrations.update(tx.db, latest.id, {
+        status: 'SWITCHED',
+        switchedAt: new Date(),
+        previousMatchThreshold: gallery.matchThreshold,
+        previousIdentifyThresholdOverride: gallery.identifyThresholdOverride,
+      });
+      await tx.audit(
+        auditEntry(actor, 'gallery.switchModel', `gallery:${gallery.id}`, {
+          migrationId: latest.id,
+          fromModelId: latest.fromModelId,
+          toModelId: target.id,
+          facesSwitched,
+          facesWithoutEmbedding: missing,
+          matchThreshold: { from: gallery.matchThreshold, to: thresholds.matchThreshold },
+          identifyThresholdOverride: {
+            from: gallery.identifyThresholdOverride,
+            to: thresholds.identifyThresholdOverride,
+          },
+          identifyThreshold: thresholds.identifyThreshold,
+        }),
+      );
+      return updated;
+    });
+    return this.toModel(
+      await this.readGallery(actor, args.galleryId),
+      migration,
+      options.withErrorRates ?? false,
+    );
+  }
+
+  /** Switches a SWITCHED gallery back to its previous model and thresholds (audited); the migration returns to SHADOW. */
+  async rollback(
+    actor: Actor,
+    args: { galleryId: string; acceptMissingFaces?: boolean | null },
+    options: { withErrorRates?: boolean } = {},
+  ): Promise<ModelMigration> {
+    await this.readGallery(actor, args.galleryId);
+    const migration = await this.deps.uow.transaction(async (tx) => {
+      await this.deps.migrations.lockGallery(tx.db, args.galleryId);
+      const gallery = await this.galleryIn(tx.db, args.galleryId);
+      const latest = await this.deps.migrations.findLatest(gallery.id, tx.db);
+      if (!latest || latest.status !== 'SWITCHED' || latest.toModelId !== gallery.embeddingModelId)
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          'The gallery has no switched model migration to roll back; galleryModelMigration shows where its migration stands.',
+          { status: latest?.status ?? null },
+        );
+      const missing = await this.deps.migrations.countFacesWithout(gallery.id, latest.fromModelId, tx.db);
+      if (missing > 0 && args.acceptMissingFaces !== true)
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `${missing} faces (enrolled since the switch, or never re-embedded) have no ${latest.fromModelId} embedding; roll back with acceptMissingFaces: true and they are not found until re-enrolled, or stay on ${latest.toModelId}.`,
+          { facesWithoutEmbedding: missing, field: 'acceptMissingFaces' },
+        );
+      const facesSwitched = await this.deps.migrations.swapEmbeddings(
+        tx.db,
+        gallery.id,
+        latest.toModelId,
+        latest.fromModelId,
+      );
+      const restored = {
+        embeddingModelId: latest.fromModelId,
+        matchThreshold: latest.previousMatchThreshold ?? gallery.matchThreshold,
+        identifyThresholdOverride: latest.previousIdentifyThresholdOverride,
+      };
+      await this.deps.galleries.update(tx.db, gallery.id, restored);
+      const updated = await this.deps.migrations.update(tx.db, latest.id, {
+        status: 'SHADOW',
+        rolledBackAt: new Date(),
+      });
+      await tx.audit(
+        auditEntry(actor, 'gallery.rollbackModel', `gallery:${gallery.id}`, {
+          migrationId: latest.id,
+          fromModelId: latest.toModelId,
+          toModelId: latest.fromModelId,
+          facesSwitched,
+          facesWithoutEmbedding: missing,
+          matchThreshold: { from: gallery.matchThreshold, to: restored.matchThreshold },
+          identifyThresholdOverride: {
+            from: gallery.identifyThresholdOverride,
+            to: restored.identifyThresholdOverride,
+          },
+        }),
+      );
+      return updated;
+    });
+    return this.toModel(
+      await this.readGallery(actor, args.galleryId),
+      migration,
+      options.withErrorRates ?? false,
+    );
+  }
+
+  // --- the MODEL_MIGRATION job -------------------------------------------------------------------
+
+  async processItem(job: RunningJob, item: JobItemRecord): Promise<ItemOutcome> {
+    const payload = job.record.payload as unknown as MigrationPayload;
+    const faceId = (item.input as { faceId?: unknown } | null)?.faceId;
+    const face = typeof faceId === 'string' ? await this.deps.migrations.findFaceToEmbed(faceId) : null;
+    if (!face)
+      return { outcome: 'FACE_GONE', message: 'The face was deleted or its identity erased; nothing to do.' };
+    const found = { faceId: face.faceId, identityId: face.identityId };
+    const bytes = await this.deps.images.get(face.imageKey);
+    if (!bytes)
+      return {
+        outcome: 'IMAGE_MISSING',
+        message:
+          'The enrolled photo is no longer in the image store; replace the face with a new photo (replaceFace).',
+        result: found,
+      };
+    let faces: EngineFace[];
+    try {
+      faces = (await this.deps.recognition.analyze(bytes, { modelId: payload.targetModelId })).faces;
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE)
+        throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);
+      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE)
+        return {
+          outcome: 'IMAGE_MISSING',
+          message: `The stored photo can no longer be read (${error.message}); replace the face with a new photo (replaceFace).`,
+          result: found,
+        };
+      throw error;
+    }
+    const match = sameFace(faces, face.box);
+    if (!match?.embedding)
+      return {
+        outcome: 'NO_FACE',
+        message: `${payload.targetModelId} finds no face where the enrolled face is (${faces.length} faces found); replace it with a clearer photo (replaceFace).`,
+        result: found,
+      };
+    const embedding = match.embedding;
+    const stored = await this.deps.uow.transaction(async (tx) => {
+      const written = await this.deps.migrations.storeEmbedding(
+        tx.db,
+        face.faceId,
+        payload.targetModelId,
+        embedding,
+      );
+      await tx.audit({
+        actor: actorRef(job.actor),
+        action: 'face.reembed',
+        subject: `face:${face.faceId}`,
+        payload: {
+          galleryId: payload.galleryId,
+          migrationId: payload.migrationId,
+          jobId: job.record.id,
+          modelId: payload.targetModelId,
+          stored: written,
+        },
+      });
+      return written;
+    });
+    return stored
+      ? { outcome: 'EMBEDDED', message: null, result: found }
+      : {
+          outcome: 'FACE_GONE',
+          message: 'The face was deleted or its identity erased while it was re-embedded.',
+        };
+  }
+
+  async finish(job: RunningJob): Promise<Prisma.InputJsonObject> {
+    const payload = job.record.payload as unknown as MigrationPayload;
+    return this.deps.uow.transaction(async (tx) => {
+      await this.deps.migrations.lockGallery(tx.db, payload.galleryId);
+      const migration = await this.deps.migrations.findById(payload.migrationId, tx.db);
+      // Only the migration's own, latest job moves it on (a replaced one stays where it is).
+      const current = migration?.status === 'RE_EMBEDDING' && migration.jobId === job.record.id;
+      if (migration && current) await this.deps.migrations.update(tx.db, migration.id, { status: 'SHADOW' });
+      const missing = await this.deps.migrations.missingFaces(job.record.id, payload.targetModelId, 0, tx.db);
+      const summary = {
+        migrationId: payload.migrationId,
+        faces: job.record.total,
+        missingFaces: missing.count,
+        shadow: current,
+      };
+      await tx.audit({
+        actor: actorRef(job.actor),
+        action: 'modelMigration.reEmbedded',
+        subject: `gallery:${payload.galleryId}`,
+        payload: { ...summary, jobId: job.record.id, toModelId: payload.targetModelId },
+      });
+      return summary;
+    });
+  }
+
+  async describe(): Promise<Partial<JobModel>> {
+    return {};
+  }
+
+  // --- shadow mode (MatchingService.identify) ----------------------------------------------------
+
+  /**
+   * Scores identify's probe faces with the target model of the gallery's migration in SHADOW: the
+   * faces of the target's analysis that overlap identify's, searched exactly among the kept
+   * embeddings, ranked and decided with identify's rule at the target threshold. Null when the
+   * gallery is not in shadow mode; a failure is logged and never fails identify.
+   */
+  async scoreShadow(
+    gallery: GalleryRecord,
+    image: Uint8Array,
+    faces: readonly ShadowProbeFace[],
+  ): Promise<ShadowResult | null> {
+    try {
+      const migration = await this.deps.migrations.findLatest(gallery.id);
+      if (migration?.status !== 'SHADOW' || migration.fromModelId !== gallery.embeddingModelId) return null;
+      if (faces.length === 0) return null;
+      const target = this.deps.recognition.modelInfo(migration.toModelId);
+      const { identifyThreshold } = targetThresholds(gallery, target.id, target.threshold);
+      const analysis = await this.deps.recognition.analyze(image, { modelId: target.id });
+      const scored = [];
+      for (const probe of faces) {
+        const twin = sameFace(analysis.faces, probe.box);
+        let top: { identityId: string; score: number } | null = null;
+        if (twin?.embedding) {
+          const hits = await this.deps.migrations.searchKept(
+            gallery.id,
+            target.id,
+            twin.embedding,
+            target.dims,
+            SHADOW_FACES_READ,
+          );
+          top = rankIdentities(hits, SHADOW_TOP_K)[0] ?? null;
+        }
+        const decision = top && top.score >= identifyThreshold ? ('MATCH' as const) : ('UNKNOWN' as const);
+        scored.push({
+          probe,
+          decision,
+          topIdentityId: top?.identityId ?? null,
+          topScore: top?.score ?? null,
+        });
+      }
+      const counts = {
+        probes: scored.length,
+        sameDecision: scored.filter((s) => s.decision === s.probe.decision).length,
+        sameTop: scored.filter((s) => s.topIdentityId === s.probe.topIdentityId).length,
+        currentMatches: scored.filter((s) => s.probe.decision === 'MATCH').length,
+        targetMatches: scored.filter((s) => s.decision === 'MATCH').length,
+      };
+      return {
+        modelId: target.id,
+        threshold: identifyThreshold,
+        faces: scored.map(({ decision, topIdentityId, topScore }) => ({ decision, topIdentityId, topScore })),
+        counts,
+        record: (tx) => this.deps.migrations.addShadowCounts(tx, migration.id, counts),
+      };
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, galleryId: gallery.id },
+        'shadow scoring failed; identify answered without it',
+      );
+      return null;
+    }
+  }
+
+  // --- reads -------------------------------------------------------------------------------------
+
+  private async readGallery(actor: Actor, galleryId: string): Promise<GalleryRecord> {
+    authorize(actor, 'galleries.write');
+    return requireGallery(actor, galleryId, (id) => this.deps.galleries.findById(id), 'galleryId');
+  }
+
+  private async galleryIn(
+    tx: Parameters<GalleriesRepository['findById']>[1],
+    galleryId: string,
+  ): Promise<GalleryRecord> {
+    const gallery = await this.deps.galleries.findById(galleryId, tx);
+    if (!gallery) throw notFound('gallery', galleryId, { field: 'galleryId' });
+    return gallery;
+  }
+
+  private notSwitchable(latest: ModelMigrationRecord | null): string {
+    switch (latest?.status) {
+      case 'RE_EMBEDDING':
+        return 'The migration is still re-embedding the faces; switch once galleryModelMigration shows SHADOW.';
+      case 'SWITCHED':
+        return `The gallery already switched to ${latest.toModelId}; roll back (rollbackGalleryModel) or start a new migration.`;
+      default:
+        return 'The gallery has no model migration in shadow mode; start one with startModelMigration and wait for SHADOW.';
+    }
+  }
+
+  private async toModel(
+    gallery: GalleryRecord,
+    m: ModelMigrationRecord,
+    withErrorRates: boolean,
+  ): Promise<ModelMigration> {
+    const job: JobRecord | null = m.jobId ? await this.deps.jobs.findById(m.jobId) : null;
+    const missing = m.jobId
+      ? await this.deps.migrations.missingFaces(m.jobId, m.toModelId, MISSING_LISTED)
+      : { rows: [], count: 0 };
+    const target = this.deps.recognition.modelInfo(m.toModelId);
+    const thresholds = targetThresholds(gallery, target.id, target.threshold);
+    return {
+      id: m.id,
+      galleryId: m.galleryId,
+      fromModelId: m.fromModelId,
+      toModelId: m.toModelId,
+      status: m.status,
+      jobId: m.jobId,
+      jobStatus: job?.status ?? null,
+      jobError: job?.error ?? null,
+      progress: {
+        done: job?.done ?? 0,
+        total: job?.total ?? 0,
+        fraction: !job || job.total === 0 ? 1 : job.done / job.total,
+      },
+      missingFaces: missing.rows,
+      missingFaceCount: missing.count,
+      shadow: {
+        probes: m.shadowProbes,
+        sameDecision: m.shadowSameDecision,
+        sameTopIdentity: m.shadowSameTop,
+        currentMatches: m.shadowCurrentMatches,
+        targetMatches: m.shadowTargetMatches,
+      },
+      errorRates: withErrorRates ? await this.errorRates(gallery, m) : [],
+      targetMatchThreshold: thresholds.matchThreshold,
+      targetIdentifyThreshold: thresholds.identifyThreshold,
+      targetIdentifyThresholdSource: thresholds.source,
+      switchedAt: m.switchedAt?.toISOString() ?? null,
+      rolledBackAt: m.rolledBackAt?.toISOString() ?? null,
+      createdAt: m.createdAt.toISOString(),
+    };
+  }
+
+  /** Leave-one-out FNIR/FPIR of both models on the gallery's ACTIVE faces, at the threshold each has (or would have). */
+  private async errorRates(gallery: GalleryRecord, m: ModelMigrationRecord): Promise<ModelErrorRates[]> {
+    const total = await this.deps.migrations.countActiveFaces(gallery.id);
+    if (total > MAX_RATE_FACES) return [];
+    const rates: ModelErrorRates[] = [];
+    for (const modelId of [m.fromModelId, m.toModelId]) {
+      const faces = await this.deps.migrations.facesUnder(gallery.id, modelId, MAX_RATE_FACES);
+      const threshold = this.thresholdWith(gallery, m, modelId);
+      rates.push({
+        modelId,
+        threshold,
+        ...leaveOneOutRates(faces, threshold),
+        facesWithoutEmbedding: total - faces.length,
+      });
+    }
+    return rates;
+  }
+
+  /** The identify threshold the gallery has with `modelId`: its own now, else what a switch (or rollback) sets. */
+  private thresholdWith(gallery: GalleryRecord, m: ModelMigrationRecord, modelId: string): number | null {
+    if (modelId === gallery.embeddingModelId) return effectiveIdentifyThreshold(gallery).threshold;
+    if (modelId === m.fromModelId && m.status === 'SWITCHED')
+      return effectiveIdentifyThreshold({
+        ...gallery,
+        embeddingModelId: modelId,
+        identifyThresholdOverride: m.previousIdentifyThresholdOverride,
+      }).threshold;
+    return targetThresholds(gallery, modelId, this.deps.recognition.modelInfo(modelId).threshold)
+      .identifyThreshold;
+  }
+}
