@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOperatorModel } from '../src/testing/operator-model-fixture.js';
-import { dataPath } from './helpers.js';
+import { copyPeople } from './helpers.js';
 
 const run = promisify(execFile);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli/main.js');
@@ -30,13 +30,7 @@ describe('faceledger eval with an operator model (--models-dir, the built bin, r
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'faceledger-cli-models-'));
     images = path.join(dir, 'images');
-    for (const name of PEOPLE) {
-      await mkdir(path.join(images, name), { recursive: true });
-      for (let i = 1; i <= 3; i++) {
-        const file = `${name}_${String(i).padStart(4, '0')}.jpg`;
-        await copyFile(dataPath('lfw', 'images', name, file), path.join(images, name, file));
-      }
-    }
+    await copyPeople(images, PEOPLE, 3);
     models = path.join(dir, 'models');
     ({ sha256 } = await writeOperatorModel(models, { id: 'cli-tiny', dims: 24 }));
     await writeOperatorModel(models, { id: 'cli-missing', omitFile: true });
