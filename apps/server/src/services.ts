@@ -53,6 +53,7 @@ import { InProcessEventTransport } from './infrastructure/events/event-transport
 import { UnitOfWork } from './infrastructure/unit-of-work/unit-of-work.js';
 import { CamerasRepository } from './modules/cameras/cameras.repository.js';
 import { CamerasService } from './modules/cameras/cameras.service.js';
+import { createSightings, type SightingsOptions } from './modules/sightings/sightings.wiring.js';
 
 /** What the services are built from. */
 export interface Infrastructure {
@@ -69,6 +70,8 @@ export interface Infrastructure {
   events?: DomainEventBus;
   /** FACELEDGER_FFMPEG_PATH; "ffmpeg" (on PATH) when absent. */
   ffmpegPath?: string;
+  /** Sightings and alerts: the MQTT publisher (FACELEDGER_MQTT_URL) and alert settings; defaults when absent. */
+  sightings?: SightingsOptions;
 }
 
 export function createServices(infra: Infrastructure): Services {
@@ -155,6 +158,24 @@ export function createServices(infra: Infrastructure): Services {
   });
   jobs.registerHandler(modelMigration);
   const cameras = new CamerasService(new CamerasRepository(prisma), uow, { ffmpegPath: infra.ffmpegPath ?? 'ffmpeg' });
+  // Camera frames in, sightings and alerts out (MQTT subscribes to their events here).
+  const { sightings, sightingAnalyzer } = createSightings(
+    {
+      prisma,
+      events,
+      galleries: galleriesRepository,
+      identities: identitiesRepository,
+      matching: matchingRepository,
+      recognition: infra.recognition,
+      images,
+      uploads,
+      enrollment,
+      identitiesService: identities,
+      uow,
+      logger: infra.logger.child({ module: 'sightings' }),
+    },
+    infra.sightings,
+  );
   return {
     health: new HealthService(infra.db, infra.recognition, infra.version, cameras),
     galleries,
@@ -187,6 +208,8 @@ export function createServices(infra: Infrastructure): Services {
     evaluation,
     modelMigration,
     cameras,
+    sightings,
+    sightingAnalyzer,
     events,
   };
 }

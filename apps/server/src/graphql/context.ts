@@ -23,6 +23,8 @@ import type { BulkImportService } from '../modules/bulk-import/bulk-import.servi
 import type { EvaluationService } from '../modules/evaluation/evaluation.service.js';
 import type { ModelMigrationService } from '../modules/model-migration/model-migration.service.js';
 import type { CamerasService } from '../modules/cameras/cameras.service.js';
+import type { SightingsService } from '../modules/sightings/sightings.service.js';
+import type { SightingAnalyzer } from '../modules/sightings/sighting-analyzer.js';
 import type { DomainEventBus } from '../infrastructure/events/domain-event-bus.js';
 
 /** The services resolvers may call; each module adds its own here. */
@@ -48,6 +50,9 @@ export interface Services {
   evaluation: EvaluationService;
   modelMigration: ModelMigrationService;
   cameras: CamerasService;
+  sightings: SightingsService;
+  /** The cameras' FrameAnalyzer: tracks faces and records sightings (main.ts hands it to the camera supervisor). */
+  sightingAnalyzer: SightingAnalyzer;
   /**
    * Committed domain events: subscribe here (services.ts wires the modules' handlers); services
    * publish only through their unit of work, after the commit.

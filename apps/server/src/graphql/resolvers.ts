@@ -14,6 +14,7 @@ import { liveFeedResolvers } from '../modules/live-feed/live-feed.resolvers.js';
 import { jobsResolvers } from '../modules/jobs/jobs.resolvers.js';
 import { modelMigrationResolvers } from '../modules/model-migration/model-migration.resolvers.js';
 import { camerasResolvers } from '../modules/cameras/cameras.resolvers.js';
+import { sightingsResolvers } from '../modules/sightings/sightings.resolvers.js';
 import { withFieldGuards } from './field-guards.js';
 
-export const resolvers = withFieldGuards([healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers, camerasResolvers, modelMigrationResolvers]);
+export const resolvers = withFieldGuards([healthResolvers, galleriesResolvers, identitiesResolvers, authResolvers, usersResolvers, apiKeysResolvers, auditResolvers, enrollmentResolvers, matchingResolvers, reviewsResolvers, liveFeedResolvers, jobsResolvers, camerasResolvers, sightingsResolvers, modelMigrationResolvers]);

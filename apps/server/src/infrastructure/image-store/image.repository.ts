@@ -1,5 +1,5 @@
 // Stored images as the services see them: put and get bytes, and delete images that nothing in the
-// database points at any more (no face, no match event, no pending upload). The only service-facing code over ImageStore.
+// database points at any more (no face, no match event, no pending upload, no sighting's crop). The only service-facing code over ImageStore.
 import type { PrismaClient } from '@faceledger/db';
 import { isImageKey, type ImageStore } from './image-store.js';
 
@@ -20,13 +20,14 @@ export class ImageRepository {
   }
 
   /**
-   * Deletes each image of `keys` that no face, no match event and no pending upload references;
+   * Deletes each image of `keys` that no face, no match event, no pending upload and no sighting (its
+   * best face crop) references;
    * returns the deleted keys.
    */
   async deleteUnreferenced(keys: readonly string[]): Promise<string[]> {
     const candidates = [...new Set(keys.filter(isImageKey))];
     if (candidates.length === 0) return [];
-    const [faces, events, uploads] = await Promise.all([
+    const [faces, events, uploads, sightings] = await Promise.all([
       this.prisma.face.findMany({ where: { imageKey: { in: candidates } }, select: { imageKey: true } }),
       this.prisma.matchEvent.findMany({
         where: { probeImageKey: { in: candidates } },
@@ -36,11 +37,16 @@ export class ImageRepository {
         where: { imageKey: { in: candidates } },
         select: { imageKey: true },
       }),
+      this.prisma.sighting.findMany({
+        where: { cropImageKey: { in: candidates } },
+        select: { cropImageKey: true },
+      }),
     ]);
     const used = new Set<string | null>([
       ...faces.map((f) => f.imageKey),
       ...events.map((e) => e.probeImageKey),
       ...uploads.map((u) => u.imageKey),
+      ...sightings.map((s) => s.cropImageKey),
     ]);
     const unused = candidates.filter((key) => !used.has(key));
     for (const key of unused) await this.store.delete(key);

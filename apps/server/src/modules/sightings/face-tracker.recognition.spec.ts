@@ -6,7 +6,12 @@ import type { Engine } from '@faceledger/recognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeFrame, emptyFrames, walkPast, type FramePerson } from '../../../test/lfw-frames.js';
 import { FaceTracker, trackerSettingsFor, type Track } from './face-tracker.js';
-import { addToCentroid, assignCluster, type ClusterCentroid } from './unknown-clusters.js';
+import {
+  addToCentroid,
+  assignCluster,
+  sameFaceSimilarity,
+  type ClusterCentroid,
+} from './unknown-clusters.js';
 
 let engine: Engine;
 let pairThreshold: number;
@@ -79,7 +84,7 @@ describe('FaceTracker on LFW frames', () => {
     expect(tracks).toHaveLength(3);
     const clusters: Array<ClusterCentroid & { members: number[] }> = [];
     tracks.forEach((t, i) => {
-      const assigned = assignCluster(t.embedding, clusters, pairThreshold);
+      const assigned = assignCluster(t.embedding, clusters, sameFaceSimilarity(pairThreshold));
       const cluster = clusters.find((c) => c.id === assigned.clusterId);
       if (cluster) {
         cluster.centroid = addToCentroid(cluster.centroid, cluster.size, t.embedding);

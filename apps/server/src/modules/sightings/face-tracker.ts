@@ -5,6 +5,7 @@
 import type { FaceBox } from '@faceledger/schema';
 import { cosine } from '../../shared/cosine.js';
 import { intersectionOverUnion } from '../enrollment/face-choice.js';
+import { sameFaceSimilarity } from './unknown-clusters.js';
 
 /** How faces are joined into tracks and when a track closes. */
 export interface FaceTrackerSettings {
@@ -13,7 +14,7 @@ export interface FaceTrackerSettings {
    * below the model's pair threshold, because the box already says it is probably the same person.
    */
   minSimilarityWithOverlap: number;
-  /** Cosine similarity a face needs with a track it does not overlap (it moved or came back): the pair threshold. */
+  /** Cosine similarity a face needs with a track it does not overlap (it moved or came back): sameFaceSimilarity. */
   minSimilarity: number;
   /** IoU with the track's last box that counts as overlapping. */
   minOverlap: number;
@@ -75,7 +76,7 @@ export function trackerSettingsFor(
   overrides: Partial<FaceTrackerSettings> = {},
 ): FaceTrackerSettings {
   return {
-    minSimilarity: pairThreshold,
+    minSimilarity: sameFaceSimilarity(pairThreshold),
     minSimilarityWithOverlap: Math.max(0, pairThreshold - 0.15),
     minOverlap: 0.3,
     maxMissedFrames: 4,

@@ -4,6 +4,21 @@
 // normalised mean of its members' templates, updated as members join.
 import { cosine } from '../../shared/cosine.js';
 
+/**
+ * Cosine similarity two templates need to be taken for one person across appearances (clusters; and
+ * the tracker when a face reappears away from its last box): the model's pair threshold plus this.
+ * The pair threshold (1:1 verify, FMR about 1e-2 on LFW) is too loose for joining many strangers:
+ * measured on LFW frames with faceapi-resnet128 (pair threshold 0.911), one person's photos scored
+ * 0.950-0.972 with each other and different people 0.82-0.915 (Tony_Blair 2 vs Colin_Powell 2:
+ * 0.915), so 0.911 + 0.03 keeps them apart (face-tracker.recognition.spec.ts, sightings.recognition.spec.ts).
+ */
+export const SAME_FACE_MARGIN = 0.03;
+
+/** The cosine similarity at which two templates are taken for one person (pair threshold + SAME_FACE_MARGIN). */
+export function sameFaceSimilarity(pairThreshold: number): number {
+  return Math.min(0.999, pairThreshold + SAME_FACE_MARGIN);
+}
+
 /** A cluster as the assigner sees it. */
 export interface ClusterCentroid {
   id: string;

@@ -1,0 +1,311 @@
+// Sightings end to end below the camera reader, on PGlite and PostgreSQL with the real engine: camera
+// frames composed from LFW photos go straight into the analyzer. An enrolled person walking past for
+// many frames is ONE MATCH sighting and ONE alert (on the API, the matchEvents record and a real MQTT
+// broker), and coming back within the cool-down adds a sighting but no alert; a stranger raises none,
+// and a stranger seen twice (different photos, two appearances) lands in one unknown cluster; face
+// search finds a face's sightings newest first; a cluster can be named (its crops enrolled) or
+// dismissed; the retention purge deletes expired sightings with their crops.
+import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthHeaders } from '../../../test/auth-helpers.js';
+import {
+  composeFrame,
+  emptyFrames,
+  walkPast,
+  type FramePerson,
+  FRAME_HEIGHT,
+  FRAME_WIDTH,
+} from '../../../test/lfw-frames.js';
+import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { lfwInput } from '../../../test/test-data.js';
+import type { TestServer } from '../../../test/test-server.js';
+import { MqttPublisher } from '../../infrastructure/mqtt/mqtt-publisher.js';
+import { publishSightingEvent } from './sightings-mqtt.js';
+
+/** A node of an answer, read loosely (the assertions say what it must hold). */
+interface Node {
+  id: string;
+  number: number;
+  size: number;
+  score: number;
+  threshold: number;
+  startedAt: string;
+  cropImageKey: string | null;
+  cropImageKeys: string[];
+  matchEventId: string;
+  cluster: { id: string; number: number; size: number };
+  identity: { id: string };
+  [field: string]: unknown;
+}
+
+const BROKER = process.env.FACELEDGER_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const SIGHTING = `id decision frames quality cropImageKey cameraName startedAt score threshold
+  identity { id displayName } candidates { rank score identity { id } } cluster { id number label size }`;
+
+describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) => {
+  let server: TestServer;
+  let admin: AuthHeaders;
+  let galleryId: string;
+  let blairId: string;
+  let cameraId: string;
+  let mqttPublisher: MqttPublisher;
+  let subscriber: mqtt.MqttClient;
+  const prefix = `faceledger-sightings-${mode}-${Date.now()}`;
+  const alertsReceived: Array<Record<string, unknown>> = [];
+  let clock = Date.parse('2026-12-06T09:00:00.000Z');
+  let sequence = 0;
+
+  /** Feeds the frames to the analyzer, 2 per second of camera time. */
+  async function feed(frames: readonly FramePerson[][]): Promise<void> {
+    for (const people of frames) {
+      const jpeg = await composeFrame(people);
+      await server.services.sightingAnalyzer.analyze({
+        cameraId,
+        sequence: sequence++,
+        capturedAt: new Date((clock += 500)),
+        jpeg,
+        width: FRAME_WIDTH,
+        height: FRAME_HEIGHT,
+      });
+    }
+  }
+
+  async function query<T>(text: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const body = await server.graphql<T>(text, variables, admin);
+    expect(body.errors).toBeUndefined();
+    return body.data!;
+  }
+
+  beforeAll(async () => {
+    ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: 'Watchlist' }));
+    blairId = await createTestIdentity(server, admin, {
+      galleryId,
+      externalId: 'tb',
+      displayName: 'Tony Blair',
+    });
+    const others = ['Jacques_Chirac', 'Laura_Bush', 'Andre_Agassi', 'Vicente_Fox'];
+    for (const [person, id] of [
+      ['Tony_Blair', blairId] as const,
+      ...(await Promise.all(
+        others.map(
+          async (p) =>
+            [
+              p,
+              await createTestIdentity(server, admin, { galleryId, externalId: p, displayName: p }),
+            ] as const,
+        ),
+      )),
+    ]) {
+      const outcomes: string[] = [];
+      for (const photo of [1, 3, 5]) {
+        const enrolled = await server.graphql<{ enrollFace: { __typename: string } }>(
+          'mutation E($identityId: ID!, $image: ImageInput!) { enrollFace(identityId: $identityId, image: $image, face: { index: 0 }) { __typename } }',
+          { identityId: id, image: await lfwInput(person, photo) },
+          admin,
+        );
+        outcomes.push(enrolled.data?.enrollFace.__typename ?? 'error');
+      }
+      expect(outcomes).toContain('Enrolled');
+    }
+    const camera = await server.db.prisma.camera.create({
+      data: {
+        name: 'Front Door',
+        sourceUrl: '/dev/null',
+        enabled: false,
+        createdBy: 'test',
+        galleries: { create: [{ galleryId }] },
+      },
+    });
+    cameraId = camera.id;
+    mqttPublisher = new MqttPublisher({ url: BROKER, topicPrefix: prefix }, pino({ level: 'silent' }));
+    server.services.events.subscribe((event) => publishSightingEvent(mqttPublisher, event), {
+      scope: 'publisher',
+      types: ['SightingRecorded', 'AlertRaised'],
+    });
+    subscriber = await mqtt.connectAsync(BROKER);
+    subscriber.on('message', (topic, payload) => {
+      if (topic === `${prefix}/alerts`)
+        alertsReceived.push(JSON.parse(payload.toString()) as Record<string, unknown>);
+    });
+    await subscriber.subscribeAsync(`${prefix}/#`, { qos: 1 });
+    for (let i = 0; i < 100 && !mqttPublisher.status().connected; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  }, 600_000);
+
+  afterAll(async () => {
+    await subscriber
+      ?.publishAsync(`${prefix}/cameras/front_door`, '', { retain: true, qos: 1 })
+      .catch(() => undefined);
+    await subscriber
+      ?.publishAsync(`${prefix}/available`, '', { retain: true, qos: 1 })
+      .catch(() => undefined);
+    await mqttPublisher?.close();
+    await subscriber?.endAsync();
+    await server?.close();
+  });
+
+  it('makes one MATCH sighting and one alert of an enrolled person walking past, and no second alert within the cool-down', async () => {
+    await feed([...walkPast('Tony_Blair', 2, 10), ...emptyFrames(5)]);
+    const { sightings } = await query<{ sightings: { edges: Array<{ node: Node }> } }>(
+      `{ sightings(decision: MATCH) { edges { node { ${SIGHTING} } } } }`,
+    );
+    expect(sightings.edges).toHaveLength(1);
+    const sighting = sightings.edges[0]!.node;
+    expect(sighting).toMatchObject({
+      decision: 'MATCH',
+      frames: 10,
+      cameraName: 'Front Door',
+      identity: { id: blairId, displayName: 'Tony Blair' },
+    });
+    expect(sighting.score).toBeGreaterThanOrEqual(sighting.threshold);
+    expect(sighting.cropImageKey).toMatch(/^[0-9a-f]{64}$/);
+
+    const { alerts } = await query<{ alerts: { edges: Array<{ node: Node }> } }>(
+      '{ alerts { edges { node { id kind matchEventId sighting { id identity { id } } } } } }',
+    );
+    expect(alerts.edges).toHaveLength(1);
+    expect(alerts.edges[0]!.node).toMatchObject({
+      kind: 'WATCHLIST_MATCH',
+      sighting: { id: sighting.id, identity: { id: blairId } },
+    });
+    // The alert is a MATCH match event of the gallery too (matchEvents subscription, webhooks).
+    const { matchEvents } = await query<{
+      matchEvents: { edges: Array<{ node: { id: string; decision: string } }> };
+    }>('query M($g: ID!) { matchEvents(filter: { galleryId: $g }) { edges { node { id decision } } } }', {
+      g: galleryId,
+    });
+    expect(matchEvents.edges.map((e) => e.node)).toEqual([
+      { id: alerts.edges[0]!.node.matchEventId, decision: 'MATCH' },
+    ]);
+    for (let i = 0; i < 100 && alertsReceived.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alertsReceived).toHaveLength(1);
+    expect(alertsReceived[0]).toMatchObject({
+      kind: 'WATCHLIST_MATCH',
+      cameraName: 'Front Door',
+      label: 'Tony Blair',
+      identity: { identityId: blairId },
+    });
+
+    // Back a minute later: a second sighting, no second alert.
+    clock += 60_000;
+    await feed([...walkPast('Tony_Blair', 2, 6, 300, -30), ...emptyFrames(5)]);
+    const again = await query<{ sightings: { edges: unknown[] }; alerts: { edges: unknown[] } }>(
+      'query S($id: ID!) { sightings(identityId: $id) { edges { cursor } } alerts { edges { cursor } } }',
+      { id: blairId },
+    );
+    expect(again.sightings.edges).toHaveLength(2);
+    expect(again.alerts.edges).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alertsReceived).toHaveLength(1);
+  });
+
+  it('raises no alert for a stranger, and clusters a stranger seen twice into one unknown', async () => {
+    clock += 600_000;
+    await feed([
+      ...walkPast('Colin_Powell', 1, 6),
+      ...emptyFrames(6),
+      ...walkPast('Hugo_Chavez', 1, 6, 200),
+      ...emptyFrames(6),
+    ]);
+    clock += 600_000;
+    await feed([...walkPast('Colin_Powell', 2, 6, 400, -40), ...emptyFrames(5)]);
+    const { sightings } = await query<{ sightings: { edges: Array<{ node: Node }> } }>(
+      `{ sightings(decision: UNKNOWN) { edges { node { ${SIGHTING} } } } }`,
+    );
+    expect(sightings.edges).toHaveLength(3);
+    const [powell2, chavez, powell1] = sightings.edges.map((e) => e.node);
+    expect(powell1!.cluster.id).toBe(powell2!.cluster.id);
+    expect(chavez!.cluster.id).not.toBe(powell1!.cluster.id);
+    expect(powell2!.cluster).toMatchObject({ size: 2, label: `unknown #${powell2!.cluster.number}` });
+    const { alerts } = await query<{ alerts: { edges: unknown[] } }>('{ alerts { edges { cursor } } }');
+    expect(alerts.edges).toHaveLength(1);
+    expect(alertsReceived).toHaveLength(1);
+  });
+
+  it('finds where a face was seen, newest first, from a photo or an identity', async () => {
+    const byPhoto = await query<{ sightingsOfFace: { edges: Array<{ node: Node }> } }>(
+      'query F($image: ImageInput!) { sightingsOfFace(image: $image) { edges { node { id similarity cluster { size } startedAt } } } }',
+      { image: await lfwInput('Colin_Powell', 5) },
+    );
+    const found = byPhoto.sightingsOfFace.edges.map((e) => e.node);
+    expect(found).toHaveLength(2);
+    expect(found.every((s) => s.cluster.size === 2)).toBe(true);
+    expect(Date.parse(found[0]!.startedAt)).toBeGreaterThan(Date.parse(found[1]!.startedAt));
+    const byIdentity = await query<{
+      sightingsOfFace: {
+        edges: Array<{ node: Node }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>(
+      'query F($id: ID!) { sightingsOfFace(identityId: $id, first: 1) { edges { node { identity { id } similarity } } pageInfo { hasNextPage endCursor } } }',
+      { id: blairId },
+    );
+    expect(byIdentity.sightingsOfFace.edges[0]!.node.identity.id).toBe(blairId);
+    expect(byIdentity.sightingsOfFace.pageInfo.hasNextPage).toBe(true);
+    const second = await query<{ sightingsOfFace: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } }>(
+      'query F($id: ID!, $after: String) { sightingsOfFace(identityId: $id, first: 1, after: $after) { edges { cursor } pageInfo { hasNextPage } } }',
+      { id: blairId, after: byIdentity.sightingsOfFace.pageInfo.endCursor },
+    );
+    expect(second.sightingsOfFace.edges).toHaveLength(1);
+    expect(second.sightingsOfFace.pageInfo.hasNextPage).toBe(false);
+    const both = await server.graphql(
+      'query F($id: ID!, $image: ImageInput!) { sightingsOfFace(identityId: $id, image: $image) { edges { cursor } } }',
+      { id: blairId, image: await lfwInput('Colin_Powell', 5) },
+      admin,
+    );
+    expect(both.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+  });
+
+  it('names an unknown cluster by enrolling its crops, and dismisses another', async () => {
+    const { unknownClusters } = await query<{
+      unknownClusters: { edges: Array<{ node: Node }> };
+    }>('{ unknownClusters(status: OPEN) { edges { node { id number size cropImageKeys } } } }');
+    const powell = unknownClusters.edges.find((e) => e.node.size === 2)!.node;
+    const chavez = unknownClusters.edges.find((e) => e.node.size === 1)!.node;
+    expect(powell.cropImageKeys).toHaveLength(2);
+    const named = await query<{ nameUnknownCluster: Node }>(
+      `mutation N($c: ID!, $g: ID!) { nameUnknownCluster(clusterId: $c, newIdentity: { galleryId: $g, externalId: "cp", displayName: "Colin Powell" }) {
+         facesEnrolled refusals cluster { status identity { displayName } } identity { id faceCount } } }`,
+      { c: powell.id, g: galleryId },
+    );
+    expect(named.nameUnknownCluster).toMatchObject({
+      facesEnrolled: 2,
+      cluster: { status: 'NAMED', identity: { displayName: 'Colin Powell' } },
+      identity: { faceCount: 2 },
+    });
+    const dismissed = await query<{ dismissUnknownCluster: { status: string } }>(
+      'mutation D($c: ID!) { dismissUnknownCluster(clusterId: $c) { status } }',
+      { c: chavez.id },
+    );
+    expect(dismissed.dismissUnknownCluster.status).toBe('DISMISSED');
+    const again = await server.graphql(
+      'mutation D($c: ID!) { dismissUnknownCluster(clusterId: $c) { status } }',
+      { c: chavez.id },
+      admin,
+    );
+    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('purges sightings past their camera retention, with their crops', async () => {
+    const keys = (await server.db.prisma.sighting.findMany({ select: { cropImageKey: true } })).map(
+      (s) => s.cropImageKey!,
+    );
+    expect(keys.length).toBe(5);
+    const none = await server.services.sightings.purgeExpired({ kind: 'system' }, new Date(clock));
+    expect(none.sightingsDeleted).toBe(0);
+    const purged = await server.services.sightings.purgeExpired(
+      { kind: 'system' },
+      new Date(Date.now() + 31 * 86_400_000),
+    );
+    expect(purged.sightingsDeleted).toBe(5);
+    expect(await server.db.prisma.alert.count()).toBe(0);
+    // The named cluster's crops are faces of Colin Powell now, so those two stay.
+    expect(purged.imagesDeleted).toBe(3);
+    for (const key of keys)
+      expect(await server.imageStore.has(key)).toBe(
+        (await server.db.prisma.face.count({ where: { imageKey: key } })) > 0,
+      );
+  });
+});
