@@ -4,7 +4,7 @@
 // frames per second and last frame, read again every 2 s; admins add and edit cameras in a dialog (with
 // "Test connection"), enable or disable them, and delete them after a confirmation. Below, the live
 // view: the latest sightings of every camera (or one), each with its best face crop and the face boxed.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CameraForm } from '../../components/camera-form';
 import { CameraStateBadge } from '../../components/camera-state';
 import { CamerasNav } from '../../components/cameras-nav';
@@ -109,7 +109,6 @@ export default function CamerasPage() {
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Camera | null>(null);
   const [message, setMessage] = useState('');
-  const heading = useRef<HTMLHeadingElement>(null);
 
   const galleryName = (id: string) => galleries.data?.find((g) => g.id === id)?.name ?? 'a gallery';
   const ffmpeg = health.data?.ffmpeg;
@@ -117,9 +116,7 @@ export default function CamerasPage() {
   return (
     <section aria-labelledby="cameras-title">
       <div className="page-head">
-        <h1 id="cameras-title" ref={heading} tabIndex={-1}>
-          Cameras
-        </h1>
+        <h1 id="cameras-title">Cameras</h1>
         {canManage && (
           <button type="button" className="button" onClick={() => setEditing('new')}>
             Add camera
@@ -241,7 +238,6 @@ export default function CamerasPage() {
         danger
         isPending={remove.isPending}
         error={remove.error?.message ?? null}
-        returnFocus={() => heading.current}
         onCancel={() => setDeleting(null)}
         onConfirm={() =>
           deleting &&

@@ -5,7 +5,7 @@
 // (its best faces are enrolled into a person); admins and reviewers dismiss one (nothing joins it any
 // more). Most recently seen first.
 import type { UnknownClusterStatus } from '@faceledger/schema/client';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { CamerasNav } from '../../../components/cameras-nav';
 import { StoredFaceImage } from '../../../components/face-image';
 import { KeysetPager, useKeysetPages } from '../../../components/keyset-pager';
@@ -46,14 +46,11 @@ export default function UnknownPeoplePage() {
   const [naming, setNaming] = useState<UnknownCluster | null>(null);
   const [dismissing, setDismissing] = useState<UnknownCluster | null>(null);
   const [message, setMessage] = useState('');
-  const heading = useRef<HTMLHeadingElement>(null);
   const nodes = clusters.data?.edges.map((edge) => edge.node) ?? [];
 
   return (
     <section aria-labelledby="unknown-title">
-      <h1 id="unknown-title" ref={heading} tabIndex={-1}>
-        Unknown people
-      </h1>
+      <h1 id="unknown-title">Unknown people</h1>
       <CamerasNav />
       <p className="muted">
         Faces the cameras saw that matched nobody of their watchlists, grouped by likeness: one person seen
@@ -166,7 +163,6 @@ export default function UnknownPeoplePage() {
         pendingLabel="Dismissing…"
         isPending={dismiss.isPending}
         error={dismiss.error?.message ?? null}
-        returnFocus={() => heading.current}
         onCancel={() => setDismissing(null)}
         onConfirm={() =>
           dismissing &&
