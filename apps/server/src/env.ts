@@ -67,6 +67,14 @@ const envSchema = z.object({
     }),
   /** The ffmpeg binary cameras are read with (Debian's ffmpeg package; a name is looked up on PATH). */
   FACELEDGER_FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
+  /** MQTT broker that alerts and sightings are published to (mqtt://, mqtts://, ws:// or wss://, user:password@ allowed); unset: no MQTT. */
+  FACELEDGER_MQTT_URL: optionalString.pipe(
+    z.string().regex(/^(mqtts?|wss?):\/\/./, 'must be an mqtt://, mqtts://, ws:// or wss:// URL such as mqtt://127.0.0.1:1883').optional(),
+  ),
+  /** No second alert for one person (or unknown cluster) on one camera within this many seconds. */
+  FACELEDGER_ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** An unknown person whose cluster reaches this many sightings raises an alert; 0: never. */
+  FACELEDGER_UNKNOWN_ALERT_AFTER: z.coerce.number().int().min(0).max(1000).default(0),
   /** Email of the first admin, created at start only while the database has no user (with the password below). */
   FACELEDGER_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address such as admin@example.org').optional()),
   /** Password of that first admin, at least 12 characters; it is stored hashed, so unset it once the admin exists. */

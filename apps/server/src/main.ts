@@ -19,6 +19,7 @@ import { isDatabaseUnavailable } from './shared/database-unavailable.js';
 import { createBackgroundTasks } from './infrastructure/scheduler/background-tasks.js';
 import { ScheduledTasksRepository } from './infrastructure/scheduler/scheduled-tasks.repository.js';
 import { Scheduler } from './infrastructure/scheduler/scheduler.js';
+import { MqttPublisher } from './infrastructure/mqtt/mqtt-publisher.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -102,6 +103,8 @@ const events = new DomainEventBus(
   await startEventTransport(db, logger.child({ module: 'event-transport' })),
   logger.child({ module: 'events' }),
 );
+// Alerts and sightings also go to MQTT when a broker is set; its client never blocks the API.
+const mqtt = env.FACELEDGER_MQTT_URL ? new MqttPublisher({ url: env.FACELEDGER_MQTT_URL }, logger.child({ module: 'mqtt' })) : null;
 const services = createServices({
   db,
   imageStore,
@@ -116,6 +119,13 @@ const services = createServices({
   },
   webhookAllowedNetworks: env.FACELEDGER_WEBHOOK_ALLOWED_NETWORKS,
   ffmpegPath: env.FACELEDGER_FFMPEG_PATH,
+  sightings: {
+    mqtt,
+    settings: {
+      alertCooldownMs: env.FACELEDGER_ALERT_COOLDOWN_SECONDS * 1000,
+      unknownAlertAfter: env.FACELEDGER_UNKNOWN_ALERT_AFTER,
+    },
+  },
 });
 await createFirstAdminFromSettings(
   services.users,
@@ -132,8 +142,8 @@ const scheduler = new Scheduler(
     jobRunner: services.jobs.createRunner(logger.child({ module: 'jobs' })),
     engineSettled: recognition.whenSettled(),
     webhookIntervalMs: env.FACELEDGER_WEBHOOK_INTERVAL_SECONDS * 1000,
-    // Frames are decoded and counted; the sightings analysis plugs its FrameAnalyzer in here.
-    cameraSupervisor: services.cameras.createSupervisor({ analyzer: null, logger: logger.child({ module: 'cameras' }) }),
+    // Frames are decoded by the readers and analysed into sightings and alerts.
+    cameraSupervisor: services.cameras.createSupervisor({ analyzer: services.sightingAnalyzer, logger: logger.child({ module: 'cameras' }) }),
     logger,
   }),
   logger.child({ module: 'scheduler' }),
@@ -174,6 +184,9 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   // Runs in flight finish their unit (a job gives its lease back); leases of runs still going expire.
   await scheduler.stop(8_000);
+  // The readers have stopped: record the tracks still open, then say offline on MQTT.
+  await services.sightingAnalyzer.flush().catch((error: unknown) => logger.error({ err: error }, 'open face tracks could not be recorded'));
+  await mqtt?.close();
   await app.stop();
   await events.close();
   await recognition.close();

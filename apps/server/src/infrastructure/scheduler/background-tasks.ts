@@ -10,6 +10,9 @@ import type { WebhooksService } from '../../modules/live-feed/webhooks.service.j
 import type { MatchingService } from '../../modules/matching/matching.service.js';
 import { purgeExpiredProbes } from '../../modules/matching/probe-retention.job.js';
 import type { UploadsService } from '../../modules/uploads/uploads.service.js';
+import type { SightingAnalyzer } from '../../modules/sightings/sighting-analyzer.js';
+import type { SightingsService } from '../../modules/sightings/sightings.service.js';
+import { sightingTasks } from '../../modules/sightings/sightings.tasks.js';
 import type { BackgroundTask } from './scheduler.js';
 
 const SECOND = 1000;
@@ -23,6 +26,8 @@ export interface BackgroundTaskDependencies {
     liveFeed: Pick<LiveFeedService, 'onPublished'>;
     matching: Pick<MatchingService, 'purgeExpiredProbes'>;
     uploads: Pick<UploadsService, 'purgeExpired'>;
+    sightings: Pick<SightingsService, 'purgeExpired'>;
+    sightingAnalyzer: Pick<SightingAnalyzer, 'expireIdle'>;
   };
   /** The runner of bulk imports and evaluations (JobsService.createRunner). */
   jobRunner: JobRunner;
@@ -89,6 +94,8 @@ export function createBackgroundTasks(deps: BackgroundTaskDependencies): Backgro
       },
     },
     ...(deps.cameraSupervisor ? [cameraReadersTask(deps.cameraSupervisor)] : []),
+    // sighting-retention (hourly, one process) and sighting-tracks (every 2 s, every process).
+    ...sightingTasks(services, logger),
   ];
 }
 
