@@ -5,6 +5,7 @@ import { useParams } from 'next/navigation';
 import { useState } from 'react';
 import { formatFpir, GalleryForm } from '../../../components/gallery-form';
 import { GalleryWebhooks } from '../../../components/gallery-webhooks';
+import { GalleryModelMigration } from '../../../components/gallery-model-migration';
 import { canEditGalleries, canManageWebhooks } from '../../../lib/access';
 import { formatDateTime, formatRetention } from '../../../lib/format';
 import { modelName } from '../../../lib/models';
@@ -107,6 +108,7 @@ export default function GalleryPage() {
               />
             </>
           )}
+          {canEdit && <GalleryModelMigration galleryId={gallery.id} />}
           {canManageWebhooks(user?.role ?? null) && <GalleryWebhooks galleryId={gallery.id} />}
         </>
       )}
