@@ -102,6 +102,21 @@ describe('operator models directory', () => {
     expect(report).toMatchObject({ id: 'garbage', state: 'REFUSED', reason: 'UNREADABLE_MODEL' });
   });
 
+  it('refuses a network whose input or output is not float32 (TENSOR_TYPE_MISMATCH), as ONNX Runtime declares it', async () => {
+    const other = path.join(root, 'types');
+    await writeOperatorModel(other, { id: 'uint8-input' });
+    const declared = (inputType: string, outputType: string) => async () => ({
+      inputs: [{ name: 'image', type: inputType, shape: ['batch', 3, 112, 112] }],
+      outputs: [{ name: 'embedding', type: outputType, shape: ['batch', 32] }],
+    });
+    const [input] = (await loadOperatorModels(other, declared('uint8', 'float32'))).reports;
+    expect(input).toMatchObject({ state: 'REFUSED', reason: 'TENSOR_TYPE_MISMATCH', message: expect.stringContaining("declares input 'image' as uint8") });
+    const [output] = (await loadOperatorModels(other, declared('float32', 'float16'))).reports;
+    expect(output).toMatchObject({ state: 'REFUSED', reason: 'TENSOR_TYPE_MISMATCH', message: expect.stringContaining("declares output 'embedding' as float16") });
+    const [both] = (await loadOperatorModels(other, declared('float32', 'float32'))).reports;
+    expect(both).toMatchObject({ state: 'REGISTERED' });
+  });
+
   it('reports a directory that does not exist instead of failing', async () => {
     const load = await loadOperatorModels(path.join(root, 'nowhere'));
     expect(load.reports).toEqual([]);

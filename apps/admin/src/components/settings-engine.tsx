@@ -17,6 +17,7 @@ const REFUSALS: Record<NonNullable<EmbeddingModel['refusal']>, string> = {
   CHECKSUM_MISMATCH: 'Checksum mismatch',
   UNREADABLE_MODEL: 'Unreadable model',
   INPUT_SHAPE_MISMATCH: 'Wrong input shape',
+  TENSOR_TYPE_MISMATCH: 'Not float32',
   OUTPUT_SHAPE_MISMATCH: 'Wrong output size',
 };
 

@@ -28,6 +28,8 @@ export const OPERATOR_MODEL_REFUSALS = [
   'UNREADABLE_MODEL',
   /** The network's declared input (rank, size, channels) differs from the manifest's input. */
   'INPUT_SHAPE_MISMATCH',
+  /** The network's input or output is not a float32 tensor (FaceLedger feeds and reads float32). */
+  'TENSOR_TYPE_MISMATCH',
   /** The network's declared output length differs from the manifest's outputDims. */
   'OUTPUT_SHAPE_MISMATCH',
 ] as const;
@@ -64,6 +66,8 @@ export interface OperatorModelsLoad {
 /** The shape ONNX Runtime declares for a network's input or output. */
 export interface DeclaredTensor {
   name: string;
+  /** Element type ('float32', 'uint8', ...); '' for a value that is not a tensor. */
+  type: string;
   /** Dimensions; a string is a symbolic (free) dimension, such as a batch size. */
   shape: ReadonlyArray<number | string>;
 }
@@ -89,7 +93,7 @@ export const readOnnxSignature: OnnxSignatureReader = async (file) => {
     const describe = (names: readonly string[], metadata: readonly Ort.InferenceSession.ValueMetadata[]): DeclaredTensor[] =>
       names.map((name, i) => {
         const meta = metadata[i];
-        return { name, shape: meta && meta.isTensor ? meta.shape : [] };
+        return { name, type: meta && meta.isTensor ? meta.type : '', shape: meta && meta.isTensor ? meta.shape : [] };
       });
     return { inputs: describe(session.inputNames, session.inputMetadata), outputs: describe(session.outputNames, session.outputMetadata) };
   } finally {
@@ -127,6 +131,9 @@ function checkSignature(m: ModelManifest, file: string, signature: { inputs: Dec
   if (signature.inputs.length !== 1 || !input) {
     throw new Refused('INPUT_SHAPE_MISMATCH', `${path.basename(file)} declares ${signature.inputs.length} inputs (${signature.inputs.map((t) => t.name).join(', ')}); an embedding model takes one image tensor. Export the network with a single input.`);
   }
+  if (input.type !== 'float32') {
+    throw new Refused('TENSOR_TYPE_MISMATCH', `${path.basename(file)} declares input '${input.name}' as ${input.type || 'a non-tensor value'}; FaceLedger feeds float32 images, so export the network with a float32 input.`);
+  }
   if (!shapeMatches(input.shape, expected)) {
     throw new Refused(
       'INPUT_SHAPE_MISMATCH',
@@ -135,6 +142,9 @@ function checkSignature(m: ModelManifest, file: string, signature: { inputs: Dec
     );
   }
   const output = signature.outputs[0];
+  if (output && output.type !== 'float32') {
+    throw new Refused('TENSOR_TYPE_MISMATCH', `${path.basename(file)} declares output '${output.name}' as ${output.type || 'a non-tensor value'}; FaceLedger reads a float32 embedding, so export the network with a float32 first output.`);
+  }
   const dims = output?.shape.at(-1);
   if (!output || (typeof dims === 'number' && dims >= 0 && dims !== m.outputDims)) {
     throw new Refused(
