@@ -78,7 +78,7 @@ describe('CameraReader', () => {
     const status = camera.snapshot();
     expect(status.state).toBe('LIVE');
     expect(status.framesDecoded).toBeGreaterThanOrEqual(10);
-    expect(status.measuredFps).toBeGreaterThan(2);
+    expect(status.measuredFps).toBeGreaterThan(1);
     expect(status.measuredFps).toBeLessThan(8);
     const frame = analyzer.frames.at(-1)!;
     expect(frame).toMatchObject({ cameraId: 'camera-1', width: 320, height: 240 });

@@ -21,6 +21,8 @@ export const MAX_FPS = 30;
 export const MAX_CAMERA_GALLERIES = 20;
 /** How long an ffmpeg check is reused by health. */
 const FFMPEG_CHECK_TTL_MS = 30_000;
+/** How long health waits for the camera counts (a black-holed database never refuses). */
+const HEALTH_DATABASE_WAIT_MS = 5000;
 
 const sourceUrl = z.string().transform((value, ctx) => {
   try {
@@ -221,7 +223,7 @@ export class CamerasService {
     if (!this.ffmpegCheck || now - this.ffmpegCheck.at > FFMPEG_CHECK_TTL_MS) {
       this.ffmpegCheck = { at: now, result: checkFfmpeg(this.settings.ffmpegPath) };
     }
-    const [ffmpeg, counts] = await Promise.all([this.ffmpegCheck.result, this.cameras.countByState()]);
+    const [ffmpeg, counts] = await Promise.all([this.ffmpegCheck.result, this.countByState()]);
     const count = (state: CameraRecord['state']): number => counts.get(state) ?? 0;
     return {
       ffmpeg: { ...ffmpeg, path: this.settings.ffmpegPath },
@@ -232,6 +234,16 @@ export class CamerasService {
       failed: count('FAILED'),
       stopped: count('STOPPED'),
     };
+  }
+
+  /** Cameras per state; none when the database does not answer within 5 s (health's databaseError says why). */
+  private async countByState(): Promise<Map<CameraRecord['state'], number>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), HEALTH_DATABASE_WAIT_MS);
+    });
+    const counts = await Promise.race([this.cameras.countByState().catch(() => null), timeout]).finally(() => clearTimeout(timer));
+    return counts ?? new Map();
   }
 
   private changed(): void {
