@@ -37,6 +37,14 @@ const envSchema = z.object({
   FACELEDGER_RECOGNITION_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   /** Set to false to start without the recognition engine (the API then reports it as FAILED). */
   FACELEDGER_RECOGNITION_ENABLED: z.stringbool().default(true),
+  /** Engine of the shipped dlib ResNet: onnx (ONNX Runtime) or tfjs (TensorFlow.js on FACELEDGER_RECOGNITION_BACKEND); unset: the recognition package's default, the faster by measurement. */
+  FACELEDGER_EMBEDDER_RUNTIME: z.enum(['tfjs', 'onnx']).optional(),
+  /** ONNX Runtime's execution provider: cpu (bundled) or cuda (only once its CUDA provider is installed; the engine says how otherwise). */
+  FACELEDGER_ONNX_PROVIDER: z.enum(['cpu', 'cuda']).optional(),
+  /** ONNX Runtime threads per inference in each recognition worker (0: every core); unset: 1. */
+  FACELEDGER_ONNX_THREADS: z.coerce.number().int().min(0).max(256).optional(),
+  /** Where the ONNX graph built from the shipped weights at first start is cached; unset: FACELEDGER_DATA_DIR/onnx-cache. */
+  FACELEDGER_ONNX_CACHE_DIR: optionalString,
   /** Folder of operator-supplied embedding models (one JSON manifest per model beside its ONNX file); unset: the shipped models only. */
   FACELEDGER_MODELS_DIR: optionalString,
   /** Largest accepted request body, in megabytes (images travel base64 in GraphQL). */

@@ -93,6 +93,14 @@ const recognition = new RecognitionRepository(
     backend: env.FACELEDGER_RECOGNITION_BACKEND,
     workers: env.FACELEDGER_RECOGNITION_WORKERS,
     modelsDir: env.FACELEDGER_MODELS_DIR,
+    runtime: {
+      ...(env.FACELEDGER_EMBEDDER_RUNTIME ? { embedder: env.FACELEDGER_EMBEDDER_RUNTIME } : {}),
+      onnx: {
+        ...(env.FACELEDGER_ONNX_PROVIDER ? { executionProvider: env.FACELEDGER_ONNX_PROVIDER } : {}),
+        ...(env.FACELEDGER_ONNX_THREADS !== undefined ? { intraOpThreads: env.FACELEDGER_ONNX_THREADS } : {}),
+        cacheDir: env.FACELEDGER_ONNX_CACHE_DIR ?? path.join(env.FACELEDGER_DATA_DIR, 'onnx-cache'),
+      },
+    },
   },
   logger.child({ module: 'recognition' }),
 );

@@ -2,6 +2,7 @@
 // TensorFlow.js. The engine loads its models in the background, so the API is up before it is.
 import type {
   AnalysisResult,
+  DeepPartial,
   EmbeddingModelInfo,
   EnrollmentDecision,
   EnrollmentPolicy,
@@ -10,6 +11,7 @@ import type {
   EngineInfo,
   Face,
   OperatorModelRefusal,
+  RuntimeConfig,
   WorkerPoolOptions,
 } from '@faceledger/recognition';
 import path from 'node:path';
@@ -55,6 +57,8 @@ export interface RecognitionSettings {
   workers: number;
   /** Folder of operator-supplied models (FACELEDGER_MODELS_DIR); undefined for the shipped models only. */
   modelsDir?: string | undefined;
+  /** Embedder engine and ONNX Runtime settings (FACELEDGER_EMBEDDER_RUNTIME, FACELEDGER_ONNX_*); unset: the package's defaults. */
+  runtime?: Pick<DeepPartial<RuntimeConfig>, 'embedder' | 'onnx'>;
   /** How the pool restarts crashed workers; tests point `script` at a worker that crashes on demand. */
   pool?: WorkerPoolOptions;
 }
@@ -122,7 +126,7 @@ export class RecognitionRepository {
       this.helpers = { getModelInfo, evaluateEnrollment };
       const engine = await createEngine(
         {
-          runtime: { backend: this.settings.backend, workers: this.settings.workers },
+          runtime: { ...this.settings.runtime, backend: this.settings.backend, workers: this.settings.workers },
           // Operator models are checked here; a refused one is listed in health and the engine starts without it.
           ...(this.settings.modelsDir ? { embedding: { modelsDir: this.settings.modelsDir } } : {}),
           // The engine refuses bigger images from their header, before decoding (IMAGE_TOO_LARGE).

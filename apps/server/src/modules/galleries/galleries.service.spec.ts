@@ -63,6 +63,7 @@ const ready: RecognitionStatus = {
     defaultModel: 'human-faceres',
     dims: 1024,
     detector: 'blazeface',
+    embedder: { runtime: 'tfjs', executionProvider: null, intraOpThreads: null },
     models: [
       { id: 'human-faceres', threshold: 0.525 },
       { id: 'faceapi-resnet128', threshold: 0.911 },

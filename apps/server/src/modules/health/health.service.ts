@@ -66,6 +66,7 @@ export class HealthService {
         workers: engine.workers ?? null,
         workersConfigured: engine.workersConfigured ?? null,
         defaultModel: engine.info?.defaultModel ?? null,
+        embedder: engine.info ? { ...engine.info.embedder, runtime: engine.info.embedder.runtime === 'onnx' ? 'ONNX' : 'TFJS' } : null,
         error: engine.error,
         models: engine.models ?? [],
         modelsDirError: engine.modelsDirError ?? null,
