@@ -106,6 +106,26 @@ export function sameFace<F extends { box: { x: number; y: number; width: number;
   return best;
 }
 
+/** What sets a switch and a rollback apart (ModelMigrationService.changeModel). */
+interface ModelChange {
+  action: 'gallery.switchModel' | 'gallery.rollbackModel';
+  /** Why the latest migration cannot be changed this way; null when it can. */
+  refusal(latest: ModelMigrationRecord | null, gallery: GalleryRecord): string | null;
+  /** The model the gallery leaves and the one it moves to. */
+  models(m: ModelMigrationRecord): { from: string; to: string };
+  /** The CONFLICT message when `count` faces have no embedding under the model moved to. */
+  missing(count: number, m: ModelMigrationRecord): string;
+  /** The gallery's new thresholds, the migration's new state, and what else the audit entry holds. */
+  apply(
+    gallery: GalleryRecord,
+    m: ModelMigrationRecord,
+  ): {
+    settings: { matchThreshold: number; identifyThresholdOverride: number | null };
+    record: Parameters<ModelMigrationRepository['update']>[2];
+    audited: Record<string, unknown>;
+  };
+}
+
 export interface ModelMigrationDependencies {
   migrations: ModelMigrationRepository;
   jobs: Pick<JobsRepository, 'create' | 'findById'>;
@@ -230,63 +250,33 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
     args: { galleryId: string; acceptMissingFaces?: boolean | null },
     options: { withErrorRates?: boolean } = {},
   ): Promise<ModelMigration> {
-    await this.readGallery(actor, args.galleryId);
-    const migration = await this.deps.uow.transaction(async (tx) => {
-      await this.deps.migrations.lockGallery(tx.db, args.galleryId);
-      const gallery = await this.galleryIn(tx.db, args.galleryId);
-      const latest = await this.deps.migrations.findLatest(gallery.id, tx.db);
-      if (!latest || latest.status !== 'SHADOW' || latest.fromModelId !== gallery.embeddingModelId)
-        throw new AppError(ErrorCode.CONFLICT, this.notSwitchable(latest), {
-          status: latest?.status ?? null,
-        });
-      const target = this.deps.recognition.modelInfo(latest.toModelId);
-      const missing = await this.deps.migrations.countFacesWithout(gallery.id, target.id, tx.db);
-      if (missing > 0 && args.acceptMissingFaces !== true)
-        throw new AppError(
-          ErrorCode.CONFLICT,
-          `${missing} faces of the gallery have no ${target.id} embedding (missingFaces lists those the job could not re-embed; faces enrolled since need startModelMigration again). Replace them, or switch with acceptMissingFaces: true: they are not found until re-enrolled.`,
-          { facesWithoutEmbedding: missing, field: 'acceptMissingFaces' },
-        );
-      const thresholds = targetThresholds(gallery, target.id, target.threshold);
-      const facesSwitched = await this.deps.migrations.swapEmbeddings(
-        tx.db,
-        gallery.id,
-        latest.fromModelId,
-        target.id,
-      );
-      await this.deps.galleries.update(tx.db, gallery.id, {
-        embeddingModelId: target.id,
-        matchThreshold: thresholds.matchThreshold,
-        identifyThresholdOverride: thresholds.identifyThresholdOverride,
-      });
-      const updated = await this.deps.migrations.update(tx.db, latest.id, {
-        status: 'SWITCHED',
-        switchedAt: new Date(),
-        previousMatchThreshold: gallery.matchThreshold,
-        previousIdentifyThresholdOverride: gallery.identifyThresholdOverride,
-      });
-      await tx.audit(
-        auditEntry(actor, 'gallery.switchModel', `gallery:${gallery.id}`, {
-          migrationId: latest.id,
-          fromModelId: latest.fromModelId,
-          toModelId: target.id,
-          facesSwitched,
-          facesWithoutEmbedding: missing,
-          matchThreshold: { from: gallery.matchThreshold, to: thresholds.matchThreshold },
-          identifyThresholdOverride: {
-            from: gallery.identifyThresholdOverride,
-            to: thresholds.identifyThresholdOverride,
+    return this.changeModel(actor, args, options, {
+      action: 'gallery.switchModel',
+      refusal: (latest, gallery) =>
+        latest?.status === 'SHADOW' && latest.fromModelId === gallery.embeddingModelId
+          ? null
+          : this.notSwitchable(latest),
+      models: (m) => ({ from: m.fromModelId, to: m.toModelId }),
+      missing: (count, m) =>
+        `${count} faces of the gallery have no ${m.toModelId} embedding (missingFaces lists those the job could not re-embed; faces enrolled since need startModelMigration again). Replace them, or switch with acceptMissingFaces: true: they are not found until re-enrolled.`,
+      apply: (gallery, m) => {
+        const target = this.deps.recognition.modelInfo(m.toModelId);
+        const thresholds = targetThresholds(gallery, target.id, target.threshold);
+        return {
+          settings: {
+            matchThreshold: thresholds.matchThreshold,
+            identifyThresholdOverride: thresholds.identifyThresholdOverride,
           },
-          identifyThreshold: thresholds.identifyThreshold,
-        }),
-      );
-      return updated;
+          record: {
+            status: 'SWITCHED',
+            switchedAt: new Date(),
+            previousMatchThreshold: gallery.matchThreshold,
+            previousIdentifyThresholdOverride: gallery.identifyThresholdOverride,
+          },
+          audited: { identifyThreshold: thresholds.identifyThreshold },
+        };
+      },
     });
-    return this.toModel(
-      await this.readGallery(actor, args.galleryId),
-      migration,
-      options.withErrorRates ?? false,
-    );
   }
 
   /** Switches a SWITCHED gallery back to its previous model and thresholds (audited); the migration returns to SHADOW. */
@@ -295,52 +285,69 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
     args: { galleryId: string; acceptMissingFaces?: boolean | null },
     options: { withErrorRates?: boolean } = {},
   ): Promise<ModelMigration> {
+    return this.changeModel(actor, args, options, {
+      action: 'gallery.rollbackModel',
+      refusal: (latest, gallery) =>
+        latest?.status === 'SWITCHED' && latest.toModelId === gallery.embeddingModelId
+          ? null
+          : 'The gallery has no switched model migration to roll back; galleryModelMigration shows where its migration stands.',
+      models: (m) => ({ from: m.toModelId, to: m.fromModelId }),
+      missing: (count, m) =>
+        `${count} faces (enrolled since the switch, or never re-embedded) have no ${m.fromModelId} embedding; roll back with acceptMissingFaces: true and they are not found until re-enrolled, or stay on ${m.toModelId}.`,
+      apply: (gallery, m) => ({
+        settings: {
+          matchThreshold: m.previousMatchThreshold ?? gallery.matchThreshold,
+          identifyThresholdOverride: m.previousIdentifyThresholdOverride,
+        },
+        record: { status: 'SHADOW', rolledBackAt: new Date() },
+        audited: {},
+      }),
+    });
+  }
+
+  /**
+   * A switch or a rollback, in one transaction under the gallery's row lock: refused (CONFLICT) in
+   * the wrong state, or while faces lack an embedding under the model switched to unless accepted;
+   * swaps the embeddings, sets the gallery's model and thresholds and the migration's state, audited.
+   */
+  private async changeModel(
+    actor: Actor,
+    args: { galleryId: string; acceptMissingFaces?: boolean | null },
+    options: { withErrorRates?: boolean },
+    change: ModelChange,
+  ): Promise<ModelMigration> {
     await this.readGallery(actor, args.galleryId);
     const migration = await this.deps.uow.transaction(async (tx) => {
       await this.deps.migrations.lockGallery(tx.db, args.galleryId);
       const gallery = await this.galleryIn(tx.db, args.galleryId);
       const latest = await this.deps.migrations.findLatest(gallery.id, tx.db);
-      if (!latest || latest.status !== 'SWITCHED' || latest.toModelId !== gallery.embeddingModelId)
-        throw new AppError(
-          ErrorCode.CONFLICT,
-          'The gallery has no switched model migration to roll back; galleryModelMigration shows where its migration stands.',
-          { status: latest?.status ?? null },
-        );
-      const missing = await this.deps.migrations.countFacesWithout(gallery.id, latest.fromModelId, tx.db);
+      const refusal = change.refusal(latest, gallery);
+      if (refusal !== null || !latest)
+        throw new AppError(ErrorCode.CONFLICT, refusal ?? '', { status: latest?.status ?? null });
+      const { from, to } = change.models(latest);
+      const missing = await this.deps.migrations.countFacesWithout(gallery.id, to, tx.db);
       if (missing > 0 && args.acceptMissingFaces !== true)
-        throw new AppError(
-          ErrorCode.CONFLICT,
-          `${missing} faces (enrolled since the switch, or never re-embedded) have no ${latest.fromModelId} embedding; roll back with acceptMissingFaces: true and they are not found until re-enrolled, or stay on ${latest.toModelId}.`,
-          { facesWithoutEmbedding: missing, field: 'acceptMissingFaces' },
-        );
-      const facesSwitched = await this.deps.migrations.swapEmbeddings(
-        tx.db,
-        gallery.id,
-        latest.toModelId,
-        latest.fromModelId,
-      );
-      const restored = {
-        embeddingModelId: latest.fromModelId,
-        matchThreshold: latest.previousMatchThreshold ?? gallery.matchThreshold,
-        identifyThresholdOverride: latest.previousIdentifyThresholdOverride,
-      };
-      await this.deps.galleries.update(tx.db, gallery.id, restored);
-      const updated = await this.deps.migrations.update(tx.db, latest.id, {
-        status: 'SHADOW',
-        rolledBackAt: new Date(),
-      });
+        throw new AppError(ErrorCode.CONFLICT, change.missing(missing, latest), {
+          facesWithoutEmbedding: missing,
+          field: 'acceptMissingFaces',
+        });
+      const facesSwitched = await this.deps.migrations.swapEmbeddings(tx.db, gallery.id, from, to);
+      const { settings, record, audited } = change.apply(gallery, latest);
+      await this.deps.galleries.update(tx.db, gallery.id, { embeddingModelId: to, ...settings });
+      const updated = await this.deps.migrations.update(tx.db, latest.id, record);
       await tx.audit(
-        auditEntry(actor, 'gallery.rollbackModel', `gallery:${gallery.id}`, {
+        auditEntry(actor, change.action, `gallery:${gallery.id}`, {
           migrationId: latest.id,
-          fromModelId: latest.toModelId,
-          toModelId: latest.fromModelId,
+          fromModelId: from,
+          toModelId: to,
           facesSwitched,
           facesWithoutEmbedding: missing,
-          matchThreshold: { from: gallery.matchThreshold, to: restored.matchThreshold },
+          matchThreshold: { from: gallery.matchThreshold, to: settings.matchThreshold },
           identifyThresholdOverride: {
             from: gallery.identifyThresholdOverride,
-            to: restored.identifyThresholdOverride,
+            to: settings.identifyThresholdOverride,
           },
+          ...audited,
         }),
       );
       return updated;
