@@ -92,6 +92,11 @@ function EmbeddingModels({ models, modelsDirError }: { models: EmbeddingModel[];
   );
 }
 
+/** ONNX Runtime's intra-op threads as the engine settings show them. */
+function threadsLabel(threads: number | null): string {
+  return threads === 0 ? 'all cores per inference' : `${threads ?? 1} thread(s) per worker`;
+}
+
 export function SettingsEngine() {
   const health = useHealth();
   const galleries = useGalleries();
@@ -133,6 +138,14 @@ export function SettingsEngine() {
           <dd>{recognition.workers ?? '—'}</dd>
           <dt>Default model</dt>
           <dd>{recognition.defaultModel ? <code>{recognition.defaultModel}</code> : '—'}</dd>
+          <dt>Embedding engine</dt>
+          <dd>
+            {recognition.embedder
+              ? recognition.embedder.runtime === 'ONNX'
+                ? `ONNX Runtime (${recognition.embedder.executionProvider ?? 'cpu'}, ${threadsLabel(recognition.embedder.intraOpThreads)})`
+                : 'TensorFlow.js'
+              : '—'}
+          </dd>
           <dt>Server</dt>
           <dd>
             {server.version}, {server.database === 'PGLITE' ? 'embedded PGlite' : 'PostgreSQL'}
@@ -140,7 +153,8 @@ export function SettingsEngine() {
         </dl>
       )}
       <p className="hint">
-        Backend, workers and the default model are set where the server starts (its environment), not here.
+        Backend, workers, the embedding engine (FACELEDGER_EMBEDDER_RUNTIME, FACELEDGER_ONNX_*) and the
+        default model are set where the server starts (its environment), not here.
       </p>
       <EmbeddingModels models={recognition?.models ?? []} modelsDirError={recognition?.modelsDirError ?? null} />
       <h3>Models per gallery</h3>
