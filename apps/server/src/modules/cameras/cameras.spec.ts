@@ -15,7 +15,7 @@ import { addGallery } from '../../../test/graphql-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import type { CameraFrame, FrameAnalyzer } from './camera-frame.js';
-import { makeSceneVideo } from './testing/lfw-video.js';
+import { makeSceneVideo, videoFrames, VideoHttpSource } from './testing/lfw-video.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 const CAMERA_FIELDS = 'id name sourceUrl fps enabled retentionDays galleryIds state stateReason measuredFps framesDecoded framesDropped lastFrameAt';
@@ -202,6 +202,30 @@ describe.each(TEST_DATABASE_MODES)('cameras on %s', (mode) => {
     }
     expect(supervisor.readerCount).toBe(0);
     await server.graphql('mutation ($id: ID!) { deleteCamera(id: $id) }', { id: door!.id }, admin);
+  });
+
+  it('shows a camera whose MJPEG source is killed mid-stream as STALLED, and LIVE again when it returns', async () => {
+    const source = new VideoHttpSource({ port: 4244 + TEST_DATABASE_MODES.indexOf(mode), frames: await videoFrames(video), fps: 10 });
+    await source.start();
+    const { camera: street } = await create({ name: 'Street', sourceUrl: source.mjpegUrl, fps: 5, galleryIds: [] });
+    const stop = new AbortController();
+    const running = server.services.cameras
+      .createSupervisor({ analyzer: null, logger, reconcileMs: 200, statusWriteMs: 500, timings: { stallTimeoutMs: 1500, backoffInitialMs: 200, backoffMaxMs: 1000 } })
+      .run(stop.signal);
+    try {
+      await waitFor('LIVE', () => camera(street!.id), (c) => c.state === 'LIVE');
+      await source.kill();
+      const stalled = await waitFor('STALLED', () => camera(street!.id), (c) => c.state === 'STALLED');
+      expect(stalled.stateReason).toBeTruthy();
+      await source.start();
+      const back = await waitFor('LIVE again', () => camera(street!.id), (c) => c.state === 'LIVE');
+      expect(back.framesDecoded).toBeGreaterThan(0);
+      expect(Date.parse(back.lastFrameAt!)).toBeGreaterThan(Date.parse(stalled.lastFrameAt!));
+    } finally {
+      stop.abort();
+      await running;
+      await source.kill();
+    }
   });
 });
 
