@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { seededRandom } from '../seeded-random.js';
 
 const { onnx } = onnxProto;
 
@@ -116,18 +117,6 @@ export class OnnxGraphBuilder {
   }
 }
 
-/** Deterministic pseudo-random numbers in [-1, 1) (mulberry32), so a generated model is the same every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
 /** Shape of a small embedder generated for tests. */
 export interface TestEmbedderSpec {
   /** Side of the square input in pixels (a multiple of `patch`). */
@@ -155,7 +144,8 @@ export function buildTestEmbedderModel(spec: TestEmbedderSpec): Uint8Array {
   const patch = spec.patch ?? 8;
   const channels = spec.channels ?? 8;
   if (spec.inputSize % patch !== 0) throw new Error(`inputSize ${spec.inputSize} is not a multiple of the patch ${patch}`);
-  const random = seededRandom(spec.seed ?? 1);
+  const unit = seededRandom(spec.seed ?? 1);
+  const random = (): number => unit() * 2 - 1;
   const g = new OnnxGraphBuilder('faceledger-test-embedder');
   const s = spec.inputSize;
   const batch = spec.batch ?? 'batch';

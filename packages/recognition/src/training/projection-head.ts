@@ -1,5 +1,6 @@
 import { l2normalize } from '../models/embedder.js';
 import { activeBackend, initBackend, tf, type BackendName } from '../runtime/backend.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** One training example: an embedding and the identity it belongs to. */
 export interface LabelledEmbedding {
@@ -61,18 +62,6 @@ export interface ProjectionHead {
  */
 async function registerGradients(): Promise<void> {
   await import('@tensorflow/tfjs');
-}
-
-/** mulberry32: a small seeded generator, so training is repeatable. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
