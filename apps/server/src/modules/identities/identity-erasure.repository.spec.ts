@@ -24,7 +24,9 @@ describe('tablesChangedBy', () => {
         jobItemsCleared: 0,
         jobFilesDeleted: 0,
         uploadsDeleted: 2,
+        sightingsCleared: 1,
+        clustersCleared: 0,
       }),
-    ).toEqual(['identities', 'match_events', 'reviews', 'pending_uploads', 'images']);
+    ).toEqual(['identities', 'match_events', 'reviews', 'pending_uploads', 'images', 'sightings', 'sighting_candidates', 'alerts']);
   });
 });

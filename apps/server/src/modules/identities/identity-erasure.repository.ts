@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from '@faceledger/db';
 import type { ImageStore } from '../../infrastructure/image-store/image-store.js';
 import type { Transaction } from '../audit/audit.repository.js';
 import { eraseJobDataOf } from '../jobs/jobs-erasure.repository.js';
+import { eraseSightingsOf } from '../sightings/sightings-erasure.repository.js';
 
 /**
  * What a tombstone keeps instead of personal data: the id (which the audit trail names), gallery,
@@ -36,6 +37,10 @@ export interface ErasureCounts {
   jobFilesDeleted: number;
   /** Pending uploads of one of the person's photos. */
   uploadsDeleted: number;
+  /** Camera sightings whose template and crop were cleared (they named the person or show its face). */
+  sightingsCleared: number;
+  /** Unknown clusters whose centroid was cleared (named to the person or matching its face). */
+  clustersCleared: number;
 }
 
 /** Outcome of the transactional part; `imageKeys` are deleted from the store after commit. */
@@ -77,6 +82,10 @@ export const ERASURE_TABLES = [
   'job_files',
   'pending_uploads',
   'images',
+  'sightings',
+  'sighting_candidates',
+  'unknown_clusters',
+  'alerts',
 ] as const;
 export type ErasureTable = (typeof ERASURE_TABLES)[number];
 
@@ -96,7 +105,11 @@ export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
     job_files: counts.jobFilesDeleted > 0,
     pending_uploads: counts.uploadsDeleted > 0,
     // The photos come from its faces, its probes and its uploads (deleted after commit).
-    images: counts.facesDeleted > 0 || counts.probesCleared > 0 || counts.uploadsDeleted > 0,
+    images: counts.facesDeleted > 0 || counts.probesCleared > 0 || counts.uploadsDeleted > 0 || counts.sightingsCleared > 0,
+    sightings: counts.sightingsCleared > 0,
+    sighting_candidates: counts.sightingsCleared > 0,
+    unknown_clusters: counts.clustersCleared > 0,
+    alerts: counts.sightingsCleared > 0,
   };
   return ERASURE_TABLES.filter((table) => changed[table]);
 }
@@ -196,6 +209,8 @@ export class IdentityErasureRepository {
         AND (m.probe_embedding IS NOT NULL OR m.probe_image_key IS NOT NULL OR m.probe_sha256 <> '')
       RETURNING m.id::text AS id, targets.probe_image_key AS "imageKey"`;
 
+    // The cameras' sightings of the person, while its faces still exist to compare with.
+    const sightings = await eraseSightingsOf(tx, { identityId, threshold: person.threshold });
     const { count: matchCandidatesDeleted } = await tx.matchCandidate.deleteMany({ where: { identityId } });
     const { count: faceEmbeddingsDeleted } = await tx.faceEmbedding.deleteMany({
       where: { face: { identityId } },
@@ -228,7 +243,11 @@ export class IdentityErasureRepository {
     });
 
     const keys = [
-      ...new Set([...photoKeys, ...cleared.flatMap((e) => (e.imageKey === null ? [] : [e.imageKey]))]),
+      ...new Set([
+        ...photoKeys,
+        ...cleared.flatMap((e) => (e.imageKey === null ? [] : [e.imageKey])),
+        ...sightings.cropKeys,
+      ]),
     ];
     const imageKeys = await this.findUnreferencedImageKeys(keys, tx);
     const [{ xid } = { xid: '0' }] = await tx.$queryRaw<
@@ -252,6 +271,8 @@ export class IdentityErasureRepository {
         reviewNotesRedacted,
         ...jobs,
         uploadsDeleted,
+        sightingsCleared: sightings.sightingsCleared,
+        clustersCleared: sightings.clustersCleared,
       },
       imageKeys,
     };
@@ -322,9 +343,15 @@ export class IdentityErasureRepository {
       select: { probeImageKey: true },
       distinct: ['probeImageKey'],
     });
+    const cropRefs = await tx.sighting.findMany({
+      where: { cropImageKey: { in: [...keys] } },
+      select: { cropImageKey: true },
+      distinct: ['cropImageKey'],
+    });
     const used = new Set<string | null>([
       ...faceRefs.map((f) => f.imageKey),
       ...probeRefs.map((e) => e.probeImageKey),
+      ...cropRefs.map((s) => s.cropImageKey),
     ]);
     return keys.filter((key) => !used.has(key));
   }

@@ -78,6 +78,8 @@ const erased: ErasureOutcome = {
     jobItemsCleared: 1,
     jobFilesDeleted: 0,
     uploadsDeleted: 0,
+    sightingsCleared: 0,
+    clustersCleared: 0,
   },
   imageKeys: [KEY_A, KEY_B],
   xid: '741',
@@ -134,7 +136,7 @@ describe('IdentityErasureService', () => {
     expect(again.events).toEqual([]);
     expect(again.steps).toEqual([
       'commit',
-      'compact identities faces face_embeddings match_candidates match_events reviews job_items job_files pending_uploads images',
+      'compact identities faces face_embeddings match_candidates match_events reviews job_items job_files pending_uploads images sightings sighting_candidates unknown_clusters alerts',
     ]);
   });
 

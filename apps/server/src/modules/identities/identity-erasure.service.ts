@@ -35,6 +35,8 @@ const NOTHING_ERASED: ErasureCounts = {
   jobItemsCleared: 0,
   jobFilesDeleted: 0,
   uploadsDeleted: 0,
+  sightingsCleared: 0,
+  clustersCleared: 0,
 };
 
 export class IdentityErasureService {

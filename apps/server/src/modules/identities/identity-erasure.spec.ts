@@ -233,6 +233,8 @@ describe.each(TEST_DATABASE_MODES)('eraseIdentity on %s', (mode) => {
       jobItemsCleared: 0,
       jobFilesDeleted: 0,
       uploadsDeleted: 0,
+      sightingsCleared: 0,
+      clustersCleared: 0,
       imagesToDelete: 3,
     });
     const ledger = await prisma.auditEntry.findMany();

@@ -288,24 +288,61 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
-  it('purges sightings past their camera retention, with their crops', async () => {
-    const keys = (await server.db.prisma.sighting.findMany({ select: { cropImageKey: true } })).map(
-      (s) => s.cropImageKey!,
+  it("erases the sightings' templates and crops with the identity they showed", async () => {
+    const before = await server.db.prisma.$queryRaw<Array<{ id: string; cropImageKey: string }>>`
+      SELECT id, crop_image_key AS "cropImageKey" FROM sightings WHERE identity_id = ${blairId}::uuid`;
+    expect(before).toHaveLength(2);
+    await query('mutation E($id: ID!) { eraseIdentity(id: $id) { facesDeleted } }', { id: blairId });
+    const after = await server.db.prisma.$queryRaw<
+      Array<{ identityId: string | null; cropImageKey: string | null; hasTemplate: boolean }>
+    >`
+      SELECT identity_id AS "identityId", crop_image_key AS "cropImageKey", embedding IS NOT NULL AS "hasTemplate"
+      FROM sightings WHERE id IN (${before[0]!.id}::uuid, ${before[1]!.id}::uuid)`;
+    expect(after).toEqual([
+      { identityId: null, cropImageKey: null, hasTemplate: false },
+      { identityId: null, cropImageKey: null, hasTemplate: false },
+    ]);
+    for (const { cropImageKey } of before) expect(await server.imageStore.has(cropImageKey)).toBe(false);
+    expect(await server.db.prisma.sightingCandidate.count({ where: { identityId: blairId } })).toBe(0);
+    const entry = await server.db.prisma.auditEntry.findFirst({
+      where: { subject: `identity:${blairId}`, action: 'identity.erase' },
+    });
+    expect((entry?.payload as { sightingsCleared: number }).sightingsCleared).toBeGreaterThanOrEqual(2);
+    // A photo of him finds nothing any more.
+    const search = await query<{ sightingsOfFace: { edges: unknown[] } }>(
+      'query F($image: ImageInput!) { sightingsOfFace(image: $image) { edges { cursor } } }',
+      { image: await lfwInput('Tony_Blair', 2) },
     );
-    expect(keys.length).toBe(5);
+    expect(search.sightingsOfFace.edges).toEqual([]);
+  });
+
+  it('purges sightings past their camera retention, with their crops', async () => {
+    // The erasure above cleared every crop that named Tony Blair, and in a gallery of five every
+    // sighting lists him as a candidate; a new stranger's sighting holds a crop again.
+    clock += 600_000;
+    await feed([...walkPast('Hugo_Chavez', 2, 5), ...emptyFrames(5)]);
+    const rows = await server.db.prisma.sighting.findMany({ select: { cropImageKey: true } });
+    expect(rows).toHaveLength(6);
+    const keys = rows.flatMap((s) => (s.cropImageKey ? [s.cropImageKey] : []));
+    expect(keys.length).toBeGreaterThan(0);
     const none = await server.services.sightings.purgeExpired({ kind: 'system' }, new Date(clock));
     expect(none.sightingsDeleted).toBe(0);
     const purged = await server.services.sightings.purgeExpired(
       { kind: 'system' },
       new Date(Date.now() + 31 * 86_400_000),
     );
-    expect(purged.sightingsDeleted).toBe(5);
+    expect(purged.sightingsDeleted).toBe(6);
+    expect(await server.db.prisma.sighting.count()).toBe(0);
     expect(await server.db.prisma.alert.count()).toBe(0);
-    // The named cluster's crops are faces of Colin Powell now, so those two stay.
-    expect(purged.imagesDeleted).toBe(3);
-    for (const key of keys)
-      expect(await server.imageStore.has(key)).toBe(
-        (await server.db.prisma.face.count({ where: { imageKey: key } })) > 0,
-      );
+    expect(await server.db.prisma.unknownCluster.count()).toBe(0);
+    expect(purged.imagesDeleted).toBe(keys.length);
+    for (const key of keys) expect(await server.imageStore.has(key)).toBe(false);
+    // The crops the named cluster enrolled are Colin Powell's faces now: they stay.
+    const powellFaces = await server.db.prisma.face.findMany({
+      where: { identity: { externalId: 'cp' } },
+      select: { imageKey: true },
+    });
+    expect(powellFaces).toHaveLength(2);
+    for (const { imageKey } of powellFaces) expect(await server.imageStore.has(imageKey)).toBe(true);
   });
 });
