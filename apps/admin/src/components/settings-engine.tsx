@@ -43,7 +43,7 @@ function EmbeddingModels({ models, modelsDirError }: { models: EmbeddingModel[];
                 <th scope="col">Model</th>
                 <th scope="col">Source</th>
                 <th scope="col">State</th>
-                <th scope="col">Details</th>
+                <th scope="col">Input</th>
                 <th scope="col" className="num">
                   Dimensions
                 </th>
@@ -52,11 +52,11 @@ function EmbeddingModels({ models, modelsDirError }: { models: EmbeddingModel[];
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {models.map((m) => (
-                <tr key={`${m.source}:${m.manifest ?? m.id}`}>
+            {models.map((m) => (
+              <tbody key={`${m.source}:${m.manifest ?? m.id}`}>
+                <tr>
                   <th scope="row">
-                    <code>{m.id}</code>
+                    <code className="nowrap">{m.id}</code>
                     {m.manifest && <div className="hint">{m.manifest}</div>}
                   </th>
                   <td>{m.source === 'SHIPPED' ? 'Shipped' : 'Operator'}</td>
@@ -66,21 +66,24 @@ function EmbeddingModels({ models, modelsDirError }: { models: EmbeddingModel[];
                     </span>
                   </td>
                   <td>
-                    {m.state === 'REFUSED' ? (
-                      <span className="error">{m.error}</span>
-                    ) : (
-                      <>
-                        {m.inputSize} px, {m.alignment === 'dlib-chip' ? 'dlib chip' : 'ArcFace'} alignment, version{' '}
-                        {m.version}
-                        <div className="hint">{m.licence}</div>
-                      </>
-                    )}
+                    {m.inputSize === null ? '—' : `${m.inputSize} px, ${m.alignment === 'dlib-chip' ? 'dlib chip' : 'ArcFace'}`}
                   </td>
                   <td className="num">{m.dims ?? '—'}</td>
                   <td className="num">{m.pairThreshold === null ? '—' : m.pairThreshold.toFixed(3)}</td>
                 </tr>
-              ))}
-            </tbody>
+                <tr>
+                  <td colSpan={6} className="model-detail">
+                    {m.state === 'REFUSED' ? (
+                      <span className="error">{m.error}</span>
+                    ) : (
+                      <span className="hint">
+                        Version {m.version}. Licence: {m.licence}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              </tbody>
+            ))}
           </table>
         </div>
       )}
