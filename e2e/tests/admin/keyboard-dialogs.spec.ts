@@ -10,6 +10,7 @@
 //   gallery page: Add webhook, Deliveries, Delete webhook (alert)
 //   settings: New user, Disable user (alert), New API key, Revoke key (alert)
 //   reviews: Reassign, bulk verdict
+//   cameras: Add camera, Edit camera, Delete camera (alert) (unknown people: Name, Dismiss in cameras.spec.ts)
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../../support/fixtures.js';
 import { lfwImage } from '../../support/photos.js';
@@ -255,6 +256,44 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await page.keyboard.press('Enter');
       await expect(revoke).toHaveCount(0);
       await expect(page.getByRole('heading', { level: 2, name: 'API keys' })).toBeFocused();
+    });
+
+    test('admin: camera and unknown-people dialogs by keyboard', async ({ page, seed, users }) => {
+      test.setTimeout(120_000);
+      const gallery = await seed.createGallery('keyboard cameras');
+      // Disabled: no reader runs, so nothing else on the machine slows down.
+      const name = unique('Keyboard camera');
+      await seed.gql('mutation C($input: CreateCameraInput!) { createCamera(input: $input) { id } }', {
+        input: { name, sourceUrl: '/dev/null', galleryIds: [gallery.id], enabled: false },
+      });
+
+      await signIn(page, users.admin, '/cameras');
+      await checkDialog(
+        page,
+        page.getByRole('button', { name: 'Add camera' }),
+        page.getByRole('dialog', { name: 'Add camera' }),
+      );
+      await checkDialog(
+        page,
+        page.getByRole('button', { name: `Edit ${name}` }),
+        page.getByRole('dialog', { name: `Edit ${name}` }),
+        { key: ' ', close: 'Cancel' },
+      );
+      // Enable/Disable keeps the focus on its button, renamed.
+      await tabTo(page, page.getByRole('button', { name: `Enable ${name}` }));
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('button', { name: `Disable ${name}` })).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('button', { name: `Enable ${name}` })).toBeFocused();
+      const remove = page.getByRole('button', { name: `Delete ${name}` });
+      const confirm = page.getByRole('alertdialog', { name: `Delete the camera ${name}?` });
+      await checkDialog(page, remove, confirm, { close: 'Cancel' });
+      await page.keyboard.press('Enter');
+      await tabTo(page, confirm.getByRole('button', { name: 'Delete camera' }));
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('status').filter({ hasText: `Deleted ${name}.` })).toBeVisible();
+      await expect(remove).toHaveCount(0);
+      await expect(page.getByRole('heading', { level: 1, name: 'Cameras' })).toBeFocused();
     });
 
     test('reviewer: reassign and bulk verdict dialogs by keyboard', async ({ page, seed, users }) => {
