@@ -6,8 +6,6 @@
 // search finds a face's sightings newest first; a cluster can be named (its crops enrolled) or
 // dismissed; the retention purge deletes expired sightings with their crops.
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import mqtt from 'mqtt';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
 import {
@@ -21,8 +19,7 @@ import {
 import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
-import { MqttPublisher } from '../../infrastructure/mqtt/mqtt-publisher.js';
-import { publishSightingEvent } from './sightings-mqtt.js';
+import { listenForAlerts, type AlertListener } from '../../../test/mqtt-alerts.js';
 
 /** A node of an answer, read loosely (the assertions say what it must hold). */
 interface Node {
@@ -40,7 +37,6 @@ interface Node {
   [field: string]: unknown;
 }
 
-const BROKER = process.env.FACELEDGER_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const SIGHTING = `id decision frames quality cropImageKey cameraName startedAt score threshold
   identity { id displayName } candidates { rank score identity { id } } cluster { id number label size }`;
 
@@ -50,10 +46,8 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
   let galleryId: string;
   let blairId: string;
   let cameraId: string;
-  let mqttPublisher: MqttPublisher;
-  let subscriber: mqtt.MqttClient;
+  let mqtt: AlertListener;
   const prefix = `faceledger-sightings-${mode}-${Date.now()}`;
-  const alertsReceived: Array<Record<string, unknown>> = [];
   let clock = Date.parse('2026-12-06T09:00:00.000Z');
   let sequence = 0;
 
@@ -119,30 +113,11 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
       },
     });
     cameraId = camera.id;
-    mqttPublisher = new MqttPublisher({ url: BROKER, topicPrefix: prefix }, pino({ level: 'silent' }));
-    server.services.events.subscribe((event) => publishSightingEvent(mqttPublisher, event), {
-      scope: 'publisher',
-      types: ['SightingRecorded', 'AlertRaised'],
-    });
-    subscriber = await mqtt.connectAsync(BROKER);
-    subscriber.on('message', (topic, payload) => {
-      if (topic === `${prefix}/alerts`)
-        alertsReceived.push(JSON.parse(payload.toString()) as Record<string, unknown>);
-    });
-    await subscriber.subscribeAsync(`${prefix}/#`, { qos: 1 });
-    for (let i = 0; i < 100 && !mqttPublisher.status().connected; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    mqtt = await listenForAlerts(server, prefix);
   }, 600_000);
 
   afterAll(async () => {
-    await subscriber
-      ?.publishAsync(`${prefix}/cameras/front_door`, '', { retain: true, qos: 1 })
-      .catch(() => undefined);
-    await subscriber
-      ?.publishAsync(`${prefix}/available`, '', { retain: true, qos: 1 })
-      .catch(() => undefined);
-    await mqttPublisher?.close();
-    await subscriber?.endAsync();
+    await mqtt?.close();
     await server?.close();
   });
 
@@ -179,9 +154,9 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     expect(matchEvents.edges.map((e) => e.node)).toEqual([
       { id: alerts.edges[0]!.node.matchEventId, decision: 'MATCH' },
     ]);
-    for (let i = 0; i < 100 && alertsReceived.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(alertsReceived).toHaveLength(1);
-    expect(alertsReceived[0]).toMatchObject({
+    await mqtt.waitFor(1);
+    expect(mqtt.alerts).toHaveLength(1);
+    expect(mqtt.alerts[0]).toMatchObject({
       kind: 'WATCHLIST_MATCH',
       cameraName: 'Front Door',
       label: 'Tony Blair',
@@ -198,7 +173,7 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     expect(again.sightings.edges).toHaveLength(2);
     expect(again.alerts.edges).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(alertsReceived).toHaveLength(1);
+    expect(mqtt.alerts).toHaveLength(1);
   });
 
   it('raises no alert for a stranger, and clusters a stranger seen twice into one unknown', async () => {
@@ -221,7 +196,7 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     expect(powell2!.cluster).toMatchObject({ size: 2, label: `unknown #${powell2!.cluster.number}` });
     const { alerts } = await query<{ alerts: { edges: unknown[] } }>('{ alerts { edges { cursor } } }');
     expect(alerts.edges).toHaveLength(1);
-    expect(alertsReceived).toHaveLength(1);
+    expect(mqtt.alerts).toHaveLength(1);
   });
 
   it('finds where a face was seen, newest first, from a photo or an identity', async () => {

@@ -157,6 +157,26 @@ function keyset(column: Prisma.Sql, page: KeysetPage): { where: Prisma.Sql; orde
   return { where, order };
 }
 
+/** Newest first over (field, id) for Prisma: the keyset condition and order of one page. */
+function prismaKeyset<F extends 'lastSeenAt' | 'createdAt'>(field: F, page: KeysetPage) {
+  const forward = page.direction === 'forward';
+  const cursor = page.cursor;
+  const beyond = forward ? 'lt' : 'gt';
+  const where = cursor
+    ? {
+        OR: [
+          { [field]: { [beyond]: cursor.createdAt } },
+          { [field]: cursor.createdAt, id: { [beyond]: cursor.id } },
+        ],
+      }
+    : {};
+  const direction = forward ? ('desc' as const) : ('asc' as const);
+  return {
+    where,
+    orderBy: [{ [field]: direction }, { id: direction }] as Array<Record<F | 'id', 'asc' | 'desc'>>,
+  };
+}
+
 export class SightingsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -339,29 +359,11 @@ export class SightingsRepository {
 
   /** Clusters newest seen first (by lastSeenAt, id). */
   async listClusters(status: ClusterRecord['status'] | null, page: KeysetPage): Promise<ClusterRecord[]> {
-    const forward = page.direction === 'forward';
-    const cursor = page.cursor;
+    const { where, orderBy } = prismaKeyset('lastSeenAt', page);
     return this.prisma.unknownCluster.findMany({
-      where: {
-        ...(status ? { status } : {}),
-        ...(cursor
-          ? forward
-            ? {
-                OR: [
-                  { lastSeenAt: { lt: cursor.createdAt } },
-                  { lastSeenAt: cursor.createdAt, id: { lt: cursor.id } },
-                ],
-              }
-            : {
-                OR: [
-                  { lastSeenAt: { gt: cursor.createdAt } },
-                  { lastSeenAt: cursor.createdAt, id: { gt: cursor.id } },
-                ],
-              }
-          : {}),
-      },
+      where: { ...(status ? { status } : {}), ...where },
       select: CLUSTER_COLUMNS,
-      orderBy: forward ? [{ lastSeenAt: 'desc' }, { id: 'desc' }] : [{ lastSeenAt: 'asc' }, { id: 'asc' }],
+      orderBy,
       take: page.limit,
     });
   }
@@ -401,29 +403,14 @@ export class SightingsRepository {
     filter: { cameraId?: string | null; kind?: AlertRecord['kind'] | null },
     page: KeysetPage,
   ): Promise<AlertRecord[]> {
-    const forward = page.direction === 'forward';
-    const cursor = page.cursor;
+    const { where, orderBy } = prismaKeyset('createdAt', page);
     return this.prisma.alert.findMany({
       where: {
         ...(filter.cameraId ? { cameraId: filter.cameraId } : {}),
         ...(filter.kind ? { kind: filter.kind } : {}),
-        ...(cursor
-          ? forward
-            ? {
-                OR: [
-                  { createdAt: { lt: cursor.createdAt } },
-                  { createdAt: cursor.createdAt, id: { lt: cursor.id } },
-                ],
-              }
-            : {
-                OR: [
-                  { createdAt: { gt: cursor.createdAt } },
-                  { createdAt: cursor.createdAt, id: { gt: cursor.id } },
-                ],
-              }
-          : {}),
+        ...where,
       },
-      orderBy: forward ? [{ createdAt: 'desc' }, { id: 'desc' }] : [{ createdAt: 'asc' }, { id: 'asc' }],
+      orderBy,
       take: page.limit,
     }) as Promise<AlertRecord[]>;
   }

@@ -124,8 +124,8 @@ export interface SightingsDependencies {
   logger: Logger;
 }
 
-/** The outcome of one watchlist gallery for a track. */
-interface GalleryOutcome {
+/** The outcome of one watchlist gallery for a track (exported for the decision test). */
+export interface GalleryOutcome {
   gallery: GalleryRecord;
   threshold: number;
   /** Per best face: its ranked candidates and the MATCH identify would answer. */
