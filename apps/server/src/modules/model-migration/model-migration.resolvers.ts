@@ -3,19 +3,22 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { AppContext } from '../../graphql/context.js';
 import { isFieldSelected } from '../../graphql/is-field-selected.js';
 
-/** Fields selected under `selectionSet` (inline fragments followed). */
-function fieldsOf(selectionSet: SelectionSetNode | undefined): FieldNode[] {
-  return (selectionSet?.selections ?? []).flatMap((s) =>
-    s.kind === 'Field' ? [s] : s.kind === 'InlineFragment' ? fieldsOf(s.selectionSet) : [],
-  );
+/** Fields selected under `selectionSet`, inline fragments and named fragment spreads followed. */
+function fieldsOf(selectionSet: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
+  return (selectionSet?.selections ?? []).flatMap((s) => {
+    if (s.kind === 'Field') return [s];
+    if (s.kind === 'InlineFragment') return fieldsOf(s.selectionSet, info);
+    return fieldsOf(info.fragments[s.name.value]?.selectionSet, info);
+  });
 }
 
 /** Whether galleryModelMigration's caller asked for migration { errorRates } (they cost n² cosines). */
 function asksMigrationErrorRates(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.some((node) =>
-    fieldsOf(node.selectionSet).some(
+    fieldsOf(node.selectionSet, info).some(
       (f) =>
-        f.name.value === 'migration' && fieldsOf(f.selectionSet).some((g) => g.name.value === 'errorRates'),
+        f.name.value === 'migration' &&
+        fieldsOf(f.selectionSet, info).some((g) => g.name.value === 'errorRates'),
     ),
   );
 }

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, TEST_DATABASE_MODES } from '@faceledger/db/testing';
+import { identifyCalibration } from '@faceledger/recognition/identify';
 import { writeOperatorModel } from '@faceledger/recognition/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,7 +156,8 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
       };
     }>(
       `query ($galleryId: ID!) { galleryModelMigration(galleryId: $galleryId) { currentModelId availableModelIds
-        migration { ${MIGRATION_FIELDS} ${withRates ? 'errorRates { modelId threshold matedSearches nonMatedSearches fnir fpir facesWithoutEmbedding }' : ''} } } }`,
+        migration { ${MIGRATION_FIELDS} ${withRates ? '...Rates' : ''} } } }
+        ${withRates ? 'fragment Rates on ModelMigration { errorRates { modelId threshold matedSearches nonMatedSearches fnir fpir facesWithoutEmbedding } }' : ''}`,
       { galleryId: g },
       admin,
     );
@@ -292,6 +294,7 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
       currentMatches: 1,
       targetMatches: 1,
     });
+    // Asked for through a fragment, as the admin does: computed only when selected.
     const rates = agreement.migration!.errorRates!;
     expect(rates.map((r) => r.modelId)).toEqual(['faceapi-resnet128', TARGET]);
     // 7 faces of 4 people: 6 mated searches (the three pairs), 7 non-mated; Ann has no target embedding.
@@ -322,15 +325,19 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
     expect(refused.errors?.[0]?.message).toMatch(/1 faces .* acceptMissingFaces/);
     const switched = await mutate('switchGalleryModel', true);
     expect(switched.errors).toBeUndefined();
+    // The target's pair threshold, and its identify calibration when it ships one, else the pair
+    // threshold as the identify override.
+    const calibrated = identifyCalibration(TARGET) !== null;
     expect(switched.data!.switchGalleryModel).toMatchObject({
       status: 'SWITCHED',
-      targetIdentifyThresholdSource: 'OVERRIDE',
+      targetIdentifyThresholdSource: calibrated ? 'CALIBRATED' : 'OVERRIDE',
     });
     const after = await gallery();
     expect(after).toMatchObject({
       embeddingModelId: TARGET,
       matchThreshold: 0.17,
-      identifyThresholdOverride: 0.17,
+      identifyThresholdOverride: calibrated ? null : 0.17,
+      identifyThreshold: switched.data!.switchGalleryModel!.targetIdentifyThreshold,
     });
     const withTarget = await identify();
     expect(withTarget).toMatchObject({

@@ -1,0 +1,155 @@
+// ModelMigrationService with its repositories faked: the thresholds a switch sets, which detected
+// face is the enrolled one, and shadow scoring's decisions and agreement counts.
+import { describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { engineFace, gallery } from '../../../test/recognition-fakes.js';
+import type { ModelMigrationRecord } from './model-migration.repository.js';
+import {
+  ModelMigrationService,
+  sameFace,
+  targetThresholds,
+  type ModelMigrationDependencies,
+} from './model-migration.service.js';
+
+const X = '00000000-0000-4000-8000-000000000001';
+const Y = '00000000-0000-4000-8000-000000000002';
+
+function migration(overrides: Partial<ModelMigrationRecord> = {}): ModelMigrationRecord {
+  return {
+    id: '00000000-0000-4000-8000-0000000000f1',
+    galleryId: gallery().id,
+    fromModelId: 'faceapi-resnet128',
+    toModelId: 'operator-model',
+    status: 'SHADOW',
+    jobId: null,
+    shadowProbes: 0,
+    shadowSameDecision: 0,
+    shadowSameTop: 0,
+    shadowCurrentMatches: 0,
+    shadowTargetMatches: 0,
+    previousMatchThreshold: null,
+    previousIdentifyThresholdOverride: null,
+    switchedAt: null,
+    rolledBackAt: null,
+    createdBy: 'user:x',
+    createdAt: new Date(0),
+    ...overrides,
+  };
+}
+
+function setup(
+  latest: ModelMigrationRecord | null,
+  hits: Array<{ faceId: string; identityId: string; score: number }>,
+) {
+  const addShadowCounts = vi.fn(async () => undefined);
+  const searchKept = vi.fn(async () => hits);
+  const deps = {
+    migrations: { findLatest: vi.fn(async () => latest), searchKept, addShadowCounts } as never,
+    jobs: {} as never,
+    galleries: {} as never,
+    recognition: {
+      // An operator model without an identify calibration: pair threshold 0.5.
+      modelInfo: vi.fn(() => ({ id: 'operator-model', dims: 4, threshold: 0.5 }) as never),
+      analyze: vi.fn(async () => ({
+        width: 400,
+        height: 200,
+        faces: [
+          engineFace({ box: { x: 12, y: 10, width: 118, height: 140 } }),
+          engineFace({ box: { x: 250, y: 10, width: 100, height: 120 } }),
+        ],
+        facesTruncated: false,
+        timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
+      })),
+      status: vi.fn(),
+    },
+    images: {} as never,
+    uow: {} as never,
+    logger: pino({ level: 'silent' }),
+  } satisfies ModelMigrationDependencies;
+  return { service: new ModelMigrationService(deps), searchKept, addShadowCounts, deps };
+}
+
+describe('targetThresholds', () => {
+  it('takes the pair threshold, and the calibration when the model ships one, else the pair threshold as the override', () => {
+    expect(targetThresholds(gallery(), 'operator-model', 0.5)).toEqual({
+      matchThreshold: 0.5,
+      identifyThreshold: 0.5,
+      identifyThresholdOverride: 0.5,
+      source: 'OVERRIDE',
+    });
+    const calibrated = targetThresholds(
+      gallery({ identifyThresholdOverride: 1.2 }),
+      'faceapi-resnet128',
+      0.911,
+    );
+    expect(calibrated).toMatchObject({
+      matchThreshold: 0.911,
+      identifyThresholdOverride: null,
+      source: 'CALIBRATED',
+    });
+    // The old model's override is not carried over: the calibration at the gallery's size.
+    expect(calibrated.identifyThreshold).not.toBe(1.2);
+    expect(calibrated.identifyThreshold).toBeGreaterThan(0.9);
+  });
+});
+
+describe('sameFace', () => {
+  const faces = [
+    { box: { x: 0, y: 0, width: 100, height: 100 } },
+    { box: { x: 40, y: 0, width: 100, height: 100 } },
+  ];
+  it('picks the detected face overlapping the enrolled box most, at IoU 0.5 or more', () => {
+    expect(sameFace(faces, { x: 35, y: 0, width: 100, height: 100 })).toBe(faces[1]);
+    expect(sameFace(faces, { x: 0, y: 0, width: 100, height: 100 })).toBe(faces[0]);
+    // IoU with the second face 60x100 / 140x100 = 0.43, with the first 20x100 / 180x100: no face.
+    expect(sameFace(faces, { x: 80, y: 0, width: 100, height: 100 })).toBeNull();
+  });
+});
+
+describe('scoreShadow', () => {
+  const probe = (decision: 'MATCH' | 'UNKNOWN', topIdentityId: string | null, x = 10) => ({
+    box: { x, y: 10, width: 120, height: 140 },
+    decision,
+    topIdentityId,
+  });
+
+  it('decides each probe face with the target at its threshold and counts the agreement', async () => {
+    // X's face at 0.8, Y's at 0.1: X scores 0.8 + 0.75 x 0.7 = 1.325 >= 0.5, a MATCH.
+    const { service, searchKept, addShadowCounts } = setup(migration(), [
+      { faceId: 'x1', identityId: X, score: 0.8 },
+      { faceId: 'y1', identityId: Y, score: 0.1 },
+    ]);
+    const result = await service.scoreShadow(gallery(), new Uint8Array([1]), [
+      probe('MATCH', X),
+      probe('UNKNOWN', Y, 250),
+    ]);
+    expect(searchKept).toHaveBeenCalledTimes(2);
+    expect(result).toMatchObject({
+      modelId: 'operator-model',
+      threshold: 0.5,
+      counts: { probes: 2, sameDecision: 1, sameTop: 1, currentMatches: 1, targetMatches: 2 },
+    });
+    expect(result!.faces.map((f) => [f.decision, f.topIdentityId])).toEqual([
+      ['MATCH', X],
+      ['MATCH', X],
+    ]);
+    await result!.record({} as never);
+    expect(addShadowCounts).toHaveBeenCalledWith({}, migration().id, result!.counts);
+  });
+
+  it('is off unless the latest migration is in SHADOW from the gallery’s model, and never throws', async () => {
+    for (const latest of [
+      null,
+      migration({ status: 'RE_EMBEDDING' }),
+      migration({ status: 'SWITCHED' }),
+      migration({ fromModelId: 'other' }),
+    ]) {
+      const { service, searchKept } = setup(latest, []);
+      expect(await service.scoreShadow(gallery(), new Uint8Array([1]), [probe('MATCH', X)])).toBeNull();
+      expect(searchKept).not.toHaveBeenCalled();
+    }
+    const failing = setup(migration(), []);
+    failing.deps.recognition.analyze.mockRejectedValueOnce(new Error('engine gone'));
+    expect(await failing.service.scoreShadow(gallery(), new Uint8Array([1]), [probe('MATCH', X)])).toBeNull();
+  });
+});
