@@ -136,7 +136,7 @@ export const DEFAULT_MODEL_ID = 'faceapi-resnet128';
 /** Default configuration; `resolveConfig` merges user values onto a copy of it. */
 export function defaultConfig(): RecognitionConfig {
   return {
-    runtime: { backend: 'wasm', embedder: 'tfjs', onnx: { executionProvider: 'cpu', intraOpThreads: 1, cacheDir: '' }, workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
+    runtime: { backend: 'wasm', embedder: 'onnx', onnx: { executionProvider: 'cpu', intraOpThreads: 1, cacheDir: '' }, workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
     limits: { maxPixels: 40_000_000, maxBytes: 20 * 1024 * 1024, minSide: 32 },
     detector: { model: 'blazeface', maxFaces: 20, minConfidence: 0.3, fallbackMinConfidence: 0.05, iouThreshold: 0.1, rotation: true },
     embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51', modelsDir: '' },
