@@ -58,7 +58,7 @@ describe('FaceTracker on LFW frames', () => {
     expect(tracks[1]!.firstSeenAt).toBe(16 * 500);
   });
 
-  it('keeps two people side by side apart, and a person who steps aside for one frame in one track', async () => {
+  it('keeps two people side by side apart, a person who steps aside for one frame in one track, and a newcomer on the same spot apart', async () => {
     const together = Array.from({ length: 6 }, (_, i) => [
       { person: 'Colin_Powell', photo: 1, x: 10 + i * 10 },
       { person: 'Tony_Blair', photo: 3, x: 420 - i * 10 },
@@ -68,9 +68,16 @@ describe('FaceTracker on LFW frames', () => {
       ...emptyFrames(1),
       ...walkPast('Colin_Powell', 2, 3, 160),
     ];
-    const [pair, single] = await Promise.all([track(together), track(blink)]);
+    // Another person on the same spot after a short gap is someone else, however much the boxes overlap.
+    const replaced = [
+      ...Array.from({ length: 4 }, () => [{ person: 'Colin_Powell', photo: 1, x: 200 }]),
+      ...emptyFrames(2),
+      ...Array.from({ length: 4 }, () => [{ person: 'Hugo_Chavez', photo: 1, x: 200 }]),
+    ];
+    const [pair, single, swapped] = await Promise.all([track(together), track(blink), track(replaced)]);
     expect(pair.map((t) => t.frames)).toEqual([6, 6]);
     expect(single.map((t) => t.frames)).toEqual([6]);
+    expect(swapped.map((t) => t.frames)).toEqual([4, 4]);
   });
 
   it('clusters two appearances of one stranger together and another stranger apart', async () => {
