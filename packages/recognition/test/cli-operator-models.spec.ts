@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModelManifest } from '../src/models/model-manifest.js';
 import { writeOperatorModel } from '../src/testing/operator-model-fixture.js';
 import { copyPeople } from './helpers.js';
 
@@ -61,6 +62,17 @@ describe('faceledger eval with an operator model (--models-dir, the built bin, r
     expect(size).toMatchObject({ gallery: PEOPLE.length, mated: PEOPLE.length, failures: 0 });
     expect(size?.rank1).toBeGreaterThanOrEqual(0);
     expect(await readdir(path.join(dir, 'identify'))).toEqual([`embeddings-cli-tiny-${sha256.slice(0, 12)}.json`]);
+  });
+
+  it('calibrate identify --json prints an identifyCalibration an operator manifest accepts', async () => {
+    // Measured with the shipped model: the generated model's scores are noise, with no finite threshold to find.
+    const calib = path.join(dir, 'calib');
+    await copyPeople(calib, PEOPLE, 3);
+    await copyPeople(calib, ['AJ_Cook', 'Aaron_Patterson', 'Aaron_Pena', 'Abba_Eban'], 1);
+    const { json } = await faceledger('calibrate', 'identify', '--images', calib, '--workers', '1', '--models-dir', models, '--sizes', '2', '--draws', '3');
+    const manifest = JSON.parse(await readFile(path.join(models, 'cli-tiny.json'), 'utf8')) as Record<string, unknown>;
+    const check = checkModelManifest({ ...manifest, identifyCalibration: json.identifyCalibration });
+    expect(check.ok ? null : check.problems).toBeNull();
   });
 
   it('names the refusal when --model is an operator model that was refused', async () => {
