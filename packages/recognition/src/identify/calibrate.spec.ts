@@ -8,6 +8,8 @@ import {
   measureCalibration,
   type CalibrationRow,
 } from './calibrate.js';
+import { getModelInfo } from '../models/registry.js';
+import { CALIBRATED_FPIR_TARGETS, identifyThreshold } from './calibration.js';
 import { IDENTIFY_CALIBRATIONS } from './calibration-data.js';
 import { buildOpenSetProtocol } from './protocol.js';
 
@@ -17,7 +19,7 @@ const calibrationDir = path.resolve(here, '../../calibration');
 describe('identify calibration measurement', () => {
   it('the shipped table is exactly what the raw draws in calibration/ generate, one entry per file', () => {
     const files = readdirSync(calibrationDir).filter((f) => f.endsWith('.identify.json'));
-    expect(files.length).toBeGreaterThanOrEqual(1);
+    expect(files.length).toBeGreaterThanOrEqual(2);
     const calibrations = files.map((f) => {
       const c = JSON.parse(readFileSync(path.join(calibrationDir, f), 'utf8')) as {
         model: string;
@@ -33,6 +35,21 @@ describe('identify calibration measurement', () => {
     expect(calibrationTableSource(calibrations)).toBe(
       readFileSync(path.join(here, 'calibration-data.ts'), 'utf8'),
     );
+  });
+
+  it('every shipped model: stricter targets give higher thresholds at every size, all above its pair threshold', () => {
+    expect(Object.keys(IDENTIFY_CALIBRATIONS)).toEqual(
+      expect.arrayContaining(['faceapi-resnet128', 'human-mobileface']),
+    );
+    for (const model of Object.keys(IDENTIFY_CALIBRATIONS)) {
+      const pair = getModelInfo(model).threshold;
+      for (const size of [1, 10, 60, 400, 826, 10_000]) {
+        const t = CALIBRATED_FPIR_TARGETS.map((fpir) => identifyThreshold(model, fpir, size));
+        expect(t[0]!).toBeGreaterThan(pair);
+        expect(t[1]!).toBeGreaterThan(t[0]!);
+        expect(t[2]!).toBeGreaterThan(t[1]!);
+      }
+    }
   });
 
   it('keeps the highest threshold over the draws, rounded up, and ends with the full gallery', () => {

@@ -39,4 +39,38 @@ export const IDENTIFY_CALIBRATIONS: Readonly<Record<string, IdentifyCalibration>
       ],
     },
   },
+  'human-mobileface': {
+    model: 'human-mobileface',
+    data: 'LFW dev (folds 1-5 and no-fold people), 1 photo enrolled per identity, 2728+ never-enrolled strangers',
+    measured: '2026-12-06',
+    points: {
+      '0.01': [
+        [10, 0.5513],
+        [25, 0.559],
+        [50, 0.5524],
+        [100, 0.5653],
+        [200, 0.5672],
+        [400, 0.5798],
+        [826, 0.5798],
+      ],
+      '0.003': [
+        [10, 0.6323],
+        [25, 0.627],
+        [50, 0.6336],
+        [100, 0.6357],
+        [200, 0.6426],
+        [400, 0.6468],
+        [826, 0.6574],
+      ],
+      '0.001': [
+        [10, 0.7297],
+        [25, 0.6742],
+        [50, 0.7244],
+        [100, 0.7004],
+        [200, 0.7013],
+        [400, 0.7239],
+        [826, 0.7924],
+      ],
+    },
+  },
 };
