@@ -108,8 +108,8 @@ export class CameraSupervisor {
       });
       return;
     }
-    const entry: Running = { reader: undefined as unknown as CameraReader, key: keyOf(camera), lastWrite: 0, dirty: true };
-    entry.reader = new CameraReader({
+    // onStateChange runs only after start(), once entry exists.
+    const reader = new CameraReader({
       cameraId: camera.id,
       source,
       fps: camera.fps,
@@ -122,8 +122,9 @@ export class CameraSupervisor {
         this.wakeUp?.();
       },
     });
+    const entry: Running = { reader, key: keyOf(camera), lastWrite: 0, dirty: true };
     this.running.set(camera.id, entry);
-    entry.reader.start();
+    reader.start();
   }
 
   private async stopReader(id: string, entry: Running): Promise<void> {

@@ -14,7 +14,11 @@ export function ffmpegMissingReason(ffmpegPath: string, detail: string): string 
 }
 
 /** Arguments that read `source` and write `fps` JPEG frames per second to stdout. */
-export function ffmpegReaderArgs(source: CameraSource, fps: number, options: { frames?: number } = {}): string[] {
+export function ffmpegReaderArgs(
+  source: CameraSource,
+  fps: number,
+  options: { frames?: number; logLevel?: 'error' | 'info' } = {},
+): string[] {
   const input: string[] = [];
   const timeoutUs = String(NETWORK_TIMEOUT_SECONDS * 1_000_000);
   if (source.kind === 'rtsp') input.push('-rtsp_transport', 'tcp', '-timeout', timeoutUs);
@@ -27,7 +31,7 @@ export function ffmpegReaderArgs(source: CameraSource, fps: number, options: { f
     '-hide_banner',
     '-nostdin',
     '-loglevel',
-    'error',
+    options.logLevel ?? 'error',
     ...input,
     '-i',
     source.input,
@@ -124,7 +128,8 @@ export interface ProbeResult {
  */
 export function probeSource(ffmpegPath: string, source: CameraSource, timeoutMs: number): Promise<ProbeResult> {
   const started = Date.now();
-  const args = ffmpegReaderArgs({ ...source, realtime: false }, 1, { frames: 1 }).map((arg) => (arg === 'error' ? 'info' : arg));
+  // At info level ffmpeg names the input's codec; no -re, the first frame is wanted at once.
+  const args = ffmpegReaderArgs({ ...source, realtime: false }, 1, { frames: 1, logLevel: 'info' });
   return new Promise((resolve) => {
     const splitter = new JpegStreamSplitter();
     const stderr = new StderrTail();
