@@ -17,8 +17,8 @@ export interface CameraSettings {
   galleryIds: string[];
 }
 
-/** One sighting to record. */
-export interface NewSighting {
+/** The columns a sighting is recorded with and shown by. */
+interface SightingFields {
   cameraId: string;
   startedAt: Date;
   endedAt: Date;
@@ -26,41 +26,26 @@ export interface NewSighting {
   quality: number;
   cropImageKey: string | null;
   box: FaceBox;
-  decision: Extract<MatchDecision, 'MATCH' | 'UNKNOWN'>;
   galleryId: string | null;
   identityId: string | null;
   score: number | null;
   threshold: number | null;
   modelId: string;
-  embedding: ArrayLike<number> | null;
   clusterId: string | null;
-  candidates: ReadonlyArray<{
-    galleryId: string;
-    identityId: string;
-    faceId: string | null;
-    score: number;
-    rank: number;
-  }>;
+}
+
+/** One sighting to record. */
+export interface NewSighting extends SightingFields {
+  decision: Extract<MatchDecision, 'MATCH' | 'UNKNOWN'>;
+  embedding: ArrayLike<number> | null;
+  candidates: ReadonlyArray<Omit<SightingCandidateRecord, 'sightingId'>>;
 }
 
 /** A sighting as the API shows it (never its template). */
-export interface SightingRecord {
+export interface SightingRecord extends SightingFields {
   id: string;
-  cameraId: string;
   cameraName: string;
-  startedAt: Date;
-  endedAt: Date;
-  frames: number;
-  quality: number;
-  cropImageKey: string | null;
-  box: FaceBox;
   decision: MatchDecision;
-  galleryId: string | null;
-  identityId: string | null;
-  score: number | null;
-  threshold: number | null;
-  modelId: string;
-  clusterId: string | null;
   createdAt: Date;
   /** Cosine similarity to the searched face (sightingsOfFace only). */
   similarity?: number;
