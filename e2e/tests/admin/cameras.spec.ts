@@ -170,6 +170,13 @@ test('an admin adds a camera from a video file, sees it go live, a match sightin
     await expect(found.getByRole('article').first()).toContainText(cameraName, { timeout: 30_000 });
     await expect(found.getByRole('article').first()).toContainText(/Similarity 0\.\d{3}/);
     await capturePage('camera-face-search');
+    // ... and so does a photo of him.
+    await page.getByRole('radio', { name: 'The face in a photo' }).check();
+    await page.getByLabel('Photo', { exact: true }).setInputFiles(lfwImage('Tony_Blair', 3));
+    await page.getByRole('button', { name: 'Search sightings' }).click();
+    const byPhoto = page.getByRole('list', { name: 'Sightings of Tony_Blair_0003.jpg' });
+    await expect(byPhoto.getByRole('article').first()).toContainText(cameraName, { timeout: 30_000 });
+    await expect(byPhoto.getByRole('article').first()).toContainText(/Similarity 0\.\d{3}/);
 
     // The stranger's unknown cluster: Name opens its dialog (left with Escape), Dismiss asks first.
     await page

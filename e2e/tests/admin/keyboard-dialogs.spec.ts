@@ -258,7 +258,7 @@ for (const viewport of ['desktop', 'phone'] as const satisfies readonly Viewport
       await expect(page.getByRole('heading', { level: 2, name: 'API keys' })).toBeFocused();
     });
 
-    test('admin: camera and unknown-people dialogs by keyboard', async ({ page, seed, users }) => {
+    test('admin: camera dialogs by keyboard', async ({ page, seed, users }) => {
       test.setTimeout(120_000);
       const gallery = await seed.createGallery('keyboard cameras');
       // Disabled: no reader runs, so nothing else on the machine slows down.

@@ -1,4 +1,4 @@
-// A camera reader's state as a badge, with plain words for each.
+// A camera reader's state as a badge, with plain words for each; and the filter by camera.
 import type { CameraState } from '@faceledger/schema/client';
 
 const STATES: Record<CameraState, { label: string; className: string; hint: string }> = {
@@ -29,4 +29,31 @@ export function CameraStateBadge({ state }: { state: CameraState }) {
 /** What the state means, in a sentence. */
 export function cameraStateHint(state: CameraState): string {
   return STATES[state].hint;
+}
+
+/** A filter by camera: "All cameras" ('') or one of `cameras`. */
+export function CameraSelect({
+  id,
+  cameras,
+  value,
+  onChange,
+}: {
+  id: string;
+  cameras: ReadonlyArray<{ id: string; name: string }>;
+  value: string;
+  onChange: (cameraId: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Camera</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">All cameras</option>
+        {cameras.map((camera) => (
+          <option key={camera.id} value={camera.id}>
+            {camera.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }

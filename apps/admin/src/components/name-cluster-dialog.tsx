@@ -4,13 +4,11 @@
 // an identity that exists already (searched by name or external ID). The cluster then stops collecting.
 import { useEffect, useId, useState } from 'react';
 import { fieldError, formError } from '../lib/api-error';
-import { useDebounced } from '../lib/use-debounced';
-import { useGalleries } from '../queries/galleries';
-import { useReassignCandidates } from '../queries/reviews';
 import { useNameUnknownCluster, type UnknownCluster } from '../queries/sightings';
 import { Dialog } from './dialog';
 import { Field, fieldInputProps } from './field';
 import { FormActions } from './form-actions';
+import { GallerySelect, IdentitySearch, useGalleryChoice, type PickedIdentity } from './identity-picker';
 
 /** What nameUnknownCluster answered, for the page's message. */
 export interface ClusterNamed {
@@ -30,29 +28,24 @@ export function NameClusterDialog({
   onClose: () => void;
   onNamed: (named: ClusterNamed) => void;
 }) {
-  const galleries = useGalleries();
+  const choice = useGalleryChoice();
   const name = useNameUnknownCluster();
   const id = useId();
-  const [galleryId, setGalleryId] = useState('');
   const [mode, setMode] = useState<'new' | 'existing'>('new');
   const [displayName, setDisplayName] = useState('');
   const [externalId, setExternalId] = useState('');
-  const [search, setSearch] = useState('');
-  const [picked, setPicked] = useState<string | null>(null);
+  const [picked, setPicked] = useState<PickedIdentity | null>(null);
   const [tried, setTried] = useState(false);
-  const debounced = useDebounced(search.trim(), 250);
-  const results = useReassignCandidates(mode === 'existing' && galleryId ? galleryId : null, debounced);
 
   useEffect(() => {
     setDisplayName('');
     setExternalId('');
-    setSearch('');
     setPicked(null);
     setTried(false);
     name.reset();
   }, [cluster?.id]); // a new cluster starts a blank form
 
-  const chosenGallery = galleryId || galleries.data?.[0]?.id || '';
+  const chosenGallery = choice.galleryId;
   const problems = {
     displayName: tried && mode === 'new' && !displayName.trim() ? 'Enter the person’s name.' : undefined,
     externalId:
@@ -83,7 +76,7 @@ export function NameClusterDialog({
               clusterId: cluster.id,
               name:
                 mode === 'existing' && picked
-                  ? { identityId: picked }
+                  ? { identityId: picked.id }
                   : {
                       newIdentity: {
                         galleryId: chosenGallery,
@@ -108,23 +101,7 @@ export function NameClusterDialog({
           Its best face crops (up to 3) are enrolled as faces of the person you name; afterwards the cameras
           recognise them in the galleries that are on their watchlist.
         </p>
-        <Field id={`${id}-gallery`} label="Gallery">
-          <select
-            id={`${id}-gallery`}
-            data-autofocus
-            value={chosenGallery}
-            onChange={(e) => {
-              setGalleryId(e.target.value);
-              setPicked(null);
-            }}
-          >
-            {galleries.data?.map((gallery) => (
-              <option key={gallery.id} value={gallery.id}>
-                {gallery.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <GallerySelect id={`${id}-gallery`} choice={choice} onChange={() => setPicked(null)} autoFocus />
         <fieldset className="role-choice">
           <legend>Who is it?</legend>
           <label className="review-candidate">
@@ -168,40 +145,14 @@ export function NameClusterDialog({
           </>
         ) : (
           <>
-            <Field id={`${id}-search`} label="Search name or external ID">
-              <input
-                id={`${id}-search`}
-                type="search"
-                autoComplete="off"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-              />
-            </Field>
-            <fieldset className="reassign-results" aria-busy={results.isFetching}>
-              <legend>Identity these faces show</legend>
-              {results.error && (
-                <p role="alert" className="error">
-                  {results.error.message}
-                </p>
-              )}
-              {results.data?.length === 0 && (
-                <p className="muted">No active identity matches “{debounced}”.</p>
-              )}
-              {results.data?.map((identity) => (
-                <label key={identity.id} className="review-candidate">
-                  <input
-                    type="radio"
-                    name={`${id}-identity`}
-                    checked={picked === identity.id}
-                    onChange={() => setPicked(identity.id)}
-                  />
-                  <span>
-                    {identity.displayName} <code className="muted">{identity.externalId}</code>
-                  </span>
-                </label>
-              ))}
-              {problems.identity && <p className="field-error">{problems.identity}</p>}
-            </fieldset>
+            <IdentitySearch
+              id={id}
+              galleryId={mode === 'existing' ? chosenGallery : ''}
+              legend="Identity these faces show"
+              picked={picked}
+              onPick={setPicked}
+              error={problems.identity}
+            />
           </>
         )}
         <FormActions

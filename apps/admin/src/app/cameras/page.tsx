@@ -6,7 +6,7 @@
 // view: the latest sightings of every camera (or one), each with its best face crop and the face boxed.
 import { useEffect, useState } from 'react';
 import { CameraForm } from '../../components/camera-form';
-import { CameraStateBadge } from '../../components/camera-state';
+import { CameraSelect, CameraStateBadge } from '../../components/camera-state';
 import { CamerasNav } from '../../components/cameras-nav';
 import { DataTable, RowButton, type DataColumn } from '../../components/data-table';
 import { Dialog } from '../../components/dialog';
@@ -63,17 +63,7 @@ function RecentSightings({ cameras }: { cameras: readonly Camera[] }) {
         Each shows the best face of the track, outlined.
       </p>
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor="sightings-camera">Camera</label>
-          <select id="sightings-camera" value={cameraId} onChange={(e) => setCameraId(e.target.value)}>
-            <option value="">All cameras</option>
-            {cameras.map((camera) => (
-              <option key={camera.id} value={camera.id}>
-                {camera.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CameraSelect id="sightings-camera" cameras={cameras} value={cameraId} onChange={setCameraId} />
       </div>
       <QueryStatus query={sightings} loading="Loading sightings…" />
       {sightings.data && nodes.length === 0 && (

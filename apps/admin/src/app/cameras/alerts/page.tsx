@@ -5,6 +5,7 @@
 // seconds. Each shows the sighting that raised it: the best face crop with the face outlined.
 import type { AlertKind } from '@faceledger/schema/client';
 import { useState } from 'react';
+import { CameraSelect } from '../../../components/camera-state';
 import { CamerasNav } from '../../../components/cameras-nav';
 import { KeysetPager, useKeysetPages } from '../../../components/keyset-pager';
 import { QueryStatus } from '../../../components/query-status';
@@ -37,17 +38,12 @@ export default function AlertsPage() {
         Newest first; new alerts appear here within seconds, and are also sent to webhooks and MQTT.
       </p>
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor="alerts-camera">Camera</label>
-          <select id="alerts-camera" value={cameraId} onChange={(e) => setCameraId(e.target.value)}>
-            <option value="">All cameras</option>
-            {cameras.data?.map((camera) => (
-              <option key={camera.id} value={camera.id}>
-                {camera.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CameraSelect
+          id="alerts-camera"
+          cameras={cameras.data ?? []}
+          value={cameraId}
+          onChange={setCameraId}
+        />
         <div className="field">
           <label htmlFor="alerts-kind">Kind</label>
           <select id="alerts-kind" value={kind} onChange={(e) => setKind(e.target.value as AlertKind | '')}>

@@ -7,13 +7,16 @@
 import { useId, useState } from 'react';
 import { CamerasNav } from '../../../components/cameras-nav';
 import { Field, fieldInputProps } from '../../../components/field';
+import {
+  GallerySelect,
+  IdentitySearch,
+  useGalleryChoice,
+  type PickedIdentity,
+} from '../../../components/identity-picker';
 import { KeysetPager, useKeysetPages } from '../../../components/keyset-pager';
 import { QueryStatus } from '../../../components/query-status';
 import { SightingGrid } from '../../../components/sighting-card';
 import { toImageInput } from '../../../lib/image-input';
-import { useDebounced } from '../../../lib/use-debounced';
-import { useGalleries } from '../../../queries/galleries';
-import { useReassignCandidates } from '../../../queries/reviews';
 import { useSightingsOfFace, type FaceQuery } from '../../../queries/sightings';
 
 const PAGE_SIZE = 12;
@@ -21,22 +24,14 @@ const ACCEPTED = 'image/jpeg,image/png,image/webp';
 
 export default function FaceSearchPage() {
   const id = useId();
-  const galleries = useGalleries();
+  const choice = useGalleryChoice();
   const [mode, setMode] = useState<'photo' | 'identity'>('photo');
   const [file, setFile] = useState<File | null>(null);
-  const [galleryId, setGalleryId] = useState('');
-  const [search, setSearch] = useState('');
-  const [picked, setPicked] = useState<{ id: string; name: string } | null>(null);
+  const [picked, setPicked] = useState<PickedIdentity | null>(null);
   const [threshold, setThreshold] = useState('');
   const [face, setFace] = useState<FaceQuery | null>(null);
   const [problem, setProblem] = useState('');
   const [reading, setReading] = useState(false);
-  const debounced = useDebounced(search.trim(), 250);
-  const chosenGallery = galleryId || galleries.data?.[0]?.id || '';
-  const identities = useReassignCandidates(
-    mode === 'identity' && chosenGallery ? chosenGallery : null,
-    debounced,
-  );
   const thresholdValue = threshold.trim() === '' ? null : Number(threshold);
   const thresholdProblem =
     thresholdValue !== null && !(thresholdValue >= -1 && thresholdValue <= 1)
@@ -120,60 +115,14 @@ export default function FaceSearchPage() {
           </Field>
         ) : (
           <>
-            <Field id={`${id}-gallery`} label="Gallery">
-              <select
-                id={`${id}-gallery`}
-                value={chosenGallery}
-                onChange={(e) => {
-                  setGalleryId(e.target.value);
-                  setPicked(null);
-                }}
-              >
-                {galleries.data?.map((gallery) => (
-                  <option key={gallery.id} value={gallery.id}>
-                    {gallery.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id={`${id}-search`} label="Search name or external ID">
-              <input
-                id={`${id}-search`}
-                type="search"
-                autoComplete="off"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-              />
-            </Field>
-            <fieldset className="reassign-results" aria-busy={identities.isFetching}>
-              <legend>Person</legend>
-              {identities.error && (
-                <p role="alert" className="error">
-                  {identities.error.message}
-                </p>
-              )}
-              {identities.data?.length === 0 && (
-                <p className="muted">No active identity matches “{debounced}”.</p>
-              )}
-              {identities.data?.map((identity) => (
-                <label key={identity.id} className="review-candidate">
-                  <input
-                    type="radio"
-                    name={`${id}-identity`}
-                    checked={picked?.id === identity.id}
-                    onChange={() =>
-                      setPicked({
-                        id: identity.id,
-                        name: identity.displayName ?? identity.externalId ?? 'the person',
-                      })
-                    }
-                  />
-                  <span>
-                    {identity.displayName} <code className="muted">{identity.externalId}</code>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
+            <GallerySelect id={`${id}-gallery`} choice={choice} onChange={() => setPicked(null)} />
+            <IdentitySearch
+              id={id}
+              galleryId={mode === 'identity' ? choice.galleryId : ''}
+              legend="Person"
+              picked={picked}
+              onPick={setPicked}
+            />
           </>
         )}
         <Field
