@@ -5,6 +5,7 @@
 // and a stranger seen twice (different photos, two appearances) lands in one unknown cluster; face
 // search finds a face's sightings newest first; a cluster can be named (its crops enrolled) or
 // dismissed; the retention purge deletes expired sightings with their crops.
+import http from 'node:http';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
@@ -20,6 +21,9 @@ import { createTestIdentity, startRecognitionGallery } from '../../../test/recog
 import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
 import { listenForAlerts, type AlertListener } from '../../../test/mqtt-alerts.js';
+
+/** Where this suite's webhook receiver listens (4260-4279 are the sightings tests'). */
+const WEBHOOK_PORTS = { pglite: 4264, postgres: 4265 } as const;
 
 /** A node of an answer, read loosely (the assertions say what it must hold). */
 interface Node {
@@ -47,6 +51,8 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
   let blairId: string;
   let cameraId: string;
   let mqtt: AlertListener;
+  let receiver: http.Server;
+  const webhookBodies: Array<{ type: string; data: { eventId: string } }> = [];
   const prefix = `faceledger-sightings-${mode}-${Date.now()}`;
   let clock = Date.parse('2026-12-06T09:00:00.000Z');
   let sequence = 0;
@@ -114,9 +120,25 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     });
     cameraId = camera.id;
     mqtt = await listenForAlerts(server, prefix);
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        webhookBodies.push(JSON.parse(body) as { type: string; data: { eventId: string } });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(WEBHOOK_PORTS[mode], '127.0.0.1', resolve));
+    const webhook = await server.graphql(
+      'mutation W($g: ID!, $url: String!) { createWebhook(galleryId: $g, url: $url, events: [MATCH]) { secret } }',
+      { g: galleryId, url: `http://127.0.0.1:${WEBHOOK_PORTS[mode]}/alerts` },
+      admin,
+    );
+    expect(webhook.errors).toBeUndefined();
   }, 600_000);
 
   afterAll(async () => {
+    await new Promise((resolve) => receiver?.close(resolve));
     await mqtt?.close();
     await server?.close();
   });
@@ -153,6 +175,14 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     });
     expect(matchEvents.edges.map((e) => e.node)).toEqual([
       { id: alerts.edges[0]!.node.matchEventId, decision: 'MATCH' },
+    ]);
+    // ... which the gallery's webhook receives as matchEvent.match.
+    await server.services.webhooks.deliverDue(new Date());
+    expect(webhookBodies).toEqual([
+      expect.objectContaining({
+        type: 'matchEvent.match',
+        data: expect.objectContaining({ eventId: alerts.edges[0]!.node.matchEventId }),
+      }),
     ]);
     await mqtt.waitFor(1);
     expect(mqtt.alerts).toHaveLength(1);
