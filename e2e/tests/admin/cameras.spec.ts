@@ -226,6 +226,7 @@ test('an admin adds a camera from a video file, sees it go live, a match sightin
       ['/cameras', 'Cameras', 'cameras-phone'],
       ['/cameras/alerts', 'Alerts', 'camera-alerts-phone'],
       ['/cameras/unknown', 'Unknown people', 'camera-unknown-phone'],
+      ['/cameras/search', 'Where was this face seen?', 'camera-face-search-phone'],
     ] as const) {
       await page.goto(url);
       await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
