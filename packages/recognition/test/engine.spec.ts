@@ -151,6 +151,19 @@ describe('engine (in-process) on real photos', () => {
     both.forEach((v, i) => expect(v).toBeCloseTo((sum[i] as number) / norm, 5));
   });
 
+  it("places dlib's chip from its MMOD detector's box as dlib's pipeline does, and averages it with mesh-51", async () => {
+    const bytes = await readFile(dataPath('lfw', 'images', 'Colin_Powell', 'Colin_Powell_0001.jpg'));
+    const embed = async (chipLandmarks: 'mesh-51' | 'dlib-5' | 'mmod-5' | 'mesh-51+mmod-5'): Promise<Float32Array> =>
+      pickSubjectFace(await engine.analyze(bytes, { polygon: false, chipLandmarks }))?.embedding as Float32Array;
+    const [mesh51, dlib5, mmod5, both] = [await embed('mesh-51'), await embed('dlib-5'), await embed('mmod-5'), await embed('mesh-51+mmod-5')];
+    // The predictor started from MMOD's box lands near where it lands from the mesh-fitted box, not on it.
+    expect(cosineSimilarity(dlib5, mmod5)).toBeGreaterThan(0.97);
+    expect(cosineSimilarity(dlib5, mmod5)).toBeLessThan(0.99999);
+    const sum = mesh51.map((v, i) => v + (mmod5[i] as number));
+    const norm = Math.hypot(...sum);
+    both.forEach((v, i) => expect(v).toBeCloseTo((sum[i] as number) / norm, 5));
+  });
+
   it('embeds with every registered model behind real alignment', async () => {
     const bytes = await readFile(dataPath('deepface', 'img1.jpg'));
     const r = await engine.analyze(bytes, { extraModels: ['human-faceres', 'human-mobileface'], blankBackground: true, mirror: false });
