@@ -56,6 +56,12 @@ describe('dlib ResNet on ONNX Runtime', () => {
       expect(third.bytes.length).toBe(first.bytes.length);
       expect((await faceApiResnetOnnxModel(info, dir)).from).toBe('cache');
       expect((await readdir(dir)).sort()).toEqual([path.basename(first.file), `${path.basename(first.file)}.sha256`]);
+      // a cache folder that cannot be created (a file is in the way) costs a build, never the start
+      const blocked = path.join(dir, 'not-a-folder');
+      await writeFile(blocked, 'x');
+      const uncached = await faceApiResnetOnnxModel(info, path.join(blocked, 'onnx'));
+      expect(uncached.from).toBe('built');
+      expect(uncached.bytes.length).toBe(first.bytes.length);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

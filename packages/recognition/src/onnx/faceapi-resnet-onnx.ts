@@ -153,15 +153,16 @@ export async function faceApiResnetOnnxModel(info: EmbeddingModelInfo, cacheDir 
   const key = sha256(`${GRAPH_VERSION}:${info.weights.map((w) => w.sha256).join(':')}`).slice(0, 32);
   const file = path.join(cacheDir, `${info.id}-${key}.onnx`);
   const sumFile = `${file}.sha256`;
+  // the weights were verified when the cache was written; check them again so a replaced weights
+  // package is refused exactly as on the tfjs engine
+  await readVerifiedWeights(info);
   try {
     const [bytes, sum] = await Promise.all([readFile(file), readFile(sumFile, 'utf8')]);
-    // the weights were verified when the cache was written; check them again so a replaced weights
-    // package is caught exactly as on the tfjs engine
-    await readVerifiedWeights(info);
     if (sha256(bytes) === sum.trim()) return { bytes, from: 'cache', file };
     log.warn({ file }, 'cached ONNX graph does not match its checksum; rebuilding it');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // not cached yet, or the folder cannot be read: build it (writing may fail too, which only costs time)
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error, file }, 'cannot read the cached ONNX graph; building it');
   }
   const started = performance.now();
   const bytes = await buildFaceApiResnetOnnx(info);
