@@ -253,3 +253,39 @@ test('an admin adds a camera from a video file, sees it go live, a match sightin
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+test('a reviewer sees cameras and sightings without changing cameras; an auditor sees only the cameras', async ({
+  page,
+  seed,
+  users,
+}) => {
+  // Disabled: no reader runs.
+  const name = unique('Lobby');
+  await seed.gql('mutation C($input: CreateCameraInput!) { createCamera(input: $input) { id } }', {
+    input: { name, sourceUrl: '/dev/null', galleryIds: [], enabled: false },
+  });
+
+  await signIn(page, users.reviewer, '/cameras');
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+  await expect(row).toContainText('No watchlist');
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add camera' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 2, name: 'Recent sightings' })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Camera pages' })
+    .getByRole('link', { name: 'Unknown people' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Unknown people' })).toBeVisible();
+  await expect(page.getByText('Dismiss one that needs no attention.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await signIn(page, users.auditor, '/cameras');
+  await expect(page.getByRole('rowheader', { name })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Recent sightings' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Camera pages' })).toHaveCount(0);
+  await page.goto('/cameras/alerts');
+  await expect(
+    page.getByRole('heading', { level: 1, name: "You don't have access to this page" }),
+  ).toBeVisible();
+});
