@@ -160,11 +160,13 @@ describe('faceledger CLI (the built bin, on real LFW photos)', () => {
       'embed',
       'total',
     ]);
-    const runtimes = report.runtimes as Record<string, { imagesPerSecond: number; stagesMs: Record<string, number> }>;
+    const runtimes = report.runtimes as Record<string, { imagesPerSecond: number; stagesMs: Record<string, number>; cpuMsPerImageByWorkers: Record<string, number>; cpuBoundImagesPerSecond: number }>;
     expect(Object.keys(runtimes)).toEqual(['tfjs', 'onnx']);
     for (const r of Object.values(runtimes)) {
       expect(r.imagesPerSecond).toBeGreaterThan(0);
       expect(r.stagesMs.embed).toBeGreaterThan(0);
+      expect(r.cpuMsPerImageByWorkers['1']).toBeGreaterThan(0);
+      expect(r.cpuBoundImagesPerSecond).toBeCloseTo(1000 / (r.cpuMsPerImageByWorkers['1'] as number), 1);
     }
     expect(report.stagesMs).toEqual(runtimes[report.defaultRuntime as string]?.stagesMs);
   });

@@ -21,6 +21,13 @@ interface RuntimeBench {
   stagesMs: Record<string, number>;
   /** Per-stage medians (ms) for 1..N workers: with N workers the stages share the cores. */
   stagesMsByWorkers: Record<string, Record<string, number>>;
+  /**
+   * CPU time (user + system, all threads of the process) per image for 1..N workers: unlike wall-clock
+   * rates it barely moves with other load on the machine, so runs on a busy machine stay comparable.
+   */
+  cpuMsPerImageByWorkers: Record<string, number>;
+  /** cpus x 1000 / cpuMsPerImage at N workers: the rate the CPUs allow when nothing else runs (an upper bound). */
+  cpuBoundImagesPerSecond: number;
 }
 
 function runtimesArg(value: string): EmbedderRuntime[] {
@@ -57,7 +64,7 @@ export function registerBenchCommand(program: Command, modelHelp: string): void 
         const images = await Promise.all(files.map((f) => readFile(f)));
         const model = getModelInfo(o.model ?? DEFAULT_MODEL_ID).id;
         const maxWorkers = Math.max(1, o.workers);
-        const runtimes: Record<string, RuntimeBench> = Object.fromEntries(o.runtimes.map((r) => [r, { imagesPerSecond: 0, imagesPerSecondByWorkers: {}, stagesMs: {}, stagesMsByWorkers: {} }]));
+        const runtimes: Record<string, RuntimeBench> = Object.fromEntries(o.runtimes.map((r) => [r, { imagesPerSecond: 0, imagesPerSecondByWorkers: {}, stagesMs: {}, stagesMsByWorkers: {}, cpuMsPerImageByWorkers: {}, cpuBoundImagesPerSecond: 0 }]));
         let backend: string = o.backend;
         for (let workers = 1; workers <= maxWorkers; workers++) {
           for (let attempt = 0; attempt < Math.max(1, o.repeat); attempt++) {
@@ -70,12 +77,16 @@ export function registerBenchCommand(program: Command, modelHelp: string): void 
                 backend = engine.info().backend;
                 await engine.analyzeMany(images.slice(0, workers * 2));
                 const started = performance.now();
+                const cpuStarted = process.cpuUsage();
                 const results = await engine.analyzeMany(images, { polygon: true });
+                const cpu = process.cpuUsage(cpuStarted);
                 const secs = (performance.now() - started) / 1000;
+                const cpuMs = round((cpu.user + cpu.system) / 1000 / images.length, 1);
                 const rate = round(images.length / secs, 2);
-                err(`${runtime}, ${workers} worker(s): ${rate.toFixed(2)} images/s over ${images.length} images`);
+                err(`${runtime}, ${workers} worker(s): ${rate.toFixed(2)} images/s over ${images.length} images, ${cpuMs} CPU ms per image (load ${os.loadavg()[0]?.toFixed(1)})`);
                 const entry = runtimes[runtime] as RuntimeBench;
                 const key = String(workers);
+                entry.cpuMsPerImageByWorkers[key] = Math.min(entry.cpuMsPerImageByWorkers[key] ?? Infinity, cpuMs);
                 if (rate > (entry.imagesPerSecondByWorkers[key] ?? 0)) {
                   entry.imagesPerSecondByWorkers[key] = rate;
                   const timings = results.flatMap((r) => (r.ok ? [r.result.timings] : []));
@@ -90,6 +101,8 @@ export function registerBenchCommand(program: Command, modelHelp: string): void 
         for (const entry of Object.values(runtimes)) {
           entry.imagesPerSecond = entry.imagesPerSecondByWorkers[String(maxWorkers)] ?? 0;
           entry.stagesMs = entry.stagesMsByWorkers['1'] ?? {};
+          const cpuMs = entry.cpuMsPerImageByWorkers[String(maxWorkers)];
+          entry.cpuBoundImagesPerSecond = cpuMs ? round((Math.min(maxWorkers, os.availableParallelism()) * 1000) / cpuMs, 2) : 0;
         }
         const configured = defaultConfig().runtime.embedder;
         const fastest = Object.entries(runtimes).sort((a, b) => b[1].imagesPerSecond - a[1].imagesPerSecond)[0]?.[0];
@@ -120,8 +133,9 @@ export function registerBenchCommand(program: Command, modelHelp: string): void 
           for (const [runtime, entry] of Object.entries(runtimes)) {
             for (const [w, ips] of Object.entries(entry.imagesPerSecondByWorkers)) {
               const stages = entry.stagesMsByWorkers[w] ?? {};
-              out(`${runtime}, ${w} worker(s): ${ips} images/s; per-stage median ms ${Object.entries(stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+              out(`${runtime}, ${w} worker(s): ${ips} images/s, ${entry.cpuMsPerImageByWorkers[w]} CPU ms per image; per-stage median ms ${Object.entries(stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
             }
+            out(`${runtime}: at most ${entry.cpuBoundImagesPerSecond} images/s with ${maxWorkers} worker(s) on an otherwise idle machine (CPU time)`);
           }
         }
       }),
