@@ -172,15 +172,17 @@ export class MatchingRepository {
   /**
    * Which of `identityIds` have a negative exemplar near the probe: a REJECT review of a match event
    * whose probe embedding has cosine similarity >= `minSimilarity` with this probe, not overturned by
-   * a later CONFIRM or REASSIGN of the same event to that identity.
+   * a later CONFIRM or REASSIGN of the same event to that identity. Only probes embedded by the same
+   * model count: after a gallery changes model, two models of one width give unrelated vectors.
    */
   async identitiesRejectedNear(
     identityIds: readonly string[],
     embedding: ArrayLike<number>,
-    dims: number,
+    model: { id: string; dims: number },
     minSimilarity: number,
   ): Promise<Set<string>> {
     if (identityIds.length === 0) return new Set();
+    const dims = model.dims;
     const distance = cosineDistanceSql(Prisma.sql`e.probe_embedding`, vectorLiteral(embedding), dims);
     const rows = await this.prisma.$queryRaw<Array<{ identityId: string }>>`
       SELECT DISTINCT r.target_identity_id AS "identityId"
@@ -189,6 +191,7 @@ export class MatchingRepository {
       WHERE r.verdict = 'REJECT'
         AND r.target_identity_id IN (${Prisma.join(identityIds.map((id) => Prisma.sql`${id}::uuid`))})
         AND e.probe_embedding IS NOT NULL
+        AND e.model_id = ${model.id}
         AND vector_dims(e.probe_embedding) = ${dimsSql(dims)}
         AND 1 - (${distance}) >= ${minSimilarity}
         AND NOT EXISTS (

@@ -233,7 +233,7 @@ describe('MatchingService.identify', () => {
     expect(deps.matching.identitiesRejectedNear).toHaveBeenCalledWith(
       [X, Y],
       expect.any(Float32Array),
-      3,
+      { id: 'faceapi-resnet128', dims: 3 },
       0.9,
     );
     expect(result.faces[0]).toMatchObject({ decision: 'MATCH', identity: { id: Y } });

@@ -204,7 +204,7 @@ export class MatchingService {
         activeOnly: true,
       });
       const candidates = rankByBestFace(hits, topK);
-      const demoted = await this.demotedAmong(candidates, threshold, embedding, dims);
+      const demoted = await this.demotedAmong(candidates, threshold, embedding, { id: gallery.embeddingModelId, dims });
       perFace.push({
         face,
         embedding,
@@ -341,7 +341,7 @@ export class MatchingService {
             await this.deps.matching.identitiesRejectedNear(
               [identity.id],
               embedding,
-              dims,
+              { id: gallery.embeddingModelId, dims },
               this.settings.negativeExemplarSimilarity,
             )
           ).has(identity.id)
@@ -579,13 +579,13 @@ export class MatchingService {
     candidates: readonly Candidate[],
     threshold: number,
     embedding: Float32Array,
-    dims: number,
+    model: { id: string; dims: number },
   ): Promise<Set<string>> {
     const contenders = candidates.filter((c) => c.score >= threshold).map((c) => c.identityId);
     return this.deps.matching.identitiesRejectedNear(
       contenders,
       embedding,
-      dims,
+      model,
       this.settings.negativeExemplarSimilarity,
     );
   }

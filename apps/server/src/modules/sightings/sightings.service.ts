@@ -420,7 +420,7 @@ export class SightingsService {
         const demoted = await this.deps.matching.identitiesRejectedNear(
           contenders,
           embedding,
-          dims,
+          { id: gallery.embeddingModelId, dims },
           negativeExemplarSimilarity,
         );
         faces.push({ candidates, match: pickMatch(candidates, threshold, demoted) });
