@@ -119,7 +119,7 @@ describe('GalleriesService', () => {
       service.update(admin, GALLERY_ID, { embeddingModelId: 'human-faceres' }),
     ).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringMatching(/3 enrolled faces .* Create a new gallery/),
+      message: expect.stringMatching(/3 enrolled faces .* startModelMigration .* create a new gallery/),
     });
     expect(repository.update).not.toHaveBeenCalled();
   });

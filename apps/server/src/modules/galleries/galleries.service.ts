@@ -154,7 +154,7 @@ export class GalleriesService {
         if (faces > 0) {
           throw new AppError(
             ErrorCode.CONFLICT,
-            `The gallery has ${faces} enrolled faces made with ${current.embeddingModelId}; faces of another model cannot be compared with them. Create a new gallery for ${changes.embeddingModelId} instead.`,
+            `The gallery has ${faces} enrolled faces made with ${current.embeddingModelId}; faces of another model cannot be compared with them. Move the gallery with startModelMigration (it re-embeds every face from its stored photo, then you switch), or create a new gallery for ${changes.embeddingModelId}.`,
             { field: 'embeddingModelId' },
           );
         }
