@@ -5,21 +5,7 @@
 import Link from 'next/link';
 import { formatDateTime } from '../lib/format';
 import type { Sighting } from '../queries/sightings';
-import { StoredFaceImage, type Box } from './face-image';
-
-/**
- * Share of the face box the server's crop adds on each side (SightingAnalyzer's cropMargin), clipped to
- * the frame. The API gives the box in frame pixels; the crop starts at the box less this margin, or at
- * the frame's edge, so the box is drawn shifted by that corner.
- */
-const CROP_MARGIN = 0.5;
-
-/** The sighting's face box in its crop's pixels. */
-export function faceInCrop(box: Box): Box {
-  const left = Math.max(0, Math.floor(box.x - box.width * CROP_MARGIN));
-  const top = Math.max(0, Math.floor(box.y - box.height * CROP_MARGIN));
-  return { x: box.x - left, y: box.y - top, width: box.width, height: box.height };
-}
+import { StoredFaceImage } from './face-image';
 
 /** "Match: Colin Powell" or "unknown #3". */
 export function sightingWho(sighting: Sighting): string {
@@ -39,7 +25,7 @@ export function SightingCard({ sighting, headingLevel = 3 }: { sighting: Sightin
         {sighting.cropImageKey ? (
           <StoredFaceImage
             imageKey={sighting.cropImageKey}
-            box={faceInCrop(sighting.box)}
+            box={sighting.cropBox ?? null}
             size={256}
             label={`Best face of ${who} at ${sighting.cameraName}, the face outlined`}
           />

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { FaceBox } from '@faceledger/schema';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { CameraFrame, FrameAnalyzer } from '../cameras/camera-frame.js';
+import { CROP_MARGIN, cropRegion } from './sighting-crop.js';
 import { FaceTracker, trackerSettingsFor, type FaceTrackerSettings, type Track } from './face-tracker.js';
 import type { CameraSettings } from './sightings.repository.js';
 import type { RecordedSighting, SightingsService } from './sightings.service.js';
@@ -30,7 +31,7 @@ export interface SightingAnalyzerSettings {
 
 export const DEFAULT_ANALYZER_SETTINGS: Readonly<SightingAnalyzerSettings> = Object.freeze({
   cameraCacheMs: 10_000,
-  cropMargin: 0.5,
+  cropMargin: CROP_MARGIN,
   tracker: {},
 });
 
@@ -43,12 +44,8 @@ interface CameraState {
 
 /** The JPEG of `box` grown by `margin` on each side, clipped to the frame. */
 export async function cropFace(frame: FramePayload, box: FaceBox, margin: number): Promise<Buffer> {
-  const left = Math.max(0, Math.floor(box.x - box.width * margin));
-  const top = Math.max(0, Math.floor(box.y - box.height * margin));
-  const right = Math.min(frame.width, Math.ceil(box.x + box.width * (1 + margin)));
-  const bottom = Math.min(frame.height, Math.ceil(box.y + box.height * (1 + margin)));
   return sharp(frame.jpeg)
-    .extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) })
+    .extract(cropRegion(box, frame.width, frame.height, margin))
     .jpeg({ quality: 90 })
     .toBuffer();
 }

@@ -6,6 +6,7 @@
 // search finds a face's sightings newest first; a cluster can be named (its crops enrolled) or
 // dismissed; the retention purge deletes expired sightings with their crops.
 import http from 'node:http';
+import sharp from 'sharp';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
@@ -35,6 +36,8 @@ interface Node {
   startedAt: string;
   cropImageKey: string | null;
   cropImageKeys: string[];
+  box: { x: number; y: number; width: number; height: number };
+  cropBox: { x: number; y: number; width: number; height: number } | null;
   matchEventId: string;
   cluster: { id: string; number: number; size: number };
   identity: { id: string };
@@ -42,6 +45,7 @@ interface Node {
 }
 
 const SIGHTING = `id decision frames quality cropImageKey cameraName startedAt score threshold
+  box { x y width height } cropBox { x y width height }
   identity { id displayName } candidates { rank score identity { id } } cluster { id number label size }`;
 
 describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) => {
@@ -158,6 +162,15 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     });
     expect(sighting.score).toBeGreaterThanOrEqual(sighting.threshold);
     expect(sighting.cropImageKey).toMatch(/^[0-9a-f]{64}$/);
+    // The face box in the crop's pixels: same size as in the frame, inside the stored crop, with the
+    // crop's margin around it.
+    const crop = await sharp(Buffer.from((await server.imageStore.get(sighting.cropImageKey!))!)).metadata();
+    const inCrop = sighting.cropBox!;
+    expect([inCrop.width, inCrop.height]).toEqual([sighting.box.width, sighting.box.height]);
+    expect(inCrop.x).toBeGreaterThan(0);
+    expect(inCrop.y).toBeGreaterThan(0);
+    expect(inCrop.x + inCrop.width).toBeLessThanOrEqual(crop.width!);
+    expect(inCrop.y + inCrop.height).toBeLessThanOrEqual(crop.height!);
 
     const { alerts } = await query<{ alerts: { edges: Array<{ node: Node }> } }>(
       '{ alerts { edges { node { id kind matchEventId sighting { id identity { id } } } } } }',

@@ -41,6 +41,7 @@ import {
 } from '../matching/matching.service.js';
 import { toIdentityModel } from '../matching/recognition-models.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
+import { faceBoxInCrop } from './sighting-crop.js';
 import { addToCentroid, assignCluster, sameFaceSimilarity } from './unknown-clusters.js';
 import type {
   AlertRecord,
@@ -725,6 +726,7 @@ export class SightingsService {
       decision: r.decision,
       cropImageKey: r.cropImageKey,
       box: r.box,
+      cropBox: r.cropImageKey ? faceBoxInCrop(r.box) : null,
       galleryId: r.galleryId,
       identity: r.identityId ? (identities.get(r.identityId) ?? null) : null,
       score: r.score,
