@@ -21,7 +21,7 @@ const ENROLLED = ['Colin_Powell', 'Hugo_Chavez', 'Laura_Bush', 'Jacques_Chirac',
 const PROBE = 'Ricardo_Lagos';
 /** One LFW photo, never enrolled. */
 const STRANGER = 'AJ_Cook';
-const MODELS = ['human-mobileface'] as const;
+const MODELS = ['human-mobileface', 'human-faceres'] as const;
 
 const GALLERY = `
   query G($id: ID!) {
