@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyWithId, createUser, signIn } from '../../test/auth-helpers.js';
 import { lfwImage, TEST_DATA_DIR } from '../../test/test-data.js';
@@ -96,6 +97,10 @@ const CONTEXT_NAMES = [
   'jobId',
   'imageKey',
   'faceId',
+  'otherGalleryId',
+  'cameraId',
+  'sightingId',
+  'clusterId',
 ];
 const TYPE_NAMES = new Set(['Auth', 'GraphQLErrorEntry']);
 
@@ -117,6 +122,10 @@ export const webhookId = id('WEBHOOK_ID');
 export const jobId = id('JOB_ID');
 export const imageKey = id('IMAGE_KEY');
 export const faceId = id('FACE_ID');
+export const otherGalleryId = id('OTHER_GALLERY_ID');
+export const cameraId = id('CAMERA_ID');
+export const sightingId = id('SIGHTING_ID');
+export const clusterId = id('CLUSTER_ID');
 `;
 
 /** Names an example declares itself (imports, consts, functions, types), which the context must not shadow. */
@@ -243,6 +252,55 @@ describe('docs/API.md examples against a real server', () => {
     return data.createGallery.id;
   }
 
+  /** A camera on a file it never reads (no camera reader runs in this suite), watching `galleryIds`. */
+  async function newCamera(name: string, galleryIds: string[]): Promise<string> {
+    const data = await gqlAdmin<{ createCamera: { id: string } }>(
+      'mutation ($input: CreateCameraInput!) { createCamera(input: $input) { id } }',
+      { input: { name, sourceUrl: '/srv/videos/doc-examples.mp4', enabled: false, galleryIds } },
+    );
+    return data.createCamera.id;
+  }
+
+  let frameClock = Date.parse('2026-12-06T09:00:00.000Z');
+  let frameSequence = 0;
+  /**
+   * One person passing `cameraId`, fed to the sightings analyzer as a camera would: the photo in four
+   * frames, then frames without a face until the track closes; returns the sighting it made.
+   */
+  async function walkPast(cameraId: string, photo: string): Promise<{ sightingId: string; clusterId: string }> {
+    const face = await readFile(path.join(PHOTOS, photo));
+    const empty = await sharp({ create: { width: 250, height: 250, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    for (const jpeg of [face, face, face, face, empty, empty, empty, empty, empty]) {
+      await server.services.sightingAnalyzer.analyze({
+        cameraId,
+        sequence: frameSequence++,
+        capturedAt: new Date((frameClock += 500)),
+        jpeg,
+        width: 250,
+        height: 250,
+      });
+    }
+    const sighting = await server.db.prisma.sighting.findFirstOrThrow({
+      where: { cameraId },
+      orderBy: { startedAt: 'desc' },
+    });
+    return { sightingId: sighting.id, clusterId: sighting.clusterId ?? '' };
+  }
+
+  /** Powell photos not used elsewhere, one per unknown cluster the cluster examples act on. */
+  const clusterPhotos = [10, 11, 12, 13, 14, 15].map((n) => `Colin_Powell_00${n}.jpg`);
+  let lobbyCameraId = '';
+  /** A fresh open unknown cluster (the lobby camera watches an empty gallery, so Powell is unknown there). */
+  async function freshCluster(): Promise<Record<string, string>> {
+    const photo = clusterPhotos.shift();
+    if (!photo) throw new Error('add photos to clusterPhotos: every cluster example needs its own');
+    const { clusterId } = await walkPast(lobbyCameraId, photo);
+    if (!clusterId) throw new Error(`no unknown cluster was made from ${photo}`);
+    return { CLUSTER_ID: clusterId };
+  }
+
   async function newIdentity(galleryId: string, externalId: string, photo?: string): Promise<string> {
     const data = await gqlAdmin<{ createIdentity: { id: string } }>(
       'mutation ($input: CreateIdentityInput!) { createIdentity(input: $input) { id } }',
@@ -351,6 +409,15 @@ describe('docs/API.md examples against a real server', () => {
     'startModelMigration (mutation)': () => freshMigration('none'),
     'switchGalleryModel (mutation)': () => freshMigration('shadow'),
     'rollbackGalleryModel (mutation)': () => freshMigration('switched'),
+    'createCamera (mutation)': async () => {
+      const entrance = await server.db.prisma.camera.findFirst({ where: { name: 'Entrance' } });
+      if (entrance) await gqlAdmin('mutation ($id: ID!) { deleteCamera(id: $id) }', { id: entrance.id });
+      return {};
+    },
+    'deleteCamera (mutation)': async () => ({ CAMERA_ID: await newCamera(`Old door ${Date.now()}`, []) }),
+    // Naming or dismissing closes a cluster: each example gets an open one of its own.
+    'nameUnknownCluster (mutation)': () => freshCluster(),
+    'dismissUnknownCluster (mutation)': () => freshCluster(),
   };
 
   /** A gallery of one face (freshFace) whose model migration to human-mobileface reached `stage`. */
@@ -481,6 +548,14 @@ describe('docs/API.md examples against a real server', () => {
     scheduler = new Scheduler(new ScheduledTasksRepository(server.db.prisma), [jobsTask(runner)], pino({ level: 'silent' }));
     await scheduler.start();
 
+    // Cameras and what they saw: a camera watching the examples' gallery saw Powell (a MATCH
+    // sighting); a lobby camera watching an empty gallery makes unknown clusters.
+    const otherGalleryId = await newGallery('Doc examples lobby');
+    const cameraId = await newCamera('Doc examples door', [galleryId]);
+    const { sightingId } = await walkPast(cameraId, 'Colin_Powell_0004.jpg');
+    lobbyCameraId = await newCamera('Doc examples lobby', [otherGalleryId]);
+    const { CLUSTER_ID } = await freshCluster();
+
     base = {
       API: server.url,
       FACELEDGER_URL: server.url,
@@ -498,6 +573,10 @@ describe('docs/API.md examples against a real server', () => {
       IMPORT_JOB_ID: importJob.jobId,
       IMAGE_KEY: face.imageKey,
       FACE_ID: face.id,
+      OTHER_GALLERY_ID: otherGalleryId,
+      CAMERA_ID: cameraId,
+      SIGHTING_ID: sightingId,
+      CLUSTER_ID: CLUSTER_ID!,
       FACELEDGER_WEBHOOK_SECRET: 'whsec-docs-example',
     };
 
