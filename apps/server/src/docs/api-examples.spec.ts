@@ -267,7 +267,10 @@ describe('docs/API.md examples against a real server', () => {
    * One person passing `cameraId`, fed to the sightings analyzer as a camera would: the photo in four
    * frames, then frames without a face until the track closes; returns the sighting it made.
    */
-  async function walkPast(cameraId: string, photo: string): Promise<{ sightingId: string; clusterId: string }> {
+  async function walkPast(
+    cameraId: string,
+    photo: string,
+  ): Promise<{ sightingId: string; clusterId: string }> {
     const face = await readFile(path.join(PHOTOS, photo));
     const empty = await sharp({ create: { width: 250, height: 250, channels: 3, background: '#808080' } })
       .jpeg()
@@ -425,9 +428,13 @@ describe('docs/API.md examples against a real server', () => {
     const fresh = await freshFace();
     const g = fresh['GALLERY_ID'];
     if (stage === 'none') return fresh;
-    await gqlAdmin('mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "human-mobileface") { id } }', { g });
+    await gqlAdmin(
+      'mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "human-mobileface") { id } }',
+      { g },
+    );
     await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
-    if (stage === 'switched') await gqlAdmin('mutation ($g: ID!) { switchGalleryModel(galleryId: $g) { id } }', { g });
+    if (stage === 'switched')
+      await gqlAdmin('mutation ($g: ID!) { switchGalleryModel(galleryId: $g) { id } }', { g });
     return fresh;
   }
 
@@ -545,7 +552,11 @@ describe('docs/API.md examples against a real server', () => {
     imported.set('archive', new Blob([await readFile(path.join(work, 'photos.zip'))]), 'photos.zip');
     const importJob = await postForm('/api/imports', imported);
     await runner.runUntilIdle();
-    scheduler = new Scheduler(new ScheduledTasksRepository(server.db.prisma), [jobsTask(runner)], pino({ level: 'silent' }));
+    scheduler = new Scheduler(
+      new ScheduledTasksRepository(server.db.prisma),
+      [jobsTask(runner)],
+      pino({ level: 'silent' }),
+    );
     await scheduler.start();
 
     // Cameras and what they saw: a camera watching the examples' gallery saw Powell (a MATCH
@@ -683,7 +694,10 @@ describe('docs/API.md examples against a real server', () => {
       );
       expect(result.stderr).toBe('');
       // The name is the identity's, which the updateIdentity example may have changed already.
-      if (isFeed) expect(result.stdout).toMatch(/^Doc examples: (Person colin-powell|Colin L\. Powell) \(\d\.\d{3}\)$/m);
+      if (isFeed)
+        expect(result.stdout).toMatch(
+          /^Doc examples: (Person colin-powell|Colin L\. Powell) \(\d\.\d{3}\)$/m,
+        );
       expect(result.running, `the example at docs/API.md:${example.line} stopped: ${result.stdout}`).toBe(
         true,
       );
