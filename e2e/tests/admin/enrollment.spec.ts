@@ -88,6 +88,12 @@ test.describe('HR enrollment', () => {
     await page.getByLabel('Name', { exact: true }).fill(galleryName);
     // a new gallery starts at the default model's pair threshold, not at a value every stranger passes
     await expect(page.getByLabel('Match threshold', { exact: true })).toHaveValue('0.91');
+    // ... and follows the chosen model's own scale until someone sets it
+    const model = page.getByLabel('Recognition model');
+    await model.selectOption({ label: 'Human MobileFace (fastest)' });
+    await expect(page.getByLabel('Match threshold', { exact: true })).toHaveValue('0.17');
+    await model.selectOption({ label: "The server's default" });
+    await expect(page.getByLabel('Match threshold', { exact: true })).toHaveValue('0.91');
     await page.getByRole('button', { name: 'Create gallery' }).click();
     await expect(page).toHaveURL(/\/galleries$/);
     await expect(page.getByRole('link', { name: galleryName, exact: true })).toBeVisible();

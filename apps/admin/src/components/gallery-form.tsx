@@ -25,6 +25,9 @@ export interface GalleryFormValues {
 /** The default model's (faceapi-resnet128) best two-photo threshold, from the recognition package's README. */
 const DEFAULT_MODEL_PAIR_THRESHOLD = 0.91;
 
+/** Highest identify score (cosine plus the rival-margin bonus), the most the server takes as an override. */
+const MAX_IDENTIFY_SCORE = 2.5;
+
 const FIELDS = [
   'name',
   'description',
@@ -60,9 +63,8 @@ function checkLocally(values: {
       'Enter a target from 0.001 to 0.5, such as 0.01 (1 stranger in 100 answered MATCH).';
   }
   const override = Number(values.override);
-  if (values.override.trim() !== '' && (!Number.isFinite(override) || override <= 0 || override >= 2)) {
-    problems.identifyThresholdOverride =
-      'Enter an identify threshold greater than 0 and less than 2, or leave it empty.';
+  if (values.override.trim() !== '' && (!Number.isFinite(override) || override <= 0 || override > MAX_IDENTIFY_SCORE)) {
+    problems.identifyThresholdOverride = `Enter an identify threshold greater than 0 and at most ${MAX_IDENTIFY_SCORE}, or leave it empty.`;
   }
   const retention = Number(values.retention);
   if (values.retention.trim() === '' || !Number.isInteger(retention) || retention < 0 || retention > 36_500) {
@@ -96,6 +98,18 @@ export function GalleryForm({
   const [retention, setRetention] = useState(String(gallery?.probeRetentionDays ?? 30));
   const [forbid, setForbid] = useState(gallery?.forbidLikelyDuplicates ?? false);
   const [model, setModel] = useState(gallery?.embeddingModelId ?? '');
+  // A new gallery's match threshold follows the chosen model's pair threshold until someone sets one
+  // (each model has its own scale: 0.91 for the default, 0.17 for MobileFace).
+  const [thresholdIsOwn, setThresholdIsOwn] = useState(gallery !== undefined);
+  function setOwnThreshold(value: string) {
+    setThreshold(value);
+    setThresholdIsOwn(true);
+  }
+  function chooseModel(id: string) {
+    setModel(id);
+    const choice = MODEL_CHOICES.find((m) => m.id === id);
+    if (!thresholdIsOwn) setThreshold(String(choice?.pairThreshold ?? DEFAULT_MODEL_PAIR_THRESHOLD));
+  }
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const errorOf = (field: string) => local[field] ?? fieldError(error, field);
@@ -170,7 +184,7 @@ export function GalleryForm({
             max={0.99}
             step={0.01}
             value={Number.isFinite(thresholdNumber) ? thresholdNumber : DEFAULT_MODEL_PAIR_THRESHOLD}
-            onChange={(e) => setThreshold(e.target.value)}
+            onChange={(e) => setOwnThreshold(e.target.value)}
             aria-label="Match threshold slider"
             aria-describedby="gallery-threshold-hint"
           />
@@ -183,7 +197,7 @@ export function GalleryForm({
             step={0.01}
             className="number"
             value={threshold}
-            onChange={(e) => setThreshold(e.target.value)}
+            onChange={(e) => setOwnThreshold(e.target.value)}
             aria-invalid={errorOf('matchThreshold') ? true : undefined}
             aria-describedby={describedBy('gallery-threshold', thresholdHint, errorOf('matchThreshold'))}
           />
@@ -285,7 +299,7 @@ export function GalleryForm({
           <select
             {...fieldInputProps('gallery-model', 'hint', errorOf('embeddingModelId'))}
             value={model}
-            onChange={(e) => setModel(e.target.value)}
+            onChange={(e) => chooseModel(e.target.value)}
           >
             <option value="">The server&apos;s default</option>
             {MODEL_CHOICES.map((m) => (
