@@ -42,7 +42,7 @@ test('the top bar keeps to two lines on a phone: the navigation is behind a Menu
   const menu = nav.getByRole('button', { name: 'Menu' });
   await expect(menu).toHaveAttribute('aria-expanded', 'false');
   await expect(nav.getByRole('link', { name: 'Settings' })).toBeHidden();
-  // Brand, Menu, the user and Sign out lie on two rows (the admin has nine pages to navigate to).
+  // Brand, Menu, the user and Sign out lie on two rows (the admin has ten pages to navigate to).
   const rows = await banner.evaluate((header) => {
     const parts = ['.brand', '.menu-button', '.who', '.account .button'].map((selector) =>
       header.querySelector(selector)?.getBoundingClientRect(),
@@ -66,6 +66,7 @@ test('the top bar keeps to two lines on a phone: the navigation is behind a Menu
     'Settings',
     'Imports',
     'Evaluation',
+    'Cameras',
   ]);
   await capturePage('top-bar-phone-menu');
   await page.keyboard.press('Tab');
