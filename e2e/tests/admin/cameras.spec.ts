@@ -276,7 +276,8 @@ test('a reviewer sees cameras and sightings without changing cameras; an auditor
     .getByRole('link', { name: 'Unknown people' })
     .click();
   await expect(page.getByRole('heading', { level: 1, name: 'Unknown people' })).toBeVisible();
-  await expect(page.getByText('Dismiss one that needs no attention.')).toBeVisible();
+  // reviewers name clusters (enrolling their best faces) as well as dismiss them
+  await expect(page.getByText('Name one to enroll its best faces, or dismiss it.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);

@@ -90,9 +90,9 @@ export function canReadSightings(role: Role | null): boolean {
   return role === 'ADMIN' || role === 'REVIEWER';
 }
 
-/** Naming an unknown cluster enrolls its faces: sightings.review and faces.enroll, so admins only. */
+/** Naming an unknown cluster enrolls its faces under the reviewer's decision (sightings.review). */
 export function canNameClusters(role: Role | null): boolean {
-  return role === 'ADMIN';
+  return role === 'ADMIN' || role === 'REVIEWER';
 }
 
 /**

@@ -11,7 +11,7 @@ import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { authorize, authorizeGallery, type Permission } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
@@ -69,12 +69,17 @@ export class EnrollmentService {
     private readonly policy: Partial<EnrollmentPolicy> = ENROLLMENT_POLICY,
   ) {}
 
-  /** Enrolls the one face of `image` (or the face `args.face` chooses) to the identity, or returns why not. */
+  /**
+   * Enrolls the one face of `image` (or the face `args.face` chooses) to the identity, or returns why not.
+   * `grant` is the permission that allows it: faces.enroll, or sightings.review when a reviewer names an
+   * unknown camera cluster (the service that passes it has checked the reviewer's decision).
+   */
   async enrollFace(
     actor: Actor,
     args: { identityId: string; image: ImageArg; face?: FaceChoiceInput | null },
+    grant: Extract<Permission, 'faces.enroll' | 'sightings.review'> = 'faces.enroll',
   ): Promise<EnrollFaceModel> {
-    authorize(actor, 'faces.enroll');
+    authorize(actor, grant);
     return this.enroll(actor, args.identityId, args.image, parseFaceChoice(args.face), null);
   }
 

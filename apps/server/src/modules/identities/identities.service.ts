@@ -19,7 +19,7 @@ import { isUuid } from '../../shared/uuid.js';
 import type { Transaction, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
-import { authorize, authorizeGallery } from '../auth/permissions.js';
+import { authorize, authorizeGallery, type Permission } from '../auth/permissions.js';
 import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type {
   IdentitiesRepository,
@@ -174,8 +174,12 @@ export class IdentitiesService {
     return { ...toConnection(page, edges, hasMore, hasOpposite), totalCount };
   }
 
-  async create(actor: Actor, input: CreateIdentityInput): Promise<IdentityModel> {
-    authorize(actor, 'identities.write');
+  async create(
+    actor: Actor,
+    input: CreateIdentityInput,
+    grant: Extract<Permission, 'identities.write' | 'sightings.review'> = 'identities.write',
+  ): Promise<IdentityModel> {
+    authorize(actor, grant);
     const fields: IdentityFields = parseInput(createSchema, input);
     const created = await this.uow.transaction(async (tx) => {
       const gallery = await requireGallery(

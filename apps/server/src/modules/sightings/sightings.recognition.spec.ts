@@ -9,7 +9,7 @@ import http from 'node:http';
 import sharp from 'sharp';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthHeaders } from '../../../test/auth-helpers.js';
+import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import {
   composeFrame,
   emptyFrames,
@@ -276,27 +276,38 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     expect(both.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
   });
 
-  it('names an unknown cluster by enrolling its crops, and dismisses another', async () => {
+  it('a reviewer names an unknown cluster by enrolling its crops (without HR rights), and dismisses another', async () => {
+    const reviewer = await createUserAndSignIn(server, 'REVIEWER');
     const { unknownClusters } = await query<{
       unknownClusters: { edges: Array<{ node: Node }> };
     }>('{ unknownClusters(status: OPEN) { edges { node { id number size cropImageKeys } } } }');
     const powell = unknownClusters.edges.find((e) => e.node.size === 2)!.node;
     const chavez = unknownClusters.edges.find((e) => e.node.size === 1)!.node;
     expect(powell.cropImageKeys).toHaveLength(2);
-    const named = await query<{ nameUnknownCluster: Node }>(
-      `mutation N($c: ID!, $g: ID!) { nameUnknownCluster(clusterId: $c, newIdentity: { galleryId: $g, externalId: "cp", displayName: "Colin Powell" }) {
-         facesEnrolled refusals cluster { status identity { displayName } } identity { id faceCount } } }`,
-      { c: powell.id, g: galleryId },
+    const naming = `mutation N($c: ID!, $g: ID!) { nameUnknownCluster(clusterId: $c, newIdentity: { galleryId: $g, externalId: "cp", displayName: "Colin Powell" }) {
+         facesEnrolled refusals cluster { status identity { displayName } } identity { id faceCount } } }`;
+    // Enrolling elsewhere stays HR's: the reviewer's right covers naming a cluster only.
+    const elsewhere = await server.graphql(
+      'mutation E($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image) { __typename } }',
+      { id: blairId, image: await lfwInput('Tony_Blair', 7) },
+      reviewer,
     );
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const named = (
+      await server.graphql<{ nameUnknownCluster: Node }>(naming, { c: powell.id, g: galleryId }, reviewer)
+    ).data!;
     expect(named.nameUnknownCluster).toMatchObject({
       facesEnrolled: 2,
       cluster: { status: 'NAMED', identity: { displayName: 'Colin Powell' } },
       identity: { faceCount: 2 },
     });
-    const dismissed = await query<{ dismissUnknownCluster: { status: string } }>(
-      'mutation D($c: ID!) { dismissUnknownCluster(clusterId: $c) { status } }',
-      { c: chavez.id },
-    );
+    const dismissed = (
+      await server.graphql<{ dismissUnknownCluster: { status: string } }>(
+        'mutation D($c: ID!) { dismissUnknownCluster(clusterId: $c) { status } }',
+        { c: chavez.id },
+        reviewer,
+      )
+    ).data!;
     expect(dismissed.dismissUnknownCluster.status).toBe('DISMISSED');
     const again = await server.graphql(
       'mutation D($c: ID!) { dismissUnknownCluster(clusterId: $c) { status } }',

@@ -562,8 +562,9 @@ export class SightingsService {
       faces?: number | null;
     },
   ): Promise<UnknownClusterNamedModel> {
+    // A reviewer's decision (sightings.review) is what enrolls here: naming a cluster creates the
+    // identity and enrolls its crops under that permission, not HR's faces.enroll.
     authorize(actor, 'sightings.review');
-    authorize(actor, 'faces.enroll');
     const limit = args.faces ?? 3;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10)
       throw new AppError(ErrorCode.BAD_INPUT, 'faces must be a whole number from 1 to 10.', {
@@ -586,17 +587,18 @@ export class SightingsService {
         { clusterId: cluster.id },
       );
     const identityId =
-      args.identityId ?? (await this.deps.identitiesService.create(actor, args.newIdentity!)).id;
+      args.identityId ??
+      (await this.deps.identitiesService.create(actor, args.newIdentity!, 'sightings.review')).id;
     let facesEnrolled = 0;
     const refusals: string[] = [];
     for (const sighting of sightings) {
       const bytes = sighting.cropImageKey ? await this.deps.images.get(sighting.cropImageKey) : null;
       if (!bytes) continue;
-      const result = await this.deps.enrollment.enrollFace(actor, {
-        identityId,
-        image: { bytes },
-        face: { largestIfClear: true },
-      });
+      const result = await this.deps.enrollment.enrollFace(
+        actor,
+        { identityId, image: { bytes }, face: { largestIfClear: true } },
+        'sightings.review',
+      );
       if (result.__typename === 'Enrolled') facesEnrolled += 1;
       else
         refusals.push(
