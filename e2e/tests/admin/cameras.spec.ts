@@ -103,7 +103,7 @@ test('an admin adds a camera from a video file, sees it go live, a match sightin
     await page.getByRole('button', { name: 'Add camera' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add camera' });
     await expect(dialog).toBeVisible();
-    await dialog.getByLabel('Name').fill(cameraName);
+    await dialog.getByLabel('Name', { exact: true }).fill(cameraName);
     await dialog.getByLabel('Source URL').fill('ftp://camera.local/stream');
     await dialog.getByRole('button', { name: 'Add camera' }).click();
     await expect(dialog.getByText('Use an rtsp://, rtsps://, http:// or https:// URL')).toBeVisible();
