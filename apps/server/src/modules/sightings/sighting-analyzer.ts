@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { FaceBox } from '@faceledger/schema';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { CameraFrame, FrameAnalyzer } from '../cameras/camera-frame.js';
-import { CROP_MARGIN, cropRegion } from './sighting-crop.js';
+import { cropRegion } from './sighting-crop.js';
 import { FaceTracker, trackerSettingsFor, type FaceTrackerSettings, type Track } from './face-tracker.js';
 import type { CameraSettings } from './sightings.repository.js';
 import type { RecordedSighting, SightingsService } from './sightings.service.js';
@@ -23,15 +23,12 @@ interface FramePayload {
 export interface SightingAnalyzerSettings {
   /** How long a camera's settings (name, galleries, retention) are cached before they are read again. */
   cameraCacheMs: number;
-  /** Margin added around a face box on each side for its crop, as a share of the box size. */
-  cropMargin: number;
   /** Tracker settings over those derived from the model's pair threshold. */
   tracker: Partial<FaceTrackerSettings>;
 }
 
 export const DEFAULT_ANALYZER_SETTINGS: Readonly<SightingAnalyzerSettings> = Object.freeze({
   cameraCacheMs: 10_000,
-  cropMargin: CROP_MARGIN,
   tracker: {},
 });
 
@@ -42,10 +39,10 @@ interface CameraState {
   readAt: number;
 }
 
-/** The JPEG of `box` grown by `margin` on each side, clipped to the frame. */
-export async function cropFace(frame: FramePayload, box: FaceBox, margin: number): Promise<Buffer> {
+/** The JPEG of `box` grown by the crop margin (sighting-crop.ts) on each side, clipped to the frame. */
+export async function cropFace(frame: FramePayload, box: FaceBox): Promise<Buffer> {
   return sharp(frame.jpeg)
-    .extract(cropRegion(box, frame.width, frame.height, margin))
+    .extract(cropRegion(box, frame.width, frame.height))
     .jpeg({ quality: 90 })
     .toBuffer();
 }
@@ -125,7 +122,7 @@ export class SightingAnalyzer implements FrameAnalyzer {
             box: { x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height },
             embedding: face.embedding,
             quality: face.quality,
-            crop: await cropFace(face.payload, face.box, this.settings.cropMargin),
+            crop: await cropFace(face.payload, face.box),
           })),
         );
         const recorded = await this.deps.sightings.recordTrack(state.camera, {

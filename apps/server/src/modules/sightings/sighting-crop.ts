@@ -7,23 +7,23 @@ import type { FaceBox } from '@faceledger/schema';
 export const CROP_MARGIN = 0.5;
 
 /** The crop's top-left corner in the frame: the box less the margin, or the frame's edge. */
-function cropOrigin(box: FaceBox, margin: number): { left: number; top: number } {
+function cropOrigin(box: FaceBox): { left: number; top: number } {
   return {
-    left: Math.max(0, Math.floor(box.x - box.width * margin)),
-    top: Math.max(0, Math.floor(box.y - box.height * margin)),
+    left: Math.max(0, Math.floor(box.x - box.width * CROP_MARGIN)),
+    top: Math.max(0, Math.floor(box.y - box.height * CROP_MARGIN)),
   };
 }
 
 /** The crop rectangle of `box` in a frame of `frameWidth` x `frameHeight` pixels. */
-export function cropRegion(box: FaceBox, frameWidth: number, frameHeight: number, margin = CROP_MARGIN) {
-  const { left, top } = cropOrigin(box, margin);
-  const right = Math.min(frameWidth, Math.ceil(box.x + box.width * (1 + margin)));
-  const bottom = Math.min(frameHeight, Math.ceil(box.y + box.height * (1 + margin)));
+export function cropRegion(box: FaceBox, frameWidth: number, frameHeight: number) {
+  const { left, top } = cropOrigin(box);
+  const right = Math.min(frameWidth, Math.ceil(box.x + box.width * (1 + CROP_MARGIN)));
+  const bottom = Math.min(frameHeight, Math.ceil(box.y + box.height * (1 + CROP_MARGIN)));
   return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
 }
 
 /** The face box in its crop's pixels (the crop starts at the frame's edge or at the box less the margin). */
-export function faceBoxInCrop(box: FaceBox, margin = CROP_MARGIN): FaceBox {
-  const { left, top } = cropOrigin(box, margin);
+export function faceBoxInCrop(box: FaceBox): FaceBox {
+  const { left, top } = cropOrigin(box);
   return { x: box.x - left, y: box.y - top, width: box.width, height: box.height };
 }
