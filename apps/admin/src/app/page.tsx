@@ -37,6 +37,15 @@ export default function StatusPage() {
               `${data.health.recognition.backend}, ${data.health.recognition.workers} ${data.health.recognition.workers === 1 ? 'worker' : 'workers'}, model ${data.health.recognition.defaultModel}`}
             {data.health.recognition.error && <span className="error"> {data.health.recognition.error}</span>}
           </dd>
+          <dt>MQTT</dt>
+          <dd>
+            {data.health.mqtt.state === 'DISABLED' ? (
+              'Off (FACELEDGER_MQTT_URL is not set)'
+            ) : (
+              <Badge ok={data.health.mqtt.state === 'CONNECTED'}>{data.health.mqtt.state}</Badge>
+            )}
+            {data.health.mqtt.lastErrorCode && <span className="error"> {data.health.mqtt.lastErrorCode}</span>}
+          </dd>
           {data.health.backgroundTasks.length > 0 && (
             <>
               <dt>Background tasks</dt>

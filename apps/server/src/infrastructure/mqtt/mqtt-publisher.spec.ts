@@ -1,12 +1,13 @@
 // The MQTT publisher against the real broker of the test machine (Debian's mosquitto on
 // 127.0.0.1:1883, started by .ci/run): a subscriber made with mqtt.js receives alerts, sightings and
 // the retained camera state; a broker that is not there never blocks or throws.
+import net from 'node:net';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRaised, SightingRecorded } from '../events/domain-events.js';
 import { publishSightingEvent } from '../../modules/sightings/sightings-mqtt.js';
-import { MqttPublisher } from './mqtt-publisher.js';
+import { errorCodeOf, MqttPublisher } from './mqtt-publisher.js';
 
 const BROKER = process.env.FACELEDGER_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const logger = pino({ level: 'silent' });
@@ -99,7 +100,7 @@ describe('MqttPublisher', () => {
     const [sightingMessage] = await subscriber.waitFor(`${prefix}/cameras/front_door/sightings`);
     expect(sightingMessage?.payload).toMatchObject({ sightingId: sighting.sightingId, label: 'unknown #7' });
     await subscriber.waitFor(`${prefix}/cameras/front_door`);
-    expect(publisher.status()).toMatchObject({ connected: true, published: 3, dropped: 0 });
+    expect(publisher.status()).toMatchObject({ connected: true, lastErrorCode: null, published: 3, dropped: 0 });
 
     // A subscriber that comes later gets the camera's retained state at once.
     const late = await subscribe(prefix);
@@ -133,8 +134,46 @@ describe('MqttPublisher', () => {
     const status = publisher.status();
     expect(status.connected).toBe(false);
     expect(status.lastError).toMatch(/ECONNREFUSED|not reachable/);
+    expect(status.lastErrorCode).toMatch(/^(ECONNREFUSED|UNREACHABLE)$/);
     // QoS 1 messages wait in the bounded queue (1,000), the rest are counted as dropped.
     expect(status.dropped).toBe(3_000);
     await publisher.close();
+  });
+
+  it('keeps asking a broker that refuses the connection, and says why by code', async () => {
+    // A broker that answers every CONNECT with CONNACK "not authorized" (MQTT 3.1.1 return code 5).
+    let connects = 0;
+    const sockets = new Set<net.Socket>();
+    const broker = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', () => {
+        connects += 1;
+        socket.end(Buffer.from([0x20, 0x02, 0x00, 0x05]));
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+    closers.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => broker.close(resolve));
+    });
+    const { port } = broker.address() as net.AddressInfo;
+    const publisher = new MqttPublisher({ url: `mqtt://user:wrong-password@127.0.0.1:${port}`, topicPrefix: 'refused', reconnectMs: 100 }, logger);
+    closers.unshift(() => publisher.close());
+    for (let i = 0; i < 100 && connects < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(connects).toBeGreaterThanOrEqual(2);
+    expect(publisher.status()).toMatchObject({ connected: false, lastErrorCode: 'NOT_AUTHORIZED' });
+  });
+
+  it('turns connection errors into codes without host, URL or password', () => {
+    const socketError = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:1883'), { code: 'ECONNREFUSED' });
+    expect(errorCodeOf(socketError)).toBe('ECONNREFUSED');
+    expect(errorCodeOf(Object.assign(new Error('Connection refused: Bad User Name or Password'), { code: 134 }))).toBe('BAD_USERNAME_OR_PASSWORD');
+    expect(errorCodeOf(Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }))).toBe('NOT_AUTHORIZED');
+    expect(errorCodeOf(Object.assign(new Error('Connection refused'), { code: 250 }))).toBe('REFUSED_250');
+    expect(errorCodeOf(new Error('connack timeout'))).toBe('CONNACK_TIMEOUT');
+    // A code that is not a plain constant (it could carry anything) is not shown.
+    expect(errorCodeOf(Object.assign(new Error('x'), { code: 'mqtt://user:secret@host' }))).toBe('ERROR');
+    expect(errorCodeOf(new Error('getaddrinfo failed for broker.internal'))).toBe('ERROR');
   });
 });

@@ -29,8 +29,14 @@ export const DEFAULT_MQTT_SETTINGS = Object.freeze({
 /** What health and tests read. */
 export interface MqttStatus {
   connected: boolean;
-  /** The last connection error, until the next successful connection. */
+  /** The last connection error, until the next successful connection (for the log and tests; it may name the broker's host). */
   lastError: string | null;
+  /**
+   * The code of that error, which health shows: never the URL, host or password. A socket error's
+   * own code (ECONNREFUSED, ENOTFOUND, ...), a broker's refusal (NOT_AUTHORIZED, ...), CONNACK_TIMEOUT,
+   * UNREACHABLE when the client went offline without an error, ERROR for anything else.
+   */
+  lastErrorCode: string | null;
   published: number;
   dropped: number;
 }
@@ -42,16 +48,36 @@ export interface MqttMessageOptions {
   qos?: 0 | 1;
 }
 
-/** Anything that publishes JSON to topics under the prefix (the real client, or none). */
+/** Anything that publishes JSON to topics under the prefix (the real client, or none), and says how its connection is (health). */
 export interface MqttSink {
   readonly topicPrefix: string;
   publish(topic: string, payload: unknown, options?: MqttMessageOptions): void;
+  status(): MqttStatus;
 }
+
+/** Reason codes of a broker's refused CONNACK (MQTT 3.1.1 and 5), by the name health shows. */
+const CONNACK_REFUSALS: Readonly<Record<number, string>> = {
+  1: 'UNACCEPTABLE_PROTOCOL_VERSION',
+  2: 'IDENTIFIER_REJECTED',
+  3: 'SERVER_UNAVAILABLE',
+  4: 'BAD_USERNAME_OR_PASSWORD',
+  5: 'NOT_AUTHORIZED',
+  128: 'UNSPECIFIED_ERROR',
+  132: 'UNSUPPORTED_PROTOCOL_VERSION',
+  133: 'IDENTIFIER_REJECTED',
+  134: 'BAD_USERNAME_OR_PASSWORD',
+  135: 'NOT_AUTHORIZED',
+  136: 'SERVER_UNAVAILABLE',
+  137: 'SERVER_BUSY',
+  138: 'BANNED',
+  140: 'BAD_AUTHENTICATION_METHOD',
+};
 
 export class MqttPublisher implements MqttSink {
   readonly topicPrefix: string;
   private readonly client: MqttClient;
   private lastError: string | null = null;
+  private lastErrorCode: string | null = null;
   private published = 0;
   private dropped = 0;
   private inFlight = 0;
@@ -69,11 +95,14 @@ export class MqttPublisher implements MqttSink {
       reconnectPeriod: reconnectMs,
       connectTimeout: 10_000,
       queueQoSZero: false,
+      // A broker that refuses (credentials, ACL) is asked again every reconnectMs, as one that is down.
+      reconnectOnConnackError: true,
       clientId: `faceledger-${process.pid}-${Math.random().toString(16).slice(2, 10)}`,
       will: { topic: available, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client.on('connect', () => {
       this.lastError = null;
+      this.lastErrorCode = null;
       this.logger.info({ url: redactedUrl(url) }, 'MQTT connected');
       this.client.publish(available, 'online', { qos: 1, retain: true }, () => undefined);
     });
@@ -81,9 +110,11 @@ export class MqttPublisher implements MqttSink {
       if (this.lastError !== error.message)
         this.logger.warn({ err: error.message, url: redactedUrl(url) }, 'MQTT error; reconnecting');
       this.lastError = error.message;
+      this.lastErrorCode = errorCodeOf(error);
     });
     this.client.on('offline', () => {
       this.lastError ??= 'The MQTT broker is not reachable.';
+      this.lastErrorCode ??= 'UNREACHABLE';
     });
   }
 
@@ -91,6 +122,7 @@ export class MqttPublisher implements MqttSink {
     return {
       connected: this.client.connected,
       lastError: this.lastError,
+      lastErrorCode: this.lastErrorCode,
       published: this.published,
       dropped: this.dropped,
     };
@@ -139,6 +171,14 @@ export class MqttPublisher implements MqttSink {
     await Promise.race([this.client.endAsync(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     if (!this.client.disconnected) await this.client.endAsync(true).catch(() => undefined);
   }
+}
+
+/** A connection error as a code without host, URL or password (MqttStatus.lastErrorCode). */
+export function errorCodeOf(error: Error & { code?: unknown }): string {
+  if (typeof error.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(error.code)) return error.code;
+  if (typeof error.code === 'number') return CONNACK_REFUSALS[error.code] ?? `REFUSED_${error.code}`;
+  if (error.message === 'connack timeout') return 'CONNACK_TIMEOUT';
+  return 'ERROR';
 }
 
 /** The URL without its password, for logs. */

@@ -49,6 +49,7 @@ const EXPECTED: Record<string, [roles: string, scopes: string]> = {
   'sightings.read': ['A.R.', '....r'],
   'sightings.search': ['A.R.', '.....'],
   'sightings.review': ['A.R.', '.....'],
+  'health.details': ['A...', '.....'],
 };
 
 /**

@@ -46,6 +46,9 @@ export const PERMISSIONS = {
   'sightings.search': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
   // Dismissing an unknown cluster; naming one also enrolls faces (faces.enroll).
   'sightings.review': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
+  // Health's precise messages (operator models' refusals, the models folder's error), which name
+  // the server's files; everyone else, GET /healthz included, gets states and codes only.
+  'health.details': { roles: ['ADMIN'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,6 +3,6 @@ import type { AppContext } from '../../graphql/context.js';
 
 export const healthResolvers: Resolvers<AppContext> = {
   Query: {
-    health: (_parent, _args, ctx) => ctx.services.health.check(),
+    health: (_parent, _args, ctx) => ctx.services.health.check(ctx.actor),
   },
 };

@@ -1,13 +1,24 @@
 // Answers "is this server ready?" for the health query and GET /healthz. It asks the database it is
 // serving each time: a database that went away, or was recreated empty under the running server,
-// is not ok, whatever the migrations at start-up were.
+// is not ok, whatever the migrations at start-up were. Messages that name the server's files (operator
+// models' refusals, the models folder's error) go only to callers with health.details (ADMIN).
 import { readMigrations, type Database } from '@faceledger/db';
+import type { MqttStatus } from '../../infrastructure/mqtt/mqtt-publisher.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import type { BackgroundTaskStatus } from '../../infrastructure/scheduler/scheduler.js';
-import type { BackgroundTask, CamerasHealth, Health } from '@faceledger/schema';
+import type { BackgroundTask, CamerasHealth, Health, MqttHealth } from '@faceledger/schema';
+import type { Actor } from '../auth/actor.js';
+import { isAllowed } from '../auth/permissions.js';
 
 /** How long health waits for the database before calling it down (a black-holed host never refuses). */
 const DATABASE_ANSWER_MS = 5000;
+
+/** What callers without health.details read instead of the models folder's error (which names the folder). */
+export const MODELS_DIR_ERROR_HIDDEN =
+  'The models folder (FACELEDGER_MODELS_DIR) cannot be read; an admin sees why in health (signed in) or Settings > Engine.';
+
+/** The caller of GET /healthz: nobody in particular. */
+const ANONYMOUS: Actor = { kind: 'anonymous' };
 
 /** Applied migrations as the database records them now; null when it cannot be asked. */
 interface LiveMigrations {
@@ -28,6 +39,8 @@ export class HealthService {
     private readonly version: string,
     /** ffmpeg and the cameras' states (CamerasService); where none is given, health says cameras are not set up. */
     private readonly cameras?: { health(): Promise<CamerasHealth> },
+    /** The MQTT publisher (FACELEDGER_MQTT_URL); none: health says DISABLED. */
+    private readonly mqtt?: { status(): MqttStatus } | null,
   ) {}
 
   /** Lists `scheduler`'s background tasks in health from now on. */
@@ -35,7 +48,9 @@ export class HealthService {
     this.scheduler = scheduler;
   }
 
-  async check(): Promise<Health> {
+  /** Health as `viewer` may see it: with health.details the precise messages, else model states and refusal codes only. */
+  async check(viewer: Actor = ANONYMOUS): Promise<Health> {
+    const isDetailed = isAllowed(viewer, 'health.details');
     this.shipped ??= readMigrations().then((files) => files.map((f) => f.name));
     const [shipped, live, backgroundTasks, cameras] = await Promise.all([
       this.shipped,
@@ -51,6 +66,7 @@ export class HealthService {
         ? `${missing.length} of ${shipped.length} migrations are not applied to this database (first missing: ${missing[0]}); restart the server to apply them, or restore the database.`
         : null);
     const engine = this.recognition.status();
+    const modelsDirError = engine.modelsDirError ?? null;
     return {
       ok: databaseError === null,
       database: this.db.mode === 'pglite' ? 'PGLITE' : 'POSTGRES',
@@ -68,13 +84,26 @@ export class HealthService {
         defaultModel: engine.info?.defaultModel ?? null,
         embedder: engine.info ? { ...engine.info.embedder, runtime: engine.info.embedder.runtime === 'onnx' ? 'ONNX' : 'TFJS' } : null,
         error: engine.error,
-        models: engine.models ?? [],
-        modelsDirError: engine.modelsDirError ?? null,
+        models: isDetailed ? (engine.models ?? []) : (engine.models ?? []).map((model) => ({ ...model, error: null })),
+        modelsDirError: isDetailed || modelsDirError === null ? modelsDirError : MODELS_DIR_ERROR_HIDDEN,
       },
       version: this.version,
       uptimeSeconds: (Date.now() - this.startedAt) / 1000,
       backgroundTasks,
       cameras,
+      mqtt: this.readMqtt(),
+    };
+  }
+
+  /** MQTT's state and last error code; never its URL (it may hold a password). */
+  private readMqtt(): MqttHealth {
+    if (!this.mqtt) return { state: 'DISABLED', lastErrorCode: null, published: 0, dropped: 0 };
+    const status = this.mqtt.status();
+    return {
+      state: status.connected ? 'CONNECTED' : 'RECONNECTING',
+      lastErrorCode: status.connected ? null : status.lastErrorCode,
+      published: status.published,
+      dropped: status.dropped,
     };
   }
 

@@ -20,9 +20,18 @@ describe.each(TEST_DATABASE_MODES)('health over HTTP on %s', (mode) => {
   it('serves GET /healthz, reporting a disabled engine as FAILED with the reason', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    const health = (await response.json()) as { recognition: { state: string; error: string } };
+    const health = (await response.json()) as { recognition: { state: string; error: string }; mqtt: unknown };
     expect(health.recognition.state).toBe('FAILED');
     expect(health.recognition.error).toMatch(/disabled/);
+    expect(health.mqtt).toEqual({ state: 'DISABLED', lastErrorCode: null, published: 0, dropped: 0 });
+  });
+
+  it('answers health.mqtt in the query: DISABLED when no broker is set', async () => {
+    const body = await server.graphql<{ health: { mqtt: { state: string; lastErrorCode: string | null } } }>(
+      '{ health { mqtt { state lastErrorCode } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.health.mqtt).toEqual({ state: 'DISABLED', lastErrorCode: null });
   });
 
   it('answers malformed GraphQL with a typed parse error, not a crash', async () => {

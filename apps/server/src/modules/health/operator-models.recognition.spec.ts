@@ -1,6 +1,8 @@
 // Operator models at server start (FACELEDGER_MODELS_DIR): a generated ONNX model is registered and
 // used by a gallery; a wrong checksum, a wrong input shape and a missing file are each refused with
 // their own reason in /healthz and the health query, and the server starts with the shipped model.
+// The refusals' messages name the server's files: only an ADMIN's health query has them; /healthz and
+// other callers get the id, state and refusal code.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { TEST_DATABASE_MODES, createTestDatabase } from '@faceledger/db/testing'
 import { writeOperatorModel } from '@faceledger/recognition/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders } from '../../../test/auth-helpers.js';
+import { adminHeaders, createUserAndSignIn } from '../../../test/auth-helpers.js';
 import { addGallery, addIdentity } from '../../../test/graphql-helpers.js';
 import { lfwInput } from '../../../test/test-data.js';
 import { startTestServerOn, type TestServer } from '../../../test/test-server.js';
@@ -64,13 +66,33 @@ describe.each(TEST_DATABASE_MODES)('operator models at start, on %s', (mode) => 
 
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    const healthz = (await response.json()) as { ok: boolean; recognition: { state: string; models: ModelRow[]; modelsDirError: string | null } };
+    const text = await response.text();
+    const healthz = JSON.parse(text) as { ok: boolean; recognition: { state: string; models: ModelRow[]; modelsDirError: string | null } };
     expect(healthz.ok).toBe(true);
     expect(healthz.recognition.modelsDirError).toBeNull();
-    const models = healthz.recognition.models;
-    const query = await server.graphql<{ health: { recognition: { models: ModelRow[] } } }>(`{ health { recognition { models { ${MODEL_FIELDS} } } } }`);
+    // Nobody signed in: no message, nothing naming the models folder or its manifests' contents.
+    expect(text).not.toContain(dir);
+    expect(text).not.toContain('c'.repeat(64));
+    expect(healthz.recognition.models.every((m) => m.error === null)).toBe(true);
+    const anonymous = await server.graphql<{ health: { recognition: { models: ModelRow[] } } }>(`{ health { recognition { models { ${MODEL_FIELDS} } } } }`);
+    expect(anonymous.errors).toBeUndefined();
+    expect(healthz.recognition.models).toEqual(anonymous.data!.health.recognition.models.map((m) => expect.objectContaining(m)));
+    const reviewer = await server.graphql<{ health: { recognition: { models: ModelRow[] } } }>(
+      `{ health { recognition { models { ${MODEL_FIELDS} } } } }`,
+      {},
+      await createUserAndSignIn(server, 'REVIEWER'),
+    );
+    expect(JSON.stringify(reviewer)).not.toContain(dir);
+    expect(reviewer.data!.health.recognition.models.every((m) => m.error === null)).toBe(true);
+
+    // An admin's health query has the precise reasons (they name the files to fix).
+    const query = await server.graphql<{ health: { recognition: { models: ModelRow[] } } }>(`{ health { recognition { models { ${MODEL_FIELDS} } } } }`, {}, admin);
     expect(query.errors).toBeUndefined();
-    expect(query.data!.health.recognition.models.map((m) => [m.id, m.state, m.refusal])).toEqual(models.map((m) => [m.id, m.state, m.refusal]));
+    const models = query.data!.health.recognition.models;
+    expect(models.map((m) => [m.id, m.source, m.state, m.refusal, m.manifest])).toEqual(
+      healthz.recognition.models.map((m) => [m.id, m.source, m.state, m.refusal, m.manifest]),
+    );
+    expect(JSON.stringify(query.data)).toContain(dir);
 
     expect(models.filter((m) => m.source === 'SHIPPED').map((m) => m.id)).toEqual(expect.arrayContaining(['faceapi-resnet128']));
     expect(models.filter((m) => m.source === 'SHIPPED').every((m) => m.state === 'REGISTERED')).toBe(true);
