@@ -177,7 +177,7 @@ export function createServices(infra: Infrastructure): Services {
     infra.sightings,
   );
   return {
-    health: new HealthService(infra.db, infra.recognition, infra.version, cameras, infra.sightings?.mqtt),
+    health: new HealthService(infra.db, infra.recognition, infra.version, cameras, infra.sightings?.mqtt, infra.logger.child({ module: 'health' })),
     galleries,
     identities,
     identityErasure: new IdentityErasureService(

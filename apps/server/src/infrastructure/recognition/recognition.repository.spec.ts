@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { TEST_DATABASE_MODES, createTestDatabase } from '@faceledger/db/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiKey, type AuthHeaders } from '../../../test/auth-helpers.js';
+import { adminHeaders, createApiKey, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { startTestServerOn, type TestServer } from '../../../test/test-server.js';
+import { RECOGNITION_NO_WORKER_HIDDEN } from '../../modules/health/health.service.js';
 import { RecognitionRepository } from './recognition.repository.js';
 
 // The recognition package's test worker: it speaks the pool's protocol, exits when an image starts
@@ -28,6 +29,7 @@ interface RecognitionHealth {
 describe.each(TEST_DATABASE_MODES)('recognition workers that die, on %s', (mode) => {
   let server: TestServer;
   let key: AuthHeaders;
+  let admin: AuthHeaders;
   beforeAll(async () => {
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
     const recognition = new RecognitionRepository(
@@ -42,6 +44,7 @@ describe.each(TEST_DATABASE_MODES)('recognition workers that die, on %s', (mode)
     server = await startTestServerOn(await createTestDatabase(mode, logger), recognition);
     await recognition.whenSettled();
     key = await createApiKey(server, ['detect']);
+    admin = await adminHeaders(server);
   });
   afterEach(() => {
     delete process.env.FACELEDGER_TEST_WORKER;
@@ -50,8 +53,9 @@ describe.each(TEST_DATABASE_MODES)('recognition workers that die, on %s', (mode)
     await server?.close();
   });
 
-  async function recognitionHealth(): Promise<RecognitionHealth> {
-    const body = await server.graphql<{ health: { recognition: RecognitionHealth } }>(HEALTH);
+  /** The engine in health as an ADMIN reads it (health.details: the workers' precise error). */
+  async function recognitionHealth(headers: AuthHeaders = admin): Promise<RecognitionHealth> {
+    const body = await server.graphql<{ health: { recognition: RecognitionHealth } }>(HEALTH, {}, headers);
     expect(body.errors).toBeUndefined();
     return body.data!.health.recognition;
   }
@@ -81,6 +85,9 @@ describe.each(TEST_DATABASE_MODES)('recognition workers that die, on %s', (mode)
       expect(down).toMatchObject({ state: 'FAILED', workers: 0 });
       expect(down.error).toMatch(/No recognition worker is running .*models could not be loaded/);
     });
+    // Without health.details (nobody signed in, as GET /healthz) the same state and counts, and a fixed sentence.
+    const anonymous = await recognitionHealth({});
+    expect(anonymous).toMatchObject({ state: 'FAILED', workers: 0, workersConfigured: 2, error: RECOGNITION_NO_WORKER_HIDDEN });
     const refused = await server.graphql(DETECT, { image: { base64: IMAGE } }, key);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'ENGINE_UNAVAILABLE', reason: 'WORKERS_UNAVAILABLE' });
     expect(refused.errors?.[0]?.message).toMatch(/No recognition worker is running.*Retry/);

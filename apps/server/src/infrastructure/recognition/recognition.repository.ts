@@ -101,6 +101,9 @@ export interface RecognitionStatus {
   modelsDirError?: string | null;
 }
 
+/** The engine's error when FACELEDGER_RECOGNITION_ENABLED=false; it names nothing of the server, so health shows it to everyone. */
+export const RECOGNITION_DISABLED_ERROR = 'The recognition engine is disabled (FACELEDGER_RECOGNITION_ENABLED=false).';
+
 export class RecognitionRepository {
   private engine: Engine | null = null;
   /** The package's pure helpers, loaded with the engine (the package is imported lazily: it pulls in TensorFlow.js). */
@@ -117,7 +120,7 @@ export class RecognitionRepository {
 
   private async start(): Promise<Engine | null> {
     if (!this.settings.enabled) {
-      this.error = 'The recognition engine is disabled (FACELEDGER_RECOGNITION_ENABLED=false).';
+      this.error = RECOGNITION_DISABLED_ERROR;
       return null;
     }
     const started = Date.now();

@@ -46,8 +46,9 @@ export const PERMISSIONS = {
   'sightings.search': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
   // Dismissing an unknown cluster; naming one also enrolls faces (faces.enroll).
   'sightings.review': { roles: ['ADMIN', 'REVIEWER'], scopes: [] },
-  // Health's precise messages (operator models' refusals, the models folder's error), which name
-  // the server's files; everyone else, GET /healthz included, gets states and codes only.
+  // Health's precise messages (operator models' refusals, the models folder's, database's, engine's,
+  // ffmpeg's and background tasks' errors, ffmpeg's path and version), which may name the server's
+  // files, hosts or drivers; everyone else, GET /healthz included, gets states, codes and fixed sentences.
   'health.details': { roles: ['ADMIN'], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiKeyScope[] }>;
 

@@ -14,6 +14,7 @@ import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../te
 import { addGallery } from '../../../test/graphql-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
+import { FFMPEG_ERROR_HIDDEN } from '../health/health.service.js';
 import type { CameraFrame, FrameAnalyzer } from './camera-frame.js';
 import { makeSceneVideo, videoFrames, VideoHttpSource } from './testing/lfw-video.js';
 
@@ -185,9 +186,12 @@ describe.each(TEST_DATABASE_MODES)('cameras on %s', (mode) => {
       expect(live.lastFrameAt).not.toBeNull();
       expect(analyzer.frames.length).toBeGreaterThanOrEqual(4);
       expect(analyzer.frames[0]).toMatchObject({ cameraId: door!.id, width: 320, height: 240 });
-      const health = await server.graphql<{ health: { cameras: { live: number; ffmpeg: { available: boolean; version: string } } } }>(HEALTH);
+      const health = await server.graphql<{ health: { cameras: { live: number; ffmpeg: { available: boolean; version: string } } } }>(HEALTH, {}, admin);
       expect(health.data?.health.cameras.live).toBe(1);
       expect(health.data?.health.cameras.ffmpeg).toMatchObject({ available: true, version: expect.stringMatching(/^ffmpeg version/) });
+      // Without health.details: the same counts and availability, not ffmpeg's version line (it names the build).
+      const anonymous = await server.graphql<{ health: { cameras: { live: number; ffmpeg: { available: boolean; version: string } } } }>(HEALTH);
+      expect(anonymous.data?.health.cameras).toMatchObject({ live: 1, ffmpeg: { available: true, version: null, error: null } });
 
       const disabled = await server.graphql<{ setCameraEnabled: CameraView }>('mutation ($id: ID!) { setCameraEnabled(id: $id, enabled: false) { state enabled } }', { id: door!.id }, admin);
       expect(disabled.data?.setCameraEnabled).toEqual({ state: 'STOPPED', enabled: false });
@@ -255,11 +259,21 @@ describe.each(TEST_DATABASE_MODES)('cameras without ffmpeg on %s', (mode) => {
       expect(failed.stateReason).toBe(
         "ffmpeg could not be run from /nonexistent/ffmpeg (no such file); install Debian's ffmpeg package (apt-get install ffmpeg) or set FACELEDGER_FFMPEG_PATH to an ffmpeg binary.",
       );
-      const health = await server.graphql<{ health: { ok: boolean; cameras: { failed: number; ffmpeg: Record<string, unknown> } } }>(HEALTH);
+      // An admin's health query has the path and the precise reason; without health.details (GET /healthz
+      // too) the same state and counts, the file name and a fixed sentence, nothing of /nonexistent.
+      const health = await server.graphql<{ health: { ok: boolean; cameras: { failed: number; ffmpeg: Record<string, unknown> } } }>(HEALTH, {}, admin);
       expect(health.data?.health).toMatchObject({
         ok: true,
         cameras: { failed: 1, ffmpeg: { available: false, path: '/nonexistent/ffmpeg', version: null, error: failed.stateReason } },
       });
+      const anonymous = await server.graphql<{ health: { ok: boolean; cameras: { failed: number; ffmpeg: Record<string, unknown> } } }>(HEALTH);
+      expect(anonymous.data?.health).toMatchObject({
+        ok: true,
+        cameras: { failed: 1, ffmpeg: { available: false, path: 'ffmpeg', version: null, error: FFMPEG_ERROR_HIDDEN } },
+      });
+      const healthz = await (await fetch(`${server.url}/healthz`)).text();
+      expect(JSON.parse(healthz)).toMatchObject({ cameras: { failed: 1, ffmpeg: { available: false, path: 'ffmpeg', error: FFMPEG_ERROR_HIDDEN } } });
+      expect(healthz).not.toContain('/nonexistent');
       const probe = await server.graphql<{ testCameraConnection: { ok: boolean; error: string } }>(TEST_CONNECTION, { id }, admin);
       expect(probe.data?.testCameraConnection).toMatchObject({ ok: false, error: failed.stateReason });
     } finally {

@@ -12,8 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey, createUser, signIn } from '../../../test/auth-helpers.js';
 import { startTestServer, startTestServerOn, type TestServer } from '../../../test/test-server.js';
 import { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
+import type { Actor } from '../auth/actor.js';
+import { DATABASE_NO_ANSWER_HIDDEN, DATABASE_NO_HISTORY_HIDDEN } from './health.service.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+/** An ADMIN as the health query sees one (health.details); a signed-in one cannot be asked for while the database is gone. */
+const ADMIN: Actor = { kind: 'user', userId: 'u-admin', email: 'admin@example.org', role: 'ADMIN' };
 
 interface HealthBody {
   ok: boolean;
@@ -21,9 +25,10 @@ interface HealthBody {
   migrations: { applied: number; total: number; latest: string | null };
 }
 
-async function healthz(server: TestServer): Promise<{ status: number; body: HealthBody }> {
+async function healthz(server: TestServer): Promise<{ status: number; body: HealthBody; text: string }> {
   const response = await fetch(`${server.url}/healthz`);
-  return { status: response.status, body: (await response.json()) as HealthBody };
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text) as HealthBody, text };
 }
 
 /** A TCP relay to the shared PostgreSQL that the test can cut, as a database server going away does. */
@@ -54,7 +59,9 @@ async function startRelay(target: URL): Promise<{ port: number; cut(): void }> {
  * A server whose database the test can take away: PGlite is closed under the running server; a
  * PostgreSQL database is reached through a relay that the test cuts (the shared server stays up).
  */
-async function startServerWithRemovableDatabase(mode: DatabaseMode): Promise<{ server: TestServer; takeAway(): Promise<void> }> {
+async function startServerWithRemovableDatabase(
+  mode: DatabaseMode,
+): Promise<{ server: TestServer; takeAway(): Promise<void>; internals: string[] }> {
   const location = await createTestDatabaseLocation(mode);
   const relay = mode === 'postgres' ? await startRelay(new URL(TEST_POSTGRES_URL)) : null;
   let databaseUrl = location.databaseUrl;
@@ -80,7 +87,13 @@ async function startServerWithRemovableDatabase(mode: DatabaseMode): Promise<{ s
   };
   const recognition = new RecognitionRepository({ enabled: false, backend: 'wasm', workers: 1 }, logger);
   const server = await startTestServerOn(testDb, recognition);
-  return { server, takeAway: async () => (relay ? relay.cut() : close()) };
+  // What a driver's message may name: the database's host and port, its name, PGlite's folder.
+  const internals = databaseUrl
+    ? [new URL(databaseUrl).host, new URL(databaseUrl).pathname.slice(1)]
+    : location.pgliteDir
+      ? [location.pgliteDir]
+      : [];
+  return { server, takeAway: async () => (relay ? relay.cut() : close()), internals };
 }
 
 describe.each(TEST_DATABASE_MODES)('health and errors when the database goes away, on %s', (mode) => {
@@ -105,7 +118,12 @@ describe.each(TEST_DATABASE_MODES)('health and errors when the database goes awa
     expect(after.status).toBe(503);
     expect(after.body.ok).toBe(false);
     expect(after.body.migrations).toMatchObject({ applied: 0, total: before.body.migrations.total, latest: null });
-    expect(after.body.databaseError).toMatch(/no migration history/);
+    // /healthz says what happened and what to do, without the driver's message; an admin's health has it.
+    expect(after.body.databaseError).toBe(DATABASE_NO_HISTORY_HIDDEN);
+    expect(after.text).not.toContain('_prisma_migrations');
+    const detailed = await server.services.health.check(ADMIN);
+    expect(detailed.databaseError).toMatch(/^The database has no migration history \(_prisma_migrations cannot be read: .+\)/);
+    expect(detailed.migrations).toEqual(after.body.migrations);
     const query = await server.graphql<{ health: { ok: boolean } }>('{ health { ok } }');
     expect(query.data?.health.ok).toBe(false);
   });
@@ -165,6 +183,10 @@ describe.each(TEST_DATABASE_MODES)('health and errors when the database goes awa
     const health = await healthz(server);
     expect(health.status).toBe(503);
     expect(health.body.ok).toBe(false);
-    expect(health.body.databaseError).toMatch(/does not answer/);
+    expect(health.body.databaseError).toBe(DATABASE_NO_ANSWER_HIDDEN);
+    for (const hidden of started.internals) expect(health.text).not.toContain(hidden);
+    const detailed = await server.services.health.check(ADMIN);
+    expect(detailed.databaseError).toMatch(/^The database does not answer: .+/);
+    expect(detailed.databaseError).not.toBe(DATABASE_NO_ANSWER_HIDDEN);
   });
 });
