@@ -61,6 +61,11 @@ export interface EmbeddingConfig {
    */
   chipLandmarks: ChipLandmarks;
   /**
+   * Jittered copies of each chip embedded besides the chip (and its mirror), all averaged, as dlib's
+   * num_jitters (see chip-jitter.ts): each copy costs one more pass of the network. 0 = none.
+   */
+  chipJitter: number;
+  /**
    * Folder of operator-supplied models: one JSON manifest per model beside its ONNX file (see the
    * README's "Operator models"); '' for none. Each is checked at start and registered or refused.
    */
@@ -139,7 +144,7 @@ export function defaultConfig(): RecognitionConfig {
     runtime: { backend: 'wasm', embedder: 'onnx', onnx: { executionProvider: 'cpu', intraOpThreads: 1, cacheDir: '' }, workers: Math.max(1, os.availableParallelism()), maxQueue: 64 },
     limits: { maxPixels: 40_000_000, maxBytes: 20 * 1024 * 1024, minSide: 32 },
     detector: { model: 'blazeface', maxFaces: 20, minConfidence: 0.3, fallbackMinConfidence: 0.05, iouThreshold: 0.1, rotation: true },
-    embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51', modelsDir: '' },
+    embedding: { model: DEFAULT_MODEL_ID, mirror: true, blankBackground: false, chipLandmarks: 'mesh-51', chipJitter: 0, modelsDir: '' },
     spoof: { enabled: true },
     attributes: { enabled: false },
   };
@@ -161,6 +166,7 @@ const RANGES: Record<string, [number, number, boolean]> = {
   'limits.maxBytes': [1, Number.MAX_SAFE_INTEGER, true],
   'limits.minSide': [1, 100_000, true],
   'detector.maxFaces': [1, 1000, true],
+  'embedding.chipJitter': [0, 64, true],
   'detector.minConfidence': [0, 1, false],
   'detector.iouThreshold': [0, 1, false],
   'detector.fallbackMinConfidence': [0, 1, false],

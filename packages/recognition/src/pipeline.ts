@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { jitteredChips } from './chip-jitter.js';
 import { type FivePoints, alignmentTransform, applyAffine, arcfaceTemplate, dlibChipPoints51, estimateSimilarity, mirrorCrop, warpAffine, type Affine, type Point2 } from './align.js';
 import type { RecognitionConfig } from './config.js';
 import { decodeImage, type DecodedImage } from './decode.js';
@@ -168,16 +169,23 @@ export class Pipeline {
     const template = templateFor(embedder.info);
     const polygon = geometry.polygon;
     const mirror = options.mirror ?? this.config.embedding.mirror;
+    const jitter = options.chipJitter ?? this.config.embedding.chipJitter;
     // One group of crops per chip placement (the chip and its mirror): each group's embeddings are
     // averaged and normalised, then the groups' (so two placements weigh the same, mirrored or not).
     const groups: Float32Array[][] = [];
+    const cut = (m: Affine): Float32Array => {
+      const crop = warpAffine(image, m, template.size);
+      if (!(options.blankBackground ?? this.config.embedding.blankBackground)) return crop;
+      return blankOutside(crop, polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size), 0);
+    };
     for (const m of await this.chipTransforms(image, geometry, embedder, options)) {
-      let crop = warpAffine(image, m, template.size);
-      if (options.blankBackground ?? this.config.embedding.blankBackground) {
-        const mask = polygonMask(polygon.map((p) => applyAffine(m, p)), template.size, template.size);
-        crop = blankOutside(crop, mask, 0);
+      const crop = cut(m);
+      const group = mirror ? [crop, mirrorCrop(crop, template.size)] : [crop];
+      for (const j of jitteredChips(m, template.size, jitter)) {
+        const copy = cut(j.transform);
+        group.push(j.mirrored ? mirrorCrop(copy, template.size) : copy);
       }
-      groups.push(mirror ? [crop, mirrorCrop(crop, template.size)] : [crop]);
+      groups.push(group);
     }
     let now = performance.now();
     timings.align += now - t;

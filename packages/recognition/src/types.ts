@@ -125,6 +125,8 @@ export interface AnalyzeOptions {
   mirror?: boolean;
   /** Override config.embedding.chipLandmarks for this call. */
   chipLandmarks?: ChipLandmarks;
+  /** Override config.embedding.chipJitter for this call. */
+  chipJitter?: number;
   /** Override config.embedding.blankBackground for this call. */
   blankBackground?: boolean;
 }

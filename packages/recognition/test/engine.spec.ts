@@ -164,6 +164,21 @@ describe('engine (in-process) on real photos', () => {
     both.forEach((v, i) => expect(v).toBeCloseTo((sum[i] as number) / norm, 5));
   });
 
+  it('averages jittered copies of the chip when asked (chipJitter), the same every time, near the plain chip', async () => {
+    const bytes = await readFile(dataPath('lfw', 'images', 'Colin_Powell', 'Colin_Powell_0001.jpg'));
+    const other = await readFile(dataPath('lfw', 'images', 'Colin_Powell', 'Colin_Powell_0002.jpg'));
+    const embed = async (image: Buffer, chipJitter: number): Promise<Float32Array> =>
+      pickSubjectFace(await engine.analyze(image, { polygon: false, chipJitter }))?.embedding as Float32Array;
+    const plain = await embed(bytes, 0);
+    const jittered = await embed(bytes, 4);
+    expect(cosineSimilarity(jittered, await embed(bytes, 4))).toBeCloseTo(1, 6);
+    expect(cosineSimilarity(plain, jittered)).toBeGreaterThan(0.99);
+    expect(cosineSimilarity(plain, jittered)).toBeLessThan(0.99999);
+    // still the same person as their other photo
+    expect(cosineSimilarity(jittered, await embed(other, 4))).toBeGreaterThan(0.911);
+    await expect(createEngine({ runtime: { workers: 0 }, embedding: { chipJitter: 65 } })).rejects.toThrow(/embedding.chipJitter' must be an integer in \[0, 64\]/);
+  });
+
   it('embeds with every registered model behind real alignment', async () => {
     const bytes = await readFile(dataPath('deepface', 'img1.jpg'));
     const r = await engine.analyze(bytes, { extraModels: ['human-faceres', 'human-mobileface'], blankBackground: true, mirror: false });

@@ -34,7 +34,7 @@ export async function embedImages(
 }> {
   const caches = new Map<string, EmbeddingCache>();
   const variant = (model: string): string =>
-    `${o.mirror ? '' : '-nomirror'}${getModelInfo(model).alignment === 'dlib-chip' && o.chipLandmarks && o.chipLandmarks !== 'mesh-51' ? `-${o.chipLandmarks === 'five-point' ? 'five' : o.chipLandmarks}` : ''}`;
+    `${o.mirror ? '' : '-nomirror'}${getModelInfo(model).alignment === 'dlib-chip' && o.chipLandmarks && o.chipLandmarks !== 'mesh-51' ? `-${o.chipLandmarks === 'five-point' ? 'five' : o.chipLandmarks}` : ''}${o.chipJitter ? `-jitter${o.chipJitter}` : ''}`;
   // An operator model's cache is named by its file's checksum too: a new file under the same id starts a new cache.
   const fileTag = (model: string): string => {
     const info = getModelInfo(model);

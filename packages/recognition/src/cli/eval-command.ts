@@ -32,6 +32,7 @@ interface EvalOptions {
   json?: boolean;
   backend: BackendName;
   chipLandmarks: ChipLandmarks;
+  chipJitter: number;
   modelsDir?: string;
 }
 
@@ -113,6 +114,7 @@ export function registerEvalCommand(program: Command, modelHelp: string): void {
         .choices([...CHIP_LANDMARKS])
         .default('mesh-51'),
     )
+    .option('--chip-jitter <n>', 'jittered copies of each chip averaged into its embedding (as dlib num_jitters)', positiveInt, 0)
     .option(
       '--head <file>',
       'also evaluate the first model through a projection head from `faceledger train head`',
@@ -142,7 +144,7 @@ export function registerEvalCommand(program: Command, modelHelp: string): void {
         const { vectors, imagesPerSecond } = await embedImages(
           files,
           embedded,
-          { backend: o.backend, mirror: o.mirror, chipLandmarks: o.chipLandmarks },
+          { backend: o.backend, mirror: o.mirror, chipLandmarks: o.chipLandmarks, chipJitter: o.chipJitter },
           o.workers,
           o.out,
         );
@@ -217,6 +219,7 @@ export function registerEvalCommand(program: Command, modelHelp: string): void {
             imagesWithoutFace: r.noFace,
             mirror: o.mirror,
             chipLandmarks: o.chipLandmarks,
+            chipJitter: o.chipJitter,
           };
         };
         if (o.out) {

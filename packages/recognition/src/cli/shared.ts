@@ -23,6 +23,7 @@ export interface EngineOptions {
   model?: string;
   mirror: boolean;
   chipLandmarks?: ChipLandmarks;
+  chipJitter?: number;
 }
 
 export function backendOption(): Option {
@@ -38,6 +39,7 @@ export async function openEngine(o: EngineOptions, workers: number, spoof = true
       model: o.model ?? DEFAULT_MODEL_ID,
       mirror: o.mirror,
       ...(o.chipLandmarks ? { chipLandmarks: o.chipLandmarks } : {}),
+      ...(o.chipJitter ? { chipJitter: o.chipJitter } : {}),
     },
     spoof: { enabled: spoof },
   });
