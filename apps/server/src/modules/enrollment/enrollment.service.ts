@@ -1,19 +1,23 @@
 // Enrollment: adds one face of enrollment quality to an identity (the photo's only face, or the one
 // the caller chose), or says why not as a typed result (no face, several faces, no face in the chosen
 // box or at the chosen index, low quality, duplicate image, likely the same as another identity).
-import type { EnrollmentPolicy } from '@faceledger/recognition';
+import type { EnrollmentPolicy, Face as EngineFace } from '@faceledger/recognition';
 import type { FaceChoice as FaceChoiceInput } from '@faceledger/schema';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
-import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type { TransactionScope, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery, type Permission } from '../auth/permissions.js';
-import type { GalleriesRepository } from '../galleries/galleries.repository.js';
-import type { IdentitiesRepository } from '../identities/identities.repository.js';
+import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
+import type {
+  FaceRecord,
+  IdentitiesRepository,
+  IdentityRecord,
+} from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toDetectedFace, toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
@@ -32,6 +36,33 @@ export type EnrollFaceModel = ResolversParentTypes['EnrollFaceResult'];
 export type FaceDeletedModel = ResolversParentTypes['FaceDeleted'];
 /** One unresolved warning of a face. */
 export type FaceWarningModel = ResolversParentTypes['FaceWarning'];
+
+/** Where a face is enrolled: the gallery, and the identity unless it is created in the same transaction. */
+export interface EnrollmentTarget {
+  gallery: GalleryRecord;
+  identity: IdentityRecord | null;
+}
+
+/** Why a photo cannot be enrolled: the typed result, and the reason and details face.enrollRefused records. */
+export interface EnrollmentRefusal {
+  result: EnrollFaceModel;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+/** A photo's face analysed and accepted for enrollment but not written yet (checkFace, then writeFace). */
+export interface CheckedFace {
+  bytes: Uint8Array;
+  /** sha256 hex of bytes: the image key the store gives them. */
+  sha256: string;
+  face: EngineFace;
+  embedding: Float32Array;
+  detected: ReturnType<typeof toDetectedFace>;
+  /** Another identity's face at or above the gallery threshold, kept as the face's warning. */
+  lookalike: { identity: IdentityRecord; score: number } | null;
+  /** Which face of the photo the caller's choice picked, for the audit entry; null without a choice. */
+  faceChoice: { kind: FaceChoice['kind']; index: number; faces: number } | null;
+}
 
 /**
  * The server's enrollment policy: the engine's defaults, except a minimum of 30 px between the eyes
@@ -200,13 +231,166 @@ export class EnrollmentService {
     return { face, identity };
   }
 
-  private async enroll(
+  /**
+   * Where `actor` may enroll a face with `grant`: an existing identity (not erased, ACTIVE, in a
+   * gallery the actor reaches), or a gallery whose identity the caller is about to create in the
+   * same transaction as the faces (naming a camera cluster). Reads only.
+   */
+  async findTarget(
+    actor: Actor,
+    target: { identityId: string } | { galleryId: string },
+    grant: Extract<Permission, 'faces.enroll' | 'sightings.review'>,
+  ): Promise<EnrollmentTarget> {
+    authorize(actor, grant);
+    if ('galleryId' in target) {
+      const gallery = await requireGallery(
+        actor,
+        target.galleryId,
+        (id) => this.deps.galleries.findById(id),
+        'galleryId',
+      );
+      return { gallery, identity: null };
+    }
+    return this.findIdentityTarget(actor, target.identityId, null);
+  }
+
+  /**
+   * Analyses `image` for enrollment into `target` and writes nothing: the face to write with
+   * writeFace, or the refusal (its typed result and what face.enrollRefused would record).
+   */
+  async checkFace(
+    actor: Actor,
+    target: EnrollmentTarget,
+    image: ImageArg,
+    face?: FaceChoiceInput | null,
+  ): Promise<CheckedFace | { refusal: EnrollmentRefusal }> {
+    const choice = parseFaceChoice(face);
+    const probe = await this.deps.uploads.resolve(actor, image);
+    return this.check(target, probe, choice);
+  }
+
+  /**
+   * Writes a checked face of `identityId` inside the caller's transaction: re-reads the identity's
+   * status under its row lock (an erasure or suspension since the check wins), inserts the face row
+   * (`imageKey`: the checked bytes, already put in the image store), appends face.enroll (face.replace
+   * with `replacing`) and queues FaceEnrolled, delivered after the caller's commit.
+   */
+  async writeFace(
+    tx: TransactionScope,
+    actor: Actor,
+    args: {
+      identityId: string;
+      gallery: GalleryRecord;
+      checked: CheckedFace;
+      imageKey: string;
+      replacing?: StoredFace | null;
+    },
+  ): Promise<FaceRecord> {
+    const { identityId, gallery, checked, imageKey } = args;
+    const replacing = args.replacing ?? null;
+    const { face, embedding, lookalike } = checked;
+    const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identityId);
+    if (status !== 'ACTIVE') {
+      throw status === 'SUSPENDED'
+        ? new AppError(
+            ErrorCode.BAD_INPUT,
+            'The identity was suspended meanwhile; reactivate it before enrolling faces.',
+            {
+              field: 'identityId',
+            },
+          )
+        : new AppError(ErrorCode.NOT_FOUND, `No identity has id ${identityId}; it was erased meanwhile.`, {
+            id: identityId,
+          });
+    }
+    if (replacing && !(await this.deps.enrollment.deleteFace(tx.db, replacing.id, identityId))) {
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `Face ${replacing.id} was deleted meanwhile; enroll the photo with enrollFace instead.`,
+        { id: replacing.id },
+      );
+    }
+    const likelySameAs = lookalike ? { identityId: lookalike.identity.id, score: lookalike.score } : null;
+    const row = await this.deps.enrollment.insertFace(tx.db, {
+      identityId,
+      imageKey,
+      box: { ...face.box },
+      landmarks: { ...checked.detected.landmarks },
+      quality: {
+        ...face.quality,
+        pose: { ...face.quality.pose },
+        reasons: [...face.quality.reasons],
+        detectionScore: face.score,
+        antispoof: face.spoof.antispoof,
+        liveness: face.spoof.liveness,
+      },
+      modelId: gallery.embeddingModelId,
+      embedding,
+      likelySameAs,
+    });
+    await tx.audit(
+      auditEntry(actor, replacing ? 'face.replace' : 'face.enroll', `face:${row.id}`, {
+        ...(replacing ? { replacedFaceId: replacing.id } : {}),
+        identityId,
+        galleryId: gallery.id,
+        modelId: gallery.embeddingModelId,
+        qualityScore: face.quality.score,
+        likelySameAs,
+        ...(checked.faceChoice ? { faceChoice: checked.faceChoice } : {}),
+      }),
+    );
+    tx.publish({
+      type: 'FaceEnrolled',
+      faceId: row.id,
+      identityId,
+      galleryId: gallery.id,
+      replacedFaceId: replacing?.id ?? null,
+    });
+    return row;
+  }
+
+  /** Appends face.enrollRefused for a refused photo of `identityId` inside the caller's transaction. */
+  async auditRefusal(
+    tx: TransactionScope,
+    actor: Actor,
+    args: { identityId: string; gallery: GalleryRecord; refusal: EnrollmentRefusal },
+  ): Promise<void> {
+    const { reason, details } = args.refusal;
+    await tx.audit(
+      auditEntry(actor, 'face.enrollRefused', `identity:${args.identityId}`, {
+        reason,
+        galleryId: args.gallery.id,
+        ...details,
+      }),
+    );
+  }
+
+  /** The Enrolled result of a face written by writeFace. */
+  toEnrolled(row: FaceRecord, checked: CheckedFace): EnrollFaceModel {
+    const { lookalike } = checked;
+    return {
+      __typename: 'Enrolled',
+      face: toFaceModel(row),
+      detected: checked.detected,
+      warnings: lookalike
+        ? [
+            {
+              code: 'LIKELY_SAME_AS',
+              identity: toIdentityModel(lookalike.identity),
+              score: lookalike.score,
+              message: `This face looks like ${lookalike.identity.displayName} (score ${lookalike.score.toFixed(3)}). Check that you chose the right identity.`,
+            },
+          ]
+        : [],
+    };
+  }
+
+  /** The identity `identityId` as an enrollment target: NOT_FOUND when missing or erased, BAD_INPUT when suspended. */
+  private async findIdentityTarget(
     actor: Actor,
     identityId: string,
-    image: ImageArg,
-    choice: FaceChoice | null,
     replacing: StoredFace | null,
-  ): Promise<EnrollFaceModel> {
+  ): Promise<EnrollmentTarget> {
     const identity = await this.deps.identities.findById(identityId);
     if (!identity || identity.status === 'ERASED') {
       throw replacing
@@ -221,18 +405,51 @@ export class EnrollmentService {
         { field: 'identityId' },
       );
     }
+    return { gallery, identity };
+  }
+
+  private async enroll(
+    actor: Actor,
+    identityId: string,
+    image: ImageArg,
+    choice: FaceChoice | null,
+    replacing: StoredFace | null,
+  ): Promise<EnrollFaceModel> {
+    const target = await this.findIdentityTarget(actor, identityId, replacing);
+    const { gallery } = target;
+    const identity = target.identity!;
     const probe = await this.deps.uploads.resolve(actor, image);
-    const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) =>
-      this.deps.uow.transaction(async (tx) => {
-        await tx.audit(
-          auditEntry(actor, 'face.enrollRefused', `identity:${identity.id}`, {
-            reason,
-            galleryId: gallery.id,
-            ...details,
-          }),
-        );
-        return result;
+    const checked = await this.check(target, probe, choice);
+    if ('refusal' in checked) {
+      const { refusal } = checked;
+      return this.deps.uow.transaction(async (tx) => {
+        await this.auditRefusal(tx, actor, { identityId: identity.id, gallery, refusal });
+        return refusal.result;
       });
+    }
+    const imageKey = await this.deps.images.put(probe.bytes);
+    const stored = await this.deps.uow
+      .transaction((tx) =>
+        this.writeFace(tx, actor, { identityId: identity.id, gallery, checked, imageKey, replacing }),
+      )
+      .catch(async (error: unknown) => {
+        // Nothing was stored, so the image goes again unless something else uses it.
+        await this.deps.images.deleteUnreferenced([imageKey]);
+        throw error;
+      });
+    return this.toEnrolled(stored, checked);
+  }
+
+  /** The read-only part of enrollment: duplicate image, analysis, face choice, quality, likely duplicate. */
+  private async check(
+    target: EnrollmentTarget,
+    probe: { bytes: Uint8Array; sha256: string },
+    choice: FaceChoice | null,
+  ): Promise<CheckedFace | { refusal: EnrollmentRefusal }> {
+    const { gallery, identity } = target;
+    const refuse = (result: EnrollFaceModel, reason: string, details: Record<string, unknown> = {}) => ({
+      refusal: { result, reason, details },
+    });
 
     // The image key is the sha256 of the bytes, so a duplicate is found before any analysis. With a
     // face choice only the same face of the image is one: a photo of two people holds one face of each.
@@ -240,7 +457,7 @@ export class EnrollmentService {
     const refuseDuplicate = async (duplicate: { faceId: string; identityId: string } | undefined) => {
       if (!duplicate) return null;
       const owner =
-        duplicate.identityId === identity.id
+        duplicate.identityId === identity?.id
           ? identity
           : await this.deps.identities.findById(duplicate.identityId);
       if (!owner) return null;
@@ -250,7 +467,7 @@ export class EnrollmentService {
           faceId: duplicate.faceId,
           identity: toIdentityModel(owner),
           message:
-            owner.id === identity.id
+            owner.id === identity?.id
               ? `This ${choice ? 'face of this image' : 'image'} is already enrolled for this identity; enroll a different photo.`
               : `This ${choice ? 'face of this image' : 'image'} is already enrolled for ${owner.displayName}; enroll a different photo.`,
         },
@@ -302,7 +519,7 @@ export class EnrollmentService {
       embedding,
       dims,
       limit: LIKELY_SAME_AS_FACES,
-      excludeIdentityId: identity.id,
+      ...(identity ? { excludeIdentityId: identity.id } : {}),
       activeOnly: false,
     });
     const lookalike =
@@ -321,94 +538,14 @@ export class EnrollmentService {
         { otherIdentityId: lookalike.id, score: nearest.score },
       );
     }
-
-    const detected = toDetectedFace(face);
-    const imageKey = await this.deps.images.put(probe.bytes);
-    const stored = await this.deps.uow
-      .transaction(async (tx) => {
-        // Re-checked under a row lock: an erasure or suspension since the first read wins.
-        const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identity.id);
-        if (status !== 'ACTIVE') {
-          throw status === 'SUSPENDED'
-            ? new AppError(
-                ErrorCode.BAD_INPUT,
-                'The identity was suspended meanwhile; reactivate it before enrolling faces.',
-                {
-                  field: 'identityId',
-                },
-              )
-            : new AppError(
-                ErrorCode.NOT_FOUND,
-                `No identity has id ${identity.id}; it was erased meanwhile.`,
-                { id: identity.id },
-              );
-        }
-        if (replacing && !(await this.deps.enrollment.deleteFace(tx.db, replacing.id, identity.id))) {
-          throw new AppError(
-            ErrorCode.NOT_FOUND,
-            `Face ${replacing.id} was deleted meanwhile; enroll the photo with enrollFace instead.`,
-            { id: replacing.id },
-          );
-        }
-        const row = await this.deps.enrollment.insertFace(tx.db, {
-          identityId: identity.id,
-          imageKey,
-          box: { ...face.box },
-          landmarks: { ...detected.landmarks },
-          quality: {
-            ...face.quality,
-            pose: { ...face.quality.pose },
-            reasons: [...face.quality.reasons],
-            detectionScore: face.score,
-            antispoof: face.spoof.antispoof,
-            liveness: face.spoof.liveness,
-          },
-          modelId: gallery.embeddingModelId,
-          embedding,
-          likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
-        });
-        await tx.audit(
-          auditEntry(actor, replacing ? 'face.replace' : 'face.enroll', `face:${row.id}`, {
-            ...(replacing ? { replacedFaceId: replacing.id } : {}),
-            identityId: identity.id,
-            galleryId: gallery.id,
-            modelId: gallery.embeddingModelId,
-            qualityScore: face.quality.score,
-            likelySameAs: nearest && lookalike ? { identityId: lookalike.id, score: nearest.score } : null,
-            ...(choice
-              ? { faceChoice: { kind: choice.kind, index: chosen.index, faces: analysis.faces.length } }
-              : {}),
-          }),
-        );
-        tx.publish({
-          type: 'FaceEnrolled',
-          faceId: row.id,
-          identityId: identity.id,
-          galleryId: gallery.id,
-          replacedFaceId: replacing?.id ?? null,
-        });
-        return row;
-      })
-      .catch(async (error: unknown) => {
-        // Nothing was stored, so the image goes again unless something else uses it.
-        await this.deps.images.deleteUnreferenced([imageKey]);
-        throw error;
-      });
     return {
-      __typename: 'Enrolled',
-      face: toFaceModel(stored),
-      detected,
-      warnings:
-        nearest && lookalike
-          ? [
-              {
-                code: 'LIKELY_SAME_AS',
-                identity: toIdentityModel(lookalike),
-                score: nearest.score,
-                message: `This face looks like ${lookalike.displayName} (score ${nearest.score.toFixed(3)}). Check that you chose the right identity.`,
-              },
-            ]
-          : [],
+      bytes: probe.bytes,
+      sha256: probe.sha256,
+      face,
+      embedding,
+      detected: toDetectedFace(face),
+      lookalike: nearest && lookalike ? { identity: lookalike, score: nearest.score } : null,
+      faceChoice: choice ? { kind: choice.kind, index: chosen.index, faces: analysis.faces.length } : null,
     };
   }
 }

@@ -16,7 +16,11 @@ import {
   type PageArgs,
 } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
-import type { Transaction, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type {
+  Transaction,
+  TransactionScope,
+  UnitOfWork,
+} from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery, type Permission } from '../auth/permissions.js';
@@ -181,25 +185,46 @@ export class IdentitiesService {
   ): Promise<IdentityModel> {
     authorize(actor, grant);
     const fields: IdentityFields = parseInput(createSchema, input);
-    const created = await this.uow.transaction(async (tx) => {
-      const gallery = await requireGallery(
-        actor,
-        input.galleryId,
-        (id) => this.galleries.findById(id, tx.db),
-        'galleryId',
-      );
-      await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx.db);
-      const identity = await this.identities.create(tx.db, gallery.id, fields);
-      // Ids only: the ledger cannot be erased, so it never holds names, externalIds or metadata.
-      await tx.audit(
-        auditEntry(actor, 'identity.create', `identity:${identity.id}`, {
-          galleryId: gallery.id,
-          hasConsent: fields.consentGivenAt !== null,
-        }),
-      );
-      return identity;
-    });
+    const created = await this.uow.transaction((tx) => this.insert(tx, actor, input.galleryId, fields));
     return toIdentityModel(created);
+  }
+
+  /**
+   * Creates the identity inside the caller's transaction (naming a camera cluster creates it with
+   * the faces it enrolls, all or nothing): the same checks, row and identity.create entry as create.
+   */
+  async createIn(
+    tx: TransactionScope,
+    actor: Actor,
+    input: CreateIdentityInput,
+    grant: Extract<Permission, 'identities.write' | 'sightings.review'>,
+  ): Promise<IdentityRecord> {
+    authorize(actor, grant);
+    return this.insert(tx, actor, input.galleryId, parseInput(createSchema, input));
+  }
+
+  private async insert(
+    tx: TransactionScope,
+    actor: Actor,
+    galleryId: string,
+    fields: IdentityFields,
+  ): Promise<IdentityRecord> {
+    const gallery = await requireGallery(
+      actor,
+      galleryId,
+      (id) => this.galleries.findById(id, tx.db),
+      'galleryId',
+    );
+    await this.checkExternalIdFree(gallery.id, fields.externalId, null, tx.db);
+    const identity = await this.identities.create(tx.db, gallery.id, fields);
+    // Ids only: the ledger cannot be erased, so it never holds names, externalIds or metadata.
+    await tx.audit(
+      auditEntry(actor, 'identity.create', `identity:${identity.id}`, {
+        galleryId: gallery.id,
+        hasConsent: fields.consentGivenAt !== null,
+      }),
+    );
+    return identity;
   }
 
   async update(actor: Actor, id: string, input: UpdateIdentityInput): Promise<IdentityModel> {
