@@ -5,10 +5,11 @@
 // and a stranger seen twice (different photos, two appearances) lands in one unknown cluster; face
 // search finds a face's sightings newest first; a cluster can be named (its crops enrolled) or
 // dismissed; the retention purge deletes expired sightings with their crops.
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import sharp from 'sharp';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import {
   composeFrame,
@@ -22,6 +23,7 @@ import { createTestIdentity, startRecognitionGallery } from '../../../test/recog
 import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
 import { listenForAlerts, type AlertListener } from '../../../test/mqtt-alerts.js';
+import { SightingsRepository } from './sightings.repository.js';
 
 /** Where this suite's webhook receiver listens (4260-4279 are the sightings tests'). */
 const WEBHOOK_PORTS = { pglite: 4264, postgres: 4265 } as const;
@@ -373,5 +375,135 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
     });
     expect(powellFaces).toHaveLength(2);
     for (const { imageKey } of powellFaces) expect(await server.imageStore.has(imageKey)).toBe(true);
+  });
+
+  /** Stranger tracks recorded straight through SightingsService.recordTrack, with crops that hold no face. */
+  async function strangerTracks() {
+    const camera = (await server.services.sightings.findCamera(cameraId))!;
+    const modelId = server.recognition.defaultModelId();
+    const { dims } = server.recognition.modelInfo(modelId);
+    /** A unit vector near no face: a track of it is nobody known and joins no cluster. */
+    const stranger = () => {
+      const v = Float32Array.from({ length: dims }, () => Math.random() - 0.5);
+      const norm = Math.hypot(...v);
+      return v.map((x) => x / norm);
+    };
+    /** A crop with no face in it (noise, so each has its own key). */
+    const noFace = () =>
+      sharp(Buffer.from(Array.from({ length: 96 * 96 * 3 }, () => Math.floor(Math.random() * 256))), {
+        raw: { width: 96, height: 96, channels: 3 },
+      })
+        .jpeg()
+        .toBuffer();
+    const track = async (cameraSettings = camera) => {
+      const template = stranger();
+      const crop = await noFace();
+      const at = new Date((clock += 10_000));
+      return {
+        crop,
+        record: () =>
+          server.services.sightings.recordTrack(cameraSettings, {
+            cameraId: cameraSettings.id,
+            startedAt: at,
+            endedAt: at,
+            frames: 4,
+            modelId,
+            template,
+            best: [{ box: { x: 10, y: 10, width: 40, height: 40 }, embedding: template, quality: 0.5, crop }],
+          }),
+      };
+    };
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const identitiesNamed = (externalId: string) =>
+      server.db.prisma.identity.count({ where: { galleryId, externalId } });
+    const clusterStatus = async (id: string) =>
+      (await server.db.prisma.unknownCluster.findUniqueOrThrow({ where: { id } })).status;
+    const naming = `mutation N($c: ID!, $g: ID!, $x: String!) { nameUnknownCluster(clusterId: $c, newIdentity: { galleryId: $g, externalId: $x, displayName: "Named" }) {
+         facesEnrolled cluster { status } identity { id faceCount } } }`;
+    return { camera, track, sha256, identitiesNamed, clusterStatus, naming };
+  }
+
+  it('keeps no crop of a sighting that failed to record', async () => {
+    const { camera, track, sha256 } = await strangerTracks();
+    // A sighting whose write fails (its camera is gone) leaves no crop behind.
+    const failing = await track({ ...camera, id: randomUUID() });
+    await expect(failing.record()).rejects.toThrow();
+    expect(await server.imageStore.has(sha256(failing.crop))).toBe(false);
+  });
+
+  it('names a cluster all or nothing: every crop refused, or a failure in the middle, writes nothing', async () => {
+    const { track, identitiesNamed, clusterStatus, naming } = await strangerTracks();
+    // Every crop refused (no face in them): no identity is created, the cluster stays OPEN.
+    const blank = await (await track()).record();
+    expect(blank.decision).toBe('UNKNOWN');
+    const entriesBefore = await server.db.prisma.auditEntry.count();
+    const refused = await server.graphql(naming, { c: blank.clusterId, g: galleryId, x: 'blank' }, admin);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refused.errors?.[0]?.message).toMatch(/could be enrolled/);
+    expect(await identitiesNamed('blank')).toBe(0);
+    expect(await clusterStatus(blank.clusterId!)).toBe('OPEN');
+    expect(await server.db.prisma.auditEntry.count()).toBe(entriesBefore);
+
+    // A cluster whose crops are gone from the image store (purged meanwhile): the same.
+    for (const { cropImageKey } of await server.db.prisma.sighting.findMany({
+      where: { clusterId: blank.clusterId! },
+    }))
+      await server.imageStore.delete(cropImageKey!);
+    const purged = await server.graphql(naming, { c: blank.clusterId, g: galleryId, x: 'blank' }, admin);
+    expect(purged.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(purged.errors?.[0]?.message).toMatch(/purged or erased/);
+    expect(await identitiesNamed('blank')).toBe(0);
+    expect(await clusterStatus(blank.clusterId!)).toBe('OPEN');
+
+    // A failure in the middle (the cluster's close fails after the faces were written) writes nothing.
+    clock += 600_000;
+    await feed([...walkPast('Hugo_Chavez', 2, 5), ...emptyFrames(5)]);
+    const chavez = await server.db.prisma.sighting.findFirstOrThrow({
+      where: { decision: 'UNKNOWN', clusterId: { not: blank.clusterId! } },
+      orderBy: { startedAt: 'desc' },
+    });
+    const facesBefore = await server.db.prisma.face.count();
+    const entries = await server.db.prisma.auditEntry.count();
+    const lastSeq = (await server.db.prisma.auditEntry.findFirstOrThrow({ orderBy: { seq: 'desc' } })).seq;
+    // FaceEnrolled reaches subscribers only after a commit (webhooks and the live feed hang on it).
+    const enrolled: string[] = [];
+    const unsubscribe = server.services.events.subscribe((e) => void enrolled.push(e.identityId), {
+      scope: 'publisher',
+      types: ['FaceEnrolled'],
+    });
+    const close = vi
+      .spyOn(SightingsRepository.prototype, 'closeCluster')
+      .mockRejectedValueOnce(new Error('injected: the close step failed'));
+    try {
+      const failed = await server.graphql(naming, { c: chavez.clusterId, g: galleryId, x: 'hc' }, admin);
+      expect(failed.errors).toHaveLength(1);
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      close.mockRestore();
+    }
+    expect(await identitiesNamed('hc')).toBe(0);
+    expect(await server.db.prisma.face.count()).toBe(facesBefore);
+    expect(await server.db.prisma.auditEntry.count()).toBe(entries);
+    expect(await clusterStatus(chavez.clusterId!)).toBe('OPEN');
+    expect(enrolled).toEqual([]);
+    // Its crop is still the sighting's.
+    expect(await server.imageStore.has(chavez.cropImageKey!)).toBe(true);
+
+    // Nothing in the way: the same naming goes through, with its faces and entries.
+    const named = await query<{ nameUnknownCluster: Node }>(naming, {
+      c: chavez.clusterId,
+      g: galleryId,
+      x: 'hc',
+    });
+    expect(named.nameUnknownCluster).toMatchObject({ facesEnrolled: 1, cluster: { status: 'NAMED' } });
+    expect(named.nameUnknownCluster.identity).toMatchObject({ faceCount: 1 });
+    unsubscribe();
+    expect(enrolled).toEqual([named.nameUnknownCluster.identity.id]);
+    const written = await server.db.prisma.auditEntry.findMany({
+      where: { seq: { gt: lastSeq } },
+      orderBy: { seq: 'asc' },
+      select: { action: true },
+    });
+    expect(written.map((e) => e.action)).toEqual(['identity.create', 'face.enroll', 'unknownCluster.name']);
   });
 });

@@ -13,7 +13,7 @@ import type { FaceBox } from '@faceledger/schema';
 import type { SightingIdentity } from '../../infrastructure/events/domain-events.js';
 import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
 import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
-import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type { TransactionScope, UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import {
@@ -27,7 +27,7 @@ import {
 } from '../../shared/relay-pagination.js';
 import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
-import type { EnrollmentService } from '../enrollment/enrollment.service.js';
+import type { CheckedFace, EnrollmentRefusal, EnrollmentService } from '../enrollment/enrollment.service.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
 import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
@@ -119,8 +119,8 @@ export interface SightingsDependencies {
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'defaultModelId'>;
   images: Pick<ImageRepository, 'put' | 'get' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
-  enrollment: Pick<EnrollmentService, 'enrollFace'>;
-  identitiesService: Pick<IdentitiesService, 'create'>;
+  enrollment: Pick<EnrollmentService, 'findTarget' | 'checkFace' | 'writeFace' | 'auditRefusal'>;
+  identitiesService: Pick<IdentitiesService, 'createIn'>;
   uow: Pick<UnitOfWork, 'transaction'>;
   logger: Logger;
 }
@@ -190,7 +190,7 @@ export class SightingsService {
       mergeCandidates(faces, this.settings.topK).map((c) => ({ ...c, galleryId: gallery.id })),
     );
 
-    const recorded = await this.deps.uow.transaction(async (tx) => {
+    const recording = this.deps.uow.transaction(async (tx) => {
       await this.deps.sightings.lockCamera(tx.db, camera.id);
       let cluster: { clusterId: string; number: number; size: number } | null = null;
       if (!decided) {
@@ -376,7 +376,8 @@ export class SightingsService {
         alertId: alert?.id ?? null,
       };
     });
-    return recorded;
+    // Nothing recorded: the crop (biometric data) goes again unless a sighting or a face uses it.
+    return this.undoPutsOnFailure([cropImageKey], recording);
   }
 
   /**
@@ -586,34 +587,76 @@ export class SightingsService {
         `Unknown #${cluster.number} has no face crop left to enroll (purged or erased); dismiss it instead.`,
         { clusterId: cluster.id },
       );
-    const identityId =
-      args.identityId ??
-      (await this.deps.identitiesService.create(actor, args.newIdentity!, 'sightings.review')).id;
-    let facesEnrolled = 0;
+    // The slow, read-only part first (crops, engine analysis): nothing is written until naming is
+    // certain, then the identity, its faces, their entries and the closed cluster are one transaction.
+    const target = await this.deps.enrollment.findTarget(
+      actor,
+      args.identityId != null ? { identityId: args.identityId } : { galleryId: args.newIdentity!.galleryId },
+      'sightings.review',
+    );
+    const accepted: CheckedFace[] = [];
+    const refused: EnrollmentRefusal[] = [];
     const refusals: string[] = [];
     for (const sighting of sightings) {
       const bytes = sighting.cropImageKey ? await this.deps.images.get(sighting.cropImageKey) : null;
-      if (!bytes) continue;
-      const result = await this.deps.enrollment.enrollFace(
+      if (!bytes) {
+        refusals.push(`Sighting ${sighting.id}: its crop was purged or erased.`);
+        continue;
+      }
+      const checked = await this.deps.enrollment.checkFace(
         actor,
-        { identityId, image: { bytes }, face: { largestIfClear: true } },
-        'sightings.review',
+        target,
+        { bytes },
+        { largestIfClear: true },
       );
-      if (result.__typename === 'Enrolled') facesEnrolled += 1;
-      else
+      if ('refusal' in checked) {
+        const { result } = checked.refusal;
+        refused.push(checked.refusal);
         refusals.push(
           `Sighting ${sighting.id}: ${'message' in result ? String(result.message) : result.__typename}`,
         );
+      } else if (accepted.some((other) => other.sha256 === checked.sha256)) {
+        refusals.push(`Sighting ${sighting.id}: the same crop as another sighting of this cluster.`);
+      } else accepted.push(checked);
     }
-    if (facesEnrolled === 0)
+    if (accepted.length === 0)
       throw new AppError(
         ErrorCode.CONFLICT,
-        `None of the crops of unknown #${cluster.number} could be enrolled: ${refusals.join(' ')}`,
+        `None of the crops of unknown #${cluster.number} could be enrolled: ${refusals.join(' ')} Dismiss it, or wait for better sightings.`,
         { clusterId: cluster.id },
       );
-    const closed = await this.closeCluster(actor, cluster.id, 'NAMED', identityId, { facesEnrolled });
+    // The crops are in the store already (keys are the bytes' sha256); put is kept so the faces'
+    // images exist even if a purge took a crop meanwhile, and undone below when nothing commits.
+    const imageKeys: string[] = [];
+    for (const checked of accepted) imageKeys.push(await this.deps.images.put(checked.bytes));
+    const facesEnrolled = accepted.length;
+    const naming = this.deps.uow.transaction(async (tx) => {
+      const identityId =
+        args.identityId ??
+        (await this.deps.identitiesService.createIn(tx, actor, args.newIdentity!, 'sightings.review')).id;
+      // Refused crops are audited as enrollFace audits them, with the faces that were enrolled.
+      for (const refusal of refused)
+        await this.deps.enrollment.auditRefusal(tx, actor, { identityId, gallery: target.gallery, refusal });
+      for (const [i, checked] of accepted.entries())
+        await this.deps.enrollment.writeFace(tx, actor, {
+          identityId,
+          gallery: target.gallery,
+          checked,
+          imageKey: imageKeys[i]!,
+        });
+      const closed = await this.closeClusterIn(tx, actor, cluster.id, 'NAMED', identityId, {
+        facesEnrolled,
+      });
+      return { closed, identityId };
+    });
+    const { closed, identityId } = await this.undoPutsOnFailure(imageKeys, naming);
     const identity = await this.deps.identities.findById(identityId);
-    return { cluster: closed, identity: toIdentityModel(identity!), facesEnrolled, refusals };
+    return {
+      cluster: (await this.toClusterModels([closed], true))[0]!,
+      identity: toIdentityModel(identity!),
+      facesEnrolled,
+      refusals,
+    };
   }
 
   /** Marks an OPEN cluster DISMISSED: its centroid goes, nothing joins it any more. */
@@ -661,6 +704,28 @@ export class SightingsService {
 
   // ----- helpers -----
 
+  /**
+   * Awaits `write`, a transaction that would reference the images `keys` put before it; when it
+   * fails (rolled back, nothing stored) deletes those images unless something else references them,
+   * so no crop stays in the store without an owner. Rethrows the failure.
+   */
+  private async undoPutsOnFailure<T>(keys: readonly string[], write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      // The write's failure is what the caller needs; a failed clean-up is only logged.
+      await this.deps.images
+        .deleteUnreferenced(keys)
+        .catch((cleanup: unknown) =>
+          this.deps.logger.warn(
+            { err: cleanup, images: keys.length },
+            'images of a failed write not deleted',
+          ),
+        );
+      throw error;
+    }
+  }
+
   private async closeCluster(
     actor: Actor,
     clusterId: string,
@@ -668,25 +733,37 @@ export class SightingsService {
     identityId: string | null,
     extra: Record<string, unknown>,
   ): Promise<UnknownClusterModel> {
-    const closed = await this.deps.uow.transaction(async (tx) => {
-      const locked = await this.deps.sightings.lockCluster(tx.db, clusterId);
-      if (!locked) throw notFound('unknown cluster', clusterId);
-      requireOpen(locked);
-      const record = await this.deps.sightings.closeCluster(tx.db, clusterId, {
-        status,
-        identityId,
-        reviewedBy: actorRef(actor),
-        at: new Date(),
-      });
-      await tx.audit({
-        actor: actorRef(actor),
-        action: status === 'NAMED' ? 'unknownCluster.name' : 'unknownCluster.dismiss',
-        subject: `unknownCluster:${clusterId}`,
-        payload: { number: record.number, identityId, ...extra },
-      });
-      return record;
-    });
+    const closed = await this.deps.uow.transaction((tx) =>
+      this.closeClusterIn(tx, actor, clusterId, status, identityId, extra),
+    );
     return (await this.toClusterModels([closed], true))[0]!;
+  }
+
+  /** Closes the OPEN cluster inside `tx` (locked first: CONFLICT when someone closed it meanwhile), audited. */
+  private async closeClusterIn(
+    tx: TransactionScope,
+    actor: Actor,
+    clusterId: string,
+    status: 'NAMED' | 'DISMISSED',
+    identityId: string | null,
+    extra: Record<string, unknown>,
+  ): Promise<ClusterRecord> {
+    const locked = await this.deps.sightings.lockCluster(tx.db, clusterId);
+    if (!locked) throw notFound('unknown cluster', clusterId);
+    requireOpen(locked);
+    const record = await this.deps.sightings.closeCluster(tx.db, clusterId, {
+      status,
+      identityId,
+      reviewedBy: actorRef(actor),
+      at: new Date(),
+    });
+    await tx.audit({
+      actor: actorRef(actor),
+      action: status === 'NAMED' ? 'unknownCluster.name' : 'unknownCluster.dismiss',
+      subject: `unknownCluster:${clusterId}`,
+      payload: { number: record.number, identityId, ...extra },
+    });
+    return record;
   }
 
   private sightingConnection(
