@@ -122,11 +122,13 @@ export function createServices(infra: Infrastructure): Services {
   const jobs = new JobsService({ jobs: jobsRepository, uow, users: usersRepository });
   const galleries = new GalleriesService(galleriesRepository, uow, infra.recognition);
   const identities = new IdentitiesService(identitiesRepository, galleriesRepository, uow);
+  const modelMigrations = new ModelMigrationRepository(prisma);
   const enrollment = new EnrollmentService({
     ...recognitionDeps,
     uow,
     enrollment: new EnrollmentRepository(prisma),
     matching: matchingRepository,
+    migrations: modelMigrations,
   });
   const bulkImport = new BulkImportService({
     jobs,
@@ -148,7 +150,7 @@ export function createServices(infra: Infrastructure): Services {
   jobs.registerHandler(evaluation);
   // Model migration: its job re-embeds a gallery's faces; in shadow mode identify also scores with it.
   const modelMigration = new ModelMigrationService({
-    migrations: new ModelMigrationRepository(prisma),
+    migrations: modelMigrations,
     jobs: jobsRepository,
     galleries: galleriesRepository,
     recognition: infra.recognition,

@@ -199,12 +199,13 @@ export class RecognitionRepository {
   }
 
   /**
-   * Finds the faces in `image` with embeddings of `modelId` (the engine's default when omitted).
+   * Finds the faces in `image` with embeddings of `modelId` (the engine's default when omitted), and
+   * of each of `extraModelIds` in Face.extraEmbeddings (same detection and landmarks).
    * Throws BAD_IMAGE for unusable bytes and ENGINE_UNAVAILABLE while the engine loads or after it failed.
    */
   async analyze(
     image: Uint8Array,
-    options: { modelId?: string; embed?: boolean } = {},
+    options: { modelId?: string; embed?: boolean; extraModelIds?: readonly string[] } = {},
   ): Promise<AnalysisResult> {
     const engine = this.requireEngine();
     try {
@@ -212,6 +213,7 @@ export class RecognitionRepository {
         embed: options.embed ?? true,
         polygon: false,
         ...(options.modelId === undefined ? {} : { model: options.modelId }),
+        ...(options.extraModelIds?.length ? { extraModels: [...options.extraModelIds] } : {}),
       });
     } catch (error) {
       throw toAppError(error);

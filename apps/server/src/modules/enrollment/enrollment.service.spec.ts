@@ -10,6 +10,7 @@ import {
   REVIEWER,
 } from '../../../test/recognition-fakes.js';
 import type { Actor } from '../auth/actor.js';
+import type { ModelMigrationRecord } from '../model-migration/model-migration.repository.js';
 import { EnrollmentService, type EnrollmentDependencies } from './enrollment.service.js';
 
 const X = '00000000-0000-4000-8000-000000000001';
@@ -71,6 +72,11 @@ function setup(
     identities: {
       findById: vi.fn(async (id: string) => identity(id)),
       findByIds: vi.fn(async (ids: readonly string[]) => ids.map((id) => identity(id))),
+    },
+    migrations: {
+      findLatest: vi.fn(async (): Promise<ModelMigrationRecord | null> => null),
+      lockGalleryShared: vi.fn(async () => undefined),
+      storeEmbedding: vi.fn(async () => true),
     },
     recognition: {
       analyze: vi.fn(async () => ({
@@ -351,5 +357,70 @@ describe('EnrollmentService.deleteFace and replaceFace', () => {
     ]);
     expect(ok.deps.images.deleteUnreferenced).toHaveBeenCalledWith(['c'.repeat(64)]);
     expect(audit.entries.map((e) => e.action)).toEqual(['face.enrollRefused']);
+  });
+});
+
+describe('EnrollmentService while the gallery migrates to another model', () => {
+  const TARGET = 'human-mobileface';
+  const shadow = {
+    status: 'SHADOW' as const,
+    fromModelId: 'faceapi-resnet128',
+    toModelId: TARGET,
+  } as ModelMigrationRecord;
+  const targetEmbedding = Float32Array.from([0, 1, 0, 0]);
+  function migrating() {
+    const setupResult = setup();
+    setupResult.deps.recognition.analyze.mockResolvedValue({
+      width: 200,
+      height: 200,
+      faces: [engineFace({ extraEmbeddings: { [TARGET]: targetEmbedding } })],
+      facesTruncated: false,
+      timings: { decode: 0, detect: 0, align: 0, quality: 0, embed: 0, total: 0 },
+    });
+    return setupResult;
+  }
+
+  it('embeds the face with the target too and stores that embedding in the same transaction', async () => {
+    const { service, deps, audit } = migrating();
+    deps.migrations.findLatest.mockResolvedValue(shadow);
+    expect((await service.enrollFace(ADMIN, { identityId: X, image })).__typename).toBe('Enrolled');
+    expect(deps.recognition.analyze).toHaveBeenCalledWith(expect.anything(), {
+      modelId: 'faceapi-resnet128',
+      extraModelIds: [TARGET],
+    });
+    expect(deps.migrations.lockGalleryShared).toHaveBeenCalledWith(expect.anything(), GALLERY_ID);
+    expect(deps.migrations.storeEmbedding).toHaveBeenCalledWith(
+      expect.anything(),
+      'face-new',
+      TARGET,
+      targetEmbedding,
+    );
+    expect(audit.entries).toMatchObject([{ action: 'face.enroll', payload: { targetModelId: TARGET } }]);
+  });
+
+  it('without a migration at the check, stores no target embedding (the switch names the face)', async () => {
+    const { service, deps, audit } = setup();
+    deps.migrations.findLatest.mockResolvedValueOnce(null).mockResolvedValue(shadow);
+    expect((await service.enrollFace(ADMIN, { identityId: X, image })).__typename).toBe('Enrolled');
+    expect(deps.recognition.analyze).toHaveBeenCalledWith(expect.anything(), {
+      modelId: 'faceapi-resnet128',
+    });
+    expect(deps.migrations.storeEmbedding).not.toHaveBeenCalled();
+    expect(audit.entries[0]?.payload).not.toHaveProperty('targetModelId');
+  });
+
+  it('refuses with CONFLICT when the gallery switched models between the check and the write', async () => {
+    const { service, deps, audit } = migrating();
+    deps.migrations.findLatest.mockResolvedValue(shadow);
+    deps.galleries.findById
+      .mockResolvedValueOnce(gallery())
+      .mockResolvedValue(gallery({ embeddingModelId: TARGET }));
+    await expect(service.enrollFace(ADMIN, { identityId: X, image })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/enroll the photo again/),
+    });
+    expect(deps.enrollment.insertFace).not.toHaveBeenCalled();
+    expect(audit.entries).toEqual([]);
+    expect(deps.images.deleteUnreferenced).toHaveBeenCalledWith(['d'.repeat(64)]);
   });
 });

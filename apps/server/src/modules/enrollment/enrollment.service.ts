@@ -20,6 +20,8 @@ import type {
 } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toDetectedFace, toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
+import { pendingTargetModel } from '../model-migration/migration-target.js';
+import type { ModelMigrationRepository } from '../model-migration/model-migration.repository.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
 import type { EnrollmentRepository, StoredFace } from './enrollment.repository.js';
 import {
@@ -56,7 +58,14 @@ export interface CheckedFace {
   /** sha256 hex of bytes: the image key the store gives them. */
   sha256: string;
   face: EngineFace;
+  /** The embedding under the gallery's model (`modelId`: its model when the photo was analysed). */
   embedding: Float32Array;
+  modelId: string;
+  /**
+   * The face's embedding under the target of the gallery's migration in progress (pendingTargetModel),
+   * written beside the face so the switch finds it; null when no migration was in progress.
+   */
+  targetEmbedding: { modelId: string; embedding: Float32Array } | null;
   detected: ReturnType<typeof toDetectedFace>;
   /** Another identity's face at or above the gallery threshold, kept as the face's warning. */
   lookalike: { identity: IdentityRecord; score: number } | null;
@@ -88,6 +97,8 @@ export interface EnrollmentDependencies {
   matching: Pick<MatchingRepository, 'searchGallery'>;
   galleries: Pick<GalleriesRepository, 'findById'>;
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
+  /** The gallery's migration in progress: its target's embedding is written with each new face. */
+  migrations: Pick<ModelMigrationRepository, 'findLatest' | 'lockGalleryShared' | 'storeEmbedding'>;
   recognition: Pick<RecognitionRepository, 'analyze' | 'modelInfo' | 'checkEnrollment'>;
   images: Pick<ImageRepository, 'put' | 'deleteUnreferenced'>;
   uploads: Pick<UploadsService, 'resolve'>;
@@ -271,9 +282,11 @@ export class EnrollmentService {
 
   /**
    * Writes a checked face of `identityId` inside the caller's transaction: re-reads the identity's
-   * status under its row lock (an erasure or suspension since the check wins), inserts the face row
-   * (`imageKey`: the checked bytes, already put in the image store), appends face.enroll (face.replace
-   * with `replacing`) and queues FaceEnrolled, delivered after the caller's commit.
+   * status under its row lock (an erasure or suspension since the check wins) and the gallery's model
+   * and migration under the gallery's share lock (a switch since the check refuses), inserts the face
+   * row (`imageKey`: the checked bytes, already put in the image store) with its embedding under the
+   * migration's target when one is in progress, appends face.enroll (face.replace with `replacing`)
+   * and queues FaceEnrolled, delivered after the caller's commit.
    */
   async writeFace(
     tx: TransactionScope,
@@ -289,6 +302,9 @@ export class EnrollmentService {
     const { identityId, gallery, checked, imageKey } = args;
     const replacing = args.replacing ?? null;
     const { face, embedding, lookalike } = checked;
+    // A start, switch or rollback of the gallery's model waits for this face, or this face for it
+    // (the gallery before the identity, as a gallery's deletion locks them).
+    await this.deps.migrations.lockGalleryShared(tx.db, gallery.id);
     const status = await this.deps.enrollment.lockIdentityStatus(tx.db, identityId);
     if (status !== 'ACTIVE') {
       throw status === 'SUSPENDED'
@@ -303,6 +319,18 @@ export class EnrollmentService {
             id: identityId,
           });
     }
+    const current = await this.deps.galleries.findById(gallery.id, tx.db);
+    if (current && current.embeddingModelId !== checked.modelId) {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `The gallery switched to ${current.embeddingModelId} while the photo was analysed; enroll the photo again.`,
+        { galleryId: gallery.id },
+      );
+    }
+    const targetModelId = pendingTargetModel(
+      await this.deps.migrations.findLatest(gallery.id, tx.db),
+      checked.modelId,
+    );
     if (replacing && !(await this.deps.enrollment.deleteFace(tx.db, replacing.id, identityId))) {
       throw new AppError(
         ErrorCode.NOT_FOUND,
@@ -324,16 +352,24 @@ export class EnrollmentService {
         antispoof: face.spoof.antispoof,
         liveness: face.spoof.liveness,
       },
-      modelId: gallery.embeddingModelId,
+      modelId: checked.modelId,
       embedding,
       likelySameAs,
     });
+    // Under a migration started after the check the face has no target embedding: the switch names
+    // it, and the migration started again re-embeds it.
+    const target = checked.targetEmbedding;
+    const targetStored =
+      target !== null && target.modelId === targetModelId
+        ? await this.deps.migrations.storeEmbedding(tx.db, row.id, target.modelId, target.embedding)
+        : false;
     await tx.audit(
       auditEntry(actor, replacing ? 'face.replace' : 'face.enroll', `face:${row.id}`, {
         ...(replacing ? { replacedFaceId: replacing.id } : {}),
         identityId,
         galleryId: gallery.id,
-        modelId: gallery.embeddingModelId,
+        modelId: checked.modelId,
+        ...(targetStored ? { targetModelId } : {}),
         qualityScore: face.quality.score,
         likelySameAs,
         ...(checked.faceChoice ? { faceChoice: checked.faceChoice } : {}),
@@ -480,7 +516,15 @@ export class EnrollmentService {
       if (duplicate) return duplicate;
     }
 
-    const analysis = await this.deps.recognition.analyze(probe.bytes, { modelId: gallery.embeddingModelId });
+    // While the gallery migrates, the face is embedded with the target model too (same detection).
+    const targetModelId = pendingTargetModel(
+      await this.deps.migrations.findLatest(gallery.id),
+      gallery.embeddingModelId,
+    );
+    const analysis = await this.deps.recognition.analyze(probe.bytes, {
+      modelId: gallery.embeddingModelId,
+      ...(targetModelId ? { extraModelIds: [targetModelId] } : {}),
+    });
     const chosen = chooseFace(analysis.faces, choice);
     if ('refusal' in chosen) return refuse(chosen.refusal, chosen.reason, chosen.details);
     const face = chosen.face;
@@ -510,7 +554,8 @@ export class EnrollmentService {
     }
 
     const embedding = face.embedding;
-    if (!embedding)
+    const targetEmbedding = targetModelId ? face.extraEmbeddings?.[targetModelId] : undefined;
+    if (!embedding || (targetModelId && !targetEmbedding))
       throw new Error('The engine returned a face without an embedding although one was asked for.');
     const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
     const [nearest] = await this.deps.matching.searchGallery({
@@ -543,6 +588,9 @@ export class EnrollmentService {
       sha256: probe.sha256,
       face,
       embedding,
+      modelId: gallery.embeddingModelId,
+      targetEmbedding:
+        targetModelId && targetEmbedding ? { modelId: targetModelId, embedding: targetEmbedding } : null,
       detected: toDetectedFace(face),
       lookalike: nearest && lookalike ? { identity: lookalike, score: nearest.score } : null,
       faceChoice: choice ? { kind: choice.kind, index: chosen.index, faces: analysis.faces.length } : null,

@@ -87,6 +87,14 @@ export class ModelMigrationRepository {
     await tx.$queryRaw`SELECT id FROM galleries WHERE id = ${galleryId}::uuid FOR UPDATE`;
   }
 
+  /**
+   * Takes the gallery row's share lock inside `tx` (enrollment writing a face): a start, switch or
+   * rollback, which lock it for update, waits for the face's commit, or the face for theirs.
+   */
+  async lockGalleryShared(tx: Transaction, galleryId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM galleries WHERE id = ${galleryId}::uuid FOR SHARE`;
+  }
+
   async create(
     tx: Transaction,
     row: { galleryId: string; fromModelId: string; toModelId: string; createdBy: string },
@@ -150,6 +158,33 @@ export class ModelMigrationRepository {
         AND i.status::text IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}`))})
         AND NOT ${hasEmbeddingSql(modelId)}`;
     return rows[0]?.count ?? 0;
+  }
+
+  /**
+   * The gallery's faces (identities ACTIVE or SUSPENDED) without an embedding under `modelId` that
+   * job `jobId` did not try and fail on (IMAGE_MISSING, NO_FACE): faces the re-embedding never
+   * reached. At most `limit`, oldest first, and the count.
+   */
+  async facesNotReEmbedded(
+    galleryId: string,
+    modelId: string,
+    jobId: string | null,
+    limit: number,
+    tx: Transaction = this.prisma,
+  ): Promise<{ rows: Array<{ faceId: string; identityId: string }>; count: number }> {
+    const tried = jobId
+      ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM job_items ji WHERE ji.job_id = ${jobId}::uuid
+          AND ji.outcome IN ('IMAGE_MISSING', 'NO_FACE') AND ji.input->>'faceId' = f.id::text)`
+      : Prisma.empty;
+    const where = Prisma.sql`
+      FROM faces f JOIN identities i ON i.id = f.identity_id
+      WHERE i.gallery_id = ${galleryId}::uuid AND i.status IN ('ACTIVE', 'SUSPENDED')
+        AND NOT ${hasEmbeddingSql(modelId)} ${tried}`;
+    const rows = await tx.$queryRaw<Array<{ faceId: string; identityId: string }>>`
+      SELECT f.id::text AS "faceId", f.identity_id::text AS "identityId" ${where}
+      ORDER BY f.created_at, f.id LIMIT ${limit}`;
+    const counted = await tx.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count ${where}`;
+    return { rows, count: counted[0]?.count ?? 0 };
   }
 
   /** The face to re-embed, or null when it was deleted or its identity erased. */

@@ -19,6 +19,7 @@ import type { RecognitionRepository } from '../../infrastructure/recognition/rec
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
+import type { Transaction } from '../audit/audit.repository.js';
 import { actorRef, auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
@@ -115,6 +116,11 @@ interface ModelChange {
   models(m: ModelMigrationRecord): { from: string; to: string };
   /** The CONFLICT message when `count` faces have no embedding under the model moved to. */
   missing(count: number, m: ModelMigrationRecord): string;
+  /**
+   * A refusal that acceptMissingFaces does not lift (faces the re-embedding never reached), read
+   * inside the change's transaction; null when there is none.
+   */
+  unreached?(db: Transaction, gallery: GalleryRecord, m: ModelMigrationRecord): Promise<AppError | null>;
   /** The gallery's new thresholds, the migration's new state, and what else the audit entry holds. */
   apply(
     gallery: GalleryRecord,
@@ -258,7 +264,23 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           : this.notSwitchable(latest),
       models: (m) => ({ from: m.fromModelId, to: m.toModelId }),
       missing: (count, m) =>
-        `${count} faces of the gallery have no ${m.toModelId} embedding (missingFaces lists those the job could not re-embed; faces enrolled since need startModelMigration again). Replace them, or switch with acceptMissingFaces: true: they are not found until re-enrolled.`,
+        `${count} faces of the gallery have no ${m.toModelId} embedding (missingFaces lists them: the job could not re-embed them). Replace them, or switch with acceptMissingFaces: true: they are not found until re-enrolled.`,
+      unreached: async (db, gallery, m) => {
+        const unreached = await this.deps.migrations.facesNotReEmbedded(
+          gallery.id,
+          m.toModelId,
+          m.jobId,
+          MISSING_LISTED,
+          db,
+        );
+        return unreached.count === 0
+          ? null
+          : new AppError(
+              ErrorCode.CONFLICT,
+              `${unreached.count} faces of the gallery were never re-embedded with ${m.toModelId} (faces lists them: enrolled or replaced while the migration ran, or before enrollment embedded with the target too); ${m.toModelId} could not find them. Run startModelMigration with targetModelId ${m.toModelId} again (it resumes this migration and keeps its shadow counts), then switch.`,
+              { reason: 'FACES_NOT_RE_EMBEDDED', facesNotReEmbedded: unreached.count, faces: unreached.rows },
+            );
+      },
       apply: (gallery, m) => {
         const target = this.deps.recognition.modelInfo(m.toModelId);
         const thresholds = targetThresholds(gallery, target.id, target.threshold);
@@ -307,7 +329,8 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
 
   /**
    * A switch or a rollback, in one transaction under the gallery's row lock: refused (CONFLICT) in
-   * the wrong state, or while faces lack an embedding under the model switched to unless accepted;
+   * the wrong state, while faces were never re-embedded (a switch, whatever is accepted), or while
+   * faces lack an embedding under the model switched to unless accepted;
    * swaps the embeddings, sets the gallery's model and thresholds and the migration's state, audited.
    */
   private async changeModel(
@@ -325,6 +348,8 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       if (refusal !== null || !latest)
         throw new AppError(ErrorCode.CONFLICT, refusal ?? '', { status: latest?.status ?? null });
       const { from, to } = change.models(latest);
+      const unreached = await change.unreached?.(tx.db, gallery, latest);
+      if (unreached) throw unreached;
       const missing = await this.deps.migrations.countFacesWithout(gallery.id, to, tx.db);
       if (missing > 0 && args.acceptMissingFaces !== true)
         throw new AppError(ErrorCode.CONFLICT, change.missing(missing, latest), {

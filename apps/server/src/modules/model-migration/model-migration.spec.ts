@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Prisma } from '@faceledger/db';
 import { createTestDatabase, TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { identifyCalibration } from '@faceledger/recognition/identify';
 import { writeOperatorModel } from '@faceledger/recognition/testing';
@@ -438,6 +439,107 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
       identityId: people.get('Abdullah_Gul'),
     });
     expect(again.score).toBeCloseTo(original.score!, 5);
+  });
+
+  it('faces enrolled or replaced during the migration get the target embedding, and the switch finds them', async () => {
+    const g = await addGallery(server, { name: `late-faces-${mode}` }, admin);
+    const person = async (name: string) =>
+      addIdentity(server, { galleryId: g, externalId: name, displayName: name.replace('_', ' ') }, admin);
+    const tony = await person('Tony_Blair');
+    const tonyFace = await enroll(tony, 'Tony_Blair', 1);
+    // Nobody of the first gallery's photos but Tony Blair's and Hugo Chavez's first (the erasure test scans for Colin Powell's).
+    await enroll(await person('Adam_Sandler'), 'Adam_Sandler', 1);
+    const started = await server.graphql<{ startModelMigration: MigrationShape }>(
+      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { ${MIGRATION_FIELDS} } }`,
+      { g },
+      admin,
+    );
+    expect(started.data?.startModelMigration.progress.total).toBe(2);
+    // While the job runs (its faces were listed at the start) ...
+    const hugo = await person('Hugo_Chavez');
+    const hugoFace = await enroll(hugo, 'Hugo_Chavez', 1);
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    expect((await state(false, g)).migration).toMatchObject({ status: 'SHADOW', missingFaceCount: 0 });
+    // ... and in shadow mode: a new person, a replaced photo, a face deleted, a person erased.
+    const abdullah = await person('Abdullah_Gul');
+    const abdullahFace = await enroll(abdullah, 'Abdullah_Gul', 1);
+    const replaced = await server.graphql<{ replaceFace: { __typename: string; face?: { id: string } } }>(
+      'mutation ($faceId: ID!, $image: ImageInput!) { replaceFace(faceId: $faceId, image: $image, face: { index: 0 }) { __typename ... on Enrolled { face { id } } } }',
+      { faceId: tonyFace.id, image: await lfwInput('Tony_Blair', 2) },
+      admin,
+    );
+    expect(replaced.data?.replaceFace.__typename).toBe('Enrolled');
+    const tonyNewFace = replaced.data!.replaceFace.face!.id;
+    const adrien = await person('Adrien_Brody');
+    const adrienFace = await enroll(adrien, 'Adrien_Brody', 1);
+    const al = await person('Al_Sharpton');
+    const alFace = await enroll(al, 'Al_Sharpton', 1);
+    const targetEmbeddings = async (faceIds: string[]) =>
+      (
+        await server.db.prisma.$queryRaw<Array<{ faceId: string; dims: number }>>`
+          SELECT face_id::text AS "faceId", vector_dims(embedding)::int AS dims FROM face_embeddings
+          WHERE model_id = ${TARGET} AND face_id::text IN (${Prisma.join(faceIds)}) ORDER BY face_id`
+      ).map((r) => r.faceId);
+    expect(
+      await targetEmbeddings([hugoFace.id, abdullahFace.id, tonyNewFace, adrienFace.id, alFace.id]),
+    ).toEqual([hugoFace.id, abdullahFace.id, tonyNewFace, adrienFace.id, alFace.id].sort());
+    const deleted = await server.graphql(
+      'mutation ($faceId: ID!) { deleteFace(faceId: $faceId) { faceId } }',
+      { faceId: adrienFace.id },
+      admin,
+    );
+    expect(deleted.errors).toBeUndefined();
+    const erased = await server.graphql(
+      'mutation ($id: ID!) { eraseIdentity(id: $id) { facesDeleted } }',
+      { id: al },
+      admin,
+    );
+    expect(erased.errors).toBeUndefined();
+    // Nothing derived from a deleted or erased face stays, the replaced photo's embedding included.
+    expect(await targetEmbeddings([adrienFace.id, alFace.id, tonyFace.id])).toEqual([]);
+    const facesWithout = await server.db.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM faces f JOIN identities i ON i.id = f.identity_id
+      WHERE i.gallery_id = ${g}::uuid AND NOT EXISTS (
+        SELECT 1 FROM face_embeddings fe WHERE fe.face_id = f.id AND fe.model_id = ${TARGET})`;
+    expect(facesWithout[0]?.n).toBe(0);
+
+    // A face that still has no target embedding (written by an enrollment that raced the start, or
+    // before this release) stops the switch, even with acceptMissingFaces, until the job ran again.
+    await server.db.prisma.$executeRaw`
+      DELETE FROM face_embeddings WHERE face_id = ${hugoFace.id}::uuid AND model_id = ${TARGET}`;
+    const refused = await mutate('switchGalleryModel', true, g);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'FACES_NOT_RE_EMBEDDED',
+      facesNotReEmbedded: 1,
+      faces: [{ faceId: hugoFace.id, identityId: hugo }],
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/startModelMigration/);
+    expect((await gallery(g)).embeddingModelId).toBe('faceapi-resnet128');
+    const resumed = await server.graphql<{ startModelMigration: MigrationShape }>(
+      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { ${MIGRATION_FIELDS} } }`,
+      { g },
+      admin,
+    );
+    expect(resumed.data?.startModelMigration.progress.total).toBe(1);
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+
+    const switched = await mutate('switchGalleryModel', false, g);
+    expect(switched.errors).toBeUndefined();
+    expect((await gallery(g)).embeddingModelId).toBe(TARGET);
+    // The people enrolled late are found with the new model: Hugo Chavez and Abdullah Gul by another
+    // photo, Tony Blair by his replacing photo (the lighter target matches no other of his with one enrolled).
+    for (const [name, photo, id] of [
+      ['Hugo_Chavez', 6, hugo],
+      ['Abdullah_Gul', 2, abdullah],
+      ['Tony_Blair', 2, tony],
+    ] as const) {
+      expect(await identify({ person: name, photo }, g)).toMatchObject({
+        modelId: TARGET,
+        decision: 'MATCH',
+        identityId: id,
+      });
+    }
   });
 
   it('erasing a person removes its kept embeddings, with no bytes left in the database files', async () => {
