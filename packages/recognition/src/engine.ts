@@ -1,7 +1,7 @@
 import { resolveConfig, type DeepPartial, type EmbedderRuntime, type RecognitionConfig } from './config.js';
 import { isRecognitionError, RecognitionError, RecognitionErrorCode } from './errors.js';
-import { loadOperatorModels, type OperatorModelsLoad } from './models/operator-models.js';
-import { getModelInfo, listModels, registerOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
+import { loadOperatorModels, withLoadFailures, type OperatorModelLoadFailure, type OperatorModelsLoad } from './models/operator-models.js';
+import { getModelInfo, listModels, registeredOperatorModels, registerOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
 import { Pipeline } from './pipeline.js';
 import type { OnnxExecutionProvider } from './onnx/onnx-embedder.js';
 import type { BackendName } from './runtime/backend.js';
@@ -75,10 +75,12 @@ class InProcessEngine implements Engine {
     private readonly config: RecognitionConfig,
     private readonly pipeline: Pipeline,
     private readonly operatorModels: OperatorModelsLoad | null,
+    private readonly failedModels: readonly OperatorModelLoadFailure[],
   ) {}
 
   async analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     if (this.closed) throw new RecognitionError(RecognitionErrorCode.ENGINE_CLOSED, CLOSED_MESSAGE);
+    refuseFailedModels(options, this.failedModels);
     while (this.waiting >= this.config.runtime.maxQueue) await this.chain.catch(() => undefined);
     this.waiting++;
     const run = this.chain.then(() => this.pipeline.analyze(image, options));
@@ -91,7 +93,7 @@ class InProcessEngine implements Engine {
   }
 
   info(): EngineInfo {
-    return engineInfo(this.config, this.pipeline.backend, 0, this.operatorModels);
+    return engineInfo(this.config, this.pipeline.backend, 0, this.operatorModels, this.failedModels);
   }
 
   workerStatus(): null {
@@ -117,16 +119,17 @@ class PooledEngine implements Engine {
     private readonly operatorModels: OperatorModelsLoad | null,
   ) {}
 
-  analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  async analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    refuseFailedModels(options, this.pool.modelFailures());
     return this.pool.analyze(image, options);
   }
 
   async analyzeMany(images: readonly Uint8Array[], options: AnalyzeOptions = {}): Promise<BatchItem[]> {
-    return settleAll(images.map((img) => this.pool.analyze(img, options)));
+    return settleAll(images.map((img) => this.analyze(img, options)));
   }
 
   info(): EngineInfo {
-    return engineInfo(this.config, this.pool.backend, this.pool.size, this.operatorModels);
+    return engineInfo(this.config, this.pool.backend, this.pool.size, this.operatorModels, this.pool.modelFailures());
   }
 
   workerStatus(): WorkerPoolStatus {
@@ -147,12 +150,37 @@ async function settleAll(runs: Promise<AnalysisResult>[]): Promise<BatchItem[]> 
   return settled.map((s) => (s.status === 'fulfilled' ? { ok: true, result: s.value } : { ok: false, error: toRecognitionError(s.reason) }));
 }
 
-function engineInfo(config: RecognitionConfig, backend: BackendName, workers: number, operatorModels: OperatorModelsLoad | null): EngineInfo {
+function engineInfo(
+  config: RecognitionConfig,
+  backend: BackendName,
+  workers: number,
+  operatorModels: OperatorModelsLoad | null,
+  failed: readonly OperatorModelLoadFailure[],
+): EngineInfo {
   const model = getModelInfo(config.embedding.model);
   const runtime = embedderRuntimeOf(model, config.runtime);
   const onnx = runtime === 'onnx' ? config.runtime.onnx : null;
   const embedder: EmbedderInfo = { runtime, executionProvider: onnx?.executionProvider ?? null, intraOpThreads: onnx?.intraOpThreads ?? null };
-  return { backend, workers, defaultModel: model.id, dims: model.dims, models: listModels(), operatorModels, detector: config.detector.model, embedder };
+  const models = listModels().filter((m) => !failed.some((f) => f.id === m.id));
+  const reports = operatorModels ? withLoadFailures(operatorModels, failed) : null;
+  return { backend, workers, defaultModel: model.id, dims: model.dims, models, operatorModels: reports, detector: config.detector.model, embedder };
+}
+
+/** Refuses, before any work, a call naming an operator model that a recognition thread failed to load. */
+function refuseFailedModels(options: AnalyzeOptions, failed: readonly OperatorModelLoadFailure[]): void {
+  if (failed.length === 0) return;
+  for (const id of [options.model, ...(options.extraModels ?? [])]) {
+    const failure = failed.find((f) => f.id === id);
+    if (failure) {
+      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Operator model '${failure.id}' is unavailable (${failure.reason}): ${failure.message}`, { model: failure.id, reason: failure.reason });
+    }
+  }
+}
+
+/** Unregisters, in this thread, the operator models a recognition thread failed to load. */
+function forgetFailedModels(failed: readonly OperatorModelLoadFailure[]): void {
+  if (failed.length === 0) return;
+  registerOperatorModels(registeredOperatorModels().filter((m) => !failed.some((f) => f.id === m.id)));
 }
 
 /** How the worker pool restarts crashed workers and how long images wait for one (see WorkerPoolOptions). */
@@ -176,7 +204,10 @@ export async function useOperatorModels(dir: string): Promise<OperatorModelsLoad
  * Creates a recognition engine: validates the configuration, registers the operator models of
  * `embedding.modelsDir` (a refused one is reported in info().operatorModels and does not stop the
  * engine), starts the worker pool (one backend per worker, each with the same operator models;
- * `runtime.workers: 0` runs in the calling thread) and loads the models.
+ * `runtime.workers: 0` runs in the calling thread) and loads the models: every worker loads the
+ * default model and each operator model before it reports ready, so no request pays for a load. An
+ * operator model a worker cannot load is reported REFUSED with its reason (UNREADABLE_MODEL,
+ * MISSING_FILE, CHECKSUM_MISMATCH) and calls naming it fail with MODEL_UNAVAILABLE.
  */
 export async function createEngine(config: DeepPartial<RecognitionConfig> = {}, options: EngineOptions = {}): Promise<Engine> {
   const resolved = resolveConfig(config);
@@ -188,6 +219,14 @@ export async function createEngine(config: DeepPartial<RecognitionConfig> = {}, 
     operatorModels = await useOperatorModels(resolved.embedding.modelsDir);
   }
   getModelInfo(resolved.embedding.model);
-  if (resolved.runtime.workers === 0) return new InProcessEngine(resolved, await Pipeline.create(resolved), operatorModels);
-  return new PooledEngine(resolved, await WorkerPool.start(resolved, options.pool), operatorModels);
+  // Each thread loads the default model and every registered operator model before it takes images;
+  // one a thread cannot load is reported as refused (reason and message) in info().operatorModels.
+  if (resolved.runtime.workers === 0) {
+    const pipeline = await Pipeline.create(resolved);
+    const { failed } = await pipeline.preloadOperatorModels();
+    return new InProcessEngine(resolved, pipeline, operatorModels, failed);
+  }
+  const pool = await WorkerPool.start(resolved, options.pool);
+  forgetFailedModels(pool.modelFailures());
+  return new PooledEngine(resolved, pool, operatorModels);
 }

@@ -11,7 +11,8 @@ import { loadMmodDetector, type MmodDetection } from './models/dlib-mmod.js';
 import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape-predictor.js';
 import { loadOperatorEmbedder } from './models/operator-embedder.js';
 import { HumanDetector, type DetectedFace } from './models/human-detector.js';
-import { getModelInfo, templateFor } from './models/registry.js';
+import { operatorModelLoadFailure, type OperatorModelLoadFailure } from './models/operator-models.js';
+import { getModelInfo, registeredOperatorModels, registerOperatorModels, templateFor } from './models/registry.js';
 import { assessQuality, cropStatistics, eyeDistance } from './quality.js';
 import { initBackend, tf, type BackendName } from './runtime/backend.js';
 import { loadShippedEmbedder, onnxRuntimeOptions } from './runtime/embedder-runtime.js';
@@ -57,12 +58,20 @@ function toPoint([x, y]: Point2): { x: number; y: number } {
   return { x, y };
 }
 
+/** What Pipeline.preloadOperatorModels loaded, and which operator models failed to load and why. */
+export interface ModelPreload {
+  loaded: string[];
+  failed: OperatorModelLoadFailure[];
+}
+
 /**
  * The per-thread loop decode -> detect -> landmarks -> align -> quality -> embed over one Face type.
  * One instance per thread (worker or in-process engine); models load once and are reused.
  */
 export class Pipeline {
   private readonly embedders = new Map<string, Promise<Embedder>>();
+  /** Ids whose embedder has finished loading, in load order. */
+  private readonly loaded = new Set<string>();
 
   private constructor(
     readonly config: RecognitionConfig,
@@ -81,13 +90,41 @@ export class Pipeline {
     return pipeline;
   }
 
+  /**
+   * Loads every operator model registered in this thread now rather than on its first image, so
+   * the first request is as fast as later ones. A model that fails is unregistered in this thread
+   * and returned with its reason; the others, and the default model, are listed in `loaded`.
+   */
+  async preloadOperatorModels(): Promise<ModelPreload> {
+    const registered = registeredOperatorModels();
+    const failed: OperatorModelLoadFailure[] = [];
+    for (const info of registered) {
+      try {
+        await this.embedder(info.id);
+      } catch (error) {
+        failed.push(operatorModelLoadFailure(info, error));
+        log.error({ model: info.id, err: error }, 'operator model failed to load');
+      }
+    }
+    if (failed.length > 0) registerOperatorModels(registered.filter((m) => !failed.some((f) => f.id === m.id)));
+    return { loaded: this.loadedModels(), failed };
+  }
+
+  /** Ids of the embedders loaded in this thread (the default model first). */
+  loadedModels(): string[] {
+    return [...this.loaded];
+  }
+
   /** Loads (once) and returns the embedder for a registry id. */
   embedder(id: string): Promise<Embedder> {
     let loading = this.embedders.get(id);
     if (!loading) {
       const info = getModelInfo(id);
       loading = info.operator ? loadOperatorEmbedder(info, onnxRuntimeOptions(this.config.runtime)) : loadShippedEmbedder(info, this.config.runtime);
-      loading.catch(() => this.embedders.delete(id));
+      loading.then(
+        () => this.loaded.add(id),
+        () => this.embedders.delete(id),
+      );
       this.embedders.set(id, loading);
     }
     return loading;
@@ -247,5 +284,6 @@ export class Pipeline {
       }
     }
     this.embedders.clear();
+    this.loaded.clear();
   }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModelManifest } from '../src/models/model-manifest.js';
-import { loadOperatorModels, type OperatorModelReport } from '../src/models/operator-models.js';
+import { loadOperatorModels, readOnnxSignature, type OperatorModelReport } from '../src/models/operator-models.js';
 import { getModelInfo, listModels, registerOperatorModels } from '../src/models/registry.js';
 import { cosineSimilarity, createEngine, isRecognitionError, type Engine } from '../src/index.js';
 import { pickSubjectFace } from '../src/subject-face.js';
@@ -193,5 +193,84 @@ describe('operator model in the engine, on real photos', () => {
   it('refuses a call for the refused model with MODEL_UNAVAILABLE', async () => {
     const bytes = await readFile(dataPath('lfw', 'images', 'Abdullah_Gul/Abdullah_Gul_0001.jpg'));
     await expect(pooled.analyze(bytes, { model: 'tiny-wrong-sum' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+});
+
+describe('operator models are loaded by every worker at start', () => {
+  let dir: string;
+  let load: Awaited<ReturnType<typeof loadOperatorModels>>;
+  let engine: Engine;
+  beforeAll(async () => {
+    dir = path.join(root, 'preload');
+    await writeOperatorModel(dir, { id: 'tiny-ok', dims: 32 });
+    const swapped = await writeOperatorModel(dir, { id: 'tiny-swapped', seed: 2 });
+    const gone = await writeOperatorModel(dir, { id: 'tiny-gone', seed: 3 });
+    // A file whose checksum matches its manifest but that is no ONNX network. The main thread's check
+    // is told it reads fine (as if the file were replaced with this one after the check), so only a
+    // worker's own ONNX Runtime session finds it unreadable.
+    const garbage = await writeOperatorModel(dir, { id: 'tiny-garbage', seed: 4 });
+    const bytes = Buffer.from('this is not an ONNX model');
+    await writeFile(garbage.file, bytes);
+    const json = JSON.parse(await readFile(garbage.manifest, 'utf8')) as Record<string, unknown>;
+    const { createHash } = await import('node:crypto');
+    await writeFile(garbage.manifest, JSON.stringify({ ...json, sha256: createHash('sha256').update(bytes).digest('hex') }));
+    const signature = { inputs: [{ name: 'input', type: 'float32', shape: ['batch', 3, 112, 112] }], outputs: [{ name: 'embedding', type: 'float32', shape: ['batch', 32] }] };
+    load = await loadOperatorModels(dir, async (file) => (file === garbage.file ? signature : readOnnxSignature(file)));
+    expect(load.reports.map((r) => [r.id, r.state])).toEqual([
+      ['tiny-garbage', 'REGISTERED'],
+      ['tiny-gone', 'REGISTERED'],
+      ['tiny-ok', 'REGISTERED'],
+      ['tiny-swapped', 'REGISTERED'],
+    ]);
+    // Between the main thread's check and the workers' start, one file is replaced and one deleted.
+    await writeFile(swapped.file, await readFile(path.join(dir, 'tiny-ok.onnx')));
+    await rm(gone.file);
+    engine = await createEngine({ runtime: { workers: 2 }, spoof: { enabled: false } }, { operatorModels: load });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('has each worker report the default and the operator model loaded before the engine is ready', () => {
+    const status = engine.workerStatus();
+    expect(status?.ready).toBe(2);
+    expect(status?.workers).toEqual([{ loadedModels: ['faceapi-resnet128', 'tiny-ok'] }, { loadedModels: ['faceapi-resnet128', 'tiny-ok'] }]);
+  });
+
+  it('reports each model a worker could not load as refused, with its reason, at start', () => {
+    const reports = engine.info().operatorModels?.reports ?? [];
+    expect(reports.map((r) => [r.id, r.state, r.reason])).toEqual([
+      ['tiny-garbage', 'REFUSED', 'UNREADABLE_MODEL'],
+      ['tiny-gone', 'REFUSED', 'MISSING_FILE'],
+      ['tiny-ok', 'REGISTERED', null],
+      ['tiny-swapped', 'REFUSED', 'CHECKSUM_MISMATCH'],
+    ]);
+    expect(byId(reports, 'tiny-garbage').message).toMatch(/passed the start check, but a recognition thread could not load it: .*cannot be loaded by ONNX Runtime/);
+    expect(byId(reports, 'tiny-gone').message).toMatch(/is missing; put it back in the models directory and restart/);
+    expect(byId(reports, 'tiny-swapped').message).toMatch(/does not match its registered SHA-256/);
+    expect(engine.info().models.map((m) => m.id).filter((id) => id.startsWith('tiny-'))).toEqual(['tiny-ok']);
+    // The caller's own report is left as it was given.
+    expect(load.reports.every((r) => r.state === 'REGISTERED')).toBe(true);
+  });
+
+  it('refuses a call naming a model a worker could not load with MODEL_UNAVAILABLE and the reason, before any work', async () => {
+    const bytes = await readFile(dataPath('lfw', 'images', 'Abdullah_Gul/Abdullah_Gul_0001.jpg'));
+    await expect(engine.analyze(bytes, { model: 'tiny-garbage' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', details: { model: 'tiny-garbage', reason: 'UNREADABLE_MODEL' } });
+    await expect(engine.analyze(bytes, { extraModels: ['tiny-gone'] })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', details: { reason: 'MISSING_FILE' } });
+    expect(() => getModelInfo('tiny-swapped')).toThrow(/Unknown embedding model 'tiny-swapped'/);
+  });
+
+  it('loads them in the in-process engine too, with the same reports', async () => {
+    const inProcess = await createEngine({ runtime: { workers: 0 }, spoof: { enabled: false } }, { operatorModels: load });
+    try {
+      expect(inProcess.info().operatorModels?.reports.map((r) => [r.id, r.reason])).toEqual([
+        ['tiny-garbage', 'UNREADABLE_MODEL'],
+        ['tiny-gone', 'MISSING_FILE'],
+        ['tiny-ok', null],
+        ['tiny-swapped', 'CHECKSUM_MISMATCH'],
+      ]);
+    } finally {
+      await inProcess.close();
+    }
   });
 });

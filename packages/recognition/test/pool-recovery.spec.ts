@@ -25,7 +25,7 @@ describe('worker pool when workers die', () => {
   it('fails the image of a worker that dies mid-request with WORKER_FAILED and restarts that worker', async () => {
     const pool = await WorkerPool.start(resolveConfig({ runtime: { workers: 2 } }), { script, respawnDelayMs: 10 });
     try {
-      expect(pool.status()).toEqual({ ready: 2, wanted: 2, restarts: 0, lastError: null });
+      expect(pool.status()).toEqual({ ready: 2, wanted: 2, restarts: 0, lastError: null, workers: [{ loadedModels: ['stub-model'] }, { loadedModels: ['stub-model'] }] });
       expect(await errorCodeOf(pool.analyze(CRASH, {}))).toBe(RecognitionErrorCode.WORKER_FAILED);
       await vi.waitFor(() => expect(pool.status()).toMatchObject({ ready: 2, wanted: 2, restarts: 1, lastError: null }), { timeout: 20_000 });
       const results = await Promise.all([pool.analyze(IMAGE, {}), pool.analyze(IMAGE, {}), pool.analyze(IMAGE, {})]);

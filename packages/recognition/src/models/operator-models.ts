@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { isRecognitionError } from '../errors.js';
 import { moduleLogger } from '../logger.js';
 import { loadOnnxRuntime } from '../onnx/onnx-embedder.js';
 import { checkModelManifest, type ModelManifest } from './model-manifest.js';
@@ -260,4 +261,37 @@ async function manifestId(manifest: string): Promise<string> {
     // not JSON: named by its file
   }
   return path.basename(manifest, path.extname(manifest));
+}
+
+/** An operator model that passed the start check but failed to load in a recognition thread (a worker). */
+export interface OperatorModelLoadFailure {
+  /** The model's id. */
+  id: string;
+  /** MISSING_FILE, CHECKSUM_MISMATCH (the file changed after the check) or UNREADABLE_MODEL. */
+  reason: OperatorModelRefusal;
+  /** What went wrong and what to do. */
+  message: string;
+}
+
+/**
+ * Names why loading a checked operator model failed in a thread, with the start check's reasons:
+ * MISSING_FILE and CHECKSUM_MISMATCH as loadOperatorEmbedder tags them, else UNREADABLE_MODEL.
+ */
+export function operatorModelLoadFailure(info: EmbeddingModelInfo, error: unknown): OperatorModelLoadFailure {
+  const prefix = 'It passed the start check, but a recognition thread could not load it: ';
+  const tagged = isRecognitionError(error) ? error.details.refusal : undefined;
+  const reason: OperatorModelRefusal = tagged === 'MISSING_FILE' || tagged === 'CHECKSUM_MISMATCH' ? tagged : 'UNREADABLE_MODEL';
+  if (isRecognitionError(error)) return { id: info.id, reason, message: `${prefix}${error.message}` };
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return { id: info.id, reason, message: `${prefix}ONNX Runtime cannot load ${info.operator?.file ?? info.id} (${detail}); check that it is an ONNX model file, then restart.` };
+}
+
+/** The load with each failed model's report turned REFUSED (first failure per id); the load itself when none failed. */
+export function withLoadFailures(load: OperatorModelsLoad, failures: readonly OperatorModelLoadFailure[]): OperatorModelsLoad {
+  if (failures.length === 0) return load;
+  const reports = load.reports.map((r): OperatorModelReport => {
+    const failure = r.state === 'REGISTERED' ? failures.find((f) => f.id === r.id) : undefined;
+    return failure ? { ...r, state: 'REFUSED', reason: failure.reason, message: failure.message, info: null } : r;
+  });
+  return { ...load, reports };
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecognitionConfig } from '../config.js';
 import { RecognitionError, RecognitionErrorCode } from '../errors.js';
 import { moduleLogger } from '../logger.js';
+import type { OperatorModelLoadFailure } from '../models/operator-models.js';
 import { registeredOperatorModels } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from '../types.js';
@@ -40,6 +41,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Embedding models the worker loaded before it reported ready. */
+  models: string[];
   job?: { id: number; job: Job };
 }
 
@@ -65,6 +68,13 @@ export interface WorkerPoolStatus {
   restarts: number;
   /** Why the last worker crashed or failed to restart, while fewer than `wanted` are ready; else null. */
   lastError: string | null;
+  /** One entry per ready worker: the embedding models it has loaded (the default first, then the operator models). */
+  workers: WorkerModelsStatus[];
+}
+
+/** What one ready worker has loaded. */
+export interface WorkerModelsStatus {
+  loadedModels: readonly string[];
 }
 
 const DEFAULT_WORKER_WAIT_MS = 10_000;
@@ -95,6 +105,8 @@ export class WorkerPool {
   private respawnFailures = 0;
   private restarts = 0;
   private lastError: string | null = null;
+  /** Operator models some worker failed to load (first failure per model), since the pool started. */
+  private readonly failedModels: OperatorModelLoadFailure[] = [];
   /** Armed while images wait and no worker is ready; when it fires they fail. */
   private waitTimer: NodeJS.Timeout | null = null;
   /** True once the wait ran out with no worker: new images fail at once until a worker is ready. */
@@ -115,7 +127,7 @@ export class WorkerPool {
     this.maxRespawnDelayMs = options.maxRespawnDelayMs ?? DEFAULT_MAX_RESPAWN_DELAY_MS;
   }
 
-  /** Starts `config.runtime.workers` workers and waits until every one has loaded its models. */
+  /** Starts `config.runtime.workers` workers and waits until every one has loaded its models (the operator models included). */
   static async start(config: RecognitionConfig, options: WorkerPoolOptions = {}): Promise<WorkerPool> {
     const pool = new WorkerPool(config, options.script ?? workerScript(), options);
     try {
@@ -136,19 +148,29 @@ export class WorkerPool {
   /** How many workers are up, how many should be, and why some are not. */
   status(): WorkerPoolStatus {
     const ready = this.slots.filter((s) => s.ready).length;
-    return { ready, wanted: this.size, restarts: this.restarts, lastError: ready < this.size ? this.lastError : null };
+    const workers = this.slots.filter((s) => s.ready).map((s) => ({ loadedModels: [...s.models] }));
+    return { ready, wanted: this.size, restarts: this.restarts, lastError: ready < this.size ? this.lastError : null, workers };
+  }
+
+  /** Operator models that passed the main thread's check but that a worker could not load, and why. */
+  modelFailures(): readonly OperatorModelLoadFailure[] {
+    return this.failedModels;
   }
 
   /** Starts one worker; resolves once it has loaded its models, rejects when it fails before that. */
   private spawn(): Promise<void> {
     const init: WorkerInit = { config: this.config, operatorModels: registeredOperatorModels() };
     const worker = new Worker(this.script, { workerData: init });
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, models: [] };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'ready') {
           slot.ready = true;
+          slot.models = msg.models;
+          for (const failure of msg.failedModels) {
+            if (!this.failedModels.some((f) => f.id === failure.id)) this.failedModels.push(failure);
+          }
           this.backend = msg.backend;
           resolve();
           this.pump();

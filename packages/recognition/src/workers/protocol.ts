@@ -1,5 +1,6 @@
 import type { RecognitionConfig } from '../config.js';
 import type { RecognitionErrorCode } from '../errors.js';
+import type { OperatorModelLoadFailure } from '../models/operator-models.js';
 import type { EmbeddingModelInfo } from '../models/registry.js';
 import type { BackendName } from '../runtime/backend.js';
 import type { AnalysisResult, AnalyzeOptions } from '../types.js';
@@ -28,7 +29,8 @@ export interface WireError {
 
 /** Messages from a worker to the pool. */
 export type FromWorker =
-  | { type: 'ready'; backend: BackendName }
+  /** Models loaded: the default and every operator model that loaded; `failedModels`: operator models that did not, and why. */
+  | { type: 'ready'; backend: BackendName; models: string[]; failedModels: OperatorModelLoadFailure[] }
   | { type: 'init-error'; error: WireError }
   | { type: 'result'; id: number; result: AnalysisResult }
   | { type: 'tensors'; id: number; count: number }

@@ -20,7 +20,9 @@ let pipeline: Pipeline | undefined;
 try {
   registerOperatorModels(init.operatorModels);
   pipeline = await Pipeline.create(init.config);
-  send({ type: 'ready', backend: pipeline.backend });
+  // Every operator model loads before the worker takes images: no request pays for it, and one that fails is reported now.
+  const preload = await pipeline.preloadOperatorModels();
+  send({ type: 'ready', backend: pipeline.backend, models: preload.loaded, failedModels: preload.failed });
 } catch (error) {
   send({ type: 'init-error', error: toWire(error) });
 }
