@@ -20,7 +20,7 @@ import type {
 } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toDetectedFace, toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
-import { pendingTargetModel } from '../model-migration/migration-target.js';
+import { otherModelForNewFaces } from '../model-migration/migration-target.js';
 import type { ModelMigrationRepository } from '../model-migration/model-migration.repository.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
 import type { EnrollmentRepository, StoredFace } from './enrollment.repository.js';
@@ -62,8 +62,9 @@ export interface CheckedFace {
   embedding: Float32Array;
   modelId: string;
   /**
-   * The face's embedding under the target of the gallery's migration in progress (pendingTargetModel),
-   * written beside the face so the switch finds it; null when no migration was in progress.
+   * The face's embedding under the other model the gallery's new faces need (otherModelForNewFaces:
+   * its migration's target while it re-embeds or shadows, the previous model in the rollback window),
+   * written beside the face so the switch or the rollback finds it; null when there was none.
    */
   targetEmbedding: { modelId: string; embedding: Float32Array } | null;
   detected: ReturnType<typeof toDetectedFace>;
@@ -285,7 +286,7 @@ export class EnrollmentService {
    * status under its row lock (an erasure or suspension since the check wins) and the gallery's model
    * and migration under the gallery's share lock (a switch since the check refuses), inserts the face
    * row (`imageKey`: the checked bytes, already put in the image store) with its embedding under the
-   * migration's target when one is in progress, appends face.enroll (face.replace with `replacing`)
+   * migration's other model (its target, or the previous model in the rollback window), appends face.enroll (face.replace with `replacing`)
    * and queues FaceEnrolled, delivered after the caller's commit.
    */
   async writeFace(
@@ -327,7 +328,7 @@ export class EnrollmentService {
         { galleryId: gallery.id },
       );
     }
-    const targetModelId = pendingTargetModel(
+    const targetModelId = otherModelForNewFaces(
       await this.deps.migrations.findLatest(gallery.id, tx.db),
       checked.modelId,
     );
@@ -356,8 +357,8 @@ export class EnrollmentService {
       embedding,
       likelySameAs,
     });
-    // Under a migration started after the check the face has no target embedding: the switch names
-    // it, and the migration started again re-embeds it.
+    // Under a migration started (or a rollback window closed) after the check the face has no such
+    // embedding: the switch names it, and the migration started again re-embeds it.
     const target = checked.targetEmbedding;
     const targetStored =
       target !== null && target.modelId === targetModelId
@@ -516,8 +517,9 @@ export class EnrollmentService {
       if (duplicate) return duplicate;
     }
 
-    // While the gallery migrates, the face is embedded with the target model too (same detection).
-    const targetModelId = pendingTargetModel(
+    // While the gallery migrates, the face is embedded with the target model too (same detection);
+    // in a switched migration's rollback window, with the previous model.
+    const targetModelId = otherModelForNewFaces(
       await this.deps.migrations.findLatest(gallery.id),
       gallery.embeddingModelId,
     );

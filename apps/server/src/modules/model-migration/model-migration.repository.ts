@@ -145,25 +145,10 @@ export class ModelMigrationRepository {
     return rows.map((r) => r.id);
   }
 
-  /** How many of the gallery's faces (of identities with `statuses`) have no embedding under `modelId`. */
-  async countFacesWithout(
-    galleryId: string,
-    modelId: string,
-    tx: Transaction = this.prisma,
-    statuses: ReadonlyArray<'ACTIVE' | 'SUSPENDED'> = ['ACTIVE', 'SUSPENDED'],
-  ): Promise<number> {
-    const rows = await tx.$queryRaw<Array<{ count: number }>>`
-      SELECT count(*)::int AS count FROM faces f JOIN identities i ON i.id = f.identity_id
-      WHERE i.gallery_id = ${galleryId}::uuid
-        AND i.status::text IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}`))})
-        AND NOT ${hasEmbeddingSql(modelId)}`;
-    return rows[0]?.count ?? 0;
-  }
-
   /**
    * The gallery's faces (identities ACTIVE or SUSPENDED) without an embedding under `modelId` that
    * job `jobId` did not try and fail on (IMAGE_MISSING, NO_FACE): faces the re-embedding never
-   * reached. At most `limit`, oldest first, and the count.
+   * reached (every face without one when `jobId` is null). At most `limit`, oldest first, and the count.
    */
   async facesNotReEmbedded(
     galleryId: string,

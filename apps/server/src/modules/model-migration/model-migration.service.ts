@@ -116,6 +116,8 @@ interface ModelChange {
   models(m: ModelMigrationRecord): { from: string; to: string };
   /** The CONFLICT message when `count` faces have no embedding under the model moved to. */
   missing(count: number, m: ModelMigrationRecord): string;
+  /** That CONFLICT's `reason`, when it has one a client switches on. */
+  missingReason?: string;
   /**
    * A refusal that acceptMissingFaces does not lift (faces the re-embedding never reached), read
    * inside the change's transaction; null when there is none.
@@ -314,8 +316,11 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           ? null
           : 'The gallery has no switched model migration to roll back; galleryModelMigration shows where its migration stands.',
       models: (m) => ({ from: m.toModelId, to: m.fromModelId }),
+      // Faces enrolled or replaced since the switch carry the previous model's embedding (enrollment,
+      // otherModelForNewFaces); these are faces from before that, or whose embedding was lost.
       missing: (count, m) =>
-        `${count} faces (enrolled since the switch, or never re-embedded) have no ${m.fromModelId} embedding; roll back with acceptMissingFaces: true and they are not found until re-enrolled, or stay on ${m.toModelId}.`,
+        `${count} faces of the gallery have no ${m.fromModelId} embedding (faces lists them), so ${m.fromModelId} would not find them. Replace them with replaceFace (in the rollback window a new photo is embedded with ${m.fromModelId} too), or roll back with acceptMissingFaces: true and they are not found until re-enrolled, or stay on ${m.toModelId}.`,
+      missingReason: 'FACES_WITHOUT_PREVIOUS_EMBEDDING',
       apply: (gallery, m) => ({
         settings: {
           matchThreshold: m.previousMatchThreshold ?? gallery.matchThreshold,
@@ -330,7 +335,7 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
   /**
    * A switch or a rollback, in one transaction under the gallery's row lock: refused (CONFLICT) in
    * the wrong state, while faces were never re-embedded (a switch, whatever is accepted), or while
-   * faces lack an embedding under the model switched to unless accepted;
+   * faces lack an embedding under the model switched to unless accepted (the first 100 named);
    * swaps the embeddings, sets the gallery's model and thresholds and the migration's state, audited.
    */
   private async changeModel(
@@ -350,10 +355,19 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       const { from, to } = change.models(latest);
       const unreached = await change.unreached?.(tx.db, gallery, latest);
       if (unreached) throw unreached;
-      const missing = await this.deps.migrations.countFacesWithout(gallery.id, to, tx.db);
+      const without = await this.deps.migrations.facesNotReEmbedded(
+        gallery.id,
+        to,
+        null,
+        MISSING_LISTED,
+        tx.db,
+      );
+      const missing = without.count;
       if (missing > 0 && args.acceptMissingFaces !== true)
         throw new AppError(ErrorCode.CONFLICT, change.missing(missing, latest), {
+          ...(change.missingReason ? { reason: change.missingReason } : {}),
           facesWithoutEmbedding: missing,
+          faces: without.rows,
           field: 'acceptMissingFaces',
         });
       const facesSwitched = await this.deps.migrations.swapEmbeddings(tx.db, gallery.id, from, to);

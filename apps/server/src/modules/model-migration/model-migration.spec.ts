@@ -199,6 +199,51 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
       admin,
     );
 
+  /** Of `faceIds`, those with a kept embedding (face_embeddings) under `modelId`, sorted. */
+  async function keptEmbeddings(modelId: string, faceIds: string[]): Promise<string[]> {
+    const rows = await server.db.prisma.$queryRaw<Array<{ faceId: string }>>`
+      SELECT face_id::text AS "faceId" FROM face_embeddings
+      WHERE model_id = ${modelId} AND face_id::text IN (${Prisma.join(faceIds)}) ORDER BY face_id`;
+    return rows.map((r) => r.faceId);
+  }
+
+  /** Adds `name` (an LFW folder) as an identity of gallery `g`. */
+  const addPerson = (g: string, name: string) =>
+    addIdentity(server, { galleryId: g, externalId: name, displayName: name.replace('_', ' ') }, admin);
+
+  /** Replaces face `faceId` by photo `photo` of `name` (its largest face); the new face's id. */
+  async function replaceFace(faceId: string, name: string, photo: number): Promise<string> {
+    const body = await server.graphql<{ replaceFace: { __typename: string; face?: { id: string } } }>(
+      'mutation ($faceId: ID!, $image: ImageInput!) { replaceFace(faceId: $faceId, image: $image, face: { index: 0 }) { __typename ... on Enrolled { face { id } } } }',
+      { faceId, image: await lfwInput(name, photo) },
+      admin,
+    );
+    expect(body.data?.replaceFace.__typename).toBe('Enrolled');
+    return body.data!.replaceFace.face!.id;
+  }
+
+  /** Identify in gallery `g` answers MATCH with `modelId` for each probe [person, photo, identityId]. */
+  async function expectFound(
+    g: string,
+    modelId: string,
+    probes: ReadonlyArray<readonly [string, number, string]>,
+  ): Promise<void> {
+    for (const [name, photo, id] of probes)
+      expect(await identify({ person: name, photo }, g)).toMatchObject({
+        modelId,
+        decision: 'MATCH',
+        identityId: id,
+      });
+  }
+
+  /** Starts (or resumes) the migration of gallery `g` to TARGET. */
+  const startMigration = (g: string) =>
+    server.graphql<{ startModelMigration: MigrationShape }>(
+      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { ${MIGRATION_FIELDS} } }`,
+      { g },
+      admin,
+    );
+
   beforeAll(async () => {
     admin = await adminHeaders(server);
     galleryId = await addGallery(server, { name: `migration-${mode}` }, admin);
@@ -443,17 +488,12 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
 
   it('faces enrolled or replaced during the migration get the target embedding, and the switch finds them', async () => {
     const g = await addGallery(server, { name: `late-faces-${mode}` }, admin);
-    const person = async (name: string) =>
-      addIdentity(server, { galleryId: g, externalId: name, displayName: name.replace('_', ' ') }, admin);
+    const person = (name: string) => addPerson(g, name);
     const tony = await person('Tony_Blair');
     const tonyFace = await enroll(tony, 'Tony_Blair', 1);
     // Nobody of the first gallery's photos but Tony Blair's and Hugo Chavez's first (the erasure test scans for Colin Powell's).
     await enroll(await person('Adam_Sandler'), 'Adam_Sandler', 1);
-    const started = await server.graphql<{ startModelMigration: MigrationShape }>(
-      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { ${MIGRATION_FIELDS} } }`,
-      { g },
-      admin,
-    );
+    const started = await startMigration(g);
     expect(started.data?.startModelMigration.progress.total).toBe(2);
     // While the job runs (its faces were listed at the start) ...
     const hugo = await person('Hugo_Chavez');
@@ -463,23 +503,12 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
     // ... and in shadow mode: a new person, a replaced photo, a face deleted, a person erased.
     const abdullah = await person('Abdullah_Gul');
     const abdullahFace = await enroll(abdullah, 'Abdullah_Gul', 1);
-    const replaced = await server.graphql<{ replaceFace: { __typename: string; face?: { id: string } } }>(
-      'mutation ($faceId: ID!, $image: ImageInput!) { replaceFace(faceId: $faceId, image: $image, face: { index: 0 }) { __typename ... on Enrolled { face { id } } } }',
-      { faceId: tonyFace.id, image: await lfwInput('Tony_Blair', 2) },
-      admin,
-    );
-    expect(replaced.data?.replaceFace.__typename).toBe('Enrolled');
-    const tonyNewFace = replaced.data!.replaceFace.face!.id;
+    const tonyNewFace = await replaceFace(tonyFace.id, 'Tony_Blair', 2);
     const adrien = await person('Adrien_Brody');
     const adrienFace = await enroll(adrien, 'Adrien_Brody', 1);
     const al = await person('Al_Sharpton');
     const alFace = await enroll(al, 'Al_Sharpton', 1);
-    const targetEmbeddings = async (faceIds: string[]) =>
-      (
-        await server.db.prisma.$queryRaw<Array<{ faceId: string; dims: number }>>`
-          SELECT face_id::text AS "faceId", vector_dims(embedding)::int AS dims FROM face_embeddings
-          WHERE model_id = ${TARGET} AND face_id::text IN (${Prisma.join(faceIds)}) ORDER BY face_id`
-      ).map((r) => r.faceId);
+    const targetEmbeddings = (faceIds: string[]) => keptEmbeddings(TARGET, faceIds);
     expect(
       await targetEmbeddings([hugoFace.id, abdullahFace.id, tonyNewFace, adrienFace.id, alFace.id]),
     ).toEqual([hugoFace.id, abdullahFace.id, tonyNewFace, adrienFace.id, alFace.id].sort());
@@ -516,11 +545,7 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
     });
     expect(refused.errors?.[0]?.message).toMatch(/startModelMigration/);
     expect((await gallery(g)).embeddingModelId).toBe('faceapi-resnet128');
-    const resumed = await server.graphql<{ startModelMigration: MigrationShape }>(
-      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { ${MIGRATION_FIELDS} } }`,
-      { g },
-      admin,
-    );
+    const resumed = await startMigration(g);
     expect(resumed.data?.startModelMigration.progress.total).toBe(1);
     await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
 
@@ -529,17 +554,66 @@ describe.each(TEST_DATABASE_MODES)('model migration on %s', (mode) => {
     expect((await gallery(g)).embeddingModelId).toBe(TARGET);
     // The people enrolled late are found with the new model: Hugo Chavez and Abdullah Gul by another
     // photo, Tony Blair by his replacing photo (the lighter target matches no other of his with one enrolled).
-    for (const [name, photo, id] of [
+    await expectFound(g, TARGET, [
       ['Hugo_Chavez', 6, hugo],
       ['Abdullah_Gul', 2, abdullah],
       ['Tony_Blair', 2, tony],
-    ] as const) {
-      expect(await identify({ person: name, photo }, g)).toMatchObject({
-        modelId: TARGET,
-        decision: 'MATCH',
-        identityId: id,
-      });
-    }
+    ]);
+  });
+
+  it('faces enrolled or replaced after the switch keep the previous model too, so the rollback finds them', async () => {
+    const ORIGINAL = 'faceapi-resnet128';
+    const g = await addGallery(server, { name: `rollback-window-${mode}` }, admin);
+    const person = (name: string) => addPerson(g, name);
+    const tony = await person('Tony_Blair');
+    const tonyFace = await enroll(tony, 'Tony_Blair', 1);
+    await enroll(await person('Adam_Sandler'), 'Adam_Sandler', 1);
+    expect((await startMigration(g)).errors).toBeUndefined();
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    expect((await mutate('switchGalleryModel', false, g)).errors).toBeUndefined();
+    expect((await gallery(g)).embeddingModelId).toBe(TARGET);
+
+    // In the rollback window: two new people and a replaced photo, each embedded with both models.
+    const hugo = await person('Hugo_Chavez');
+    const hugoFace = await enroll(hugo, 'Hugo_Chavez', 1);
+    const abdullah = await person('Abdullah_Gul');
+    const abdullahFace = await enroll(abdullah, 'Abdullah_Gul', 1);
+    const tonyNewFace = await replaceFace(tonyFace.id, 'Tony_Blair', 2);
+    const late = [hugoFace.id, abdullahFace.id, tonyNewFace];
+    expect(await keptEmbeddings(ORIGINAL, late)).toEqual([...late].sort());
+    const entry = await server.db.prisma.auditEntry.findFirst({ where: { subject: `face:${hugoFace.id}` } });
+    expect(entry).toMatchObject({
+      action: 'face.enroll',
+      payload: { modelId: TARGET, targetModelId: ORIGINAL },
+    });
+
+    // A face without its previous-model embedding (enrolled before this release, or lost) stops the
+    // rollback, named, until it is replaced (or accepted).
+    await server.db.prisma.$executeRaw`
+      DELETE FROM face_embeddings WHERE face_id = ${abdullahFace.id}::uuid AND model_id = ${ORIGINAL}`;
+    const refused = await mutate('rollbackGalleryModel', false, g);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'FACES_WITHOUT_PREVIOUS_EMBEDDING',
+      facesWithoutEmbedding: 1,
+      faces: [{ faceId: abdullahFace.id, identityId: abdullah }],
+      field: 'acceptMissingFaces',
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/replaceFace/);
+    expect((await gallery(g)).embeddingModelId).toBe(TARGET);
+    expect((await state(false, g)).migration?.status).toBe('SWITCHED');
+    await replaceFace(abdullahFace.id, 'Abdullah_Gul', 2);
+
+    const rolledBack = await mutate('rollbackGalleryModel', false, g);
+    expect(rolledBack.errors).toBeUndefined();
+    expect((await gallery(g)).embeddingModelId).toBe(ORIGINAL);
+    // Everyone enrolled in the window is found with the original model: Hugo Chavez by another
+    // photo, Abdullah Gul and Tony Blair by their replacing photos.
+    await expectFound(g, ORIGINAL, [
+      ['Hugo_Chavez', 6, hugo],
+      ['Abdullah_Gul', 2, abdullah],
+      ['Tony_Blair', 2, tony],
+    ]);
   });
 
   it('erasing a person removes its kept embeddings, with no bytes left in the database files', async () => {
