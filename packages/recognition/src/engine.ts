@@ -1,7 +1,7 @@
 import { resolveConfig, type DeepPartial, type EmbedderRuntime, type RecognitionConfig } from './config.js';
 import { isRecognitionError, RecognitionError, RecognitionErrorCode } from './errors.js';
 import { loadOperatorModels, withLoadFailures, type OperatorModelLoadFailure, type OperatorModelsLoad } from './models/operator-models.js';
-import { getModelInfo, listModels, registeredOperatorModels, registerOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
+import { getModelInfo, listModels, registerOperatorModels, unregisterOperatorModels, type EmbeddingModelInfo } from './models/registry.js';
 import { Pipeline } from './pipeline.js';
 import type { OnnxExecutionProvider } from './onnx/onnx-embedder.js';
 import type { BackendName } from './runtime/backend.js';
@@ -177,12 +177,6 @@ function refuseFailedModels(options: AnalyzeOptions, failed: readonly OperatorMo
   }
 }
 
-/** Unregisters, in this thread, the operator models a recognition thread failed to load. */
-function forgetFailedModels(failed: readonly OperatorModelLoadFailure[]): void {
-  if (failed.length === 0) return;
-  registerOperatorModels(registeredOperatorModels().filter((m) => !failed.some((f) => f.id === m.id)));
-}
-
 /** How the worker pool restarts crashed workers and how long images wait for one (see WorkerPoolOptions). */
 export interface EngineOptions {
   pool?: WorkerPoolOptions;
@@ -227,6 +221,7 @@ export async function createEngine(config: DeepPartial<RecognitionConfig> = {}, 
     return new InProcessEngine(resolved, pipeline, operatorModels, failed);
   }
   const pool = await WorkerPool.start(resolved, options.pool);
-  forgetFailedModels(pool.modelFailures());
+  // this thread too: calls naming them are refused here, with their reason
+  unregisterOperatorModels(pool.modelFailures().map((f) => f.id));
   return new PooledEngine(resolved, pool, operatorModels);
 }

@@ -12,7 +12,7 @@ import { greyOf, loadShapePredictor5, type GreyImage } from './models/dlib-shape
 import { loadOperatorEmbedder } from './models/operator-embedder.js';
 import { HumanDetector, type DetectedFace } from './models/human-detector.js';
 import { operatorModelLoadFailure, type OperatorModelLoadFailure } from './models/operator-models.js';
-import { getModelInfo, registeredOperatorModels, registerOperatorModels, templateFor } from './models/registry.js';
+import { getModelInfo, registeredOperatorModels, templateFor, unregisterOperatorModels } from './models/registry.js';
 import { assessQuality, cropStatistics, eyeDistance } from './quality.js';
 import { initBackend, tf, type BackendName } from './runtime/backend.js';
 import { loadShippedEmbedder, onnxRuntimeOptions } from './runtime/embedder-runtime.js';
@@ -106,7 +106,7 @@ export class Pipeline {
         log.error({ model: info.id, err: error }, 'operator model failed to load');
       }
     }
-    if (failed.length > 0) registerOperatorModels(registered.filter((m) => !failed.some((f) => f.id === m.id)));
+    unregisterOperatorModels(failed.map((f) => f.id));
     return { loaded: this.loadedModels(), failed };
   }
 

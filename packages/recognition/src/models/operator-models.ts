@@ -275,7 +275,7 @@ export interface OperatorModelLoadFailure {
 
 /**
  * Names why loading a checked operator model failed in a thread, with the start check's reasons:
- * MISSING_FILE and CHECKSUM_MISMATCH as loadOperatorEmbedder tags them, else UNREADABLE_MODEL.
+ * MISSING_FILE and CHECKSUM_MISMATCH as readVerifiedWeights tags them, else UNREADABLE_MODEL.
  */
 export function operatorModelLoadFailure(info: EmbeddingModelInfo, error: unknown): OperatorModelLoadFailure {
   const prefix = 'It passed the start check, but a recognition thread could not load it: ';

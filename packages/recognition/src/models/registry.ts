@@ -127,6 +127,11 @@ export function registerOperatorModels(models: readonly EmbeddingModelInfo[]): v
   operatorModels = [...models];
 }
 
+/** Unregisters, in this thread, the operator models with these ids (ones a recognition thread failed to load). */
+export function unregisterOperatorModels(ids: readonly string[]): void {
+  if (ids.length > 0) operatorModels = operatorModels.filter((m) => !ids.includes(m.id));
+}
+
 /** The operator models registered in this thread. */
 export function registeredOperatorModels(): readonly EmbeddingModelInfo[] {
   return operatorModels;
@@ -163,7 +168,11 @@ export function weightsPath(w: WeightsFile): string {
   return path.join(w.source === 'face-api' ? faceApiModelsDir() : humanModelsDir(), w.file);
 }
 
-/** Reads every weights file of a model and checks its SHA-256; returns the bytes by file name. */
+/**
+ * Reads every weights file of a model and checks its SHA-256; returns the bytes by file name.
+ * MODEL_UNAVAILABLE otherwise, its details' `refusal` naming the operator-model reason (MISSING_FILE,
+ * CHECKSUM_MISMATCH) that a worker reports when it cannot load a checked model.
+ */
 export async function readVerifiedWeights(info: EmbeddingModelInfo): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   for (const w of info.weights) {
@@ -173,12 +182,12 @@ export async function readVerifiedWeights(info: EmbeddingModelInfo): Promise<Map
       bytes = await readFile(file);
     } catch (error) {
       const fix = info.operator ? 'put it back in the models directory and restart' : 'reinstall the package that ships it (npm install at the repository root)';
-      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' is missing; ${fix}.`, { model: info.id, file }, { cause: error });
+      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' is missing; ${fix}.`, { model: info.id, file, refusal: 'MISSING_FILE' }, { cause: error });
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (digest !== w.sha256) {
       const fix = info.operator ? `restore the file its manifest ${info.operator.manifest} describes, or update the manifest's sha256, and restart` : `reinstall the exact package version (${info.version})`;
-      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' does not match its registered SHA-256; ${fix}.`, { model: info.id, file, expected: w.sha256, actual: digest });
+      throw new RecognitionError(RecognitionErrorCode.MODEL_UNAVAILABLE, `Weights file ${file} of model '${info.id}' does not match its registered SHA-256; ${fix}.`, { model: info.id, file, expected: w.sha256, actual: digest, refusal: 'CHECKSUM_MISMATCH' });
     }
     out.set(w.file, bytes);
   }

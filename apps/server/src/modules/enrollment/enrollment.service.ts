@@ -112,17 +112,12 @@ export class EnrollmentService {
     private readonly policy: Partial<EnrollmentPolicy> = ENROLLMENT_POLICY,
   ) {}
 
-  /**
-   * Enrolls the one face of `image` (or the face `args.face` chooses) to the identity, or returns why not.
-   * `grant` is the permission that allows it: faces.enroll, or sightings.review when a reviewer names an
-   * unknown camera cluster (the service that passes it has checked the reviewer's decision).
-   */
+  /** Enrolls the one face of `image` (or the face `args.face` chooses) to the identity, or returns why not. */
   async enrollFace(
     actor: Actor,
     args: { identityId: string; image: ImageArg; face?: FaceChoiceInput | null },
-    grant: Extract<Permission, 'faces.enroll' | 'sightings.review'> = 'faces.enroll',
   ): Promise<EnrollFaceModel> {
-    authorize(actor, grant);
+    authorize(actor, 'faces.enroll');
     return this.enroll(actor, args.identityId, args.image, parseFaceChoice(args.face), null);
   }
 

@@ -178,12 +178,8 @@ export class IdentitiesService {
     return { ...toConnection(page, edges, hasMore, hasOpposite), totalCount };
   }
 
-  async create(
-    actor: Actor,
-    input: CreateIdentityInput,
-    grant: Extract<Permission, 'identities.write' | 'sightings.review'> = 'identities.write',
-  ): Promise<IdentityModel> {
-    authorize(actor, grant);
+  async create(actor: Actor, input: CreateIdentityInput): Promise<IdentityModel> {
+    authorize(actor, 'identities.write');
     const fields: IdentityFields = parseInput(createSchema, input);
     const created = await this.uow.transaction((tx) => this.insert(tx, actor, input.galleryId, fields));
     return toIdentityModel(created);
