@@ -280,6 +280,8 @@ export class SightingsRepository {
 
   /** Sightings newest first (by startedAt, id), within their camera's retention at `now`. */
   async listSightings(filter: SightingFilter, page: KeysetPage, now: Date): Promise<SightingRecord[]> {
+    // A filter id that is no UUID names no row (and would fail the ::uuid cast).
+    if ([filter.cameraId, filter.identityId, filter.clusterId].some((id) => id && !isUuid(id))) return [];
     const { where, order } = keyset(Prisma.sql`s.started_at`, page);
     const conditions = [withinRetention(now), where];
     if (filter.cameraId) conditions.push(Prisma.sql`s.camera_id = ${filter.cameraId}::uuid`);
@@ -388,6 +390,7 @@ export class SightingsRepository {
     filter: { cameraId?: string | null; kind?: AlertRecord['kind'] | null },
     page: KeysetPage,
   ): Promise<AlertRecord[]> {
+    if (filter.cameraId && !isUuid(filter.cameraId)) return [];
     const { where, orderBy } = prismaKeyset('createdAt', page);
     return this.prisma.alert.findMany({
       where: {
