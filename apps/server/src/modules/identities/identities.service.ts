@@ -15,6 +15,7 @@ import {
   type Connection,
   type PageArgs,
 } from '../../shared/relay-pagination.js';
+import { unstorableTextReason } from '../../shared/unstorable-text.js';
 import { isUuid } from '../../shared/uuid.js';
 import type {
   Transaction,
@@ -100,6 +101,8 @@ function parseIdentityKey(value: unknown): IdentityKey | null {
   if (!Array.isArray(value) || value.length !== 2) return null;
   const [name, id] = value as unknown[];
   if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) return null;
+  // A name the database cannot hold (NUL, a lone surrogate) was never one of ours.
+  if (unstorableTextReason(name) !== null) return null;
   return { displayName: name, id };
 }
 

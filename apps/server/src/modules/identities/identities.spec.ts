@@ -7,6 +7,7 @@ import {
   type AuthHeaders,
 } from '../../../test/auth-helpers.js';
 import { addGallery } from '../../../test/graphql-helpers.js';
+import { encodeCursor } from '../../shared/relay-pagination.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
 
 const IDENTITY_FIELDS =
@@ -290,6 +291,12 @@ describe.each(TEST_DATABASE_MODES)('identities over HTTP on %s', (mode) => {
       [{ first: -1 }, /from 0 to 100/],
       [{ first: 5, last: 5 }, /not both/],
       [{ after: 'bm90IGEgY3Vyc29y' }, /not a valid cursor/],
+      // Names the database cannot compare against (it failed with INTERNAL before)
+      [
+        { after: encodeCursor(['Al\u0000ice', '00000000-0000-4000-8000-000000000000']) },
+        /not a valid cursor/,
+      ],
+      [{ before: encodeCursor(['\ud800', '00000000-0000-4000-8000-000000000000']) }, /not a valid cursor/],
     ])('refuses paging arguments %o with BAD_INPUT', async (args, message) => {
       const body = await list({ galleryId: pagedGalleryId, ...args });
       expect(body.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
