@@ -48,6 +48,35 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
     });
   });
 
+  it('answers a body in another charset, an unknown or broken Content-Encoding or cut short with BAD_INPUT', async () => {
+    const json = JSON.stringify({ query: '{ health { ok } }' });
+    const send = (headers: Record<string, string>, body: string | Buffer = json) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    for (const charset of ['latin1', 'utf-99']) {
+      const refused = await readErrorResponse(
+        await send({ 'content-type': `application/json; charset=${charset}` }),
+      );
+      expect(refused).toMatchObject({
+        status: 400,
+        extensions: { code: 'BAD_INPUT', field: 'content-type' },
+      });
+      expect(refused.message).toMatch(/UTF-8/);
+    }
+    const unknownEncoding = await readErrorResponse(await send({ 'content-encoding': 'bogus' }));
+    expect(unknownEncoding).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_INPUT', field: 'content-encoding' },
+    });
+    expect(unknownEncoding.message).toMatch(/gzip/);
+    const notGzip = await readErrorResponse(await send({ 'content-encoding': 'gzip' }));
+    expect(notGzip).toMatchObject({ status: 400, extensions: { code: 'BAD_INPUT' } });
+    expect(notGzip.message).toMatch(/send the whole body again/);
+  });
+
   it('refuses introspection unless the server was started with it on', async () => {
     const refused = await server.graphql(INTROSPECTION);
     expect(refused.data).toBeUndefined();

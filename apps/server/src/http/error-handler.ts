@@ -1,5 +1,6 @@
 // Last Express middleware: turns errors raised before GraphQL or REST handlers run (a body over the
-// size limit, malformed JSON, a bad or rate-limited API key, a database outage) and AppErrors from
+// size limit, malformed JSON, a body in a charset or compression the parser cannot read, a bad or
+// rate-limited API key, a database outage) and AppErrors from
 // REST routes into answers in the one error shape (shared/error-response.ts).
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -31,6 +32,8 @@ function toAppError(error: unknown, logger: Logger, maxBodyBytes: number): AppEr
       'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.',
     );
   }
+  const unreadable = unreadableBodyError(error, type);
+  if (unreadable) return unreadable;
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error }, 'database unavailable in an HTTP route');
     return databaseUnavailableError(error);
@@ -39,5 +42,36 @@ function toAppError(error: unknown, logger: Logger, maxBodyBytes: number): AppEr
   return new AppError(
     ErrorCode.INTERNAL,
     'Something went wrong on the server. Try again; if it keeps failing, report it with the time of the request.',
+  );
+}
+
+/**
+ * BAD_INPUT for the other refusals of the JSON body parser (body-parser and raw-body raise them as
+ * http-errors with a 4xx status): a charset other than UTF-8, an unknown Content-Encoding, a
+ * compressed body that does not inflate, a body shorter than its Content-Length. Null for anything else.
+ */
+function unreadableBodyError(error: unknown, type: string | undefined): AppError | null {
+  const { status, expose, charset, encoding } = error as {
+    status?: unknown;
+    expose?: unknown;
+    charset?: unknown;
+    encoding?: unknown;
+  };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  if (type === 'charset.unsupported')
+    return new AppError(
+      ErrorCode.BAD_INPUT,
+      `The request body's charset "${String(charset)}" is not supported; send the JSON as UTF-8 (content-type: application/json).`,
+      { field: 'content-type' },
+    );
+  if (type === 'encoding.unsupported')
+    return new AppError(
+      ErrorCode.BAD_INPUT,
+      `The Content-Encoding "${String(encoding)}" is not supported; send the body uncompressed, or compressed with gzip, deflate or br.`,
+      { field: 'content-encoding' },
+    );
+  return new AppError(
+    ErrorCode.BAD_INPUT,
+    'The request body could not be read (cut short, or compressed data that does not match its Content-Encoding); send the whole body again as JSON.',
   );
 }
