@@ -4,7 +4,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { isAppError } from '../shared/app-error.js';
+import { ErrorCode, isAppError } from '../shared/app-error.js';
 import { databaseUnavailableError, isDatabaseUnavailable } from '../shared/database-unavailable.js';
 
 export function createFormatError(logger: Logger) {
@@ -25,12 +25,32 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     // Apollo's own codes (parse and validation failures, bad requests) already say what is wrong.
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    if (isRequestRefusal(original)) {
+      return {
+        message: `${original.message}: the request's persistedQuery extension is wrong. Send the operation as {"query": "..."}, or its sha256Hash as the SHA-256 of that query text with version 1.`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.BAD_INPUT, field: 'extensions.persistedQuery' },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
     return {
-      message: 'Something went wrong on the server. Try again; if it keeps failing, report it with the time of the request.',
+      message:
+        'Something went wrong on the server. Try again; if it keeps failing, report it with the time of the request.',
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'INTERNAL' },
     };
   };
+}
+
+/**
+ * Apollo's refusals of the request itself that carry no code, only an HTTP 4xx status: a
+ * persistedQuery extension whose sha256Hash does not match the query or whose version is not 1.
+ * (Read from the shape, not instanceof: Apollo may load another copy of graphql's classes.)
+ */
+function isRequestRefusal(error: unknown): error is Error {
+  const http = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http;
+  const status = http?.status;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -77,6 +77,26 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
     expect(notGzip.message).toMatch(/send the whole body again/);
   });
 
+  it('answers a persisted query with a hash that is not its SHA-256 or another version with BAD_INPUT', async () => {
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: 'abc' },
+      { version: 2, sha256Hash: 'abc' },
+    ]) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ health { ok } }', extensions: { persistedQuery } }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as {
+        errors: Array<{ message: string; extensions: { code: string } }>;
+      };
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0]?.extensions).toEqual({ code: 'BAD_INPUT', field: 'extensions.persistedQuery' });
+      expect(body.errors[0]?.message).toMatch(/SHA-256/);
+    }
+  });
+
   it('refuses introspection unless the server was started with it on', async () => {
     const refused = await server.graphql(INTROSPECTION);
     expect(refused.data).toBeUndefined();
