@@ -57,6 +57,38 @@ describe('the graphql-ws endpoint', () => {
     return { bus, client, events };
   }
 
+  it('refuses variables that do not fit their types with BAD_USER_INPUT, as over HTTP, not INTERNAL', async () => {
+    const authenticate = vi.fn().mockResolvedValue({ actor: KEY });
+    const { client, events } = await connectAndSubscribe(authenticate);
+    await events.return?.();
+    const subscribe = (variables: Record<string, unknown>) =>
+      client
+        .iterate({
+          query:
+            'subscription ($g: ID!, $d: [MatchDecision!]) { matchEvents(galleryId: $g, decisions: $d) { eventId } }',
+          variables,
+        })
+        .next();
+    try {
+      for (const [variables, message] of [
+        [{ g: null }, /"\$g" of non-null type "ID!" must not be null/],
+        [{ g: { id: 'g' } }, /"\$g" got invalid value/],
+        [{ g: 'g', d: ['BOGUS'] }, /"\$d" got invalid value "BOGUS"/],
+        [{ g: 'g', d: [null] }, /"\$d" got invalid value null/],
+      ] as const) {
+        const refusal = subscribe(variables);
+        await expect(refusal).rejects.toEqual([
+          expect.objectContaining({
+            message: expect.stringMatching(message),
+            extensions: { code: 'BAD_USER_INPUT' },
+          }),
+        ]);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('closes a connection with 4401 once its key stops authenticating', async () => {
     const authenticate = vi
       .fn()

@@ -14,6 +14,7 @@ import { parseCookie } from 'cookie';
 import {
   GraphQLError,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
   validate,
@@ -179,6 +180,14 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
             ),
           ];
         }
+        // Variables are coerced here, as Apollo does over HTTP: graphql's subscribe() would answer a
+        // variable that does not fit its type with a codeless error, which formatError takes for a bug.
+        const variables = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (variables.errors) return variables.errors.map((e) => validationError(e, 'BAD_USER_INPUT'));
         // onConnect refused every connection without an actor, so there is one here.
         const contextValue: LiveFeedContext = {
           services,
