@@ -2,6 +2,8 @@
 // recorded as a MatchEvent with its candidates and audited in one unit of work, which publishes a
 // MatchRecorded event per row after the commit (the live feed and webhooks subscribe); the probe
 // image and embedding are kept for the gallery's retention period, then purged by purgeExpiredProbes.
+// In shadow mode (shadow-scoring.ts) identify's one analysis embeds the probe with the migration's
+// target too, and the target is decided by identify's own rule (decideFace).
 import type { MatchDecision } from '@faceledger/db';
 import type { AnalysisResult, Face as EngineFace } from '@faceledger/recognition';
 import { rankIdentities, type IdentityCandidate } from '@faceledger/recognition/identify';
@@ -11,7 +13,7 @@ import type { RecognitionRepository } from '../../infrastructure/recognition/rec
 import type { MatchRecorded } from '../../infrastructure/events/domain-events.js';
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import { cosine } from '../../shared/cosine.js';
-import { AppError, ErrorCode } from '../../shared/app-error.js';
+import { AppError, ErrorCode, isAppError } from '../../shared/app-error.js';
 import { notFound } from '../../shared/not-found.js';
 import type { NewAuditEntry } from '../audit/audit.repository.js';
 import { actorRef, type Actor } from '../auth/actor.js';
@@ -21,8 +23,8 @@ import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.
 import { effectiveIdentifyThreshold, MAX_IDENTIFY_SCORE } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { ImageArg, ImageBytes, UploadsService } from '../uploads/uploads.service.js';
-import type { MatchingRepository, NewMatchEvent } from './matching.repository.js';
-import type { ShadowResult, ShadowScorer } from './shadow-scoring.js';
+import type { FaceHit, MatchingRepository, NewMatchEvent } from './matching.repository.js';
+import type { ShadowResult, ShadowScorer, ShadowScoring } from './shadow-scoring.js';
 import { toDetectedFace, toFaceBox, toFaceModel, toIdentityModel } from './recognition-models.js';
 
 /** What identify returns (GraphQL IdentifyResult with Identity models). */
@@ -75,13 +77,22 @@ export interface MatchingDependencies {
 /** One identity proposed for a probe face: its score under the identity scoring rule, its best face. */
 export type Candidate = IdentityCandidate;
 
+/** What identify decided for one probe face under one model. */
+export interface FaceDecision {
+  /** Ranked by rankByBestFace, rank 1 first. */
+  candidates: Candidate[];
+  /** Identities at or above the threshold that a negative exemplar ruled out. */
+  demoted: Set<string>;
+  /** The MATCH (pickMatch); null: UNKNOWN. */
+  match: Candidate | null;
+}
+
 /** What identify worked out for one face of the probe. */
-interface FaceOutcome {
+interface FaceOutcome extends FaceDecision {
   face: EngineFace;
   embedding: Float32Array;
-  candidates: Candidate[];
-  demoted: Set<string>;
-  match: Candidate | null;
+  /** The face's negative exemplars (rejectedNear). */
+  rejectedAmong: (identityIds: readonly string[]) => Promise<Set<string>>;
 }
 
 /**
@@ -98,6 +109,26 @@ export function pickMatch(
   demoted: ReadonlySet<string>,
 ): Candidate | null {
   return candidates.find((c) => c.score >= threshold && !demoted.has(c.identityId)) ?? null;
+}
+
+/**
+ * identify's decision for one probe face from `hits`, the nearest faces of the gallery's ACTIVE
+ * identities under one model (nearest first, topK x overFetchFactor of them): ranked by
+ * rankByBestFace, the contenders at or above `threshold` that a negative exemplar rules out
+ * (`rejectedAmong`, the probe's REJECT reviews), and the MATCH (pickMatch). Shadow mode decides the
+ * target model's hits with it too, so its agreement counts compare like with like.
+ */
+export async function decideFace(
+  hits: readonly FaceHit[],
+  topK: number,
+  threshold: number,
+  rejectedAmong: (identityIds: readonly string[]) => Promise<Set<string>>,
+): Promise<FaceDecision> {
+  const candidates = rankByBestFace(hits, topK);
+  const demoted = await rejectedAmong(
+    candidates.filter((c) => c.score >= threshold).map((c) => c.identityId),
+  );
+  return { candidates, demoted, match: pickMatch(candidates, threshold, demoted) };
 }
 
 /** What every event of one call shares (who asked is filled in from the actor). */
@@ -188,33 +219,48 @@ export class MatchingService {
         { field: 'identifyThresholdOverride' },
       );
     const probe = await this.deps.uploads.resolve(actor, args.image);
+    const shadowMode = (await this.deps.shadow?.shadowFor(gallery)) ?? null;
 
     const started = performance.now();
-    const analysis = await this.deps.recognition.analyze(probe.bytes, { modelId: gallery.embeddingModelId });
-    const { dims } = this.deps.recognition.modelInfo(gallery.embeddingModelId);
+    const { analysis, shadowing } = await this.analyzeProbe(probe.bytes, gallery, shadowMode);
+    const model = {
+      id: gallery.embeddingModelId,
+      dims: this.deps.recognition.modelInfo(gallery.embeddingModelId).dims,
+    };
+    const facesRead = topK * this.settings.overFetchFactor;
     const perFace: FaceOutcome[] = [];
     for (const face of analysis.faces) {
       const embedding = embeddingOf(face);
       const hits = await this.deps.matching.searchGallery({
         galleryId: gallery.id,
-        modelId: gallery.embeddingModelId,
+        modelId: model.id,
         embedding,
-        dims,
-        limit: topK * this.settings.overFetchFactor,
+        dims: model.dims,
+        limit: facesRead,
         activeOnly: true,
       });
-      const candidates = rankByBestFace(hits, topK);
-      const demoted = await this.demotedAmong(candidates, threshold, embedding, { id: gallery.embeddingModelId, dims });
+      const rejectedAmong = this.rejectedNear(embedding, model);
       perFace.push({
         face,
         embedding,
-        candidates,
-        demoted,
-        match: pickMatch(candidates, threshold, demoted),
+        rejectedAmong,
+        ...(await decideFace(hits, topK, threshold, rejectedAmong)),
       });
     }
     const latencyMs = Math.round(performance.now() - started);
-    const shadow = await this.scoreShadow(gallery, probe.bytes, perFace);
+    const shadow =
+      shadowing && perFace.length > 0
+        ? await shadowing.scoreShadow({
+            topK,
+            facesRead,
+            faces: perFace.map((f) => ({
+              decision: f.match ? 'MATCH' : 'UNKNOWN',
+              topIdentityId: f.candidates[0]?.identityId ?? null,
+              targetEmbedding: f.face.extraEmbeddings?.[shadowing.modelId] ?? null,
+              rejectedAmong: f.rejectedAmong,
+            })),
+          })
+        : null;
     const imageKey = await this.keepProbe(gallery, probe);
 
     const allCandidates = perFace.flatMap((f) => f.candidates);
@@ -574,38 +620,46 @@ export class MatchingService {
     });
   }
 
-  /** Candidates at or above the threshold that a negative exemplar rules out. */
-  private async demotedAmong(
-    candidates: readonly Candidate[],
-    threshold: number,
+  /** A probe's negative exemplars: which of the given identities a REJECT of a nearby probe of `model` rules out. */
+  private rejectedNear(
     embedding: Float32Array,
     model: { id: string; dims: number },
-  ): Promise<Set<string>> {
-    const contenders = candidates.filter((c) => c.score >= threshold).map((c) => c.identityId);
-    return this.deps.matching.identitiesRejectedNear(
-      contenders,
-      embedding,
-      model,
-      this.settings.negativeExemplarSimilarity,
-    );
+  ): (identityIds: readonly string[]) => Promise<Set<string>> {
+    return (identityIds) =>
+      this.deps.matching.identitiesRejectedNear(
+        identityIds,
+        embedding,
+        model,
+        this.settings.negativeExemplarSimilarity,
+      );
   }
 
-  /** The shadow model's answer for each probe face, when the gallery's model migration is in shadow mode. */
-  private async scoreShadow(
-    gallery: GalleryRecord,
+  /**
+   * identify's one analysis of the probe with the gallery's model and, in shadow mode, the target's
+   * embedding of each face (extraModelIds: one detection). When that analysis fails for anything but
+   * the image itself, the probe is analysed again without the target and identify answers without
+   * the shadow (the scoring logs why), so shadow mode never fails identify. `shadowing`: the shadow
+   * scoring the analysis served, null without one.
+   */
+  private async analyzeProbe(
     image: Uint8Array,
-    perFace: readonly FaceOutcome[],
-  ): Promise<ShadowResult | null> {
-    if (!this.deps.shadow || perFace.length === 0) return null;
-    return this.deps.shadow.scoreShadow(
-      gallery,
-      image,
-      perFace.map((f) => ({
-        box: toFaceBox(f.face.box),
-        decision: f.match ? 'MATCH' : 'UNKNOWN',
-        topIdentityId: f.candidates[0]?.identityId ?? null,
-      })),
-    );
+    gallery: GalleryRecord,
+    shadowMode: ShadowScoring | null,
+  ): Promise<{ analysis: AnalysisResult; shadowing: ShadowScoring | null }> {
+    const modelId = gallery.embeddingModelId;
+    if (!shadowMode)
+      return { analysis: await this.deps.recognition.analyze(image, { modelId }), shadowing: null };
+    try {
+      const analysis = await this.deps.recognition.analyze(image, {
+        modelId,
+        extraModelIds: [shadowMode.modelId],
+      });
+      return { analysis, shadowing: shadowMode };
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE) throw error;
+      shadowMode.abandon(error);
+      return { analysis: await this.deps.recognition.analyze(image, { modelId }), shadowing: null };
+    }
   }
 
   /** Stores the probe image when the gallery keeps probes; returns its key or null. */

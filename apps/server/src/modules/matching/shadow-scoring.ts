@@ -1,17 +1,34 @@
 // The contract of shadow mode, declared once: while a gallery's model migration is in SHADOW,
-// identify answers from the current model and hands each probe face's answer to a ShadowScorer
-// (modules/model-migration implements it), which scores the same image with the target model.
-// Identify records the scorer's agreement counts in its own transaction and audit entry.
-import type { FaceBox } from '@faceledger/schema';
+// identify asks the ShadowScorer (modules/model-migration implements it) for the call's shadow
+// scoring, has its one analysis of the probe embed each face with the target model too, answers
+// from the current model and hands each probe face's answer and target embedding to the scoring,
+// which decides it with the target by identify's own rule (decideFace). Identify records the
+// scoring's agreement counts in its own transaction and audit entry.
 import type { Transaction } from '../audit/audit.repository.js';
 import type { GalleryRecord } from '../galleries/galleries.repository.js';
 
-/** What identify answered for one probe face with the current model. */
+/** What identify answered for one probe face with the current model, and what the shadow needs of it. */
 export interface ShadowProbeFace {
-  box: FaceBox;
   decision: 'MATCH' | 'UNKNOWN';
   /** The rank-1 candidate, above the threshold or not; null without candidates. */
   topIdentityId: string | null;
+  /** The face's embedding under the target model, from identify's own analysis; null when the engine gave none. */
+  targetEmbedding: Float32Array | null;
+  /**
+   * Which of `identityIds` a negative exemplar rules out for this face: identify's own check, on the
+   * face's current-model embedding (a REJECT review keeps the probe of the model that answered it).
+   */
+  rejectedAmong(identityIds: readonly string[]): Promise<Set<string>>;
+}
+
+/** One identify call as the shadow scores it: read and ranked as identify did. */
+export interface ShadowCall {
+  /** Candidates ranked per face (identify's topK). */
+  topK: number;
+  /** Nearest faces read per probe face (topK x identify's over-fetch factor). */
+  facesRead: number;
+  /** In identify's order; at least one. */
+  faces: readonly ShadowProbeFace[];
 }
 
 /** How the target model answered each probe face, and what to record. */
@@ -37,11 +54,18 @@ export interface ShadowResult {
   record(tx: Transaction): Promise<void>;
 }
 
-/** Scores a probe with the gallery's shadow model; null when the gallery is not in shadow mode. Never throws. */
+/** Shadow mode for one identify call: the model its analysis embeds with too, and the scoring. */
+export interface ShadowScoring {
+  /** The target model of the gallery's migration. */
+  modelId: string;
+  /** Decides each probe face with the target model at its threshold. Null on a failure (logged). Never throws. */
+  scoreShadow(call: ShadowCall): Promise<ShadowResult | null>;
+  /** identify's analysis with the target failed and it answered without the shadow: logs why. */
+  abandon(error: unknown): void;
+}
+
+/** Shadow mode of model migrations, as identify sees it. */
 export interface ShadowScorer {
-  scoreShadow(
-    gallery: GalleryRecord,
-    image: Uint8Array,
-    faces: readonly ShadowProbeFace[],
-  ): Promise<ShadowResult | null>;
+  /** The shadow scoring of one identify call in `gallery`; null when it is not in shadow mode. Never throws. */
+  shadowFor(gallery: GalleryRecord): Promise<ShadowScoring | null>;
 }

@@ -1,5 +1,6 @@
 // ModelMigrationService with its repositories faked: the thresholds a switch sets, which detected
-// face is the enrolled one, and shadow scoring's decisions and agreement counts.
+// face is the enrolled one, and shadow scoring's decisions (identify's rule: its topK and faces read,
+// negative exemplars, the target threshold) and agreement counts.
 import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { engineFace, gallery } from '../../../test/recognition-fakes.js';
@@ -106,35 +107,75 @@ describe('sameFace', () => {
   });
 });
 
-describe('scoreShadow', () => {
-  const probe = (decision: 'MATCH' | 'UNKNOWN', topIdentityId: string | null, x = 10) => ({
-    box: { x, y: 10, width: 120, height: 140 },
+describe('shadowFor', () => {
+  const probe = (
+    decision: 'MATCH' | 'UNKNOWN',
+    topIdentityId: string | null,
+    rejected: readonly string[] = [],
+    targetEmbedding: Float32Array | null = Float32Array.from([0, 1, 0, 0]),
+  ) => ({
     decision,
     topIdentityId,
+    targetEmbedding,
+    rejectedAmong: vi.fn(
+      async (ids: readonly string[]) => new Set(ids.filter((id) => rejected.includes(id))),
+    ),
   });
 
-  it('decides each probe face with the target at its threshold and counts the agreement', async () => {
+  it('decides each probe face with the target by identify’s rule at its threshold and counts the agreement', async () => {
     // X's face at 0.8, Y's at 0.1: X scores 0.8 + 0.75 x 0.7 = 1.325 >= 0.5, a MATCH.
-    const { service, searchKept, addShadowCounts } = setup(migration(), [
+    const { service, searchKept, addShadowCounts, deps } = setup(migration(), [
       { faceId: 'x1', identityId: X, score: 0.8 },
       { faceId: 'y1', identityId: Y, score: 0.1 },
     ]);
-    const result = await service.scoreShadow(gallery(), new Uint8Array([1]), [
-      probe('MATCH', X),
-      probe('UNKNOWN', Y, 250),
+    const scoring = (await service.shadowFor(gallery()))!;
+    expect(scoring.modelId).toBe('operator-model');
+    const faces = [probe('MATCH', X), probe('UNKNOWN', Y), probe('UNKNOWN', null, [], null)];
+    const result = await scoring.scoreShadow({ topK: 2, facesRead: 20, faces });
+    // The target's embeddings come from identify's analysis: the migration analyses nothing itself.
+    expect(deps.recognition.analyze).not.toHaveBeenCalled();
+    // Read as identify read; a face without a target embedding is not searched.
+    expect(searchKept.mock.calls).toEqual([
+      [gallery().id, 'operator-model', faces[0]!.targetEmbedding, 4, 20],
+      [gallery().id, 'operator-model', faces[1]!.targetEmbedding, 4, 20],
     ]);
-    expect(searchKept).toHaveBeenCalledTimes(2);
+    // Each face's negative exemplars are asked about its contenders at or above the threshold.
+    expect(faces[0]!.rejectedAmong).toHaveBeenCalledWith([X]);
     expect(result).toMatchObject({
       modelId: 'operator-model',
       threshold: 0.5,
-      counts: { probes: 2, sameDecision: 1, sameTop: 1, currentMatches: 1, targetMatches: 2 },
+      counts: { probes: 3, sameDecision: 2, sameTop: 2, currentMatches: 1, targetMatches: 2 },
     });
     expect(result!.faces.map((f) => [f.decision, f.topIdentityId])).toEqual([
       ['MATCH', X],
       ['MATCH', X],
+      ['UNKNOWN', null],
     ]);
     await result!.record({} as never);
     expect(addShadowCounts).toHaveBeenCalledWith({}, migration().id, result!.counts);
+  });
+
+  it('applies the probe’s negative exemplars as identify does: a rejected identity is no MATCH, the next one above the threshold is', async () => {
+    const hits = [
+      { faceId: 'x1', identityId: X, score: 0.8 },
+      { faceId: 'y1', identityId: Y, score: 0.7 },
+    ];
+    const alone = setup(migration(), hits.slice(0, 1));
+    const rejected = await (await alone.service.shadowFor(gallery()))!.scoreShadow({
+      topK: 5,
+      facesRead: 50,
+      faces: [probe('UNKNOWN', X, [X])],
+    });
+    expect(rejected!.faces).toEqual([{ decision: 'UNKNOWN', topIdentityId: X, topScore: 0.8 }]);
+    expect(rejected!.counts).toMatchObject({ sameDecision: 1, sameTop: 1, targetMatches: 0 });
+
+    const { service } = setup(migration(), hits);
+    const next = await (await service.shadowFor(gallery()))!.scoreShadow({
+      topK: 5,
+      facesRead: 50,
+      faces: [probe('MATCH', X, [X])],
+    });
+    expect(next!.faces[0]).toMatchObject({ decision: 'MATCH', topIdentityId: X });
   });
 
   it('is off unless the latest migration is in SHADOW from the gallery’s model, and never throws', async () => {
@@ -144,12 +185,17 @@ describe('scoreShadow', () => {
       migration({ status: 'SWITCHED' }),
       migration({ fromModelId: 'other' }),
     ]) {
-      const { service, searchKept } = setup(latest, []);
-      expect(await service.scoreShadow(gallery(), new Uint8Array([1]), [probe('MATCH', X)])).toBeNull();
-      expect(searchKept).not.toHaveBeenCalled();
+      expect(await setup(latest, []).service.shadowFor(gallery())).toBeNull();
     }
+    const unknown = setup(migration(), []);
+    unknown.deps.recognition.modelInfo.mockImplementationOnce(() => {
+      throw new Error('unknown model');
+    });
+    expect(await unknown.service.shadowFor(gallery())).toBeNull();
     const failing = setup(migration(), []);
-    failing.deps.recognition.analyze.mockRejectedValueOnce(new Error('engine gone'));
-    expect(await failing.service.scoreShadow(gallery(), new Uint8Array([1]), [probe('MATCH', X)])).toBeNull();
+    failing.searchKept.mockRejectedValueOnce(new Error('database gone'));
+    const scoring = (await failing.service.shadowFor(gallery()))!;
+    expect(await scoring.scoreShadow({ topK: 5, facesRead: 50, faces: [probe('MATCH', X)] })).toBeNull();
+    expect(() => scoring.abandon(new Error('model unavailable'))).not.toThrow();
   });
 });

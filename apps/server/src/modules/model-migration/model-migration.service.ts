@@ -1,11 +1,11 @@
 // Model migration: moves a gallery to another embedding model without downtime. start re-embeds
 // every face from its stored image as a MODEL_MIGRATION job (this service is its handler); once done
-// the gallery is in shadow mode (identify also scores probes with the target, via scoreShadow, and
-// the counts are kept); switch changes the model and thresholds in one audited transaction, keeping
+// the gallery is in shadow mode (identify's analysis also embeds probes with the target and
+// shadowFor's scoring decides them by identify's rule, the counts kept); switch changes the model and thresholds in one audited transaction, keeping
 // the old embeddings in face_embeddings so rollback can go back.
 import type { Prisma } from '@faceledger/db';
 import type { Face as EngineFace } from '@faceledger/recognition';
-import { identifyCalibration, rankIdentities } from '@faceledger/recognition/identify';
+import { identifyCalibration } from '@faceledger/recognition/identify';
 import type {
   GalleryModelMigration,
   IdentifyThresholdSource,
@@ -28,7 +28,8 @@ import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.
 import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import type { ItemOutcome, JobItemRecord, JobRecord, JobsRepository } from '../jobs/jobs.repository.js';
-import type { ShadowProbeFace, ShadowResult, ShadowScorer } from '../matching/shadow-scoring.js';
+import { decideFace, type FaceDecision } from '../matching/matching.service.js';
+import type { ShadowCall, ShadowResult, ShadowScorer, ShadowScoring } from '../matching/shadow-scoring.js';
 import { leaveOneOutRates } from './leave-one-out.js';
 import type { ModelMigrationRecord, ModelMigrationRepository } from './model-migration.repository.js';
 
@@ -38,9 +39,6 @@ export const MODEL_MIGRATION = 'MODEL_MIGRATION';
 export const MAX_RATE_FACES = 2_000;
 /** Missing faces listed at most. */
 const MISSING_LISTED = 100;
-/** Faces shadow mode reads per probe face: identify's default topK 5 x its over-fetch 10. */
-const SHADOW_TOP_K = 5;
-const SHADOW_FACES_READ = 50;
 
 /** The job's payload. */
 interface MigrationPayload {
@@ -498,41 +496,58 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
   // --- shadow mode (MatchingService.identify) ----------------------------------------------------
 
   /**
-   * Scores identify's probe faces with the target model of the gallery's migration in SHADOW: the
-   * faces of the target's analysis that overlap identify's, searched exactly among the kept
-   * embeddings, ranked and decided with identify's rule at the target threshold. Null when the
-   * gallery is not in shadow mode; a failure is logged and never fails identify.
+   * Shadow mode for one identify call in `gallery`, while its latest migration is in SHADOW from the
+   * gallery's model: identify's analysis embeds the probe with the target too, and the scoring
+   * decides each face by identify's rule (decideFace) at the target's threshold. Null otherwise, and
+   * on a failure (logged): shadow mode never fails identify.
    */
-  async scoreShadow(
-    gallery: GalleryRecord,
-    image: Uint8Array,
-    faces: readonly ShadowProbeFace[],
-  ): Promise<ShadowResult | null> {
+  async shadowFor(gallery: GalleryRecord): Promise<ShadowScoring | null> {
     try {
       const migration = await this.deps.migrations.findLatest(gallery.id);
       if (migration?.status !== 'SHADOW' || migration.fromModelId !== gallery.embeddingModelId) return null;
-      if (faces.length === 0) return null;
       const target = this.deps.recognition.modelInfo(migration.toModelId);
       const { identifyThreshold } = targetThresholds(gallery, target.id, target.threshold);
-      const analysis = await this.deps.recognition.analyze(image, { modelId: target.id });
+      return {
+        modelId: target.id,
+        scoreShadow: (call) => this.scoreShadow(gallery, migration, { ...target, identifyThreshold }, call),
+        abandon: (error) => this.shadowFailed(gallery, error),
+      };
+    } catch (error) {
+      this.shadowFailed(gallery, error);
+      return null;
+    }
+  }
+
+  /**
+   * Decides identify's probe faces with the target model: each face's target embedding (from
+   * identify's analysis) searched exactly among the kept embeddings, as many faces read as identify
+   * read, then decideFace with identify's topK and the face's negative exemplars at the target's
+   * threshold. Counts how often the decision and the rank-1 identity agree with identify's.
+   */
+  private async scoreShadow(
+    gallery: GalleryRecord,
+    migration: ModelMigrationRecord,
+    target: { id: string; dims: number; identifyThreshold: number },
+    call: ShadowCall,
+  ): Promise<ShadowResult | null> {
+    try {
       const scored = [];
-      for (const probe of faces) {
-        const twin = sameFace(analysis.faces, probe.box);
-        let top: { identityId: string; score: number } | null = null;
-        if (twin?.embedding) {
+      for (const probe of call.faces) {
+        let decided: FaceDecision | null = null;
+        if (probe.targetEmbedding) {
           const hits = await this.deps.migrations.searchKept(
             gallery.id,
             target.id,
-            twin.embedding,
+            probe.targetEmbedding,
             target.dims,
-            SHADOW_FACES_READ,
+            call.facesRead,
           );
-          top = rankIdentities(hits, SHADOW_TOP_K)[0] ?? null;
+          decided = await decideFace(hits, call.topK, target.identifyThreshold, probe.rejectedAmong);
         }
-        const decision = top && top.score >= identifyThreshold ? ('MATCH' as const) : ('UNKNOWN' as const);
+        const top = decided?.candidates[0] ?? null;
         scored.push({
           probe,
-          decision,
+          decision: decided?.match ? ('MATCH' as const) : ('UNKNOWN' as const),
           topIdentityId: top?.identityId ?? null,
           topScore: top?.score ?? null,
         });
@@ -546,18 +561,22 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       };
       return {
         modelId: target.id,
-        threshold: identifyThreshold,
+        threshold: target.identifyThreshold,
         faces: scored.map(({ decision, topIdentityId, topScore }) => ({ decision, topIdentityId, topScore })),
         counts,
         record: (tx) => this.deps.migrations.addShadowCounts(tx, migration.id, counts),
       };
     } catch (error) {
-      this.deps.logger.warn(
-        { err: error, galleryId: gallery.id },
-        'shadow scoring failed; identify answered without it',
-      );
+      this.shadowFailed(gallery, error);
       return null;
     }
+  }
+
+  private shadowFailed(gallery: GalleryRecord, error: unknown): void {
+    this.deps.logger.warn(
+      { err: error, galleryId: gallery.id },
+      'shadow scoring failed; identify answered without it',
+    );
   }
 
   // --- reads -------------------------------------------------------------------------------------
