@@ -59,10 +59,14 @@ export interface AuditServiceOptions {
   logger?: Logger;
 }
 
+/** The largest seq the ledger's bigint column holds. */
+const MAX_SEQ = 2n ** 63n - 1n;
+
 function parseSeqKey(value: unknown): bigint | null {
   if (!Array.isArray(value) || value.length !== 1) return null;
   const [seq] = value as unknown[];
-  return typeof seq === 'string' && /^[0-9]{1,19}$/.test(seq) ? BigInt(seq) : null;
+  // A seq is a PostgreSQL bigint: 19 digits can still be past its largest value.
+  return typeof seq === 'string' && /^[0-9]{1,19}$/.test(seq) && BigInt(seq) <= MAX_SEQ ? BigInt(seq) : null;
 }
 
 /** Validates filter input and converts its times; throws BAD_INPUT naming the field. */

@@ -7,6 +7,7 @@ import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helper
 import { readErrorResponse } from '../../../test/error-response.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
 import { runAuditVerify, type CommandOutput } from '../../cli/audit-commands.js';
+import { encodeCursor } from '../../shared/relay-pagination.js';
 import type { AuditExportManifest } from './audit-export-format.js';
 import { AuditRepository } from './audit.repository.js';
 import { hashAuditEntry } from './audit-hash.js';
@@ -222,6 +223,20 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
       status: 400,
       extensions: { code: 'BAD_INPUT', field: 'from' },
     });
+  });
+
+  it('refuses a cursor past the largest seq with BAD_INPUT', async () => {
+    for (const [direction, seq] of [
+      ['after', '9999999999999999999'],
+      ['before', '9223372036854775808'],
+    ] as const) {
+      const body = await log({ [direction]: encodeCursor([seq]) });
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+      expect(body.errors?.[0]?.message).toMatch(/not a valid cursor/);
+    }
+    const largest = await log({ order: 'OLDEST_FIRST', after: encodeCursor(['9223372036854775807']) });
+    expect(largest.errors).toBeUndefined();
+    expect(largest.data!.auditLog.edges).toHaveLength(0);
   });
 
   describe('verifyAuditChain after tampering in the database', () => {
