@@ -122,5 +122,10 @@ describe('AuditService', () => {
     expect(() => parseAuditFilter({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' })).toThrow(
       /before/,
     );
+    for (const field of ['actor', 'action', 'subject', 'galleryId'])
+      for (const text of ['a\u0000b', 'a\ud800'])
+        expect(() => parseAuditFilter({ [field]: text })).toThrow(
+          expect.objectContaining({ code: 'BAD_INPUT', details: { field } }),
+        );
   });
 });

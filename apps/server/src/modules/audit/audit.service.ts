@@ -5,6 +5,7 @@ import { actorRef, type Actor } from '../auth/actor.js';
 import { authorize } from '../auth/permissions.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
+import { unstorableTextReason } from '../../shared/unstorable-text.js';
 import { encodeCursor, parsePageArgs, type PageArgs, type PageInfo } from '../../shared/relay-pagination.js';
 import { AuditChainWalker, type ChainedAuditEntry } from './audit-chain.js';
 import {
@@ -17,13 +18,22 @@ import { auditFilterToJson, isEmptyAuditFilter, type AuditFilter } from './audit
 import { toChainedEntry, type AuditRepository, type SeqOrder } from './audit.repository.js';
 
 /** Filter fields as they arrive from GraphQL or a query string (times as ISO-8601 strings). */
+/**
+ * A text filter: the database compares it, so text it cannot hold (NUL, a lone surrogate; GET
+ * /api/audit/export's query string passes the input guard by) is refused before the export starts.
+ */
+const filterText = z
+  .string()
+  .min(1)
+  .refine((v) => unstorableTextReason(v) === null, 'it must not contain a NUL character or a lone surrogate');
+
 export const auditFilterInputSchema = z.object({
   from: z.iso.datetime({ offset: true }).refine((v) => parseStorableDate(v) !== null, dateInputMessage('from')).nullish(),
   to: z.iso.datetime({ offset: true }).refine((v) => parseStorableDate(v) !== null, dateInputMessage('to')).nullish(),
-  actor: z.string().min(1).nullish(),
-  action: z.string().min(1).nullish(),
-  subject: z.string().min(1).nullish(),
-  galleryId: z.string().min(1).nullish(),
+  actor: filterText.nullish(),
+  action: filterText.nullish(),
+  subject: filterText.nullish(),
+  galleryId: filterText.nullish(),
 });
 export type AuditFilterInput = z.input<typeof auditFilterInputSchema>;
 

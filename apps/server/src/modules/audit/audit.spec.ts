@@ -223,6 +223,10 @@ describe.each(TEST_DATABASE_MODES)('audit ledger over HTTP on %s', (mode) => {
       status: 400,
       extensions: { code: 'BAD_INPUT', field: 'from' },
     });
+    // the query string does not pass GraphQL's input guard; the database cannot compare a NUL
+    const nul = await refusal('?galleryId=g%00', auditor);
+    expect(nul).toMatchObject({ status: 400, extensions: { code: 'BAD_INPUT', field: 'galleryId' } });
+    expect(nul.message).toMatch(/NUL/);
   });
 
   it('refuses a cursor past the largest seq with BAD_INPUT', async () => {
