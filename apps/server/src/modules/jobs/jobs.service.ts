@@ -44,10 +44,16 @@ export interface JobsDependencies {
   users: Pick<UsersRepository, 'findById'>;
 }
 
+/** The largest index the job items' integer column holds. */
+const MAX_ITEM_INDEX = 2_147_483_647;
+
 function parseIndexKey(value: unknown): number | null {
   if (!Array.isArray(value) || value.length !== 1) return null;
   const [index] = value as unknown[];
-  return typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : null;
+  // An item's index is a PostgreSQL integer: a larger number was never one of our cursors.
+  return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index <= MAX_ITEM_INDEX
+    ? index
+    : null;
 }
 
 function asObject(value: Prisma.JsonValue): Record<string, unknown> {

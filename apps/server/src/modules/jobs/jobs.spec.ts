@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { useTestServer, type TestServer } from '../../../test/test-server.js';
+import { encodeCursor } from '../../shared/relay-pagination.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -103,6 +104,25 @@ describe.each(TEST_DATABASE_MODES)('jobs on %s', (mode) => {
     expect((await server.graphql(JOB, { id: first })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     for (const id of [first, second])
       await server.graphql('mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id }, hr);
+  });
+
+  it('refuses an items cursor past the largest item index with BAD_INPUT', async () => {
+    const jobId = await startImport('externalId,name,photo\nE30,Gus,missing.jpg\n');
+    const items = (after: string) =>
+      server.graphql<{ job: { items: { edges: unknown[] } } }>(
+        'query ($id: ID!, $after: String) { job(id: $id) { items(after: $after) { edges { node { index } } } } }',
+        { id: jobId, after },
+        hr,
+      );
+    for (const index of [2_147_483_648, 1e20, Number.MAX_SAFE_INTEGER + 2]) {
+      const body = await items(encodeCursor([index]));
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+      expect(body.errors?.[0]?.message).toMatch(/not a valid cursor/);
+    }
+    const largest = await items(encodeCursor([2_147_483_647]));
+    expect(largest.errors).toBeUndefined();
+    expect(largest.data?.job.items.edges).toEqual([]);
+    await server.graphql('mutation ($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId }, hr);
   });
 
   it('answers the admin dashboard’s job documents within the query limits', async () => {
