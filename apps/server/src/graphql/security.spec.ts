@@ -2,6 +2,7 @@ import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { adminHeaders } from '../../test/auth-helpers.js';
 import { readErrorResponse } from '../../test/error-response.js';
 import { useTestServer, type TestServer } from '../../test/test-server.js';
 import { createApp } from '../app.js';
@@ -75,6 +76,19 @@ describe.each(TEST_DATABASE_MODES.slice(0, 1))('request limits (%s)', (mode) => 
     const notGzip = await readErrorResponse(await send({ 'content-encoding': 'gzip' }));
     expect(notGzip).toMatchObject({ status: 400, extensions: { code: 'BAD_INPUT' } });
     expect(notGzip.message).toMatch(/send the whole body again/);
+  });
+
+  it('answers a REST path that is not valid percent-encoding with BAD_INPUT', async () => {
+    const admin = await adminHeaders(server);
+    for (const path of [
+      '/api/images/%E0%A4%A',
+      '/api/images/%E0%A4%A/thumbnail?size=64',
+      '/api/imports/%zz/errors.csv',
+    ]) {
+      const refused = await readErrorResponse(await fetch(`${server.url}${path}`, { headers: admin }));
+      expect(refused).toMatchObject({ status: 400, extensions: { code: 'BAD_INPUT', field: 'path' } });
+      expect(refused.message).toMatch(/encodeURIComponent/);
+    }
   });
 
   it('answers a persisted query with a hash that is not its SHA-256 or another version with BAD_INPUT', async () => {

@@ -1,5 +1,6 @@
 // Last Express middleware: turns errors raised before GraphQL or REST handlers run (a body over the
-// size limit, malformed JSON, a body in a charset or compression the parser cannot read, a bad or
+// size limit, malformed JSON, a body in a charset or compression the parser cannot read, a path
+// that is not valid percent-encoding, a bad or
 // rate-limited API key, a database outage) and AppErrors from
 // REST routes into answers in the one error shape (shared/error-response.ts).
 import type { ErrorRequestHandler } from 'express';
@@ -30,6 +31,14 @@ function toAppError(error: unknown, logger: Logger, maxBodyBytes: number): AppEr
     return new AppError(
       ErrorCode.BAD_INPUT,
       'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.',
+    );
+  }
+  // Express's router cannot decode a path parameter: a % without two hex digits, or bytes that are not UTF-8.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
+    return new AppError(
+      ErrorCode.BAD_INPUT,
+      'A part of the request path is not valid percent-encoding; encode each id or key in the path with encodeURIComponent.',
+      { field: 'path' },
     );
   }
   const unreadable = unreadableBodyError(error, type);
