@@ -77,20 +77,28 @@ export interface ExpiredProbe {
 }
 
 /**
- * True when a REJECT review of event `e` stands: no later CONFIRM or REASSIGN of the same event to
- * the same identity overturned it. Such an event's probe embedding is a negative exemplar.
+ * True when REJECT review `r` stands: no later CONFIRM or REASSIGN of the same event to the same
+ * identity overturned it.
+ */
+export function rejectStandsSql(r: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${r}.verdict = 'REJECT'
+      AND NOT EXISTS (
+        SELECT 1 FROM reviews later
+        WHERE later.event_id = ${r}.event_id
+          AND later.target_identity_id = ${r}.target_identity_id
+          AND later.verdict IN ('CONFIRM', 'REASSIGN')
+          AND (later.created_at, later.id) > (${r}.created_at, ${r}.id)
+      )`;
+}
+
+/**
+ * True when a REJECT review of event `e` stands (rejectStandsSql). Such an event's probe embedding
+ * is a negative exemplar.
  */
 function standingRejectOf(e: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`EXISTS (
     SELECT 1 FROM reviews r
-    WHERE r.event_id = ${e}.id AND r.verdict = 'REJECT'
-      AND NOT EXISTS (
-        SELECT 1 FROM reviews later
-        WHERE later.event_id = r.event_id
-          AND later.target_identity_id = r.target_identity_id
-          AND later.verdict IN ('CONFIRM', 'REASSIGN')
-          AND (later.created_at, later.id) > (r.created_at, r.id)
-      ))`;
+    WHERE r.event_id = ${e}.id AND ${rejectStandsSql(Prisma.sql`r`)})`;
 }
 
 /**
@@ -172,8 +180,9 @@ export class MatchingRepository {
   /**
    * Which of `identityIds` have a negative exemplar near the probe: a REJECT review of a match event
    * whose probe embedding has cosine similarity >= `minSimilarity` with this probe, not overturned by
-   * a later CONFIRM or REASSIGN of the same event to that identity. Only probes embedded by the same
-   * model count: after a gallery changes model, two models of one width give unrelated vectors.
+   * a later CONFIRM or REASSIGN of the same event to that identity. Only the probe's embedding under
+   * `model` counts (two models of one width give unrelated vectors): its own when the event was
+   * recorded with `model`, else the one a model migration stored in probe_embeddings (carried over).
    */
   async identitiesRejectedNear(
     identityIds: readonly string[],
@@ -183,24 +192,20 @@ export class MatchingRepository {
   ): Promise<Set<string>> {
     if (identityIds.length === 0) return new Set();
     const dims = model.dims;
-    const distance = cosineDistanceSql(Prisma.sql`e.probe_embedding`, vectorLiteral(embedding), dims);
+    // The exemplar under `model`: the probe's own embedding, or the one carried over beside it.
+    const exemplar = Prisma.sql`(CASE WHEN e.model_id = ${model.id} THEN e.probe_embedding ELSE pe.embedding END)`;
+    const distance = cosineDistanceSql(exemplar, vectorLiteral(embedding), dims);
     const rows = await this.prisma.$queryRaw<Array<{ identityId: string }>>`
       SELECT DISTINCT r.target_identity_id AS "identityId"
       FROM reviews r
       JOIN match_events e ON e.id = r.event_id
-      WHERE r.verdict = 'REJECT'
-        AND r.target_identity_id IN (${Prisma.join(identityIds.map((id) => Prisma.sql`${id}::uuid`))})
+      LEFT JOIN probe_embeddings pe ON pe.event_id = e.id AND pe.model_id = ${model.id}
+      WHERE r.target_identity_id IN (${Prisma.join(identityIds.map((id) => Prisma.sql`${id}::uuid`))})
+        AND ${rejectStandsSql(Prisma.sql`r`)}
         AND e.probe_embedding IS NOT NULL
-        AND e.model_id = ${model.id}
-        AND vector_dims(e.probe_embedding) = ${dimsSql(dims)}
-        AND 1 - (${distance}) >= ${minSimilarity}
-        AND NOT EXISTS (
-          SELECT 1 FROM reviews later
-          WHERE later.event_id = r.event_id
-            AND later.target_identity_id = r.target_identity_id
-            AND later.verdict IN ('CONFIRM', 'REASSIGN')
-            AND (later.created_at, later.id) > (r.created_at, r.id)
-        )`;
+        AND ${exemplar} IS NOT NULL
+        AND vector_dims(${exemplar}) = ${dimsSql(dims)}
+        AND 1 - (${distance}) >= ${minSimilarity}`;
     return new Set(rows.map((r) => r.identityId));
   }
 

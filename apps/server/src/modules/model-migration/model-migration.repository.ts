@@ -1,11 +1,12 @@
 // Model migrations in the database: the model_migrations rows, the face_embeddings a migration
-// writes (a face's embeddings under models other than faces.model_id), the swap of a switch and a
-// rollback, and the exact searches of shadow mode. The only code of the module touching Prisma.
+// writes (a face's embeddings under models other than faces.model_id), the probe_embeddings it writes
+// for the probes of standing REJECT reviews (so their negative exemplars carry over), the swap of a
+// switch and a rollback, and the exact searches of shadow mode. The only code of the module touching Prisma.
 import { Prisma, type ModelMigrationStatus, type PrismaClient } from '@faceledger/db';
 import type { FaceBox } from '@faceledger/schema';
 import { isUuid } from '../../shared/uuid.js';
 import type { Transaction } from '../audit/audit.repository.js';
-import type { FaceHit } from '../matching/matching.repository.js';
+import { rejectStandsSql, type FaceHit } from '../matching/matching.repository.js';
 import { cosineDistanceSql, dimsSql, parseVector, vectorLiteral } from '../matching/vector-sql.js';
 
 /** A model_migrations row. */
@@ -37,6 +38,15 @@ export interface FaceToEmbed {
   box: FaceBox;
 }
 
+/** The probe of a standing REJECT review as the re-embedding job needs it. */
+export interface ProbeToEmbed {
+  eventId: string;
+  /** The kept probe image; null once the retention purge cleared it (the REJECT cannot be carried over). */
+  imageKey: string | null;
+  /** The probe face's box in the probe image; null for events recorded before boxes were kept. */
+  box: FaceBox | null;
+}
+
 /** One face with its embedding under one model (the leave-one-out rates). */
 export interface ModelFace {
   faceId: string;
@@ -63,6 +73,22 @@ function galleryFacesSql(galleryId: string): Prisma.Sql {
 function hasEmbeddingSql(modelId: string): Prisma.Sql {
   return Prisma.sql`(f.model_id = ${modelId}
     OR EXISTS (SELECT 1 FROM face_embeddings fe WHERE fe.face_id = f.id AND fe.model_id = ${modelId}))`;
+}
+
+/**
+ * Standing REJECT reviews `r` of the gallery's events `e` whose probe embedding (the negative
+ * exemplar) is kept and has no embedding under `modelId`: the rejections that do not apply while
+ * the gallery uses `modelId`.
+ */
+function rejectionsWithoutSql(galleryId: string, modelId: string): Prisma.Sql {
+  return Prisma.sql`
+    FROM reviews r
+    JOIN match_events e ON e.id = r.event_id
+    JOIN identities i ON i.id = r.target_identity_id
+    WHERE e.gallery_id = ${galleryId}::uuid AND i.status <> 'ERASED'
+      AND ${rejectStandsSql(Prisma.sql`r`)}
+      AND e.probe_embedding IS NOT NULL AND e.model_id <> ${modelId}
+      AND NOT EXISTS (SELECT 1 FROM probe_embeddings pe WHERE pe.event_id = e.id AND pe.model_id = ${modelId})`;
 }
 
 export class ModelMigrationRepository {
@@ -134,6 +160,86 @@ export class ModelMigrationRepository {
     return tx.$executeRaw`
       DELETE FROM face_embeddings fe
       WHERE fe.model_id <> ${keepModelId} AND fe.face_id IN (${galleryFacesSql(galleryId)})`;
+  }
+
+  /**
+   * Drops the embeddings of the gallery's probes under every model but `keepModelIds` (the gallery's
+   * own and the new target: exemplars carried to a model the gallery left go).
+   */
+  async dropOtherProbeEmbeddings(
+    tx: Transaction,
+    galleryId: string,
+    keepModelIds: readonly string[],
+  ): Promise<number> {
+    return tx.$executeRaw`
+      DELETE FROM probe_embeddings pe USING match_events e
+      WHERE e.id = pe.event_id AND e.gallery_id = ${galleryId}::uuid
+        AND pe.model_id NOT IN (${Prisma.join([...keepModelIds])})`;
+  }
+
+  /**
+   * Ids of the gallery's events whose probe a standing REJECT keeps as a negative exemplar, whose
+   * probe image is still kept, without an embedding under `modelId`: the probes the job embeds, oldest first.
+   */
+  async probesWithout(galleryId: string, modelId: string, tx: Transaction = this.prisma): Promise<string[]> {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT e.id::text AS id ${rejectionsWithoutSql(galleryId, modelId)} AND e.probe_image_key IS NOT NULL
+      GROUP BY e.id ORDER BY min(e.created_at), e.id`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * How many standing REJECTs (event and identity) of the gallery have no probe embedding under
+   * `modelId`, so do not apply while the gallery uses it.
+   */
+  async countRejectionsWithout(
+    galleryId: string,
+    modelId: string,
+    tx: Transaction = this.prisma,
+  ): Promise<number> {
+    const rows = await tx.$queryRaw<Array<{ count: number }>>`
+      SELECT count(DISTINCT (r.event_id, r.target_identity_id))::int AS count ${rejectionsWithoutSql(galleryId, modelId)}`;
+    return rows[0]?.count ?? 0;
+  }
+
+  /**
+   * The probe of event `eventId` to embed, or null when nothing needs it any more: the event is
+   * gone, its probe embedding cleared (erasure, purge) or no REJECT of it stands.
+   */
+  async findProbeToEmbed(eventId: string): Promise<ProbeToEmbed | null> {
+    if (!isUuid(eventId)) return null;
+    const rows = await this.prisma.$queryRaw<
+      Array<{ eventId: string; imageKey: string | null; box: FaceBox | null }>
+    >`
+      SELECT e.id::text AS "eventId", e.probe_image_key AS "imageKey", e.probe_box AS box
+      FROM match_events e
+      WHERE e.id = ${eventId}::uuid AND e.probe_embedding IS NOT NULL
+        AND EXISTS (SELECT 1 FROM reviews r WHERE r.event_id = e.id AND ${rejectStandsSql(Prisma.sql`r`)})`;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Stores the probe's embedding under `modelId` beside its own inside `tx`, under the event row's
+   * share lock (an erasure or purge clearing the probe finishes first, and the probe is then gone).
+   * False when the probe embedding was cleared or `modelId` is the event's own model.
+   */
+  async storeProbeEmbedding(
+    tx: Transaction,
+    eventId: string,
+    modelId: string,
+    embedding: ArrayLike<number>,
+  ): Promise<boolean> {
+    const live = await tx.$queryRaw<Array<{ modelId: string }>>`
+      SELECT model_id AS "modelId" FROM match_events
+      WHERE id = ${eventId}::uuid AND probe_embedding IS NOT NULL
+      FOR SHARE`;
+    const event = live[0];
+    if (!event || event.modelId === modelId) return false;
+    await tx.$executeRaw`
+      INSERT INTO probe_embeddings (event_id, model_id, embedding)
+      VALUES (${eventId}::uuid, ${modelId}, ${vectorLiteral(embedding)}::vector)
+      ON CONFLICT (event_id, model_id) DO UPDATE SET embedding = EXCLUDED.embedding, created_at = now()`;
+    return true;
   }
 
   /** Ids of the gallery's faces (identities not erased) without an embedding under `modelId`, oldest first. */

@@ -199,3 +199,79 @@ describe('shadowFor', () => {
     expect(() => scoring.abandon(new Error('model unavailable'))).not.toThrow();
   });
 });
+
+describe('the job’s REJECTed probes', () => {
+  const EVENT = '00000000-0000-4000-8000-0000000000e1';
+  const job = {
+    record: {
+      id: '00000000-0000-4000-8000-0000000000a1',
+      payload: { migrationId: 'm', galleryId: gallery().id, targetModelId: 'operator-model' },
+    },
+    actor: { kind: 'system' },
+  } as never;
+  const item = { index: 0, input: { eventId: EVENT } } as never;
+
+  function probeSetup(
+    probe: {
+      imageKey: string | null;
+      box: { x: number; y: number; width: number; height: number } | null;
+    } | null,
+  ) {
+    const { service, deps } = setup(null, []);
+    const stored: Array<{ eventId: string; modelId: string; embedding: ArrayLike<number> }> = [];
+    const audited: unknown[] = [];
+    Object.assign(deps.migrations as object, {
+      findProbeToEmbed: vi.fn(async () => (probe ? { eventId: EVENT, ...probe } : null)),
+      storeProbeEmbedding: vi.fn(
+        async (_tx: unknown, eventId: string, modelId: string, embedding: ArrayLike<number>) => {
+          stored.push({ eventId, modelId, embedding });
+          return true;
+        },
+      ),
+    });
+    Object.assign(deps, {
+      images: { get: vi.fn(async (key: string) => (key === 'kept' ? new Uint8Array([1]) : null)) },
+      uow: {
+        transaction: async (work: (tx: unknown) => Promise<unknown>) =>
+          work({ db: {}, audit: async (entry: unknown) => void audited.push(entry) }),
+      },
+    });
+    return { service, deps, stored, audited };
+  }
+
+  it('embeds the face at the event’s probe box with the target and stores it beside the probe (audited)', async () => {
+    // The second detected face is the probe face the event was about.
+    const { service, deps, stored, audited } = probeSetup({
+      imageKey: 'kept',
+      box: { x: 252, y: 12, width: 98, height: 118 },
+    });
+    const analyzed = await deps.recognition.analyze();
+    expect(await service.processItem(job, item)).toEqual({
+      outcome: 'PROBE_EMBEDDED',
+      message: null,
+      result: { eventId: EVENT },
+    });
+    expect(deps.recognition.analyze).toHaveBeenLastCalledWith(new Uint8Array([1]), {
+      modelId: 'operator-model',
+    });
+    expect(stored).toEqual([
+      { eventId: EVENT, modelId: 'operator-model', embedding: analyzed.faces[1]!.embedding },
+    ]);
+    expect(audited).toEqual([
+      expect.objectContaining({ action: 'matchEvent.reembedProbe', subject: `matchEvent:${EVENT}` }),
+    ]);
+  });
+
+  it('reports a purged probe image and a probe nothing needs any more, storing nothing', async () => {
+    const purged = probeSetup({ imageKey: null, box: { x: 12, y: 10, width: 118, height: 140 } });
+    expect(await purged.service.processItem(job, item)).toMatchObject({
+      outcome: 'PROBE_IMAGE_MISSING',
+      message: expect.stringMatching(/rejectionsNotCarried/),
+    });
+    const gone = probeSetup(null);
+    expect(await gone.service.processItem(job, item)).toMatchObject({ outcome: 'PROBE_GONE' });
+    expect([...purged.stored, ...gone.stored]).toEqual([]);
+    expect(purged.service.successOutcomes).toContain('PROBE_GONE');
+    expect(purged.service.successOutcomes).not.toContain('PROBE_IMAGE_MISSING');
+  });
+});

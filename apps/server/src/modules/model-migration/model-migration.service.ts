@@ -1,5 +1,6 @@
 // Model migration: moves a gallery to another embedding model without downtime. start re-embeds
-// every face from its stored image as a MODEL_MIGRATION job (this service is its handler); once done
+// every face from its stored image as a MODEL_MIGRATION job (this service is its handler), and the
+// kept probe of every standing REJECT review, so the negative exemplars carry over; once done
 // the gallery is in shadow mode (identify's analysis also embeds probes with the target and
 // shadowFor's scoring decides them by identify's rule, the counts kept); switch changes the model and thresholds in one audited transaction, keeping
 // the old embeddings in face_embeddings so rollback can go back.
@@ -39,6 +40,18 @@ export const MODEL_MIGRATION = 'MODEL_MIGRATION';
 export const MAX_RATE_FACES = 2_000;
 /** Missing faces listed at most. */
 const MISSING_LISTED = 100;
+
+/** A job item: one enrolled face, or the probe of a match event with a standing REJECT. */
+type MigrationItem = { faceId: string } | { eventId: string };
+
+/** Item outcomes of a rejected probe (faces have EMBEDDED, FACE_GONE, IMAGE_MISSING, NO_FACE). */
+const PROBE_OUTCOMES = {
+  EMBEDDED: 'PROBE_EMBEDDED',
+  /** Erased, purged or the REJECT overturned since the start: nothing to carry over. */
+  GONE: 'PROBE_GONE',
+  IMAGE_MISSING: 'PROBE_IMAGE_MISSING',
+  NO_FACE: 'PROBE_NO_FACE',
+} as const;
 
 /** The job's payload. */
 interface MigrationPayload {
@@ -145,7 +158,7 @@ export interface ModelMigrationDependencies {
 export class ModelMigrationService implements JobHandler, ShadowScorer {
   readonly kind = MODEL_MIGRATION;
   readonly permission = 'galleries.write' as const;
-  readonly successOutcomes = ['EMBEDDED', 'FACE_GONE'] as const;
+  readonly successOutcomes = ['EMBEDDED', 'FACE_GONE', PROBE_OUTCOMES.EMBEDDED, PROBE_OUTCOMES.GONE] as const;
 
   constructor(private readonly deps: ModelMigrationDependencies) {}
 
@@ -215,7 +228,14 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       const cancelled = await this.deps.migrations.cancelOthers(tx.db, gallery.id, row.id);
       // Store the least: only the target's kept embeddings stay (a switched gallery's old ones go).
       const dropped = await this.deps.migrations.dropOtherEmbeddings(tx.db, gallery.id, target.id);
+      const probesDropped = await this.deps.migrations.dropOtherProbeEmbeddings(tx.db, gallery.id, [
+        gallery.embeddingModelId,
+        target.id,
+      ]);
       const faceIds = await this.deps.migrations.facesWithout(gallery.id, target.id, tx.db);
+      // The probes of standing REJECTs whose image is kept: embedded with the target, they stay
+      // negative exemplars after the switch.
+      const eventIds = await this.deps.migrations.probesWithout(gallery.id, target.id, tx.db);
       const job = await this.deps.jobs.create(tx.db, {
         kind: MODEL_MIGRATION,
         galleryId: gallery.id,
@@ -226,7 +246,10 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           targetModelId: target.id,
         } satisfies MigrationPayload,
         createdBy: actorRef(actor),
-        items: faceIds.map((faceId) => ({ faceId })),
+        items: [
+          ...faceIds.map((faceId): MigrationItem => ({ faceId })),
+          ...eventIds.map((eventId): MigrationItem => ({ eventId })),
+        ],
         files: [],
       });
       const updated = await this.deps.migrations.update(tx.db, row.id, {
@@ -240,9 +263,11 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           fromModelId: gallery.embeddingModelId,
           toModelId: target.id,
           faces: faceIds.length,
+          rejectedProbes: eventIds.length,
           resumed: resumable === true,
           migrationsCancelled: cancelled,
           embeddingsDropped: dropped,
+          probeEmbeddingsDropped: probesDropped,
         }),
       );
       return updated;
@@ -369,6 +394,8 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           field: 'acceptMissingFaces',
         });
       const facesSwitched = await this.deps.migrations.swapEmbeddings(tx.db, gallery.id, from, to);
+      // Rejections whose probe has no embedding under the model moved to stop applying (audited).
+      const rejectionsNotCarried = await this.deps.migrations.countRejectionsWithout(gallery.id, to, tx.db);
       const { settings, record, audited } = change.apply(gallery, latest);
       await this.deps.galleries.update(tx.db, gallery.id, { embeddingModelId: to, ...settings });
       const updated = await this.deps.migrations.update(tx.db, latest.id, record);
@@ -379,6 +406,7 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           toModelId: to,
           facesSwitched,
           facesWithoutEmbedding: missing,
+          rejectionsNotCarried,
           matchThreshold: { from: gallery.matchThreshold, to: settings.matchThreshold },
           identifyThresholdOverride: {
             from: gallery.identifyThresholdOverride,
@@ -400,6 +428,8 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
 
   async processItem(job: RunningJob, item: JobItemRecord): Promise<ItemOutcome> {
     const payload = job.record.payload as unknown as MigrationPayload;
+    const eventId = (item.input as { eventId?: unknown } | null)?.eventId;
+    if (typeof eventId === 'string') return this.embedProbe(job, payload, eventId);
     const faceId = (item.input as { faceId?: unknown } | null)?.faceId;
     const face = typeof faceId === 'string' ? await this.deps.migrations.findFaceToEmbed(faceId) : null;
     if (!face)
@@ -464,6 +494,74 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
         };
   }
 
+  /**
+   * Embeds the kept probe image of a REJECTed event with the target model and stores it beside the
+   * probe's own embedding (probe_embeddings), so the REJECT stays a negative exemplar after the
+   * switch: the face at the event's probe box (the only face when the event kept no box).
+   */
+  private async embedProbe(
+    job: RunningJob,
+    payload: MigrationPayload,
+    eventId: string,
+  ): Promise<ItemOutcome> {
+    const probe = await this.deps.migrations.findProbeToEmbed(eventId);
+    if (!probe)
+      return {
+        outcome: PROBE_OUTCOMES.GONE,
+        message: 'The probe was erased or purged, or its REJECT overturned; nothing to carry over.',
+      };
+    const found = { eventId: probe.eventId };
+    const bytes = probe.imageKey ? await this.deps.images.get(probe.imageKey) : null;
+    const imageMissing = (why: string): ItemOutcome => ({
+      outcome: PROBE_OUTCOMES.IMAGE_MISSING,
+      message: `The REJECTed probe's image ${why}, so the rejection does not apply after the switch (rejectionsNotCarried counts it); review a new match of that person to reject it again.`,
+      result: found,
+    });
+    if (!bytes) return imageMissing('is no longer kept');
+    let faces: EngineFace[];
+    try {
+      faces = (await this.deps.recognition.analyze(bytes, { modelId: payload.targetModelId })).faces;
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE)
+        throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);
+      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE)
+        return imageMissing(`can no longer be read (${error.message})`);
+      throw error;
+    }
+    const match = probe.box ? sameFace(faces, probe.box) : faces.length === 1 ? faces[0] : null;
+    if (!match?.embedding)
+      return {
+        outcome: PROBE_OUTCOMES.NO_FACE,
+        message: `${payload.targetModelId} finds no face where the REJECTed probe face is (${faces.length} faces found), so the rejection does not apply after the switch.`,
+        result: found,
+      };
+    const embedding = match.embedding;
+    const stored = await this.deps.uow.transaction(async (tx) => {
+      const written = await this.deps.migrations.storeProbeEmbedding(
+        tx.db,
+        probe.eventId,
+        payload.targetModelId,
+        embedding,
+      );
+      await tx.audit({
+        actor: actorRef(job.actor),
+        action: 'matchEvent.reembedProbe',
+        subject: `matchEvent:${probe.eventId}`,
+        payload: {
+          galleryId: payload.galleryId,
+          migrationId: payload.migrationId,
+          jobId: job.record.id,
+          modelId: payload.targetModelId,
+          stored: written,
+        },
+      });
+      return written;
+    });
+    return stored
+      ? { outcome: PROBE_OUTCOMES.EMBEDDED, message: null, result: found }
+      : { outcome: PROBE_OUTCOMES.GONE, message: 'The probe was erased or purged while it was embedded.' };
+  }
+
   async finish(job: RunningJob): Promise<Prisma.InputJsonObject> {
     const payload = job.record.payload as unknown as MigrationPayload;
     return this.deps.uow.transaction(async (tx) => {
@@ -475,8 +573,13 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       const missing = await this.deps.migrations.missingFaces(job.record.id, payload.targetModelId, 0, tx.db);
       const summary = {
         migrationId: payload.migrationId,
-        faces: job.record.total,
+        items: job.record.total,
         missingFaces: missing.count,
+        rejectionsNotCarried: await this.deps.migrations.countRejectionsWithout(
+          payload.galleryId,
+          payload.targetModelId,
+          tx.db,
+        ),
         shadow: current,
       };
       await tx.audit({
@@ -633,6 +736,7 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       },
       missingFaces: missing.rows,
       missingFaceCount: missing.count,
+      rejectionsNotCarried: await this.deps.migrations.countRejectionsWithout(m.galleryId, m.toModelId),
       shadow: {
         probes: m.shadowProbes,
         sameDecision: m.shadowSameDecision,

@@ -1,0 +1,220 @@
+// Rejections carry over a model migration, on real LFW photos, on PGlite and on PostgreSQL. A
+// reviewer REJECTs Hugo Chavez's match of a probe (his sixth photo, which both models match with his
+// first), and another REJECT's probe image is purged by the probe retention (its embedding stays, the
+// negative exemplar). The migration to human-mobileface embeds the kept probe with the target beside
+// its own embedding and counts the purged one as not carried; after the switch the same probe is still
+// not matched to Hugo Chavez, after the rollback neither; and erasing Hugo Chavez removes the carried
+// embedding with the probe.
+import { Prisma } from '@faceledger/db';
+import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
+import { addIdentity } from '../../../test/graphql-helpers.js';
+import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { lfwInput } from '../../../test/test-data.js';
+import type { TestServer } from '../../../test/test-server.js';
+
+const ORIGINAL = 'faceapi-resnet128';
+const TARGET = 'human-mobileface';
+/** Hugo Chavez's sixth photo: both models match it with his first. */
+const HUGO_PROBE = { person: 'Hugo_Chavez', photo: 6 } as const;
+/** Abdullah Gul's second photo: both models match it with his first. */
+const ABDULLAH_PROBE = { person: 'Abdullah_Gul', photo: 2 } as const;
+
+interface Answer {
+  modelId: string;
+  eventId: string;
+  decision: string;
+  identityId: string | null;
+  candidates: Array<{ identityId: string; score: number; demoted: boolean }>;
+  threshold: number;
+}
+
+describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %s', (mode) => {
+  let server: TestServer;
+  let admin: AuthHeaders;
+  let reviewer: AuthHeaders;
+  let galleryId: string;
+  const people = new Map<string, string>();
+
+  async function identify(probe: { person: string; photo: number }): Promise<Answer> {
+    const body = await server.graphql<{
+      identify: {
+        modelId: string;
+        threshold: number;
+        faces: Array<{
+          eventId: string;
+          decision: string;
+          identity: { id: string } | null;
+          candidates: Array<{ identity: { id: string }; score: number; demoted: boolean }>;
+        }>;
+      };
+    }>(
+      `mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image) { modelId threshold
+        faces { eventId decision identity { id } candidates { identity { id } score demoted } } } }`,
+      { g: galleryId, image: await lfwInput(probe.person, probe.photo) },
+      admin,
+    );
+    expect(body.errors).toBeUndefined();
+    const face = body.data!.identify.faces[0]!;
+    return {
+      modelId: body.data!.identify.modelId,
+      threshold: body.data!.identify.threshold,
+      eventId: face.eventId,
+      decision: face.decision,
+      identityId: face.identity?.id ?? null,
+      candidates: face.candidates.map((c) => ({
+        identityId: c.identity.id,
+        score: c.score,
+        demoted: c.demoted,
+      })),
+    };
+  }
+
+  async function reject(eventId: string): Promise<void> {
+    const body = await server.graphql(
+      'mutation ($e: ID!) { reviewMatch(eventId: $e, verdict: REJECT, note: "not him") { id } }',
+      { e: eventId },
+      reviewer,
+    );
+    expect(body.errors).toBeUndefined();
+  }
+
+  async function migration(): Promise<{
+    status: string;
+    progress: { total: number };
+    rejectionsNotCarried: number;
+  }> {
+    const body = await server.graphql<{
+      galleryModelMigration: {
+        migration: { status: string; progress: { total: number }; rejectionsNotCarried: number };
+      };
+    }>(
+      'query ($g: ID!) { galleryModelMigration(galleryId: $g) { migration { status progress { total } rejectionsNotCarried } } }',
+      { g: galleryId },
+      admin,
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.galleryModelMigration.migration;
+  }
+
+  async function changeModel(name: 'switchGalleryModel' | 'rollbackGalleryModel'): Promise<void> {
+    const body = await server.graphql(
+      `mutation ($g: ID!) { ${name}(galleryId: $g) { status } }`,
+      { g: galleryId },
+      admin,
+    );
+    expect(body.errors).toBeUndefined();
+  }
+
+  /** The probe embeddings kept for event `eventId` under other models than its own: model and width. */
+  async function carried(eventId: string): Promise<Array<{ modelId: string; dims: number }>> {
+    return server.db.prisma.$queryRaw<Array<{ modelId: string; dims: number }>>`
+      SELECT model_id AS "modelId", vector_dims(embedding)::int AS dims FROM probe_embeddings
+      WHERE event_id = ${eventId}::uuid ORDER BY model_id`;
+  }
+
+  beforeAll(async () => {
+    ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: `rejections-${mode}` }));
+    reviewer = await createUserAndSignIn(server, 'REVIEWER');
+    for (const person of ['Hugo_Chavez', 'Abdullah_Gul', 'Tony_Blair', 'Adam_Sandler']) {
+      const id = await addIdentity(
+        server,
+        { galleryId, externalId: person, displayName: person.replace('_', ' ') },
+        admin,
+      );
+      people.set(person, id);
+      const body = await server.graphql<{ enrollFace: { __typename: string } }>(
+        'mutation ($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image, face: { index: 0 }) { __typename } }',
+        { id, image: await lfwInput(person, 1) },
+        admin,
+      );
+      expect(body.data?.enrollFace.__typename).toBe('Enrolled');
+    }
+  }, 600_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('carries a REJECT whose probe is kept over the switch and counts one whose probe image was purged', async () => {
+    const hugo = people.get('Hugo_Chavez')!;
+    const abdullah = people.get('Abdullah_Gul')!;
+    // Both probes match before any review; a reviewer rejects both matches.
+    const first = await identify(HUGO_PROBE);
+    expect(first).toMatchObject({ modelId: ORIGINAL, decision: 'MATCH', identityId: hugo });
+    await reject(first.eventId);
+    const purged = await identify(ABDULLAH_PROBE);
+    expect(purged).toMatchObject({ decision: 'MATCH', identityId: abdullah });
+    await reject(purged.eventId);
+    // The second probe's retention ends: its image goes, its embedding (the exemplar) stays.
+    await server.db.prisma.$executeRaw`
+      UPDATE match_events SET created_at = created_at - interval '40 days' WHERE id = ${purged.eventId}::uuid`;
+    const purge = await server.services.matching.purgeExpiredProbes({ kind: 'system' }, new Date());
+    expect(purge).toMatchObject({ eventsCleared: 1, embeddingsCleared: 0 });
+
+    // identify and the camera apply the REJECT with the original model: Hugo Chavez stays rank 1,
+    // above the threshold, but demoted.
+    const demoted = await identify(HUGO_PROBE);
+    expect(demoted).toMatchObject({ decision: 'UNKNOWN', identityId: null });
+    expect(demoted.candidates[0]).toMatchObject({ identityId: hugo, demoted: true });
+    expect(demoted.candidates[0]!.score).toBeGreaterThanOrEqual(demoted.threshold);
+
+    const started = await server.graphql<{ startModelMigration: { progress: { total: number } } }>(
+      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { progress { total } } }`,
+      { g: galleryId },
+      admin,
+    );
+    expect(started.errors).toBeUndefined();
+    // Four faces and the one REJECTed probe whose image is kept.
+    expect(started.data!.startModelMigration.progress.total).toBe(5);
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    expect(await migration()).toMatchObject({ status: 'SHADOW', rejectionsNotCarried: 1 });
+    // The target's embedding of the kept probe sits beside its own; the purged one has none.
+    expect(await carried(first.eventId)).toEqual([{ modelId: TARGET, dims: 256 }]);
+    expect(await carried(purged.eventId)).toEqual([]);
+
+    await changeModel('switchGalleryModel');
+    const entry = await server.db.prisma.auditEntry.findFirst({ where: { action: 'gallery.switchModel' } });
+    expect(entry?.payload).toMatchObject({ rejectionsNotCarried: 1 });
+    // With the new model the rejected probe is still not Hugo Chavez (the previous code answered MATCH) ...
+    const afterSwitch = await identify(HUGO_PROBE);
+    expect(afterSwitch).toMatchObject({ modelId: TARGET, decision: 'UNKNOWN', identityId: null });
+    expect(afterSwitch.candidates[0]).toMatchObject({ identityId: hugo, demoted: true });
+    expect(afterSwitch.candidates[0]!.score).toBeGreaterThanOrEqual(afterSwitch.threshold);
+    // ... while the REJECT whose image was purged no longer applies, as rejectionsNotCarried said.
+    expect(await identify(ABDULLAH_PROBE)).toMatchObject({
+      modelId: TARGET,
+      decision: 'MATCH',
+      identityId: abdullah,
+    });
+
+    // The rollback keeps the original exemplar.
+    await changeModel('rollbackGalleryModel');
+    expect(await identify(HUGO_PROBE)).toMatchObject({
+      modelId: ORIGINAL,
+      decision: 'UNKNOWN',
+      identityId: null,
+    });
+  });
+
+  it('erasing the rejected identity removes the probe’s carried embedding with its own', async () => {
+    const hugo = people.get('Hugo_Chavez')!;
+    const events = await server.db.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT DISTINCT pe.event_id::text AS id FROM probe_embeddings pe
+      JOIN reviews r ON r.event_id = pe.event_id WHERE r.target_identity_id = ${hugo}::uuid`;
+    expect(events).toHaveLength(1);
+    const erased = await server.graphql(
+      'mutation ($id: ID!) { eraseIdentity(id: $id) { facesDeleted } }',
+      { id: hugo },
+      admin,
+    );
+    expect(erased.errors).toBeUndefined();
+    const left = await server.db.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM probe_embeddings WHERE event_id::text IN (${Prisma.join(events.map((e) => e.id))})`;
+    expect(left[0]?.n).toBe(0);
+    const probe = await server.db.prisma.$queryRaw<Array<{ kept: boolean }>>`
+      SELECT probe_embedding IS NOT NULL AS kept FROM match_events WHERE id = ${events[0]!.id}::uuid`;
+    expect(probe).toEqual([{ kept: false }]);
+  });
+});
