@@ -104,17 +104,26 @@ export function findInputProblem(
   return operation ? findInOperation(operation) : null;
 }
 
-/** The Apollo plugin that applies findInputProblem to every operation. */
+/** The BAD_INPUT refusal of a request's input (HTTP 400), or null when every value can be stored. */
+export function inputGuardError(
+  variables: Record<string, unknown> | undefined,
+  operation: OperationDefinitionNode | undefined,
+): GraphQLError | null {
+  const problem = findInputProblem(variables, operation);
+  if (problem === null) return null;
+  return new GraphQLError(problem.message, {
+    extensions: { code: ErrorCode.BAD_INPUT, field: problem.field, http: { status: 400 } },
+  });
+}
+
+/** The Apollo plugin that applies findInputProblem to every operation (the WebSocket endpoint calls inputGuardError itself). */
 export function createInputGuard<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, operation }) {
-          const problem = findInputProblem(request.variables, operation ?? undefined);
-          if (problem === null) return;
-          throw new GraphQLError(problem.message, {
-            extensions: { code: ErrorCode.BAD_INPUT, field: problem.field, http: { status: 400 } },
-          });
+          const refusal = inputGuardError(request.variables, operation ?? undefined);
+          if (refusal) throw refusal;
         },
       };
     },

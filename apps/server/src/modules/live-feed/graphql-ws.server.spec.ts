@@ -89,6 +89,31 @@ describe('the graphql-ws endpoint', () => {
     }
   });
 
+  it('refuses a NUL or a lone surrogate in the input of a subscription with BAD_INPUT naming the field, as the HTTP input guard does', async () => {
+    const authenticate = vi.fn().mockResolvedValue({ actor: KEY });
+    const { client, events } = await connectAndSubscribe(authenticate);
+    await events.return?.();
+    const refusalOf = (query: string, variables?: Record<string, unknown>) =>
+      client.iterate({ query, ...(variables && { variables }) }).next();
+    const byVariable = 'subscription ($g: ID!) { matchEvents(galleryId: $g) { eventId } }';
+    try {
+      for (const [refusal, field] of [
+        [refusalOf(byVariable, { g: 'g\u0000' }), 'g'],
+        [refusalOf(byVariable, { g: 'g\ud800' }), 'g'],
+        [refusalOf('subscription { matchEvents(galleryId: "g\\u0000") { eventId } }'), 'galleryId'],
+      ] as const) {
+        await expect(refusal).rejects.toEqual([
+          expect.objectContaining({
+            message: expect.stringContaining(field),
+            extensions: expect.objectContaining({ code: 'BAD_INPUT', field }),
+          }),
+        ]);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('closes a connection with 4401 once its key stops authenticating', async () => {
     const authenticate = vi
       .fn()

@@ -28,8 +28,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../../graphql/context.js';
+import { inputGuardError } from '../../graphql/input-guard.js';
 import { isCrossSiteRequest } from '../../http/origin-check.js';
-import { isAppError } from '../../shared/app-error.js';
+import { ErrorCode, isAppError } from '../../shared/app-error.js';
 import type { Actor } from '../auth/actor.js';
 import type { Credentials } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
@@ -188,6 +189,10 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): GraphQ
           payload.variables ?? {},
         );
         if (variables.errors) return variables.errors.map((e) => validationError(e, 'BAD_USER_INPUT'));
+        // The same input guard as over HTTP (Apollo's plugins do not run here): no NUL or lone surrogate,
+        // no deep nesting; rebuilt as this file's GraphQLError (graphql-ws checks the class).
+        const refusal = inputGuardError(payload.variables ?? undefined, operation);
+        if (refusal) return [validationError(refusal, ErrorCode.BAD_INPUT)];
         // onConnect refused every connection without an actor, so there is one here.
         const contextValue: LiveFeedContext = {
           services,
