@@ -60,6 +60,20 @@ export function parseCameraSource(raw: string): CameraSource {
   }
 }
 
+/**
+ * A URL's user:password@ in any scheme: the user (no ":"), then everything up to the authority's
+ * last "@" (a password given with a raw "@" or ":" is still all of it).
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#]*@/gi;
+
+/**
+ * Text that may name the source (what ffmpeg said about it: "rtsp://viewer:secret@host/...: Server
+ * returned 404") with every URL's password as "***", so a camera's reason can be shown and logged.
+ */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1:***@');
+}
+
 /** The source as it may be shown: a password in the URL becomes "***". */
 export function maskSource(source: string): string {
   if (source.startsWith('/')) return source;

@@ -2,7 +2,7 @@
 // arguments that decode a camera at its fps into JPEGs on stdout, whether the binary is there, and
 // a bounded one-frame probe of a source for testCameraConnection.
 import { spawn } from 'node:child_process';
-import type { CameraSource } from './camera-source.js';
+import { maskUrlCredentials, type CameraSource } from './camera-source.js';
 import { JpegStreamSplitter, jpegSize } from './jpeg-stream.js';
 
 /** Seconds ffmpeg waits on a network read before it gives up (it then exits with an error). */
@@ -51,7 +51,11 @@ export function ffmpegReaderArgs(
   ];
 }
 
-/** The last few meaningful lines ffmpeg wrote to stderr, as one reason. */
+/**
+ * The last few meaningful lines ffmpeg wrote to stderr, as one reason. ffmpeg names the input in its
+ * errors ("rtsp://viewer:secret@host/...: Server returned 404"): a password in a URL is masked in
+ * each whole line, before it is cut to length, so the reason can be shown and logged.
+ */
 export class StderrTail {
   private lines: string[] = [];
   private partial = '';
@@ -61,7 +65,7 @@ export class StderrTail {
     const parts = text.split(/\r?\n/);
     this.partial = parts.pop() ?? '';
     for (const line of parts) {
-      const trimmed = line.trim();
+      const trimmed = maskUrlCredentials(line.trim());
       if (trimmed) this.lines.push(trimmed.slice(0, 300));
     }
     if (this.lines.length > 5) this.lines = this.lines.slice(-5);
@@ -69,7 +73,7 @@ export class StderrTail {
 
   /** The last lines joined, or null when ffmpeg said nothing. */
   text(): string | null {
-    const all = [...this.lines, this.partial.trim()].filter(Boolean);
+    const all = [...this.lines, maskUrlCredentials(this.partial.trim())].filter(Boolean);
     return all.length > 0 ? all.slice(-3).join(' | ').slice(0, 500) : null;
   }
 }
@@ -169,7 +173,7 @@ export function probeSource(ffmpegPath: string, source: CameraSource, timeoutMs:
         .map((line) => line.trim())
         .filter((line) => /error|refused|not found|no such|invalid|unauthorized|forbidden|timed out|failed/i.test(line))
         .at(-1);
-      finish({ ok: false, width: null, height: null, error: `ffmpeg exited with ${code} before a frame: ${lastError ?? stderr.text() ?? 'no message'}` });
+      finish({ ok: false, width: null, height: null, error: `ffmpeg exited with ${code} before a frame: ${lastError ? maskUrlCredentials(lastError) : (stderr.text() ?? 'no message')}` });
     });
   });
 }

@@ -1,10 +1,14 @@
 // Test and benchmark sources made from LFW photos (never committed video): a short video in which
-// each person is shown for a few seconds, made with ffmpeg, and an HTTP server that serves it as a
-// live MJPEG stream (multipart/x-mixed-replace, looping) or as a plain file, and that can be killed
-// mid-stream and brought back on the same port.
+// each person is shown for a few seconds, made with ffmpeg, its HLS segments (H.264 in MPEG-TS, made
+// with ffmpeg's hls muxer), and an HTTP server that serves it as a live MJPEG stream
+// (multipart/x-mixed-replace, looping), as a plain file, as an HLS playlist (a finished one, and a
+// live one whose window moves on with the clock, as a camera's or a streaming server's does) and as
+// an HTML page where a video was expected, and that can be killed mid-stream and brought back on
+// the same port.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { JpegStreamSplitter } from '../jpeg-stream.js';
@@ -50,12 +54,42 @@ export async function videoFrames(video: string): Promise<Buffer[]> {
   return new JpegStreamSplitter().push(bytes);
 }
 
+/** HLS segments of a video: `dir`/seg0.ts, seg1.ts, ... of `seconds` each, and `dir`/vod.m3u8 listing them all. */
+export interface HlsSegments {
+  dir: string;
+  seconds: number;
+  count: number;
+}
+
+/**
+ * Cuts `video`, played `loops` times in a row, into H.264 HLS segments of `seconds` (a keyframe at
+ * the start of each, as a streaming server cuts them) in `dir`, with a finished playlist vod.m3u8.
+ */
+export async function makeHlsSegments(video: string, dir: string, options: { seconds?: number; loops?: number; fps?: number } = {}): Promise<HlsSegments> {
+  const { seconds = 1, loops = 1, fps = 10 } = options;
+  await ffmpeg([
+    ...['-y', '-stream_loop', String(loops - 1), '-i', video, '-an'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-r', String(fps), '-g', String(fps * seconds), '-sc_threshold', '0'],
+    ...['-f', 'hls', '-hls_time', String(seconds), '-hls_list_size', '0', '-hls_playlist_type', 'vod'],
+    ...['-hls_segment_filename', path.join(dir, 'seg%d.ts'), path.join(dir, 'vod.m3u8')],
+  ]);
+  const count = (await readdir(dir)).filter((name) => /^seg\d+\.ts$/.test(name)).length;
+  return { dir, seconds, count };
+}
+
+/** Segments a live playlist lists at once (ffmpeg starts three from its end, as players do). */
+const LIVE_WINDOW = 4;
+
 const BOUNDARY = 'faceledgerframe';
 
 /**
  * An HTTP server on 127.0.0.1:`port` serving `/stream.mjpg` (the frames, looping at `fps`, as
- * multipart/x-mixed-replace) and `/video.mkv` (the file). kill() drops every connection and stops
- * listening, like a camera losing power; start() again brings it back on the same port.
+ * multipart/x-mixed-replace), `/video.mkv` (the file), with `hls`: `/vod.m3u8` (every segment, then
+ * the end) and `/live.m3u8` (the last few segments up to where the clock has come since the server
+ * was made, one more per segment duration, ended once the last is reached), and `/index.html` (a
+ * login page, as a camera answers a wrong path); anything else is 404. kill() drops every
+ * connection and stops listening, like a camera losing power; start() again brings it back on the
+ * same port, its live playlist gone on while it was away.
  */
 export class VideoHttpSource {
   private server: http.Server | null = null;
@@ -63,8 +97,18 @@ export class VideoHttpSource {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly options: { port: number; frames: readonly Buffer[]; fps: number; videoFile?: string },
+    private readonly options: { port: number; frames: readonly Buffer[]; fps: number; videoFile?: string; hls?: HlsSegments },
   ) {}
+
+  /** Every path asked for, in order. */
+  readonly requests: string[] = [];
+
+  /** When the live playlist's first segment went out. */
+  private readonly liveSince = Date.now();
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
 
   get mjpegUrl(): string {
     return `http://127.0.0.1:${this.options.port}/stream.mjpg`;
@@ -75,7 +119,13 @@ export class VideoHttpSource {
   }
 
   async start(): Promise<void> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
+    const server = http.createServer((req, res) => {
+      this.requests.push(req.url ?? '');
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -97,7 +147,35 @@ export class VideoHttpSource {
     if (server) await new Promise((resolve) => server.close(resolve));
   }
 
+  /** Segments the live playlist lists now: the first's index, the last's, and whether it has ended. */
+  private liveWindow(hls: HlsSegments): { first: number; last: number; ended: boolean } {
+    const reached = Math.min(hls.count, LIVE_WINDOW + Math.floor((Date.now() - this.liveSince) / (hls.seconds * 1000)));
+    return { first: Math.max(0, reached - LIVE_WINDOW), last: reached - 1, ended: reached === hls.count };
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const hls = this.options.hls;
+    if (hls && req.url === '/live.m3u8') {
+      const { first, last, ended } = this.liveWindow(hls);
+      const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${hls.seconds}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
+      for (let i = first; i <= last; i += 1) lines.push(`#EXTINF:${hls.seconds.toFixed(6)},`, `seg${i}.ts`);
+      if (ended) lines.push('#EXT-X-ENDLIST');
+      res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'no-cache' }).end(`${lines.join('\n')}\n`);
+      return;
+    }
+    const segment = /^\/(vod\.m3u8|seg\d+\.ts)$/.exec(req.url ?? '')?.[1];
+    if (hls && segment) {
+      const file = path.join(hls.dir, segment);
+      const { size } = await stat(file);
+      res.writeHead(200, { 'content-type': segment.endsWith('.ts') ? 'video/mp2t' : 'application/vnd.apple.mpegurl', 'content-length': size });
+      createReadStream(file).pipe(res);
+      return;
+    }
+    if (req.url === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><head><title>IP Camera</title></head><body><form><input name="user"><input name="password" type="password"></form></body></html>\n');
+      return;
+    }
     if (req.url === '/video.mkv' && this.options.videoFile) {
       const { size } = await stat(this.options.videoFile);
       res.writeHead(200, { 'content-type': 'video/x-matroska', 'content-length': size });
