@@ -116,7 +116,8 @@ export function pickMatch(
  * identities under one model (nearest first, topK x overFetchFactor of them): ranked by
  * rankByBestFace, the contenders at or above `threshold` that a negative exemplar rules out
  * (`rejectedAmong`, the probe's REJECT reviews), and the MATCH (pickMatch). Shadow mode decides the
- * target model's hits with it too, so its agreement counts compare like with like.
+ * target model's hits with it too, so its agreement counts compare like with like, and camera
+ * sightings decide each best face of a track with it.
  */
 export async function decideFace(
   hits: readonly FaceHit[],

@@ -3,14 +3,16 @@
 // first), and another REJECT's probe image is purged by the probe retention (its embedding stays, the
 // negative exemplar). The migration to human-mobileface embeds the kept probe with the target beside
 // its own embedding and counts the purged one as not carried; after the switch the same probe is still
-// not matched to Hugo Chavez, after the rollback neither; and erasing Hugo Chavez removes the carried
-// embedding with the probe.
+// not matched to Hugo Chavez, after the rollback neither, and a camera seeing him is not alerted on
+// (sightings decide by identify's rule); erasing Hugo Chavez removes the carried embedding with the
+// probe.
 import { Prisma } from '@faceledger/db';
 import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { addIdentity } from '../../../test/graphql-helpers.js';
+import { emptyFrames, composeFrame, walkPast, FRAME_HEIGHT, FRAME_WIDTH } from '../../../test/lfw-frames.js';
 import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
@@ -36,7 +38,10 @@ describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %
   let admin: AuthHeaders;
   let reviewer: AuthHeaders;
   let galleryId: string;
+  let cameraId: string;
   const people = new Map<string, string>();
+  let clock = Date.now();
+  let sequence = 0;
 
   async function identify(probe: { person: string; photo: number }): Promise<Answer> {
     const body = await server.graphql<{
@@ -115,6 +120,42 @@ describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %
       WHERE event_id = ${eventId}::uuid ORDER BY model_id`;
   }
 
+  /** The camera sees `person` walk past; the sighting it records, with its candidates. */
+  async function sightingOf(probe: { person: string; photo: number }): Promise<{
+    decision: string;
+    identity: { id: string } | null;
+    candidates: Array<{ rank: number; score: number; identity: { id: string } }>;
+  }> {
+    for (const frame of [...walkPast(probe.person, probe.photo, 6), ...emptyFrames(5)])
+      await server.services.sightingAnalyzer.analyze({
+        cameraId,
+        sequence: sequence++,
+        capturedAt: new Date((clock += 500)),
+        jpeg: await composeFrame(frame),
+        width: FRAME_WIDTH,
+        height: FRAME_HEIGHT,
+      });
+    const body = await server.graphql<{
+      sightings: {
+        edges: Array<{
+          node: {
+            decision: string;
+            identity: { id: string } | null;
+            candidates: Array<{ rank: number; score: number; identity: { id: string } }>;
+          };
+        }>;
+      };
+    }>(
+      'query ($c: ID!) { sightings(cameraId: $c, first: 1) { edges { node { decision identity { id } candidates { rank score identity { id } } } } } }',
+      { c: cameraId },
+      admin,
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.sightings.edges[0]!.node;
+  }
+
+  const alerts = () => server.db.prisma.alert.count({ where: { cameraId } });
+
   beforeAll(async () => {
     ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: `rejections-${mode}` }));
     reviewer = await createUserAndSignIn(server, 'REVIEWER');
@@ -132,6 +173,16 @@ describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %
       );
       expect(body.data?.enrollFace.__typename).toBe('Enrolled');
     }
+    const camera = await server.db.prisma.camera.create({
+      data: {
+        name: 'Gate',
+        sourceUrl: '/dev/null',
+        enabled: false,
+        createdBy: 'test',
+        galleries: { create: [{ galleryId }] },
+      },
+    });
+    cameraId = camera.id;
   }, 600_000);
   afterAll(async () => {
     await server?.close();
@@ -196,6 +247,37 @@ describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %
       decision: 'UNKNOWN',
       identityId: null,
     });
+  });
+
+  it('a camera sighting decides by identify’s rule: the REJECTed identity is not alerted on, under either model', async () => {
+    const hugo = people.get('Hugo_Chavez')!;
+    const identifyThreshold = async () =>
+      (
+        await server.graphql<{ gallery: { identifyThreshold: number } }>(
+          'query ($id: ID!) { gallery(id: $id) { identifyThreshold } }',
+          { id: galleryId },
+          admin,
+        )
+      ).data!.gallery.identifyThreshold;
+    // Back on the original model (rolled back above): Hugo Chavez is the best candidate above the
+    // gallery's threshold, yet the REJECT rules him out.
+    const seen = await sightingOf(HUGO_PROBE);
+    expect(seen.candidates[0]?.identity.id).toBe(hugo);
+    expect(seen.candidates[0]!.score).toBeGreaterThanOrEqual(await identifyThreshold());
+    expect(seen).toMatchObject({ decision: 'UNKNOWN', identity: null });
+    expect(await alerts()).toBe(0);
+    // Someone nobody rejected is alerted on by the same camera.
+    const tony = await sightingOf({ person: 'Tony_Blair', photo: 1 });
+    expect(tony).toMatchObject({ decision: 'MATCH', identity: { id: people.get('Tony_Blair') } });
+    expect(await alerts()).toBe(1);
+    // Switched to the target again: the camera's crops are embedded with it and the carried
+    // exemplar rules Hugo Chavez out there too.
+    await changeModel('switchGalleryModel');
+    const switched = await sightingOf(HUGO_PROBE);
+    expect(switched.candidates[0]?.identity.id).toBe(hugo);
+    expect(switched.candidates[0]!.score).toBeGreaterThanOrEqual(await identifyThreshold());
+    expect(switched).toMatchObject({ decision: 'UNKNOWN', identity: null });
+    expect(await alerts()).toBe(1);
   });
 
   it('erasing the rejected identity removes the probe’s carried embedding with its own', async () => {

@@ -1,11 +1,11 @@
 // Sightings: a closed face track of a camera becomes one sighting. Its best faces are identified
-// against the camera's watchlist galleries with identify's own search, scoring, negative exemplars
-// and calibrated threshold (modules/matching, modules/galleries); an unknown joins its "unknown #N"
-// cluster; a watchlist MATCH raises an alert (recorded as a MATCH match event too, so the
-// matchEvents subscription and webhooks carry it), deduplicated per person and camera within the
-// cool-down. Each sighting is one audited unit of work that publishes SightingRecorded (and
-// AlertRaised). Also the reads (sightings, alerts, clusters, face search), naming or dismissing a
-// cluster, and the retention purge.
+// against the camera's watchlist galleries with identify's own search and decision (decideFace:
+// scoring, negative exemplars) at the calibrated threshold (modules/matching, modules/galleries); an
+// unknown joins its "unknown #N" cluster; a watchlist MATCH raises an alert (recorded as a MATCH
+// match event too, so the matchEvents subscription and webhooks carry it), deduplicated per person
+// and camera within the cool-down. Each sighting is one audited unit of work that publishes
+// SightingRecorded (and AlertRaised). Also the reads (sightings, alerts, clusters, face search),
+// naming or dismissing a cluster, and the retention purge.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
@@ -33,12 +33,7 @@ import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import type { IdentitiesRepository, IdentityRecord } from '../identities/identities.repository.js';
 import type { IdentitiesService } from '../identities/identities.service.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
-import {
-  DEFAULT_MATCHING_SETTINGS,
-  pickMatch,
-  rankByBestFace,
-  type Candidate,
-} from '../matching/matching.service.js';
+import { decideFace, DEFAULT_MATCHING_SETTINGS, type Candidate } from '../matching/matching.service.js';
 import { toIdentityModel } from '../matching/recognition-models.js';
 import type { ImageArg, UploadsService } from '../uploads/uploads.service.js';
 import { faceBoxInCrop } from './sighting-crop.js';
@@ -382,8 +377,9 @@ export class SightingsService {
 
   /**
    * Identify, per watchlist gallery and per best face: the gallery's nearest faces of ACTIVE
-   * identities, ranked by identify's rule, demoted by negative exemplars, held against the gallery's
-   * identify threshold. A gallery of another model than the tracker's embeds the crops with its own.
+   * identities decided by identify's one rule (decideFace: ranked, demoted by the face's negative
+   * exemplars, held against the gallery's identify threshold). A gallery of another model than the
+   * tracker's embeds the crops with its own.
    */
   private async identifyTrack(camera: CameraSettings, track: ClosedTrack): Promise<GalleryOutcome[]> {
     const { topK } = this.settings;
@@ -417,15 +413,15 @@ export class SightingsService {
           limit: topK * overFetchFactor,
           activeOnly: true,
         });
-        const candidates = rankByBestFace(hits, topK);
-        const contenders = candidates.filter((c) => c.score >= threshold).map((c) => c.identityId);
-        const demoted = await this.deps.matching.identitiesRejectedNear(
-          contenders,
-          embedding,
-          { id: gallery.embeddingModelId, dims },
-          negativeExemplarSimilarity,
+        const { candidates, match } = await decideFace(hits, topK, threshold, (identityIds) =>
+          this.deps.matching.identitiesRejectedNear(
+            identityIds,
+            embedding,
+            { id: gallery.embeddingModelId, dims },
+            negativeExemplarSimilarity,
+          ),
         );
-        faces.push({ candidates, match: pickMatch(candidates, threshold, demoted) });
+        faces.push({ candidates, match });
       }
       outcomes.push({ gallery, threshold, faces });
     }
