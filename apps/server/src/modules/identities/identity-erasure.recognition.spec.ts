@@ -354,6 +354,13 @@ describe.each(TEST_DATABASE_MODES)('the database files after an erasure on %s (r
       UNION ALL SELECT probe_embedding::text FROM match_events WHERE probe_embedding IS NOT NULL`;
     expect(templates).toHaveLength(3);
     templates.forEach((t, i) => (needles[`embedding ${i}`] = vectorBytes(t.embedding)));
+    // The probe as a model migration carries it to another model (probe_embeddings, kept for a REJECT).
+    const halves = templates[2]!.embedding.replace(/[[\]]/g, '').split(',').map((v) => Math.fround(Number(v) / 2));
+    const carried = `[${halves.join(',')}]`;
+    await prisma.$executeRaw`
+      INSERT INTO probe_embeddings (event_id, model_id, embedding)
+      VALUES (${probe.data!.identify.faces[0]!.eventId}::uuid, 'human-mobileface', ${carried}::vector)`;
+    needles['carried probe embedding'] = vectorBytes(carried);
     const keys = await prisma.face.findMany({ where: { identityId: personId }, select: { imageKey: true } });
     keys.forEach((k, i) => (needles[`photo sha256 ${i}`] = Buffer.from(k.imageKey)));
     needles.name = Buffer.from(NAME);

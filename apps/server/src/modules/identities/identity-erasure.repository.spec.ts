@@ -27,6 +27,6 @@ describe('tablesChangedBy', () => {
         sightingsCleared: 1,
         clustersCleared: 0,
       }),
-    ).toEqual(['identities', 'match_events', 'reviews', 'pending_uploads', 'images', 'sightings', 'sighting_candidates', 'alerts']);
+    ).toEqual(['identities', 'match_events', 'probe_embeddings', 'reviews', 'pending_uploads', 'images', 'sightings', 'sighting_candidates', 'alerts']);
   });
 });

@@ -77,6 +77,7 @@ export const ERASURE_TABLES = [
   'face_embeddings',
   'match_candidates',
   'match_events',
+  'probe_embeddings',
   'reviews',
   'job_items',
   'job_files',
@@ -100,6 +101,8 @@ export function tablesChangedBy(counts: ErasureCounts): ErasureTable[] {
     face_embeddings: counts.faceEmbeddingsDeleted > 0,
     match_candidates: counts.matchCandidatesDeleted > 0,
     match_events: counts.probesCleared > 0,
+    // A cleared probe takes the embeddings a model migration carried from it (a trigger deletes them).
+    probe_embeddings: counts.probesCleared > 0,
     reviews: counts.reviewNotesRedacted > 0,
     job_items: counts.jobItemsCleared > 0,
     job_files: counts.jobFilesDeleted > 0,

@@ -93,7 +93,7 @@ describe('IdentityErasureService', () => {
     expect(steps).toEqual([
       'commit',
       'delete 1',
-      'compact identities faces match_candidates match_events job_items images',
+      'compact identities faces match_candidates match_events probe_embeddings job_items images',
     ]);
     expect(erasure.deleteImages).toHaveBeenCalledWith([KEY_A]);
     // waits for snapshots older than the erasure's own transaction
@@ -136,7 +136,7 @@ describe('IdentityErasureService', () => {
     expect(again.events).toEqual([]);
     expect(again.steps).toEqual([
       'commit',
-      'compact identities faces face_embeddings match_candidates match_events reviews job_items job_files pending_uploads images sightings sighting_candidates unknown_clusters alerts',
+      'compact identities faces face_embeddings match_candidates match_events probe_embeddings reviews job_items job_files pending_uploads images sightings sighting_candidates unknown_clusters alerts',
     ]);
   });
 
