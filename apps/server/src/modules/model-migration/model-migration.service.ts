@@ -443,20 +443,14 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
           'The enrolled photo is no longer in the image store; replace the face with a new photo (replaceFace).',
         result: found,
       };
-    let faces: EngineFace[];
-    try {
-      faces = (await this.deps.recognition.analyze(bytes, { modelId: payload.targetModelId })).faces;
-    } catch (error) {
-      if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE)
-        throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);
-      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE)
-        return {
-          outcome: 'IMAGE_MISSING',
-          message: `The stored photo can no longer be read (${error.message}); replace the face with a new photo (replaceFace).`,
-          result: found,
-        };
-      throw error;
-    }
+    const analysis = await this.targetFaces(bytes, payload.targetModelId);
+    if ('unreadable' in analysis)
+      return {
+        outcome: 'IMAGE_MISSING',
+        message: `The stored photo can no longer be read (${analysis.unreadable}); replace the face with a new photo (replaceFace).`,
+        result: found,
+      };
+    const { faces } = analysis;
     const match = sameFace(faces, face.box);
     if (!match?.embedding)
       return {
@@ -465,27 +459,9 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
         result: found,
       };
     const embedding = match.embedding;
-    const stored = await this.deps.uow.transaction(async (tx) => {
-      const written = await this.deps.migrations.storeEmbedding(
-        tx.db,
-        face.faceId,
-        payload.targetModelId,
-        embedding,
-      );
-      await tx.audit({
-        actor: actorRef(job.actor),
-        action: 'face.reembed',
-        subject: `face:${face.faceId}`,
-        payload: {
-          galleryId: payload.galleryId,
-          migrationId: payload.migrationId,
-          jobId: job.record.id,
-          modelId: payload.targetModelId,
-          stored: written,
-        },
-      });
-      return written;
-    });
+    const stored = await this.storeAudited(job, payload, 'face.reembed', `face:${face.faceId}`, (db) =>
+      this.deps.migrations.storeEmbedding(db, face.faceId, payload.targetModelId, embedding),
+    );
     return stored
       ? { outcome: 'EMBEDDED', message: null, result: found }
       : {
@@ -518,16 +494,9 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       result: found,
     });
     if (!bytes) return imageMissing('is no longer kept');
-    let faces: EngineFace[];
-    try {
-      faces = (await this.deps.recognition.analyze(bytes, { modelId: payload.targetModelId })).faces;
-    } catch (error) {
-      if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE)
-        throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);
-      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE)
-        return imageMissing(`can no longer be read (${error.message})`);
-      throw error;
-    }
+    const analysis = await this.targetFaces(bytes, payload.targetModelId);
+    if ('unreadable' in analysis) return imageMissing(`can no longer be read (${analysis.unreadable})`);
+    const { faces } = analysis;
     const match = probe.box ? sameFace(faces, probe.box) : faces.length === 1 ? faces[0] : null;
     if (!match?.embedding)
       return {
@@ -536,17 +505,50 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
         result: found,
       };
     const embedding = match.embedding;
-    const stored = await this.deps.uow.transaction(async (tx) => {
-      const written = await this.deps.migrations.storeProbeEmbedding(
-        tx.db,
-        probe.eventId,
-        payload.targetModelId,
-        embedding,
-      );
+    const stored = await this.storeAudited(
+      job,
+      payload,
+      'matchEvent.reembedProbe',
+      `matchEvent:${probe.eventId}`,
+      (db) => this.deps.migrations.storeProbeEmbedding(db, probe.eventId, payload.targetModelId, embedding),
+    );
+    return stored
+      ? { outcome: PROBE_OUTCOMES.EMBEDDED, message: null, result: found }
+      : { outcome: PROBE_OUTCOMES.GONE, message: 'The probe was erased or purged while it was embedded.' };
+  }
+
+  /**
+   * The faces the target model finds in a stored photo, or why the photo cannot be read (BAD_IMAGE);
+   * an engine that is not up yet retries the item later.
+   */
+  private async targetFaces(
+    bytes: Uint8Array,
+    modelId: string,
+  ): Promise<{ faces: EngineFace[] } | { unreadable: string }> {
+    try {
+      return { faces: (await this.deps.recognition.analyze(bytes, { modelId })).faces };
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.ENGINE_UNAVAILABLE)
+        throw new RetryLaterError(`Waiting for the recognition engine: ${error.message}`, 5_000);
+      if (isAppError(error) && error.code === ErrorCode.BAD_IMAGE) return { unreadable: error.message };
+      throw error;
+    }
+  }
+
+  /** Stores one target embedding and its audit entry in one transaction; false when its row was gone. */
+  private storeAudited(
+    job: RunningJob,
+    payload: MigrationPayload,
+    action: string,
+    subject: string,
+    store: (db: Transaction) => Promise<boolean>,
+  ): Promise<boolean> {
+    return this.deps.uow.transaction(async (tx) => {
+      const written = await store(tx.db);
       await tx.audit({
         actor: actorRef(job.actor),
-        action: 'matchEvent.reembedProbe',
-        subject: `matchEvent:${probe.eventId}`,
+        action,
+        subject,
         payload: {
           galleryId: payload.galleryId,
           migrationId: payload.migrationId,
@@ -557,9 +559,6 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
       });
       return written;
     });
-    return stored
-      ? { outcome: PROBE_OUTCOMES.EMBEDDED, message: null, result: found }
-      : { outcome: PROBE_OUTCOMES.GONE, message: 'The probe was erased or purged while it was embedded.' };
   }
 
   async finish(job: RunningJob): Promise<Prisma.InputJsonObject> {
