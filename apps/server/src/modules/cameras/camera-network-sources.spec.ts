@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lfwImage } from '../../../test/test-data.js';
 import type { CameraFrame, FrameAnalyzer } from './camera-frame.js';
 import { CameraReader, type ReaderTimings } from './camera-reader.js';
-import { parseCameraSource } from './camera-source.js';
+import { detectHttpTiming, parseCameraSource } from './camera-source.js';
 import { probeSource } from './ffmpeg.js';
 import { makeHlsSegments, makeSceneVideo, videoFrames, VideoHttpSource } from './testing/lfw-video.js';
 import { RtspTestCamera } from './testing/rtsp-camera.js';
@@ -170,6 +170,48 @@ describe('CameraReader on network sources', () => {
     }
     await camera.stop();
     expect(camera.snapshot().state).toBe('STOPPED');
+  });
+
+  it('tells a file or playlist from a live stream by what the server answers, and says null when it cannot ask', async () => {
+    const asked = async (file: string): Promise<string | null> =>
+      detectHttpTiming(`${source.baseUrl}${file}`);
+    expect(await asked('/live?camera=lobby')).toBe('timed');
+    expect(await asked('/playlist?clip=7')).toBe('timed');
+    expect(await asked('/download?id=7')).toBe('timed');
+    expect(await asked('/stream.mjpg')).toBe('live');
+    // Not video at all: ffmpeg is started as for a stream and says what it found.
+    expect(await asked('/index.html')).toBe('live');
+    expect(await asked('/missing')).toBeNull();
+    expect(await detectHttpTiming(`http://127.0.0.1:${CLOSED_PORT}/live`)).toBeNull();
+  });
+
+  it.each([
+    ['a live HLS playlist', '/live?camera=lobby'],
+    ['a finished HLS playlist', '/playlist?clip=7'],
+    ['a video file', '/download?id=7'],
+  ])('reads %s at a path without an extension at its own speed, staying LIVE', async (_, file) => {
+    const analyzer = new CountingAnalyzer();
+    const states: string[] = [];
+    const camera: CameraReader = new CameraReader({
+      cameraId: 'camera-net',
+      source: parseCameraSource(`${source.baseUrl}${file}`),
+      fps: 4,
+      ffmpegPath: 'ffmpeg',
+      analyzer,
+      logger,
+      timings: FAST,
+      onStateChange: () => states.push(camera.snapshot().state),
+    });
+    readers.push(camera);
+    camera.start();
+    // Taken for a live MJPEG stream (stamped with arrival times, no -re), ffmpeg read the whole
+    // file or playlist window at once and the fps filter kept one frame of it, then the source ended.
+    await waitFor('10 frames', () => analyzer.frames.length >= 10);
+    expect(states).toEqual(['LIVE']);
+    expect(camera.snapshot().measuredFps).toBeGreaterThan(2);
+    for (const frame of analyzer.frames.slice(0, 4))
+      expect((await showsPerson(frame.jpeg)).person).toBeLessThan(12);
+    await camera.stop();
   });
 
   it('marks a live HLS camera STALLED when its server goes away mid-stream, and LIVE again when it is back', async () => {

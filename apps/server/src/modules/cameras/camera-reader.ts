@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { CameraState } from '@faceledger/db';
 import type { Logger } from 'pino';
 import type { CameraFrame, FrameAnalyzer } from './camera-frame.js';
-import type { CameraSource } from './camera-source.js';
+import { detectHttpTiming, type CameraSource } from './camera-source.js';
 import { ffmpegMissingReason, ffmpegReaderArgs, StderrTail } from './ffmpeg.js';
 import { JpegStreamSplitter, jpegSize } from './jpeg-stream.js';
 
@@ -84,6 +84,11 @@ export class CameraReader {
   /** When the current ffmpeg was started, and whether the watchdog killed it for sending nothing. */
   private spawnedAt = 0;
   private killedSilent = false;
+  /**
+   * What the server of an http source without a file or playlist extension serves ('timed': read it
+   * with -re like a file; 'live': an MJPEG stream); null until it has answered, asked before each start.
+   */
+  private httpTiming: 'timed' | 'live' | null = null;
 
   constructor(private readonly options: CameraReaderOptions) {
     this.timings = { ...DEFAULT_READER_TIMINGS, ...options.timings };
@@ -142,7 +147,21 @@ export class CameraReader {
 
   private spawnFfmpeg(): void {
     if (this.stopped) return;
-    const { ffmpegPath, source, fps } = this.options;
+    const { source } = this.options;
+    if (source.kind === 'http' && !source.realtime && this.httpTiming === null) {
+      void detectHttpTiming(source.input).then((timing) => {
+        this.httpTiming = timing;
+        this.startFfmpeg();
+      });
+      return;
+    }
+    this.startFfmpeg();
+  }
+
+  private startFfmpeg(): void {
+    if (this.stopped) return;
+    const { ffmpegPath, fps } = this.options;
+    const source = this.httpTiming === 'timed' ? { ...this.options.source, realtime: true } : this.options.source;
     const splitter = new JpegStreamSplitter();
     const stderr = new StderrTail();
     let framesThisRun = 0;

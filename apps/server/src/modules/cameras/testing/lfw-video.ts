@@ -77,6 +77,9 @@ export async function makeHlsSegments(video: string, dir: string, options: { sec
   return { dir, seconds, count };
 }
 
+/** Paths without a file extension, as streaming servers and NVRs name them: what each serves. */
+const ALIASES: Readonly<Record<string, string>> = { '/live?camera=lobby': '/live.m3u8', '/playlist?clip=7': '/vod.m3u8', '/download?id=7': '/video.mkv' };
+
 /** Segments a live playlist lists at once (ffmpeg starts three from its end, as players do). */
 const LIVE_WINDOW = 4;
 
@@ -86,7 +89,8 @@ const BOUNDARY = 'faceledgerframe';
  * An HTTP server on 127.0.0.1:`port` serving `/stream.mjpg` (the frames, looping at `fps`, as
  * multipart/x-mixed-replace), `/video.mkv` (the file), with `hls`: `/vod.m3u8` (every segment, then
  * the end) and `/live.m3u8` (the last few segments up to where the clock has come since the server
- * was made, one more per segment duration, ended once the last is reached), and `/index.html` (a
+ * was made, one more per segment duration, ended once the last is reached; also at
+ * `/live?camera=lobby`, as `/playlist?clip=7` is the finished one and `/download?id=7` the file), and `/index.html` (a
  * login page, as a camera answers a wrong path); anything else is 404. kill() drops every
  * connection and stops listening, like a camera losing power; start() again brings it back on the
  * same port, its live playlist gone on while it was away.
@@ -155,7 +159,8 @@ export class VideoHttpSource {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hls = this.options.hls;
-    if (hls && req.url === '/live.m3u8') {
+    const url = ALIASES[req.url ?? ''] ?? req.url ?? '';
+    if (hls && url === '/live.m3u8') {
       const { first, last, ended } = this.liveWindow(hls);
       const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${hls.seconds}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
       for (let i = first; i <= last; i += 1) lines.push(`#EXTINF:${hls.seconds.toFixed(6)},`, `seg${i}.ts`);
@@ -163,7 +168,7 @@ export class VideoHttpSource {
       res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'no-cache' }).end(`${lines.join('\n')}\n`);
       return;
     }
-    const segment = /^\/(vod\.m3u8|seg\d+\.ts)$/.exec(req.url ?? '')?.[1];
+    const segment = /^\/(vod\.m3u8|seg\d+\.ts)$/.exec(url)?.[1];
     if (hls && segment) {
       const file = path.join(hls.dir, segment);
       const { size } = await stat(file);
@@ -171,18 +176,18 @@ export class VideoHttpSource {
       createReadStream(file).pipe(res);
       return;
     }
-    if (req.url === '/index.html') {
+    if (url === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><html><head><title>IP Camera</title></head><body><form><input name="user"><input name="password" type="password"></form></body></html>\n');
       return;
     }
-    if (req.url === '/video.mkv' && this.options.videoFile) {
+    if (url === '/video.mkv' && this.options.videoFile) {
       const { size } = await stat(this.options.videoFile);
       res.writeHead(200, { 'content-type': 'video/x-matroska', 'content-length': size });
       createReadStream(this.options.videoFile).pipe(res);
       return;
     }
-    if (req.url !== '/stream.mjpg') {
+    if (url !== '/stream.mjpg') {
       res.writeHead(404).end();
       return;
     }
