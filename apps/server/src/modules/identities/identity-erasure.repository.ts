@@ -179,7 +179,9 @@ export class IdentityErasureRepository {
     // named it (as a candidate, or as the target of a review: REASSIGN, CONFIRM, or the REJECT whose
     // probe is a negative exemplar), events whose probe was one of its enrolled photos, and events of
     // any gallery whose probe face matches one of its faces (same model) at the lowest of its
-    // gallery's threshold, the event's gallery's threshold and the event's own threshold.
+    // gallery's threshold, the event's gallery's threshold and the event's own threshold: the probe's
+    // own embedding, or one a model migration carried over (probe_embeddings), which may be the only
+    // one of a model the person still has templates of.
     const cleared = await tx.$queryRaw<Array<{ id: string; imageKey: string | null }>>`
       WITH named AS (
         SELECT event_id FROM match_candidates WHERE identity_id = ${identityId}::uuid
@@ -204,6 +206,13 @@ export class IdentityErasureRepository {
                            THEN 1 - (f.embedding <=> e.probe_embedding)
                            ELSE -2 END
                       >= LEAST(${person.threshold}::float8, COALESCE(g.match_threshold, 1), COALESCE(e.threshold, 1))))
+           OR EXISTS (
+                SELECT 1 FROM probe_embeddings pe JOIN templates f ON f.model_id = pe.model_id
+                WHERE pe.event_id = e.id
+                  AND CASE WHEN vector_dims(f.embedding) = vector_dims(pe.embedding)
+                           THEN 1 - (f.embedding <=> pe.embedding)
+                           ELSE -2 END
+                      >= LEAST(${person.threshold}::float8, COALESCE(g.match_threshold, 1), COALESCE(e.threshold, 1)))
         FOR UPDATE OF e
       )
       UPDATE match_events m SET probe_embedding = NULL, probe_image_key = NULL, probe_sha256 = ''

@@ -300,3 +300,99 @@ describe.each(TEST_DATABASE_MODES)('REJECT reviews across a model migration on %
     expect(probe).toEqual([{ kept: false }]);
   });
 });
+
+// A probe of someone in no identity of the gallery, REJECTed (its rank 1 named) and carried to the
+// target, and that person enrolled later in a gallery of the target model only: the carried
+// embedding is the only one of a model the person has templates of, so the erasure must find the
+// probe by it (the previous erasure compared only the probe's own embedding, of the other model).
+describe.each(TEST_DATABASE_MODES)('erasing a person whose probe a model migration carried on %s', (mode) => {
+  let server: TestServer;
+  let admin: AuthHeaders;
+  let reviewer: AuthHeaders;
+  let galleryId: string;
+  /** Colin Powell's second photo, the probe; his first is enrolled later. */
+  const COLIN_PROBE = { person: 'Colin_Powell', photo: 2 } as const;
+
+  beforeAll(async () => {
+    ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: `carried-erasure-${mode}` }));
+    reviewer = await createUserAndSignIn(server, 'REVIEWER');
+    for (const person of ['Tony_Blair', 'Abdullah_Gul']) {
+      const id = await addIdentity(
+        server,
+        { galleryId, externalId: person, displayName: person.replace('_', ' ') },
+        admin,
+      );
+      const body = await server.graphql<{ enrollFace: { __typename: string } }>(
+        'mutation ($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image, face: { index: 0 }) { __typename } }',
+        { id, image: await lfwInput(person, 1) },
+        admin,
+      );
+      expect(body.data?.enrollFace.__typename).toBe('Enrolled');
+    }
+  }, 600_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('clears a probe that only its carried embedding shows to be theirs, with that embedding', async () => {
+    const identified = await server.graphql<{
+      identify: { modelId: string; faces: Array<{ eventId: string }> };
+    }>(
+      'mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image) { modelId faces { eventId } } }',
+      { g: galleryId, image: await lfwInput(COLIN_PROBE.person, COLIN_PROBE.photo) },
+      admin,
+    );
+    expect(identified.errors).toBeUndefined();
+    expect(identified.data!.identify.modelId).toBe(ORIGINAL);
+    const eventId = identified.data!.identify.faces[0]!.eventId;
+    const rejected = await server.graphql(
+      'mutation ($e: ID!) { reviewMatch(eventId: $e, verdict: REJECT) { id } }',
+      { e: eventId },
+      reviewer,
+    );
+    expect(rejected.errors).toBeUndefined();
+    const started = await server.graphql(
+      `mutation ($g: ID!) { startModelMigration(galleryId: $g, targetModelId: "${TARGET}") { id } }`,
+      { g: galleryId },
+      admin,
+    );
+    expect(started.errors).toBeUndefined();
+    await server.services.jobs.createRunner(pino({ level: 'silent' })).runUntilIdle();
+    const carried = () =>
+      server.db.prisma.$queryRaw<Array<{ modelId: string }>>`
+        SELECT model_id AS "modelId" FROM probe_embeddings WHERE event_id = ${eventId}::uuid`;
+    expect(await carried()).toEqual([{ modelId: TARGET }]);
+
+    // Colin Powell is enrolled afterwards with his first photo, in a gallery of the target model.
+    const other = await server.graphql<{ createGallery: { id: string } }>(
+      'mutation ($input: CreateGalleryInput!) { createGallery(input: $input) { id } }',
+      { input: { name: `target-${mode}`, embeddingModelId: TARGET } },
+      admin,
+    );
+    expect(other.errors).toBeUndefined();
+    const colin = await addIdentity(
+      server,
+      { galleryId: other.data!.createGallery.id, externalId: 'Colin_Powell', displayName: 'Colin Powell' },
+      admin,
+    );
+    const enrolled = await server.graphql<{ enrollFace: { __typename: string } }>(
+      'mutation ($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image, face: { index: 0 }) { __typename } }',
+      { id: colin, image: await lfwInput(COLIN_PROBE.person, 1) },
+      admin,
+    );
+    expect(enrolled.data?.enrollFace.__typename).toBe('Enrolled');
+
+    const erased = await server.graphql(
+      'mutation ($id: ID!) { eraseIdentity(id: $id) { facesDeleted } }',
+      { id: colin },
+      admin,
+    );
+    expect(erased.errors).toBeUndefined();
+    // Nothing of his probe is left: neither its own embedding (of the original model) nor the carried one.
+    const probe = await server.db.prisma.$queryRaw<Array<{ kept: boolean; image: boolean }>>`
+      SELECT probe_embedding IS NOT NULL AS kept, probe_image_key IS NOT NULL AS image
+      FROM match_events WHERE id = ${eventId}::uuid`;
+    expect(probe).toEqual([{ kept: false, image: false }]);
+    expect(await carried()).toEqual([]);
+  });
+});
