@@ -188,7 +188,8 @@ export class CameraReader {
       let reason: string;
       if (spawnError) reason = spawnError;
       else if (this.killedSilent) reason = `no frame for ${Math.round((3 * this.timings.stallTimeoutMs) / 1000)} s; ffmpeg was restarted${said ? ` (ffmpeg: ${said})` : ''}`;
-      else if (code === 0) reason = `the source ended${said ? ` (ffmpeg: ${said})` : ''}`;
+      // ffmpeg ends a network stream it can no longer fetch (an HLS server gone) as if it had ended.
+      else if (code === 0) reason = said ? `the source went away (ffmpeg: ${said})` : 'the source ended';
       else reason = `ffmpeg exited with ${code ?? signal}${said ? `: ${said}` : ''}`;
       if (framesThisRun > 0) this.backoffMs = this.timings.backoffInitialMs;
       if (spawnError || !this.everLive) this.setState('FAILED', reason);

@@ -52,10 +52,18 @@ export function ffmpegReaderArgs(
 }
 
 /**
- * The last few meaningful lines ffmpeg wrote to stderr, as one reason. ffmpeg names the input in its
- * errors ("rtsp://viewer:secret@host/...: Server returned 404"): a password in a URL is masked in
- * each whole line, before it is cut to length, so the reason can be shown and logged.
+ * One line of ffmpeg's as it may be shown: a password in a URL masked (ffmpeg names the input in its
+ * errors: "rtsp://viewer:secret@host/...: Server returned 404") before the line is cut to length,
+ * and the context's memory address dropped ("[tcp @ 0x55d0c1a2] Connection ... refused" becomes
+ * "[tcp] Connection ... refused"), so one failure reads the same at every retry.
  */
+function tidyLine(line: string): string {
+  return maskUrlCredentials(line.trim())
+    .replace(/^\[([\w-]+) @ 0x[0-9a-f]+\]/i, '[$1]')
+    .slice(0, 300);
+}
+
+/** The last few meaningful lines ffmpeg wrote to stderr (a line repeated once), as one reason. */
 export class StderrTail {
   private lines: string[] = [];
   private partial = '';
@@ -65,15 +73,15 @@ export class StderrTail {
     const parts = text.split(/\r?\n/);
     this.partial = parts.pop() ?? '';
     for (const line of parts) {
-      const trimmed = maskUrlCredentials(line.trim());
-      if (trimmed) this.lines.push(trimmed.slice(0, 300));
+      const trimmed = tidyLine(line);
+      if (trimmed && trimmed !== this.lines.at(-1)) this.lines.push(trimmed);
     }
     if (this.lines.length > 5) this.lines = this.lines.slice(-5);
   }
 
   /** The last lines joined, or null when ffmpeg said nothing. */
   text(): string | null {
-    const all = [...this.lines, maskUrlCredentials(this.partial.trim())].filter(Boolean);
+    const all = [...this.lines, tidyLine(this.partial)].filter(Boolean);
     return all.length > 0 ? all.slice(-3).join(' | ').slice(0, 500) : null;
   }
 }
