@@ -279,6 +279,37 @@ describe('CameraReader on network sources', () => {
     await Promise.all([camera.stop(), wrong.stop()]);
   });
 
+  it('marks a live MJPEG camera STALLED when it sends nothing more on an open connection, replaces its ffmpeg, and is LIVE when frames come again', async () => {
+    const analyzer = new CountingAnalyzer();
+    const reasons: Array<string | null> = [];
+    const camera = reader(source.mjpegUrl, analyzer, 4, reasons);
+    await waitFor('LIVE', () => camera.snapshot().state === 'LIVE');
+    source.frozen = true;
+    try {
+      await waitFor('STALLED', () => camera.snapshot().state === 'STALLED');
+      expect(camera.snapshot().reason).toMatch(/^no frame for \d+ s/);
+      // Three stall timeouts without a frame: its ffmpeg is killed and another connects.
+      const connections = source.requests.filter((url) => url === '/stream.mjpg').length;
+      await waitFor(
+        'a reconnect',
+        () => source.requests.filter((url) => url === '/stream.mjpg').length > connections,
+      );
+      expect(
+        reasons.some((reason) => reason !== null && /ffmpeg was restarted/.test(reason)),
+        reasons.join('\n'),
+      ).toBe(true);
+      expect(camera.snapshot().state).toBe('STALLED');
+    } finally {
+      source.frozen = false;
+    }
+    const before = analyzer.frames.length;
+    await waitFor(
+      'LIVE again with new frames',
+      () => camera.snapshot().state === 'LIVE' && analyzer.frames.length > before + 2,
+    );
+    await camera.stop();
+  });
+
   it('is FAILED with the reason on a 404 playlist and on an HTML page, and keeps asking', async () => {
     // ffmpeg names the URL in its errors: a password in it must not reach the reason (API, logs).
     const missing = reader(`http://viewer:s3cret@127.0.0.1:${HTTP_PORT}/missing.m3u8`, null);

@@ -93,7 +93,7 @@ const BOUNDARY = 'faceledgerframe';
  * `/live?camera=lobby`, as `/playlist?clip=7` is the finished one and `/download?id=7` the file), and `/index.html` (a
  * login page, as a camera answers a wrong path); anything else is 404. kill() drops every
  * connection and stops listening, like a camera losing power; start() again brings it back on the
- * same port, its live playlist gone on while it was away.
+ * same port, its live playlist gone on while it was away. `frozen` holds the MJPEG stream instead.
  */
 export class VideoHttpSource {
   private server: http.Server | null = null;
@@ -140,6 +140,12 @@ export class VideoHttpSource {
     });
     this.server = server;
   }
+
+  /**
+   * While frozen the MJPEG stream sends nothing, its connections open (a camera whose encoder hung):
+   * new ones get the headers and no frame either.
+   */
+  frozen = false;
 
   /** Drops every connection at once and stops listening. */
   async kill(): Promise<void> {
@@ -194,6 +200,7 @@ export class VideoHttpSource {
     res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'cache-control': 'no-cache' });
     let index = 0;
     const send = (): void => {
+      if (this.frozen) return;
       const frame = this.options.frames[index % this.options.frames.length]!;
       index += 1;
       res.write(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.length}\r\n\r\n`);
