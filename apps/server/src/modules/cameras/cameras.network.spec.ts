@@ -2,8 +2,8 @@
 // scheduler's camera-readers task runs) with real ffmpeg: an rtsp:// camera with a password that is
 // not there yet is FAILED with ffmpeg's reason (its password masked, as in sourceUrl), health counts
 // it, and it goes LIVE by itself once the camera comes up (an RTSP server on 127.0.0.1 relaying an
-// ffmpeg that plays a video of one LFW photo); an HLS camera goes LIVE, and STALLED while its server
-// is away.
+// ffmpeg that plays a video of one LFW photo); HLS and MJPEG cameras over https:// with a
+// self-signed certificate go LIVE; an HLS camera is STALLED while its server is away.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,12 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
 import { lfwImage } from '../../../test/test-data.js';
 import { startTestServer, type TestServer } from '../../../test/test-server.js';
-import { makeHlsSegments, makeSceneVideo, VideoHttpSource, type HlsSegments } from './testing/lfw-video.js';
+import {
+  makeHlsSegments,
+  makeSceneVideo,
+  makeSelfSignedCertificate,
+  videoFrames,
+  VideoHttpSource,
+  type HlsSegments,
+} from './testing/lfw-video.js';
 import { RtspTestCamera } from './testing/rtsp-camera.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 /** This suite's ports (4795-4799, shared with camera-network-sources.spec: the files run one at a time). */
 const HTTP_PORT = 4795;
+const HTTPS_PORT = 4796;
 const RTSP_PORT = 4799;
 const CAMERA_FIELDS = 'id sourceUrl state stateReason framesDecoded lastFrameAt';
 const CAMERA = `query ($id: ID!) { camera(id: $id) { ${CAMERA_FIELDS} } }`;
@@ -52,6 +60,8 @@ async function waitFor<T>(
 let dir: string;
 let video: string;
 let hls: HlsSegments;
+let frames: Buffer[];
+let tls: { key: Buffer; cert: Buffer };
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'faceledger-cameras-net-'));
   video = path.join(dir, 'sorkin.mkv');
@@ -62,6 +72,8 @@ beforeAll(async () => {
   });
   await mkdir(path.join(dir, 'hls'));
   hls = await makeHlsSegments(video, path.join(dir, 'hls'), { seconds: 1, loops: 20 });
+  frames = await videoFrames(video);
+  tls = await makeSelfSignedCertificate(dir);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -146,6 +158,30 @@ describe.each(TEST_DATABASE_MODES)('network cameras on %s', (mode) => {
     );
     expect(stalled.stateReason).not.toContain('s3cret');
     await server.graphql('mutation ($id: ID!) { deleteCamera(id: $id) }', { id: gate.id }, admin);
+  });
+
+  it('runs an HLS and an MJPEG camera over https:// with a self-signed certificate LIVE', async () => {
+    // ffmpeg does not check a camera's certificate (its tls_verify is off by default), so a camera
+    // with the self-signed certificate it ships with is read as over http://.
+    const source = new VideoHttpSource({ port: HTTPS_PORT, frames, fps: 10, hls, tls });
+    await source.start();
+    try {
+      const hall = await create('Hall', `${source.baseUrl}/live.m3u8`);
+      const yard = await create('Yard', source.mjpegUrl);
+      expect(hall.sourceUrl).toMatch(/^https:\/\//);
+      for (const id of [hall.id, yard.id]) {
+        const live = await waitFor(
+          'LIVE over https',
+          () => camera(id),
+          (c) => c.state === 'LIVE' && c.framesDecoded > 2,
+        );
+        expect(live.stateReason).toBeNull();
+      }
+      for (const id of [hall.id, yard.id])
+        await server.graphql('mutation ($id: ID!) { deleteCamera(id: $id) }', { id }, admin);
+    } finally {
+      await source.kill();
+    }
   });
 
   it('runs an HLS camera LIVE, STALLED while its server is away and LIVE again when it is back', async () => {

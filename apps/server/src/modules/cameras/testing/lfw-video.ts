@@ -7,9 +7,10 @@
 // the same port.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { JpegStreamSplitter } from '../jpeg-stream.js';
 
@@ -52,6 +53,24 @@ export async function makeSceneVideo(
 export async function videoFrames(video: string): Promise<Buffer[]> {
   const bytes = await ffmpeg(['-i', video, '-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '4', 'pipe:1']);
   return new JpegStreamSplitter().push(bytes);
+}
+
+/** A self-signed certificate for 127.0.0.1 (made with the openssl command), as a camera ships with. */
+export async function makeSelfSignedCertificate(dir: string): Promise<{ key: Buffer; cert: Buffer }> {
+  const key = path.join(dir, 'camera-key.pem');
+  const cert = path.join(dir, 'camera-cert.pem');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', key, '-out', cert],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`openssl exited with ${code}: ${err.trim()}`))));
+  });
+  return { key: await readFile(key), cert: await readFile(cert) };
 }
 
 /** HLS segments of a video: `dir`/seg0.ts, seg1.ts, ... of `seconds` each, and `dir`/vod.m3u8 listing them all. */
@@ -101,7 +120,15 @@ export class VideoHttpSource {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly options: { port: number; frames: readonly Buffer[]; fps: number; videoFile?: string; hls?: HlsSegments },
+    private readonly options: {
+      port: number;
+      frames: readonly Buffer[];
+      fps: number;
+      videoFile?: string;
+      hls?: HlsSegments;
+      /** Serve over HTTPS with this key and certificate (makeSelfSignedCertificate). */
+      tls?: { key: Buffer; cert: Buffer };
+    },
   ) {}
 
   /** Every path asked for, in order. */
@@ -111,25 +138,27 @@ export class VideoHttpSource {
   private readonly liveSince = Date.now();
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.options.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.options.port}`;
   }
 
   get mjpegUrl(): string {
-    return `http://127.0.0.1:${this.options.port}/stream.mjpg`;
+    return `${this.baseUrl}/stream.mjpg`;
   }
 
   get fileUrl(): string {
-    return `http://127.0.0.1:${this.options.port}/video.mkv`;
+    return `${this.baseUrl}/video.mkv`;
   }
 
   async start(): Promise<void> {
-    const server = http.createServer((req, res) => {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.requests.push(req.url ?? '');
       this.handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
-    });
+    };
+    const { tls } = this.options;
+    const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
