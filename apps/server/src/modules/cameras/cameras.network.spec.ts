@@ -27,6 +27,7 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 /** This suite's ports (4795-4799, shared with camera-network-sources.spec: the files run one at a time). */
 const HTTP_PORT = 4795;
 const HTTPS_PORT = 4796;
+const RTSPS_PORT = 4797;
 const RTSP_PORT = 4799;
 const CAMERA_FIELDS = 'id sourceUrl state stateReason framesDecoded lastFrameAt';
 const CAMERA = `query ($id: ID!) { camera(id: $id) { ${CAMERA_FIELDS} } }`;
@@ -181,6 +182,29 @@ describe.each(TEST_DATABASE_MODES)('network cameras on %s', (mode) => {
         await server.graphql('mutation ($id: ID!) { deleteCamera(id: $id) }', { id }, admin);
     } finally {
       await source.kill();
+    }
+  });
+
+  it('runs an rtsps:// camera with a password and a self-signed certificate LIVE', async () => {
+    const rtsp = new RtspTestCamera({
+      port: RTSP_PORT,
+      video,
+      credentials: 'viewer:s3cret',
+      tls: { port: RTSPS_PORT, ...tls },
+    });
+    await rtsp.start();
+    try {
+      const dock = await create('Dock', rtsp.secureUrl('viewer:s3cret'));
+      expect(dock.sourceUrl).toBe(rtsp.secureUrl('viewer:***'));
+      const live = await waitFor(
+        'LIVE over rtsps',
+        () => camera(dock.id),
+        (c) => c.state === 'LIVE' && c.framesDecoded > 2,
+      );
+      expect(live.stateReason).toBeNull();
+      await server.graphql('mutation ($id: ID!) { deleteCamera(id: $id) }', { id: dock.id }, admin);
+    } finally {
+      await rtsp.kill();
     }
   });
 

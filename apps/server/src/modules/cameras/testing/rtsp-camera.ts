@@ -4,9 +4,11 @@
 // ffmpeg's rtsp muxer). ffmpeg cannot serve RTSP to a player itself (its `-rtsp_flags listen` only
 // receives a publish), so the server relays: the publisher's SDP answers DESCRIBE and its RTP
 // packets go to every client that has sent PLAY. kill() drops every connection and the publisher,
-// like a camera losing power; start() again brings it back on the same port.
+// like a camera losing power; start() again brings it back on the same port. With `tls` it also
+// serves players rtsps:// on a second port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import tls from 'node:tls';
 
 interface RtspRequest {
   method: string;
@@ -75,6 +77,7 @@ class RtspConnection {
  */
 export class RtspTestCamera {
   private server: net.Server | null = null;
+  private tlsServer: tls.Server | null = null;
   private publisher: ChildProcess | null = null;
   private readonly sockets = new Set<net.Socket>();
   private readonly players = new Set<RtspConnection>();
@@ -90,11 +93,18 @@ export class RtspTestCamera {
       fps?: number;
       credentials?: string;
       ffmpegPath?: string;
+      /** Also serve players rtsps:// (RTSP over TLS) on this port with this key and certificate. */
+      tls?: { port: number; key: Buffer; cert: Buffer };
     },
   ) {}
 
   url(credentials = ''): string {
     return `rtsp://${credentials ? `${credentials}@` : ''}127.0.0.1:${this.options.port}/${this.options.path ?? 'stream1'}`;
+  }
+
+  /** The stream over TLS (with the tls option). */
+  secureUrl(credentials = ''): string {
+    return `rtsps://${credentials ? `${credentials}@` : ''}127.0.0.1:${this.options.tls?.port ?? 0}/${this.options.path ?? 'stream1'}`;
   }
 
   /** Listens, starts the publisher, and resolves once its stream is announced (players can PLAY). */
@@ -105,6 +115,15 @@ export class RtspTestCamera {
       server.listen(this.options.port, '127.0.0.1', () => resolve());
     });
     this.server = server;
+    if (this.options.tls) {
+      const { port, key, cert } = this.options.tls;
+      const tlsServer = tls.createServer({ key, cert }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        tlsServer.once('error', reject);
+        tlsServer.listen(port, '127.0.0.1', () => resolve());
+      });
+      this.tlsServer = tlsServer;
+    }
     const { fps = 10, ffmpegPath = 'ffmpeg' } = this.options;
     // The publisher connects from inside, so it passes without credentials (marked by its user agent).
     const publisher = spawn(
@@ -166,6 +185,9 @@ export class RtspTestCamera {
     const server = this.server;
     this.server = null;
     if (server) await new Promise((resolve) => server.close(resolve));
+    const tlsServer = this.tlsServer;
+    this.tlsServer = null;
+    if (tlsServer) await new Promise((resolve) => tlsServer.close(resolve));
   }
 
   private accept(socket: net.Socket): void {
@@ -223,7 +245,7 @@ export class RtspTestCamera {
         connection.reply(
           request,
           '200 OK',
-          { 'Content-Base': `${this.url()}/`, 'Content-Type': 'application/sdp' },
+          { 'Content-Base': `${request.url}/`, 'Content-Type': 'application/sdp' },
           this.sdp,
         );
         return;
