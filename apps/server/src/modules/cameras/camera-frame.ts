@@ -9,7 +9,7 @@
  */
 export interface CameraFrame {
   cameraId: string;
-  /** 0, 1, 2, ... per reader run (restarts at 0 when the reader reconnects). */
+  /** 0, 1, 2, ... over the reader's life: it goes on counting when ffmpeg is restarted (a reconnect), and starts at 0 only for a new reader (the camera re-enabled or changed, or the server restarted). */
   sequence: number;
   capturedAt: Date;
   /** One baseline JPEG image as ffmpeg encoded it. */
