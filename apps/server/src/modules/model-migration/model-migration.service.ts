@@ -118,6 +118,19 @@ export function sameFace<F extends { box: { x: number; y: number; width: number;
   return best;
 }
 
+/**
+ * The face of a stored probe image that a match event is about: the one at the event's probe box
+ * (sameFace), or the only face when the event kept no box. Used wherever a REJECTed probe is
+ * embedded with another model (the migration job, a REJECT given during a migration).
+ */
+export function probeFaceAt<F extends { box: { x: number; y: number; width: number; height: number } }>(
+  faces: readonly F[],
+  box: { x: number; y: number; width: number; height: number } | null,
+): F | null {
+  if (box) return sameFace(faces, box);
+  return faces.length === 1 ? (faces[0] ?? null) : null;
+}
+
 /** What sets a switch and a rollback apart (ModelMigrationService.changeModel). */
 interface ModelChange {
   action: 'gallery.switchModel' | 'gallery.rollbackModel';
@@ -497,7 +510,7 @@ export class ModelMigrationService implements JobHandler, ShadowScorer {
     const analysis = await this.targetFaces(bytes, payload.targetModelId);
     if ('unreadable' in analysis) return imageMissing(`can no longer be read (${analysis.unreadable})`);
     const { faces } = analysis;
-    const match = probe.box ? sameFace(faces, probe.box) : faces.length === 1 ? faces[0] : null;
+    const match = probeFaceAt(faces, probe.box);
     if (!match?.embedding)
       return {
         outcome: PROBE_OUTCOMES.NO_FACE,

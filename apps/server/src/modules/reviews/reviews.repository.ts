@@ -169,6 +169,23 @@ export class ReviewsRepository {
     return before?.n ?? 1;
   }
 
+  /**
+   * The models event `eventId`'s probe has an embedding under: its own and those carried beside it
+   * (probe_embeddings). Empty when the probe embedding was cleared (erasure, purge) or there is no
+   * such event: a REJECT of it has no negative exemplar to carry.
+   */
+  async findProbeModels(eventId: string): Promise<string[]> {
+    if (!isUuid(eventId)) return [];
+    const rows = await this.prisma.$queryRaw<Array<{ modelId: string }>>`
+      SELECT e.model_id AS "modelId" FROM match_events e
+      WHERE e.id = ${eventId}::uuid AND e.probe_embedding IS NOT NULL
+      UNION
+      SELECT pe.model_id AS "modelId" FROM probe_embeddings pe
+      JOIN match_events e ON e.id = pe.event_id
+      WHERE pe.event_id = ${eventId}::uuid AND e.probe_embedding IS NOT NULL`;
+    return rows.map((r) => r.modelId);
+  }
+
   /** Writes a review inside `tx`. */
   async createReview(
     tx: Transaction,

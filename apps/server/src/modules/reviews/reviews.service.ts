@@ -1,9 +1,14 @@
 // Reviews: lists recorded match events for people to check, and records their verdicts. A REJECT of
 // identity X turns the event's probe embedding into a negative exemplar for X (see MatchingService);
 // UNKNOWN and DISMISS settle an event and teach nothing. A gallery may require two different
-// reviewers to CONFIRM an identification before it counts.
+// reviewers to CONFIRM an identification before it counts. While the gallery migrates to another
+// model (or a switch's rollback window is open), a REJECT also embeds the kept probe image with the
+// other model, so the exemplar applies whichever model the gallery ends up using.
 import type { MatchDecision, MatchKind, ReviewVerdict } from '@faceledger/db';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
+import type { Logger } from 'pino';
+import type { ImageRepository } from '../../infrastructure/image-store/image.repository.js';
+import type { RecognitionRepository } from '../../infrastructure/recognition/recognition.repository.js';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
 import { dateInputMessage, parseStorableDate } from '../../shared/date-input.js';
 import { notFound } from '../../shared/not-found.js';
@@ -15,12 +20,17 @@ import {
 } from '../../shared/relay-pagination.js';
 import { isUuid } from '../../shared/uuid.js';
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
+import type { Transaction } from '../audit/audit.repository.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
+import type { GalleriesRepository } from '../galleries/galleries.repository.js';
 import type { IdentitiesRepository } from '../identities/identities.repository.js';
 import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
+import { otherModelForNewFaces } from '../model-migration/migration-target.js';
+import type { ModelMigrationRepository } from '../model-migration/model-migration.repository.js';
+import { probeFaceAt } from '../model-migration/model-migration.service.js';
 import type {
   MatchEventFilter,
   MatchEventRecord,
@@ -51,10 +61,23 @@ export interface ReviewsDependencies {
     | 'hasConfirmed'
     | 'findReviewPolicy'
     | 'setRequiredConfirmations'
+    | 'findProbeModels'
   >;
   identities: Pick<IdentitiesRepository, 'findById' | 'findByIds'>;
   matching: Pick<MatchingRepository, 'findFaces'>;
+  /** A REJECT's probe carried to the other model of a migration (embedProbeForModels, storeCarried). */
+  galleries: Pick<GalleriesRepository, 'findById'>;
+  migrations: Pick<ModelMigrationRepository, 'findLatest' | 'lockGalleryShared' | 'storeProbeEmbedding'>;
+  recognition: Pick<RecognitionRepository, 'analyze'>;
+  images: Pick<ImageRepository, 'get'>;
   uow: Pick<UnitOfWork, 'transaction'>;
+  logger: Pick<Logger, 'warn'>;
+}
+
+/** A REJECTed probe's embedding under a model its event has none of yet, to store with the review. */
+interface ProbeEmbedding {
+  modelId: string;
+  embedding: ArrayLike<number>;
 }
 
 function parseDate(value: string | null | undefined, field: string): Date | null {
@@ -151,6 +174,8 @@ export class ReviewsService {
       );
     }
     const targetIdentityId = await this.pickTarget(event, args.verdict, args.identityId ?? null);
+    // Analysed before the transaction: the engine is never called inside one.
+    const carry = args.verdict === 'REJECT' ? await this.embedProbeForModels(event) : [];
     const review = await this.deps.uow.transaction(async (tx) => {
       if (
         args.verdict === 'CONFIRM' &&
@@ -165,6 +190,10 @@ export class ReviewsService {
           { field: 'verdict' },
         );
       }
+      // A migration's start, switch or rollback waits for the carried embeddings, or they for it (the
+      // gallery before the event, as enrollment locks the gallery before the identity).
+      if (carry.length > 0 && event.galleryId !== null)
+        await this.deps.migrations.lockGalleryShared(tx.db, event.galleryId);
       const created = await this.deps.reviews.createReview(tx.db, {
         eventId: event.id,
         reviewerId: actor.userId,
@@ -172,6 +201,7 @@ export class ReviewsService {
         targetIdentityId,
         note,
       });
+      const carriedTo = carry.length > 0 ? await this.storeCarried(tx.db, event, carry) : [];
       await tx.audit(
         auditEntry(actor, 'matchEvent.review', `matchEvent:${event.id}`, {
           reviewId: created.id,
@@ -180,6 +210,7 @@ export class ReviewsService {
           galleryId: event.galleryId,
           hasNote: note.length > 0,
           requiredConfirmations: event.requiredConfirmations,
+          ...(args.verdict === 'REJECT' ? { carriedTo } : {}),
         }),
       );
       return created;
@@ -211,6 +242,86 @@ export class ReviewsService {
         }),
       );
     });
+  }
+
+  /**
+   * The models a REJECT of `event` must leave an exemplar under: the gallery's own and the other model
+   * its new faces need (otherModelForNewFaces: a migration's target before the switch, the previous
+   * model in a switch's rollback window); none for an event of no gallery.
+   */
+  private async exemplarModels(galleryId: string | null, db?: Transaction): Promise<string[]> {
+    if (galleryId === null) return [];
+    const gallery = await this.deps.galleries.findById(galleryId, db);
+    if (!gallery) return [];
+    const other = otherModelForNewFaces(
+      await this.deps.migrations.findLatest(galleryId, db),
+      gallery.embeddingModelId,
+    );
+    return other === null ? [gallery.embeddingModelId] : [gallery.embeddingModelId, other];
+  }
+
+  /**
+   * Embeds the REJECTed event's kept probe image with each exemplar model the probe has no embedding
+   * under yet (a REJECT given after the migration job listed its probes, or in a rollback window),
+   * taking the face at the event's probe box as the job does (probeFaceAt). Nothing when the image
+   * is gone or unreadable, no face is at the box or the engine is down: the verdict is recorded all
+   * the same, and rejectionsNotCarried counts the REJECT.
+   */
+  private async embedProbeForModels(event: MatchEventRecord): Promise<ProbeEmbedding[]> {
+    const wanted = await this.exemplarModels(event.galleryId);
+    const kept = await this.deps.reviews.findProbeModels(event.id);
+    // No kept exemplar (erased or purged probe): nothing to carry.
+    const models = kept.length === 0 ? [] : wanted.filter((m) => !kept.includes(m));
+    const [modelId, ...extraModelIds] = models;
+    if (modelId === undefined || event.probeImageKey === null) return [];
+    const why = (reason: string): ProbeEmbedding[] => {
+      this.deps.logger.warn(
+        { eventId: event.id, galleryId: event.galleryId, models, reason },
+        'The REJECTed probe could not be embedded with the migration model(s); the REJECT does not apply under them.',
+      );
+      return [];
+    };
+    let faces: Awaited<ReturnType<ReviewsDependencies['recognition']['analyze']>>['faces'];
+    try {
+      const bytes = await this.deps.images.get(event.probeImageKey);
+      if (!bytes) return why('the probe image is no longer kept');
+      faces = (
+        await this.deps.recognition.analyze(bytes, {
+          modelId,
+          ...(extraModelIds.length > 0 ? { extraModelIds } : {}),
+        })
+      ).faces;
+    } catch (error) {
+      // BAD_IMAGE, ENGINE_UNAVAILABLE, a failing image store: the verdict does not wait for them.
+      return why(error instanceof Error ? error.message : String(error));
+    }
+    const face = probeFaceAt(faces, event.probeBox);
+    if (!face) return why(`no face at the probe box (${faces.length} faces found)`);
+    return models.flatMap((m) => {
+      const embedding = m === modelId ? face.embedding : face.extraEmbeddings?.[m];
+      return embedding ? [{ modelId: m, embedding }] : [];
+    });
+  }
+
+  /**
+   * Stores the carried embeddings inside the review's transaction (the gallery's share lock taken),
+   * those of models the gallery still needs then; returns the models stored.
+   */
+  private async storeCarried(
+    db: Transaction,
+    event: MatchEventRecord,
+    carry: readonly ProbeEmbedding[],
+  ): Promise<string[]> {
+    const wanted = await this.exemplarModels(event.galleryId, db);
+    const stored: string[] = [];
+    for (const { modelId, embedding } of carry) {
+      if (
+        wanted.includes(modelId) &&
+        (await this.deps.migrations.storeProbeEmbedding(db, event.id, modelId, embedding))
+      )
+        stored.push(modelId);
+    }
+    return stored;
   }
 
   private async pickTarget(
