@@ -8,26 +8,20 @@ import { TEST_DATABASE_MODES } from '@faceledger/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserAndSignIn, type AuthHeaders } from '../../../test/auth-helpers.js';
-import { addIdentity } from '../../../test/graphql-helpers.js';
+import {
+  ABDULLAH_PROBE,
+  carriedEmbeddings,
+  changeGalleryModel,
+  enrollMigrationPeople,
+  HUGO_PROBE,
+  identifyProbe,
+  ORIGINAL,
+  rejectMatch,
+  TARGET,
+  type RejectionsContext,
+} from '../../../test/migration-rejections.js';
 import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
-import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
-
-const ORIGINAL = 'faceapi-resnet128';
-const TARGET = 'human-mobileface';
-/** Hugo Chavez's sixth photo: both models match it with his first. */
-const HUGO_PROBE = { person: 'Hugo_Chavez', photo: 6 } as const;
-/** Abdullah Gul's second photo: both models match it with his first. */
-const ABDULLAH_PROBE = { person: 'Abdullah_Gul', photo: 2 } as const;
-
-interface Answer {
-  modelId: string;
-  eventId: string;
-  decision: string;
-  identityId: string | null;
-  candidates: Array<{ identityId: string; score: number; demoted: boolean }>;
-  threshold: number;
-}
 
 describe.each(TEST_DATABASE_MODES)('REJECTs given during a model migration on %s', (mode) => {
   let server: TestServer;
@@ -36,48 +30,12 @@ describe.each(TEST_DATABASE_MODES)('REJECTs given during a model migration on %s
   let galleryId: string;
   const people = new Map<string, string>();
 
-  async function identify(probe: { person: string; photo: number }): Promise<Answer> {
-    const body = await server.graphql<{
-      identify: {
-        modelId: string;
-        threshold: number;
-        faces: Array<{
-          eventId: string;
-          decision: string;
-          identity: { id: string } | null;
-          candidates: Array<{ identity: { id: string }; score: number; demoted: boolean }>;
-        }>;
-      };
-    }>(
-      `mutation ($g: ID!, $image: ImageInput!) { identify(galleryId: $g, image: $image) { modelId threshold
-        faces { eventId decision identity { id } candidates { identity { id } score demoted } } } }`,
-      { g: galleryId, image: await lfwInput(probe.person, probe.photo) },
-      admin,
-    );
-    expect(body.errors).toBeUndefined();
-    const face = body.data!.identify.faces[0]!;
-    return {
-      modelId: body.data!.identify.modelId,
-      threshold: body.data!.identify.threshold,
-      eventId: face.eventId,
-      decision: face.decision,
-      identityId: face.identity?.id ?? null,
-      candidates: face.candidates.map((c) => ({
-        identityId: c.identity.id,
-        score: c.score,
-        demoted: c.demoted,
-      })),
-    };
-  }
-
-  async function reject(eventId: string): Promise<void> {
-    const body = await server.graphql(
-      'mutation ($e: ID!) { reviewMatch(eventId: $e, verdict: REJECT, note: "not him") { id } }',
-      { e: eventId },
-      reviewer,
-    );
-    expect(body.errors).toBeUndefined();
-  }
+  const context = (): RejectionsContext => ({ server, galleryId, admin, reviewer });
+  const identify = (probe: { person: string; photo: number }) => identifyProbe(context(), probe);
+  const reject = (eventId: string) => rejectMatch(context(), eventId);
+  const changeModel = (name: 'switchGalleryModel' | 'rollbackGalleryModel') =>
+    changeGalleryModel(context(), name);
+  const carried = (eventId: string) => carriedEmbeddings(server, eventId);
 
   async function migration(): Promise<{ status: string; rejectionsNotCarried: number }> {
     const body = await server.graphql<{
@@ -89,22 +47,6 @@ describe.each(TEST_DATABASE_MODES)('REJECTs given during a model migration on %s
     );
     expect(body.errors).toBeUndefined();
     return body.data!.galleryModelMigration.migration;
-  }
-
-  async function changeModel(name: 'switchGalleryModel' | 'rollbackGalleryModel'): Promise<void> {
-    const body = await server.graphql(
-      `mutation ($g: ID!) { ${name}(galleryId: $g) { status } }`,
-      { g: galleryId },
-      admin,
-    );
-    expect(body.errors).toBeUndefined();
-  }
-
-  /** The probe embeddings kept for event `eventId` under other models than its own: model and width. */
-  async function carried(eventId: string): Promise<Array<{ modelId: string; dims: number }>> {
-    return server.db.prisma.$queryRaw<Array<{ modelId: string; dims: number }>>`
-      SELECT model_id AS "modelId", vector_dims(embedding)::int AS dims FROM probe_embeddings
-      WHERE event_id = ${eventId}::uuid ORDER BY model_id`;
   }
 
   /** The payload of the audit entry of the latest review of event `eventId`. */
@@ -121,20 +63,7 @@ describe.each(TEST_DATABASE_MODES)('REJECTs given during a model migration on %s
       name: `review-migration-${mode}`,
     }));
     reviewer = await createUserAndSignIn(server, 'REVIEWER');
-    for (const person of ['Hugo_Chavez', 'Abdullah_Gul', 'Tony_Blair', 'Adam_Sandler']) {
-      const id = await addIdentity(
-        server,
-        { galleryId, externalId: person, displayName: person.replace('_', ' ') },
-        admin,
-      );
-      people.set(person, id);
-      const body = await server.graphql<{ enrollFace: { __typename: string } }>(
-        'mutation ($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image, face: { index: 0 }) { __typename } }',
-        { id, image: await lfwInput(person, 1) },
-        admin,
-      );
-      expect(body.data?.enrollFace.__typename).toBe('Enrolled');
-    }
+    for (const [person, id] of await enrollMigrationPeople(context())) people.set(person, id);
   }, 600_000);
   afterAll(async () => {
     await server?.close();
