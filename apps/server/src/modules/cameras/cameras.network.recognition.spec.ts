@@ -11,9 +11,10 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthHeaders } from '../../../test/auth-helpers.js';
-import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
-import { lfwImage, lfwInput } from '../../../test/test-data.js';
+import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { lfwImage } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
+import { enrollWatchlist } from '../../../test/watchlist.js';
 import { makeHlsSegments, makeSceneVideo, videoFrames, VideoHttpSource } from './testing/lfw-video.js';
 import { RtspTestCamera } from './testing/rtsp-camera.js';
 
@@ -32,31 +33,7 @@ describe.each(TEST_DATABASE_MODES)('sightings from network cameras on %s', (mode
 
   beforeAll(async () => {
     ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: 'Watchlist' }));
-    blairId = await createTestIdentity(server, admin, {
-      galleryId,
-      externalId: 'tb',
-      displayName: 'Tony Blair',
-    });
-    // A watchlist of five, as in sightings.video.recognition.spec.ts (identify's threshold follows its size).
-    const people: Array<[string, string]> = [['Tony_Blair', blairId]];
-    for (const person of ['Jacques_Chirac', 'Laura_Bush', 'Andre_Agassi', 'Vicente_Fox']) {
-      people.push([
-        person,
-        await createTestIdentity(server, admin, { galleryId, externalId: person, displayName: person }),
-      ]);
-    }
-    for (const [person, id] of people) {
-      const outcomes: string[] = [];
-      for (const photo of [1, 3]) {
-        const enrolled = await server.graphql<{ enrollFace: { __typename: string } }>(
-          'mutation E($id: ID!, $image: ImageInput!) { enrollFace(identityId: $id, image: $image, face: { index: 0 }) { __typename } }',
-          { id, image: await lfwInput(person, photo) },
-          admin,
-        );
-        outcomes.push(enrolled.data?.enrollFace.__typename ?? 'error');
-      }
-      expect(outcomes).toContain('Enrolled');
-    }
+    blairId = await enrollWatchlist(server, admin, galleryId, [1, 3]);
     dir = await mkdtemp(path.join(tmpdir(), `faceledger-net-sightings-${mode}-`));
     const blank = path.join(dir, 'blank.jpg');
     await sharp({ create: { width: 250, height: 250, channels: 3, background: { r: 90, g: 90, b: 90 } } })

@@ -19,10 +19,11 @@ import {
   FRAME_HEIGHT,
   FRAME_WIDTH,
 } from '../../../test/lfw-frames.js';
-import { createTestIdentity, startRecognitionGallery } from '../../../test/recognition-gallery.js';
+import { startRecognitionGallery } from '../../../test/recognition-gallery.js';
 import { lfwInput } from '../../../test/test-data.js';
 import type { TestServer } from '../../../test/test-server.js';
 import { listenForAlerts, type AlertListener } from '../../../test/mqtt-alerts.js';
+import { enrollWatchlist } from '../../../test/watchlist.js';
 import { SightingsRepository } from './sightings.repository.js';
 
 /** Where this suite's webhook receiver listens (4260-4279 are the sightings tests'). */
@@ -86,35 +87,7 @@ describe.each(TEST_DATABASE_MODES)('sightings from camera frames on %s', (mode) 
 
   beforeAll(async () => {
     ({ server, admin, galleryId } = await startRecognitionGallery(mode, { name: 'Watchlist' }));
-    blairId = await createTestIdentity(server, admin, {
-      galleryId,
-      externalId: 'tb',
-      displayName: 'Tony Blair',
-    });
-    const others = ['Jacques_Chirac', 'Laura_Bush', 'Andre_Agassi', 'Vicente_Fox'];
-    for (const [person, id] of [
-      ['Tony_Blair', blairId] as const,
-      ...(await Promise.all(
-        others.map(
-          async (p) =>
-            [
-              p,
-              await createTestIdentity(server, admin, { galleryId, externalId: p, displayName: p }),
-            ] as const,
-        ),
-      )),
-    ]) {
-      const outcomes: string[] = [];
-      for (const photo of [1, 3, 5]) {
-        const enrolled = await server.graphql<{ enrollFace: { __typename: string } }>(
-          'mutation E($identityId: ID!, $image: ImageInput!) { enrollFace(identityId: $identityId, image: $image, face: { index: 0 }) { __typename } }',
-          { identityId: id, image: await lfwInput(person, photo) },
-          admin,
-        );
-        outcomes.push(enrolled.data?.enrollFace.__typename ?? 'error');
-      }
-      expect(outcomes).toContain('Enrolled');
-    }
+    blairId = await enrollWatchlist(server, admin, galleryId, [1, 3, 5]);
     const camera = await server.db.prisma.camera.create({
       data: {
         name: 'Front Door',
