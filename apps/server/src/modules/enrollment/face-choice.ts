@@ -1,6 +1,7 @@
 // Which face of a photo enrollment uses: the only face, or the one the caller chose (a box, an index
 // in detectFaces' order, or the largest face when it is clearly the largest), or a typed refusal that
-// lists every detected box so the caller can choose again.
+// lists every detected box so the caller can choose again; and, when a stored photo is analysed again
+// (another model, a REJECTed probe), which detected face is the one it was about (sameFace, probeFaceAt).
 import type { FaceChoice as FaceChoiceInput } from '@faceledger/schema';
 import type { ResolversParentTypes } from '@faceledger/schema/server';
 import { AppError, ErrorCode } from '../../shared/app-error.js';
@@ -168,4 +169,28 @@ export function chooseFace<F extends { box: FaceBox }>(
       );
     }
   }
+}
+
+/** The detected face that is the enrolled one: the highest box overlap, at least MIN_BOX_OVERLAP. */
+export function sameFace<F extends { box: FaceBox }>(faces: readonly F[], box: FaceBox): F | null {
+  let best: F | null = null;
+  let bestOverlap = MIN_BOX_OVERLAP;
+  for (const face of faces) {
+    const overlap = intersectionOverUnion(face.box, box);
+    if (overlap >= bestOverlap) {
+      best = face;
+      bestOverlap = overlap;
+    }
+  }
+  return best;
+}
+
+/**
+ * The face of a stored probe image that a match event is about: the one at the event's probe box
+ * (sameFace), or the only face when the event kept no box. Used wherever a REJECTed probe is
+ * embedded with another model (the migration job, a REJECT given during a migration).
+ */
+export function probeFaceAt<F extends { box: FaceBox }>(faces: readonly F[], box: FaceBox | null): F | null {
+  if (box) return sameFace(faces, box);
+  return faces.length === 1 ? (faces[0] ?? null) : null;
 }

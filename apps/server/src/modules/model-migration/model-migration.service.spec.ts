@@ -4,10 +4,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { engineFace, gallery } from '../../../test/recognition-fakes.js';
+import { sameFace } from '../enrollment/face-choice.js';
 import type { ModelMigrationRecord } from './model-migration.repository.js';
 import {
   ModelMigrationService,
-  sameFace,
   targetThresholds,
   type ModelMigrationDependencies,
 } from './model-migration.service.js';

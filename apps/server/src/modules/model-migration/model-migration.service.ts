@@ -24,7 +24,7 @@ import type { Transaction } from '../audit/audit.repository.js';
 import { actorRef, auditEntry, type Actor } from '../auth/actor.js';
 import { requireGallery } from '../auth/gallery-access.js';
 import { authorize } from '../auth/permissions.js';
-import { intersectionOverUnion, MIN_BOX_OVERLAP } from '../enrollment/face-choice.js';
+import { probeFaceAt, sameFace } from '../enrollment/face-choice.js';
 import type { GalleriesRepository, GalleryRecord } from '../galleries/galleries.repository.js';
 import { effectiveIdentifyThreshold } from '../galleries/identify-threshold.js';
 import { RetryLaterError, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
@@ -99,36 +99,6 @@ export function targetThresholds(
     identifyThresholdOverride: pairThreshold,
     source: 'OVERRIDE',
   };
-}
-
-/** The detected face that is the enrolled one: the highest box overlap, at least MIN_BOX_OVERLAP. */
-export function sameFace<F extends { box: { x: number; y: number; width: number; height: number } }>(
-  faces: readonly F[],
-  box: { x: number; y: number; width: number; height: number },
-): F | null {
-  let best: F | null = null;
-  let bestOverlap = MIN_BOX_OVERLAP;
-  for (const face of faces) {
-    const overlap = intersectionOverUnion(face.box, box);
-    if (overlap >= bestOverlap) {
-      best = face;
-      bestOverlap = overlap;
-    }
-  }
-  return best;
-}
-
-/**
- * The face of a stored probe image that a match event is about: the one at the event's probe box
- * (sameFace), or the only face when the event kept no box. Used wherever a REJECTed probe is
- * embedded with another model (the migration job, a REJECT given during a migration).
- */
-export function probeFaceAt<F extends { box: { x: number; y: number; width: number; height: number } }>(
-  faces: readonly F[],
-  box: { x: number; y: number; width: number; height: number } | null,
-): F | null {
-  if (box) return sameFace(faces, box);
-  return faces.length === 1 ? (faces[0] ?? null) : null;
 }
 
 /** What sets a switch and a rollback apart (ModelMigrationService.changeModel). */

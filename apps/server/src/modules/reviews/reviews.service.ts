@@ -21,6 +21,7 @@ import {
 import { isUuid } from '../../shared/uuid.js';
 import type { UnitOfWork } from '../../infrastructure/unit-of-work/unit-of-work.js';
 import type { Transaction } from '../audit/audit.repository.js';
+import { probeFaceAt } from '../enrollment/face-choice.js';
 import { auditEntry, type Actor } from '../auth/actor.js';
 import { galleryScope, requireGallery } from '../auth/gallery-access.js';
 import { authorize, authorizeGallery } from '../auth/permissions.js';
@@ -30,7 +31,7 @@ import type { MatchingRepository } from '../matching/matching.repository.js';
 import { toFaceModel, toIdentityModel } from '../matching/recognition-models.js';
 import { otherModelForNewFaces } from '../model-migration/migration-target.js';
 import type { ModelMigrationRepository } from '../model-migration/model-migration.repository.js';
-import { probeFaceAt } from '../model-migration/model-migration.service.js';
+
 import type {
   MatchEventFilter,
   MatchEventRecord,
